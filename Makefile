@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Top-level build.  GCC, GNU binutils and GNU make only.
+#
+#   make            hv.elf (Multiboot) and hv.efi (UEFI) in build/
+#   make run        boot under QEMU (SeaBIOS + Multiboot) and show the log
+#   make run-efi    the same under OVMF
+#   make test       unit tests, then the QEMU integration matrix
+#   make debug      boot halted, waiting for gdb (see docs/debugging.md)
+#
+# `make run` and `make test` install what they lack (tools/install-deps).
+
+BUILD   ?= build
+CC      := gcc
+LD      := ld
+NM      := nm
+OBJCOPY := objcopy
+PYTHON  := /usr/bin/python3
+
+# -fpie + hidden visibility: RIP-relative code, absolute pointers only in
+# data (relocated by ld for hv.elf, by PE base relocations for hv.efi).
+HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-fpie -fno-plt -fno-stack-protector -fno-jump-tables \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -mno-red-zone -mgeneral-regs-only \
+	-Iinclude -Iarch/x86/include -include include/hv/compiler.h
+HV_ASFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/x86/include -fpie -g
+HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments
+
+HV_SRCS := \
+	arch/x86/boot/head.S \
+	arch/x86/boot/multiboot.c \
+	arch/x86/boot/efi-boot.c \
+	arch/x86/boot/efi-stub.S \
+	arch/x86/setup.c \
+	arch/x86/uart.c \
+	arch/x86/entry.S \
+	arch/x86/traps.c \
+	arch/x86/extable.c \
+	arch/x86/copy-guest.S \
+	arch/x86/guest-access.c \
+	arch/x86/smp/percpu.c \
+	arch/x86/selftest.c \
+	arch/x86/mm/paging.c \
+	arch/x86/mm/setup.c \
+	arch/x86/smp/acpi.c \
+	arch/x86/smp/apic.c \
+	arch/x86/smp/smpboot.c \
+	arch/x86/smp/ap-trampoline.S \
+	arch/x86/smp/time.c \
+	arch/x86/pv/dom0-build.c \
+	arch/x86/pv/hypercall.c \
+	arch/x86/pv/mm.c \
+	common/console.c \
+	common/vsnprintf.c \
+	common/param.c \
+	common/memmap.c \
+	common/crashkernel.c \
+	common/page-alloc.c \
+	common/panic.c \
+	common/domain.c \
+	common/memory-op.c \
+	common/kexec.c \
+	common/kimage.c \
+	arch/x86/kexec/machine-kexec.c \
+	arch/x86/kexec/kexec-tramp.S \
+	common/symbols.c \
+	common/lib/string.c
+
+HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
+
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
+include tests/unit/unit.mk
+include tests/guest.mk
+-include tests/images/images.mk
+
+all: $(BUILD)/hv.elf $(BUILD)/hv.efi guest $(IMAGES_ELFS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hv.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -D__ASSEMBLER__ -Iarch/x86/include $< -o $@
+
+$(BUILD)/hv-efi.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -D__ASSEMBLER__ -DEFI -Iarch/x86/include $< -o $@
+
+# The symbol table is linked into the image (for symbolised dumps): link
+# once with an empty table, generate it from that link, link again.  The
+# table sits after .text, so text addresses do not move between the two.
+$(BUILD)/syms-empty.o: tools/symbols/gen-symbols.sh
+	@mkdir -p $(dir $@)
+	sh tools/symbols/gen-symbols.sh /dev/null > $(BUILD)/syms-empty.S
+	$(CC) $(HV_ASFLAGS) -c $(BUILD)/syms-empty.S -o $@
+
+$(BUILD)/hv-pass1.elf: $(HV_OBJS) $(BUILD)/syms-empty.o $(BUILD)/hv.lds
+	$(LD) $(HV_LDFLAGS) -T $(BUILD)/hv.lds -o $@ $(HV_OBJS) $(BUILD)/syms-empty.o
+
+$(BUILD)/syms.o: $(BUILD)/hv-pass1.elf tools/symbols/gen-symbols.sh
+	$(NM) -n -S --defined-only $< > $(BUILD)/hv-pass1.nm
+	sh tools/symbols/gen-symbols.sh $(BUILD)/hv-pass1.nm > $(BUILD)/syms.S
+	$(CC) $(HV_ASFLAGS) -c $(BUILD)/syms.S -o $@
+
+$(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/syms.o $(BUILD)/hv.lds tools/check_image.py
+	$(LD) $(HV_LDFLAGS) -T $(BUILD)/hv.lds -o $@ $(HV_OBJS) $(BUILD)/syms.o
+	$(PYTHON) tools/check_image.py elf $@ $(BUILD)/hv-pass1.elf
+
+# PE32+ for UEFI from the same objects; subsystem 10 = EFI application.
+$(BUILD)/hv.efi: $(HV_OBJS) $(BUILD)/syms.o $(BUILD)/hv-efi.lds $(BUILD)/hv.elf
+	$(LD) -m i386pep --subsystem 10 --image-base 0xffff82d040000000 \
+		-nostdlib --no-insert-timestamp -T $(BUILD)/hv-efi.lds \
+		-o $@ $(HV_OBJS) $(BUILD)/syms.o
+	$(PYTHON) tools/check_image.py efi $@ $(BUILD)/hv.elf
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+
+# ---- running -------------------------------------------------------------
+
+QEMU_RUN := $(PYTHON) tools/qemu_run.py
+RUN_ARGS ?=
+
+deps:
+	sh tools/install-deps
+
+run: deps all
+	$(QEMU_RUN) --firmware bios --smp 4 $(RUN_ARGS)
+
+run-efi: deps all
+	$(QEMU_RUN) --firmware uefi --smp 4 $(RUN_ARGS)
+
+debug: deps all
+	$(QEMU_RUN) --firmware bios --smp 2 --gdb $(RUN_ARGS)
+
+# ---- tests ---------------------------------------------------------------
+
+test: deps all unit-test-bin
+	$(PYTHON) tools/run_tests.py --unit $(UNIT_TEST_BINS) --build $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps run run-efi debug test clean
+.DELETE_ON_ERROR:

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Per-CPU data, found from the stack pointer as in Xen. */
+#ifndef ASM_SMP_H
+#define ASM_SMP_H
+
+#include <asm/config.h>
+#include <asm/desc.h>
+
+#define CPUINFO_stack_top 0
+#define CPUINFO_guest_rsp 8
+
+#ifndef __ASSEMBLER__
+#include <hv/types.h>
+
+struct domain;
+
+enum cpu_state {
+    CPU_OFFLINE = 0,
+    CPU_BOOTING,
+    CPU_ONLINE,
+    CPU_STOPPED,
+};
+
+/* One per CPU, at the top of its primary stack. */
+struct cpu_info {
+    /* Read by the syscall entry through %gs (asm offsets below). */
+    uint64_t stack_top;         /* == the address of this struct */
+    uint64_t guest_rsp;         /* scratch: guest %rsp at syscall */
+    struct domain *current;     /* domain running here, or NULL */
+    unsigned int cpu_id;
+    uint32_t apic_id;
+    volatile int state;     /* enum cpu_state */
+    uint32_t pad;
+    uint64_t stack_base;    /* lowest address of the stack block */
+    struct tss64 tss;
+    uint64_t gdt[GDT_ENTRIES];
+    uint64_t ipi_count;
+};
+
+static inline struct cpu_info *get_cpu_info(void)
+{
+    uint64_t sp;
+    asm volatile("mov %%rsp, %0" : "=r"(sp));
+    return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 -
+                               sizeof(struct cpu_info));
+}
+
+static inline unsigned int smp_processor_id(void)
+{
+    return get_cpu_info()->cpu_id;
+}
+
+extern unsigned int nr_cpus;                 /* CPUs found in the MADT */
+extern uint32_t cpu_apic_id[NR_CPUS];
+extern struct cpu_info *cpu_infos[NR_CPUS];  /* NULL until allocated */
+
+/* The stack block of a CPU, allocated and mapped with a guard page. */
+struct cpu_info *alloc_cpu_stack(unsigned int cpu);
+void smp_boot_cpus(void);
+/* Send an NMI to every other online CPU. */
+void smp_send_nmi_allbutself(void);
+/* Stop every other CPU (they halt with interrupts off). */
+void smp_stop_other_cpus(void);
+unsigned int num_online_cpus(void);
+
+#endif /* !__ASSEMBLER__ */
+
+#endif /* ASM_SMP_H */

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The local APIC in xAPIC mode, through its MMIO page mapped uncached
+ * with ioremap().  x2APIC mode is never used, even where the CPU has it:
+ * a firmware that left the APIC in x2APIC mode has it switched back
+ * (through the disabled state, the only legal way).  Every CPU's APIC
+ * sits at the same physical address, so one mapping serves them all.
+ *
+ * The legacy 8259 PICs are masked: nothing here uses them, and their
+ * timer interrupt would arrive through LINT0 on a vector the BIOS chose.
+ */
+#include <asm/apic.h>
+#include <asm/paging.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/time.h>
+#include <asm/traps.h>
+#include <hv/bug.h>
+#include <hv/console.h>
+
+/* Register offsets. */
+#define APIC_ID        0x020
+#define APIC_VERSION   0x030
+#define APIC_TPR       0x080
+#define APIC_EOI       0x0b0
+#define APIC_LDR       0x0d0
+#define APIC_DFR       0x0e0
+#define APIC_SVR       0x0f0
+#define APIC_ESR       0x280
+#define APIC_ICR_LO    0x300
+#define APIC_ICR_HI    0x310
+#define APIC_LVT_TIMER 0x320
+#define APIC_LVT_PERF  0x340
+#define APIC_LVT_LINT0 0x350
+#define APIC_LVT_LINT1 0x360
+#define APIC_LVT_ERROR 0x370
+
+#define APIC_SVR_ENABLE     (1u << 8)
+#define APIC_LVT_MASKED     (1u << 16)
+#define APIC_LVT_NMI        (4u << 8)
+
+/* ICR low word. */
+#define ICR_FIXED           (0u << 8)
+#define ICR_NMI             (4u << 8)
+#define ICR_INIT            (5u << 8)
+#define ICR_STARTUP         (6u << 8)
+#define ICR_BUSY            (1u << 12)   /* delivery status: send pending */
+#define ICR_LEVEL_ASSERT    (1u << 14)
+#define ICR_TRIGGER_LEVEL   (1u << 15)
+
+#define APIC_BASE_BSP       (1UL << 8)
+#define APIC_BASE_EXTD      (1UL << 10)  /* x2APIC mode */
+#define APIC_BASE_ENABLE    (1UL << 11)
+
+/* How long the ICR may stay busy (a delivery normally takes ~0). */
+#define ICR_TIMEOUT_US      10000
+
+static volatile uint32_t *lapic;
+
+static inline uint32_t apic_read(unsigned int reg)
+{
+    return lapic[reg / 4];
+}
+
+static inline void apic_write(unsigned int reg, uint32_t v)
+{
+    lapic[reg / 4] = v;
+}
+
+uint32_t apic_id(void)
+{
+    return apic_read(APIC_ID) >> 24;
+}
+
+void apic_eoi(void)
+{
+    apic_write(APIC_EOI, 0);
+}
+
+bool apic_wait_icr_idle(void)
+{
+    uint64_t start = rdtsc(), limit = us_to_tsc(ICR_TIMEOUT_US);
+
+    while (apic_read(APIC_ICR_LO) & ICR_BUSY) {
+        if (rdtsc() - start > limit)
+            return false;
+        cpu_relax();
+    }
+    return true;
+}
+
+/*
+ * One ICR write: the high half (destination) then the low half (which
+ * sends).  With interrupts off so that a handler sending an IPI of its
+ * own cannot come in between the two halves.
+ */
+static void apic_icr_write(uint32_t dest, uint32_t low)
+{
+    uint64_t flags = read_rflags();
+
+    local_irq_disable();
+    if (!apic_wait_icr_idle())
+        printk(HVLOG_WARNING "APIC: ICR still busy on CPU %u, sending anyway\n",
+               smp_processor_id());
+    apic_write(APIC_ICR_HI, dest << 24);
+    apic_write(APIC_ICR_LO, low);
+    if (!apic_wait_icr_idle())
+        printk(HVLOG_WARNING "APIC: IPI %#x to APIC ID %u not accepted\n", low,
+               dest);
+    if (flags & X86_EFLAGS_IF)
+        local_irq_enable();
+}
+
+void apic_send_ipi(uint32_t dest, uint8_t vector)
+{
+    apic_icr_write(dest, ICR_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+void apic_send_nmi(uint32_t dest)
+{
+    apic_icr_write(dest, ICR_NMI | ICR_LEVEL_ASSERT);
+}
+
+void apic_send_init(uint32_t dest)
+{
+    /* Assert, then (for the old discrete APICs) the level de-assert. */
+    apic_icr_write(dest, ICR_INIT | ICR_TRIGGER_LEVEL | ICR_LEVEL_ASSERT);
+    udelay(10);
+    apic_icr_write(dest, ICR_INIT | ICR_TRIGGER_LEVEL);
+}
+
+void apic_send_sipi(uint32_t dest, uint8_t page)
+{
+    apic_icr_write(dest, ICR_STARTUP | page);
+}
+
+/* MSR side: globally enabled, xAPIC (not x2APIC) mode. */
+static void apic_msr_xapic_mode(void)
+{
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+
+    if (base & APIC_BASE_EXTD) {
+        /* x2APIC -> xAPIC is only allowed through the disabled state. */
+        base &= ~(APIC_BASE_EXTD | APIC_BASE_ENABLE);
+        wrmsr(MSR_APIC_BASE, base);
+    }
+    if (!(base & APIC_BASE_ENABLE))
+        wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+}
+
+/* The register setup shared by every CPU. */
+static void apic_setup_local(bool bsp)
+{
+    apic_msr_xapic_mode();
+    /* Flat logical mode, unused (IPIs go by physical APIC ID). */
+    apic_write(APIC_DFR, 0xffffffff);
+    apic_write(APIC_TPR, 0);
+    apic_write(APIC_SVR, APIC_SVR_ENABLE | VECTOR_SPURIOUS);
+    apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+    apic_write(APIC_LVT_PERF, APIC_LVT_MASKED);
+    apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+    /* LINT1 carries the platform NMI to the boot CPU only. */
+    apic_write(APIC_LVT_LINT1, bsp ? APIC_LVT_NMI : APIC_LVT_MASKED);
+    apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
+    /* Clear any error latched by the firmware (write, then read). */
+    apic_write(APIC_ESR, 0);
+    (void)apic_read(APIC_ESR);
+    apic_eoi();
+}
+
+void apic_init(void)
+{
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+    paddr_t msr_phys = base & ~0xfffUL & ((1UL << 52) - 1);
+
+    if (base & APIC_BASE_EXTD)
+        printk("APIC: firmware left x2APIC mode on; switching to xAPIC\n");
+    if (msr_phys != lapic_phys)
+        printk(HVLOG_WARNING "APIC: MADT says %#lx, APIC_BASE MSR %#lx; using the MADT's\n",
+               (unsigned long)lapic_phys, (unsigned long)msr_phys);
+
+    /* Mask both 8259s: the local APIC and IPIs are all that is used. */
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+
+    lapic = ioremap(lapic_phys, PAGE_SIZE);
+    if (!lapic)
+        panic("APIC: cannot map the local APIC at %#lx",
+              (unsigned long)lapic_phys);
+    apic_setup_local(true);
+
+    if (apic_id() != cpu_apic_id[0]) {
+        printk(HVLOG_WARNING "APIC: boot CPU APIC ID is %u, not %u as CPUID says\n",
+               apic_id(), cpu_apic_id[0]);
+        cpu_apic_id[0] = apic_id();
+        if (cpu_infos[0])
+            cpu_infos[0]->apic_id = cpu_apic_id[0];
+        /* Never INIT ourselves as if we were one of the others. */
+        for (unsigned int i = 1; i < nr_cpus; i++)
+            if (cpu_apic_id[i] == cpu_apic_id[0]) {
+                for (unsigned int j = i; j + 1 < nr_cpus; j++)
+                    cpu_apic_id[j] = cpu_apic_id[j + 1];
+                nr_cpus--;
+                break;
+            }
+    }
+    printk("APIC: xAPIC at %#lx, version %#x, boot CPU APIC ID %u\n",
+           (unsigned long)lapic_phys, apic_read(APIC_VERSION) & 0xff,
+           apic_id());
+}
+
+void apic_init_ap(void)
+{
+    apic_setup_local(false);
+}

@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * SMP bring-up, IPIs and stopping the other CPUs.
+ *
+ * The APs found by acpi_init() are started one at a time with
+ * INIT-SIPI-SIPI into the trampoline (ap-trampoline.S), copied into a
+ * RAM page below 1 MiB.  The trampoline runs on a page table of its own
+ * that maps its page 1:1 and shares the hypervisor's upper half (L4
+ * slots 256-511 of idle_pg_table), so that it can jump to ap_start64 at
+ * its high address and switch to the real CR3 there.  ap_start_c() then
+ * sets the AP up on its own stack block and parks it in an idle loop
+ * with interrupts on.  CPU states (struct cpu_info.state):
+ *
+ *   OFFLINE -> BOOTING (AP in C) -> ONLINE (AP idle) -> STOPPED (panic)
+ *
+ * After bring-up, every AP is sent a fixed IPI and an NMI as a check.
+ * smp_stop_other_cpus() (for panic) stops the others with NMIs.
+ */
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/paging.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/time.h>
+#include <asm/traps.h>
+#include <hv/boot-info.h>
+#include <hv/bug.h>
+#include <hv/console.h>
+#include <hv/lib.h>
+#include <hv/page-alloc.h>
+
+/* Must match the parameter block at the end of ap-trampoline.S. */
+struct ap_tramp_params {
+    uint64_t cr3;           /* trampoline root, below 4 GiB */
+    uint64_t efer;          /* EFER bits the trampoline sets */
+    uint64_t real_cr3;      /* idle_pg_table */
+    uint64_t stack;         /* the AP's struct cpu_info */
+    uint64_t entry;         /* ap_start64 */
+    uint32_t started;       /* set by the AP in real mode */
+    uint32_t pad;
+};
+
+extern const char ap_trampoline_start[], ap_trampoline_end[];
+extern const char ap_tramp_params[];
+void ap_start64(void);
+__noreturn void ap_start_c(void);
+
+#define AP_START_TIMEOUT_MS  1000
+#define IPI_CHECK_TIMEOUT_MS 100
+#define STOP_TIMEOUT_MS      1000
+/* The page SIPI'd to when it is RAM (anything in RAM below 0x9f000 does). */
+#define TRAMPOLINE_PREFERRED 0x8000UL
+#define TRAMPOLINE_LOW       0x1000UL
+#define TRAMPOLINE_HIGH      0x9f000UL
+
+static paddr_t tramp_pa;            /* the trampoline page */
+static mfn_t tramp_root = INVALID_MFN;
+/* What every AP copies from the BSP. */
+static uint64_t bsp_cr4, bsp_efer;
+
+static inline int cpu_state(const struct cpu_info *ci)
+{
+    return __atomic_load_n(&ci->state, __ATOMIC_ACQUIRE);
+}
+
+static inline void set_cpu_state(struct cpu_info *ci, int state)
+{
+    __atomic_store_n(&ci->state, state, __ATOMIC_RELEASE);
+}
+
+unsigned int num_online_cpus(void)
+{
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < NR_CPUS; i++)
+        if (cpu_infos[i] && cpu_state(cpu_infos[i]) == CPU_ONLINE)
+            n++;
+    /* Before smp_boot_cpus() the boot CPU is running but not marked. */
+    return n ? n : 1;
+}
+
+/* ---- the AP side ------------------------------------------------------ */
+
+static void ipi_ping_handler(struct cpu_user_regs *regs)
+{
+    __atomic_fetch_add(&get_cpu_info()->ipi_count, 1, __ATOMIC_RELEASE);
+    apic_eoi();
+}
+
+static __noreturn void stop_this_cpu(void)
+{
+    local_irq_disable();
+    set_cpu_state(get_cpu_info(), CPU_STOPPED);
+    halt_forever();
+}
+
+static void ipi_stop_handler(struct cpu_user_regs *regs)
+{
+    apic_eoi();
+    stop_this_cpu();
+}
+
+static void nmi_stop_handler(struct cpu_user_regs *regs)
+{
+    stop_this_cpu();
+}
+
+void ap_start_c(void)
+{
+    struct cpu_info *ci = get_cpu_info();
+    unsigned int cpu = ci->cpu_id;
+
+    set_cpu_state(ci, CPU_BOOTING);
+    traps_init_cpu(cpu);
+    /* The trampoline set LME (and NXE); the rest as the BSP has it. */
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | (bsp_efer & (EFER_SCE | EFER_NXE)));
+    write_cr4(bsp_cr4);
+    apic_init_ap();
+    if (apic_id() != ci->apic_id)
+        printk(HVLOG_WARNING "CPU %u: APIC ID is %u, the MADT said %u\n", cpu,
+               apic_id(), ci->apic_id);
+
+    set_cpu_state(ci, CPU_ONLINE);
+    for (;;)
+        asm volatile("sti; hlt; cli" ::: "memory");  /* sti shadow covers hlt */
+}
+
+/* ---- the trampoline --------------------------------------------------- */
+
+/* Is [pa, pa + PAGE_SIZE) RAM, in nobody's way? */
+static bool trampoline_page_ok(paddr_t pa)
+{
+    bool ram = false;
+
+    for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
+        const struct mem_region *r = &boot_info.mem[i];
+
+        if (r->start >= pa + PAGE_SIZE || r->start + r->size <= pa)
+            continue;
+        if (r->type != MEM_RAM)
+            return false;
+        if (r->start <= pa && r->start + r->size >= pa + PAGE_SIZE)
+            ram = true;
+    }
+    if (pa < boot_info.image_end && pa + PAGE_SIZE > boot_info.image_start)
+        return false;
+    for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
+        const struct boot_module *m = &boot_info.modules[i];
+
+        if (pa < m->start + m->size && pa + PAGE_SIZE > m->start)
+            return false;
+    }
+    return ram;
+}
+
+static paddr_t find_trampoline_page(void)
+{
+    if (trampoline_page_ok(TRAMPOLINE_PREFERRED))
+        return TRAMPOLINE_PREFERRED;
+    for (paddr_t pa = TRAMPOLINE_HIGH - PAGE_SIZE; pa >= TRAMPOLINE_LOW;
+         pa -= PAGE_SIZE)
+        if (trampoline_page_ok(pa))
+            return pa;
+    return 0;
+}
+
+static pte_t *table_va(mfn_t mfn)
+{
+    return hv_pt_ops.table_va(hv_pt_ops.ctx, mfn);
+}
+
+/* Free the trampoline root and the tables below it for the low page. */
+static void trampoline_free_tables(void)
+{
+    mfn_t mfn = tramp_root;
+    uint64_t va = tramp_pa;
+    static const unsigned int shifts[] = { L4_SHIFT, L3_SHIFT, L2_SHIFT };
+
+    if (tramp_root == INVALID_MFN)
+        return;
+    for (unsigned int lvl = 0; lvl < ARRAY_SIZE(shifts); lvl++) {
+        pte_t e = table_va(mfn)[pt_index(va, shifts[lvl])];
+
+        if (lvl)
+            free_frame(mfn);    /* the root is freed last, below */
+        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE)) {
+            mfn = INVALID_MFN;
+            break;
+        }
+        mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    }
+    if (mfn != INVALID_MFN)
+        free_frame(mfn);        /* the L1 table */
+    free_frame(tramp_root);
+    tramp_root = INVALID_MFN;
+}
+
+static bool trampoline_setup(void)
+{
+    uint64_t size = ap_trampoline_end - ap_trampoline_start;
+    pte_t *root, *idle;
+
+    BUG_ON(size > PAGE_SIZE);
+    tramp_pa = find_trampoline_page();
+    if (!tramp_pa) {
+        printk(HVLOG_ERR "SMP: no RAM page below 1 MiB for the AP trampoline\n");
+        return false;
+    }
+    /* The trampoline loads CR3 in 32-bit mode: the root is below 4 GiB. */
+    tramp_root = alloc_frame(GiB(4) >> PAGE_SHIFT);
+    if (tramp_root == INVALID_MFN) {
+        printk(HVLOG_ERR "SMP: no memory for the trampoline page table\n");
+        return false;
+    }
+    root = table_va(tramp_root);
+    memset(root, 0, PAGE_SIZE);
+    if (map_pages(&hv_pt_ops, tramp_root, tramp_pa, tramp_pa >> PAGE_SHIFT, 1,
+                  _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
+                  MAP_SMALL_ONLY)) {
+        printk(HVLOG_ERR "SMP: cannot map the AP trampoline\n");
+        trampoline_free_tables();
+        return false;
+    }
+    /* The hypervisor's half, shared (and already complete: the AP uses
+     * only text, and the real CR3 from its first high instruction). */
+    idle = table_va(idle_pg_table_mfn);
+    for (unsigned int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+        root[i] = idle[i];
+
+    memcpy(maddr_to_virt(tramp_pa), ap_trampoline_start, size);
+    return true;
+}
+
+static struct ap_tramp_params *trampoline_params(void)
+{
+    return maddr_to_virt(tramp_pa + (ap_tramp_params - ap_trampoline_start));
+}
+
+/* ---- the BSP side ----------------------------------------------------- */
+
+static bool wait_for_state(struct cpu_info *ci, int state, uint64_t ms)
+{
+    uint64_t start = rdtsc(), limit = us_to_tsc(ms * 1000);
+
+    while (cpu_state(ci) != state) {
+        if (rdtsc() - start > limit)
+            return false;
+        cpu_relax();
+    }
+    return true;
+}
+
+static bool start_ap(unsigned int cpu)
+{
+    struct ap_tramp_params *p = trampoline_params();
+    volatile uint32_t *started = &p->started;
+    uint32_t id = cpu_apic_id[cpu];
+    uint8_t vector = tramp_pa >> PAGE_SHIFT;
+    struct cpu_info *ci = cpu_infos[cpu] ? cpu_infos[cpu] : alloc_cpu_stack(cpu);
+
+    if (!ci) {
+        printk(HVLOG_ERR "CPU %u: no memory for its stacks\n", cpu);
+        return false;
+    }
+    set_cpu_state(ci, CPU_OFFLINE);
+    p->cr3 = tramp_root << PAGE_SHIFT;
+    p->efer = EFER_LME | (cpu_has.nx ? EFER_NXE : 0);
+    p->real_cr3 = idle_pg_table_mfn << PAGE_SHIFT;
+    p->stack = (uint64_t)ci;
+    p->entry = (uint64_t)ap_start64;
+    *started = 0;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+    apic_send_init(id);
+    mdelay(10);
+    apic_send_sipi(id, vector);
+    udelay(200);
+    if (!*started) {
+        apic_send_sipi(id, vector);
+        udelay(200);
+    }
+    if (!wait_for_state(ci, CPU_ONLINE, AP_START_TIMEOUT_MS)) {
+        int st = cpu_state(ci);
+
+        printk(HVLOG_ERR "CPU %u did not start (APIC ID %u, %s)\n", cpu, id,
+               st == CPU_BOOTING ? "stuck in its C entry" :
+               *started ? "stuck in the trampoline" : "never reached the trampoline");
+        /* Back to wait-for-SIPI: it must not run on later parameters. */
+        apic_send_init(id);
+        set_cpu_state(ci, CPU_OFFLINE);
+        return false;
+    }
+    printk("CPU %u: APIC ID %u online\n", cpu, id);
+    return true;
+}
+
+static volatile uint64_t nmi_counts[NR_CPUS];
+
+static void nmi_count_handler(struct cpu_user_regs *regs)
+{
+    __atomic_fetch_add(&nmi_counts[smp_processor_id()], 1, __ATOMIC_RELEASE);
+}
+
+/* Every other online CPU gets a fixed IPI and an NMI; all must answer. */
+static void ipi_self_check(void)
+{
+    uint64_t ipi_before[NR_CPUS], nmi_before[NR_CPUS];
+    bool asked[NR_CPUS] = { false }, done;
+    unsigned int me = smp_processor_id(), n = 0, ok = 0;
+    uint64_t start, limit = us_to_tsc(IPI_CHECK_TIMEOUT_MS * 1000);
+    char missing[128];
+    size_t len = 0;
+
+    nmi_callback = nmi_count_handler;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned int i = 0; i < nr_cpus; i++) {
+        struct cpu_info *ci = cpu_infos[i];
+
+        if (i == me || !ci || cpu_state(ci) != CPU_ONLINE)
+            continue;
+        asked[i] = true;
+        n++;
+        ipi_before[i] = __atomic_load_n(&ci->ipi_count, __ATOMIC_ACQUIRE);
+        nmi_before[i] = nmi_counts[i];
+        apic_send_ipi(ci->apic_id, VECTOR_IPI_PING);
+        apic_send_nmi(ci->apic_id);
+    }
+
+    start = rdtsc();
+    do {
+        done = true;
+        for (unsigned int i = 0; i < nr_cpus; i++)
+            if (asked[i] &&
+                (__atomic_load_n(&cpu_infos[i]->ipi_count, __ATOMIC_ACQUIRE) ==
+                     ipi_before[i] ||
+                 nmi_counts[i] == nmi_before[i]))
+                done = false;
+        cpu_relax();
+    } while (!done && rdtsc() - start < limit);
+    nmi_callback = NULL;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+    missing[0] = '\0';
+    for (unsigned int i = 0; i < nr_cpus; i++) {
+        bool ipi, nmi;
+
+        if (!asked[i])
+            continue;
+        ipi = __atomic_load_n(&cpu_infos[i]->ipi_count, __ATOMIC_ACQUIRE) !=
+              ipi_before[i];
+        nmi = nmi_counts[i] != nmi_before[i];
+        if (ipi && nmi) {
+            ok++;
+            continue;
+        }
+        if (len < sizeof(missing))
+            len += snprintf(missing + len, sizeof(missing) - len, " CPU %u (%s)",
+                            i, !ipi && !nmi ? "neither" : !ipi ? "no fixed IPI"
+                                                               : "no NMI");
+    }
+    if (ok == n)
+        printk("IPI check: %u/%u CPUs answered fixed and NMI IPIs%s\n", ok, n,
+               n ? "" : " (no other CPU online)");
+    else
+        printk(HVLOG_ERR "IPI check: %u/%u CPUs answered fixed and NMI IPIs; not:%s\n",
+               ok, n, missing);
+}
+
+void smp_boot_cpus(void)
+{
+    struct cpu_info *bsp = get_cpu_info();
+
+    BUG_ON(bsp->cpu_id != 0);
+    bsp->apic_id = cpu_apic_id[0];
+    bsp_cr4 = read_cr4();
+    bsp_efer = rdmsr(MSR_EFER);
+    set_irq_handler(VECTOR_IPI_PING, ipi_ping_handler);
+    set_irq_handler(VECTOR_IPI_STOP, ipi_stop_handler);
+    set_cpu_state(bsp, CPU_ONLINE);
+    printk("CPU 0: APIC ID %u online\n", bsp->apic_id);
+
+    if (nr_cpus > 1) {
+        if (trampoline_setup()) {
+            printk("SMP: starting %u more CPU%s through the trampoline at %#lx\n",
+                   nr_cpus - 1, nr_cpus == 2 ? "" : "s",
+                   (unsigned long)tramp_pa);
+            for (unsigned int cpu = 1; cpu < nr_cpus; cpu++)
+                start_ap(cpu);
+            trampoline_free_tables();
+        } else {
+            printk(HVLOG_ERR "SMP: running on the boot CPU only\n");
+        }
+    }
+    printk("SMP: %u CPU%s online\n", num_online_cpus(),
+           num_online_cpus() == 1 ? "" : "s");
+    ipi_self_check();
+}
+
+/* ---- stopping --------------------------------------------------------- */
+
+void smp_send_nmi_allbutself(void)
+{
+    unsigned int me = smp_processor_id();
+
+    for (unsigned int i = 0; i < nr_cpus; i++) {
+        struct cpu_info *ci = cpu_infos[i];
+
+        if (i != me && ci && cpu_state(ci) == CPU_ONLINE)
+            apic_send_nmi(ci->apic_id);
+    }
+}
+
+/*
+ * For panic(), on any CPU: the others take an NMI (which gets through
+ * with interrupts off, and in a loop waiting for a lock) and halt for
+ * good.  A CPU still starting has no IDT to take it: INIT parks it.
+ */
+void smp_stop_other_cpus(void)
+{
+    unsigned int me = smp_processor_id(), asked = 0, stopped = 0;
+    bool nmi[NR_CPUS] = { false };
+    uint64_t start, limit;
+    bool done;
+
+    for (unsigned int i = 0; i < nr_cpus && i < NR_CPUS; i++) {
+        struct cpu_info *ci = cpu_infos[i];
+
+        if (i == me || !ci)
+            continue;
+        if (cpu_state(ci) == CPU_ONLINE) {
+            nmi[i] = true;
+            asked++;
+        } else if (cpu_state(ci) == CPU_BOOTING) {
+            apic_send_init(ci->apic_id);
+            set_cpu_state(ci, CPU_STOPPED);
+        }
+    }
+    if (!asked)
+        return;
+
+    nmi_callback = nmi_stop_handler;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned int i = 0; i < NR_CPUS; i++)
+        if (nmi[i])
+            apic_send_nmi(cpu_infos[i]->apic_id);
+
+    start = rdtsc();
+    limit = us_to_tsc(STOP_TIMEOUT_MS * 1000);
+    do {
+        done = true;
+        for (unsigned int i = 0; i < NR_CPUS; i++)
+            if (nmi[i] && cpu_state(cpu_infos[i]) != CPU_STOPPED)
+                done = false;
+        cpu_relax();
+    } while (!done && rdtsc() - start < limit);
+
+    /* A CPU stopped in the middle of a printk must not silence us. */
+    console_force_unlock();
+    for (unsigned int i = 0; i < NR_CPUS; i++) {
+        if (!nmi[i])
+            continue;
+        if (cpu_state(cpu_infos[i]) == CPU_STOPPED)
+            stopped++;
+        else
+            printk(HVLOG_ERR "SMP: CPU %u did not stop\n", i);
+    }
+    printk("SMP: %u/%u other CPU%s stopped\n", stopped, asked,
+           asked == 1 ? "" : "s");
+}

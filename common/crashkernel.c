@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * crashkernel= parsing and placement (see include/hv/crashkernel.h).
+ * Portable: the host unit tests build this file as it is.
+ */
+#include <hv/crashkernel.h>
+#include <hv/errno.h>
+#include <hv/lib.h>
+
+/* Xen's default when neither a base nor a limit is given. */
+#define CRASH_DEFAULT_BELOW GiB(4)
+
+static int fail_with(int err, const char **why, const char *msg)
+{
+    if (why)
+        *why = msg;
+    return err;
+}
+
+static int fail(const char **why, const char *msg)
+{
+    return fail_with(-EINVAL, why, msg);
+}
+
+int crashkernel_parse(const char *val, struct crashkernel_req *req,
+                      const char **why)
+{
+    struct crashkernel_req r = { .below = CRASH_DEFAULT_BELOW };
+    bool has_below = false;
+    const char *p;
+    uint64_t v;
+
+    if (!val || !*val)
+        return fail(why, "empty value");
+    if (strchr(val, ':'))
+        return fail(why, "ranges syntax (a-b:size) is not supported");
+    if (!parse_size(val, &p, &r.size))
+        return fail(why, "bad size");
+
+    switch (*p) {
+    case '\0':
+        break;
+    case '@':
+        if (!parse_size(p + 1, &p, &v))
+            return fail(why, "bad base after '@'");
+        if (!v)
+            return fail(why, "base must not be 0");
+        r.base = v;
+        break;
+    case ',':
+        if (strncmp(p + 1, "below=", 6))
+            return fail(why, "expected ',below=' after size");
+        if (!parse_size(p + 7, &p, &r.below))
+            return fail(why, "bad address after 'below='");
+        has_below = true;
+        break;
+    case '<':
+        if (!parse_size(p + 1, &p, &r.below))
+            return fail(why, "bad address after '<'");
+        has_below = true;
+        break;
+    default:
+        return fail(why, "trailing junk after size");
+    }
+    if (*p)
+        return fail(why, "trailing junk");
+
+    if (!r.size)
+        return fail(why, "size is zero");
+    if (!IS_ALIGNED(r.size, PAGE_SIZE))
+        return fail(why, "size is not a multiple of 4 KiB");
+    if (r.base) {
+        if (!IS_ALIGNED(r.base, PAGE_SIZE))
+            return fail(why, "base is not page aligned");
+        if (r.size > UINT64_MAX - r.base)
+            return fail(why, "base + size overflows");
+        r.below = r.base + r.size;
+    } else if (has_below && r.below < r.size) {
+        /* (Too big for the default limit is placement's to report.) */
+        return fail(why, "below is smaller than size");
+    }
+
+    *req = r;
+    if (why)
+        *why = NULL;
+    return 0;
+}
+
+static bool overlaps(paddr_t s1, paddr_t e1, paddr_t s2, paddr_t e2)
+{
+    return s1 < e2 && s2 < e1;
+}
+
+static paddr_t region_end(const struct mem_region *m)
+{
+    return m->size > UINT64_MAX - m->start ? UINT64_MAX : m->start + m->size;
+}
+
+/*
+ * Whatever [s, e) must not touch: a busy range, or a non-RAM region that
+ * overlaps RAM (the stricter type wins, as in the frame allocator).
+ * Returns true and sets *block_start to the start of one such range.
+ */
+static bool blocked(paddr_t s, paddr_t e,
+                    const struct mem_region *mem, unsigned int nr_mem,
+                    const struct busy_range *busy, unsigned int nr_busy,
+                    paddr_t *block_start)
+{
+    for (unsigned int i = 0; i < nr_busy; i++) {
+        if (overlaps(s, e, busy[i].start, busy[i].end)) {
+            *block_start = busy[i].start;
+            return true;
+        }
+    }
+    for (unsigned int i = 0; i < nr_mem; i++) {
+        if (mem[i].type != MEM_RAM &&
+            overlaps(s, e, mem[i].start, region_end(&mem[i]))) {
+            *block_start = mem[i].start;
+            return true;
+        }
+    }
+    return false;
+}
+
+int crashkernel_place(const struct crashkernel_req *req,
+                      const struct mem_region *mem, unsigned int nr_mem,
+                      const struct busy_range *busy, unsigned int nr_busy,
+                      paddr_t *start, const char **why)
+{
+    uint64_t size = req->size;
+    paddr_t limit = req->below ? req->below : UINT64_MAX; /* 0: no limit */
+    paddr_t best = 0, blk;
+    bool found = false;
+
+    if (!size)
+        return fail(why, "size is zero");
+
+    if (req->base) {
+        paddr_t s = req->base, e;
+
+        if (size > UINT64_MAX - s)
+            return fail_with(-EADDRNOTAVAIL, why, "base + size overflows");
+        e = s + size;
+        if (e > limit)
+            return fail_with(-EADDRNOTAVAIL, why,
+                             "region ends above the limit");
+        for (unsigned int i = 0; i < nr_mem; i++) {
+            if (mem[i].type == MEM_RAM && mem[i].start <= s &&
+                e <= region_end(&mem[i])) {
+                found = true;
+                break;
+            }
+        }
+        if (!found)
+            return fail_with(-EADDRNOTAVAIL, why,
+                             "region is not inside one RAM region");
+        if (blocked(s, e, mem, nr_mem, busy, nr_busy, &blk))
+            return fail_with(-EADDRNOTAVAIL, why,
+                             "region overlaps memory in use");
+        *start = s;
+        return 0;
+    }
+
+    /* Highest aligned slot in each RAM region; keep the highest overall. */
+    for (unsigned int i = 0; i < nr_mem; i++) {
+        paddr_t rs = mem[i].start, top = MIN(region_end(&mem[i]), limit);
+
+        if (mem[i].type != MEM_RAM)
+            continue;
+        /*
+         * Any slot below one that hits a blocking range must end at or
+         * below that range's start, so move the top there and retry.
+         */
+        while (top >= size && top - size >= rs) {
+            paddr_t s = ROUNDDOWN(top - size, CRASH_REGION_ALIGN);
+
+            if (s < rs)
+                break;
+            if (!blocked(s, s + size, mem, nr_mem, busy, nr_busy, &blk)) {
+                if (!found || s > best)
+                    best = s;
+                found = true;
+                break;
+            }
+            top = blk;
+        }
+    }
+    if (!found)
+        return fail_with(-ENOSPC, why,
+                         "no free RAM large enough below the limit");
+    *start = best;
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Memory map normalisation shared by both boot paths.  Portable. */
+#include <hv/boot-info.h>
+
+/*
+ * Sort by start (insertion sort: at most BOOT_MAX_MEM_REGIONS entries),
+ * drop empty regions, and merge touching regions of the same type.
+ * Overlaps between types are left alone; the allocator only ever adds
+ * RAM and then removes every non-RAM range, so the stricter type wins.
+ */
+void memmap_normalise(struct boot_info *bi)
+{
+    struct mem_region *m = bi->mem;
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < bi->nr_mem; i++)
+        if (m[i].size)
+            m[n++] = m[i];
+
+    for (unsigned int i = 1; i < n; i++) {
+        struct mem_region r = m[i];
+        unsigned int j = i;
+
+        while (j > 0 && m[j - 1].start > r.start) {
+            m[j] = m[j - 1];
+            j--;
+        }
+        m[j] = r;
+    }
+
+    bi->nr_mem = 0;
+    for (unsigned int i = 0; i < n; i++) {
+        struct mem_region *last = bi->nr_mem ? &m[bi->nr_mem - 1] : NULL;
+
+        if (last && last->type == m[i].type &&
+            last->start + last->size == m[i].start)
+            last->size += m[i].size;
+        else
+            m[bi->nr_mem++] = m[i];
+    }
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Error handling, after Xen's taxonomy (docs/error-handling.md):
+ *   BUG_ON()      a hypervisor inconsistency, always checked;
+ *   ASSERT()      a paranoid check, same as BUG_ON in this build;
+ *   panic()       an unrecoverable condition: prints the reason, stops
+ *                 every CPU (and later runs the crash image);
+ *   domain_crash  guest misbehaviour (the dom0 issue);
+ *   -errno        a refused request.
+ */
+#ifndef HV_BUG_H
+#define HV_BUG_H
+
+#include <hv/types.h>
+
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
+
+#define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
+#define BUG_ON(cond)                                                         \
+    do {                                                                     \
+        if (__builtin_expect(!!(cond), 0))                                   \
+            panic("BUG_ON(%s) at %s:%d", #cond, __FILE__, __LINE__);         \
+    } while (0)
+#define ASSERT(cond) BUG_ON(!(cond))
+
+#endif /* HV_BUG_H */

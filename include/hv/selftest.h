@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Boot-time self tests and fault injection (arch/x86/selftest.c). */
+#ifndef HV_SELFTEST_H
+#define HV_SELFTEST_H
+
+#include <asm/config.h>
+
+/* An address in the hypervisor's own area, never a valid guest pointer. */
+#define HV_SELFTEST_HV_ADDR HV_VIRT_START
+
+void run_selftests(void);
+void run_injection(void);
+
+#endif /* HV_SELFTEST_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * How the hypervisor ends a run.  Under QEMU the isa-debug-exit device
+ * (I/O port 0xf4) turns a write of code into the exit status
+ * (code << 1) | 1, which is how tests tell the outcomes apart:
+ *
+ *   code  QEMU status  meaning
+ *   0x01        3      poweroff: nothing left to run, or dom0 asked
+ *   0x02        5      reboot requested
+ *   0x03        7      dom0 crashed and no crash image ran
+ *   0x04        9      panic (no crash image ran)
+ *   0x05       11      fault in the kexec handoff (control-page handler)
+ *
+ * On hardware without the device the write is ignored and the CPU halts.
+ */
+#ifndef HV_SHUTDOWN_H
+#define HV_SHUTDOWN_H
+
+#include <hv/types.h>
+
+#define DEBUG_EXIT_PORT      0xf4
+#define EXIT_POWEROFF        0x01
+#define EXIT_REBOOT          0x02
+#define EXIT_DOM0_CRASH      0x03
+#define EXIT_PANIC           0x04
+#define EXIT_KEXEC_FAULT     0x05
+
+__noreturn void machine_exit(uint8_t code);
+
+#endif /* HV_SHUTDOWN_H */

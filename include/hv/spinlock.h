@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Test-and-set spinlocks.  Interrupts are the caller's business. */
+#ifndef HV_SPINLOCK_H
+#define HV_SPINLOCK_H
+
+#include <hv/types.h>
+
+typedef struct {
+    volatile int locked;
+} spinlock_t;
+
+#define SPINLOCK_INIT { 0 }
+
+static inline bool spin_trylock(spinlock_t *l)
+{
+    return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+    while (!spin_trylock(l))
+        while (l->locked)
+            __builtin_ia32_pause();
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+#endif /* HV_SPINLOCK_H */

@@ -1,0 +1,157 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The one place QEMU command lines live.
+
+Boots build/hv.elf through SeaBIOS + Multiboot (`-kernel`) or build/hv.efi
+through OVMF (a FAT folder holding EFI/BOOT/BOOTX64.EFI and its config
+file BOOTX64.CFG), with the serial console captured to a log, the
+isa-debug-exit device for exit codes (include/hv/shutdown.h), and a
+timeout.  Used by `make run`, `make debug` and the integration tests.
+
+The UEFI config file (read by arch/x86/boot/efi-boot.c):
+    options=<hypervisor command line>
+    module=<file> [args]        one line per module, dom0 first
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
+
+# QEMU exit status = (code << 1) | 1 for a write of `code` to port 0xf4.
+EXIT_MEANING = {
+    3: "poweroff",
+    5: "reboot",
+    7: "dom0 crashed, no crash image",
+    9: "panic, no crash image",
+    11: "fault in the kexec handoff",
+}
+
+
+@dataclass
+class Result:
+    status: int         # QEMU's exit status, or None on timeout
+    timed_out: bool
+    log: str
+    seconds: float
+
+
+def build_dir():
+    return os.environ.get("HV_BUILD", os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), "..", "build"))
+
+
+def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
+                 memory=512, cpu="max", gdb=False, stdio=False, extra=()):
+    build = build_dir()
+    cmd = ["qemu-system-x86_64", "-machine", "pc", "-accel", "tcg",
+           "-cpu", cpu, "-smp", str(smp), "-m", str(memory),
+           "-display", "none", "-vga", "none", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if stdio:
+        cmd += ["-chardev", f"stdio,id=com1,signal=off,logfile={log_path}"]
+    else:
+        cmd += ["-chardev", f"file,id=com1,path={log_path}"]
+    cmd += ["-serial", "chardev:com1", "-monitor", "none"]
+    if firmware == "bios":
+        cmd += ["-kernel", os.path.join(build, "hv.elf"), "-append", cmdline]
+        if modules:
+            # QEMU's Multiboot: modules separated by commas, args after a space.
+            cmd += ["-initrd", ",".join(
+                " ".join([os.path.abspath(m[0])] + ([m[1]] if m[1] else []))
+                for m in modules)]
+    elif firmware == "uefi":
+        esp = os.path.join(workdir, "esp")
+        boot = os.path.join(esp, "EFI", "BOOT")
+        os.makedirs(boot, exist_ok=True)
+        shutil.copy(os.path.join(build, "hv.efi"),
+                    os.path.join(boot, "BOOTX64.EFI"))
+        lines = [f"options={cmdline}"]
+        for path, args in modules:
+            name = os.path.basename(path).upper()
+            shutil.copy(path, os.path.join(boot, name))
+            lines.append(f"module={name}" + (f" {args}" if args else ""))
+        with open(os.path.join(boot, "BOOTX64.CFG"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        vars_copy = os.path.join(workdir, "OVMF_VARS.fd")
+        shutil.copy(OVMF_VARS, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,file={vars_copy}",
+                "-drive", f"file=fat:rw:{esp},format=raw,media=disk",
+                "-net", "none"]
+    else:
+        raise ValueError(f"unknown firmware {firmware}")
+    if gdb:
+        cmd += ["-s", "-S"]
+    return cmd + list(extra)
+
+
+def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
+        log_path=None, memory=512, cpu="max", gdb=False, stdio=False,
+        extra=()):
+    """Boot once; returns Result.  modules: [(path, args-or-None), ...]"""
+    with tempfile.TemporaryDirectory(prefix="hv-qemu-") as work:
+        log = log_path or os.path.join(work, "serial.log")
+        open(log, "w").close()
+        cmd = qemu_command(firmware, smp, cmdline, modules, work, log,
+                           memory=memory, cpu=cpu, gdb=gdb, stdio=stdio,
+                           extra=extra)
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                stdout=None if stdio else subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        timed_out = False
+        try:
+            _, err = proc.communicate(timeout=None if gdb else timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+            timed_out = True
+        seconds = time.monotonic() - start
+        with open(log, errors="replace") as f:
+            text = f.read().replace("\r\n", "\n")
+        if err and err.strip():
+            text += "\n[qemu stderr] " + err.decode(errors="replace")
+        return Result(None if timed_out else proc.returncode, timed_out,
+                      text, seconds)
+
+
+def parse_module(spec):
+    path, _, args = spec.partition(" ")
+    return (path, args or None)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--firmware", choices=["bios", "uefi"], default="bios")
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--cmdline", default="")
+    ap.add_argument("--module", action="append", default=[],
+                    help="'PATH [ARGS]', dom0 first")
+    ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--memory", type=int, default=512)
+    ap.add_argument("--cpu", default="max")
+    ap.add_argument("--log", help="also keep the serial log here")
+    ap.add_argument("--gdb", action="store_true",
+                    help="wait for gdb on :1234 (see docs/debugging.md)")
+    args = ap.parse_args()
+    res = run(args.firmware, args.smp, args.cmdline,
+              [parse_module(m) for m in args.module], args.timeout,
+              args.log, args.memory, args.cpu, args.gdb, stdio=True)
+    if res.timed_out:
+        print(f"\n[qemu-run] timed out after {args.timeout:.0f} s")
+        return 1
+    meaning = EXIT_MEANING.get(res.status, "unexpected")
+    print(f"\n[qemu-run] QEMU exited with status {res.status} ({meaning}) "
+          f"after {res.seconds:.1f} s")
+    return 0 if res.status == 3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
