@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Hypercall dispatch (numbers and convention: include/public/xen.h) and
+ * the small hypercalls: console_io, xen_version, sched_op.
+ */
+#include <asm/desc.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
+#include <asm/uart.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest-access.h>
+#include <hv/lib.h>
+#include <hv/pv.h>
+#include <hv/shutdown.h>
+#include <hv/version.h>
+#include <public/xen.h>
+
+typedef long (*hypercall_fn_t)(uint64_t, uint64_t, uint64_t, uint64_t,
+                               uint64_t);
+#define HC(fn) ((hypercall_fn_t)(void (*)(void))(fn))
+
+static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
+    [__HYPERVISOR_mmu_update] = HC(do_mmu_update),
+    [__HYPERVISOR_memory_op] = HC(do_memory_op),
+    [__HYPERVISOR_update_va_mapping] = HC(do_update_va_mapping),
+    [__HYPERVISOR_xen_version] = HC(do_xen_version),
+    [__HYPERVISOR_console_io] = HC(do_console_io),
+    [__HYPERVISOR_sched_op] = HC(do_sched_op),
+    [__HYPERVISOR_kexec_op] = HC(do_kexec_op),
+};
+
+void do_hypercall(struct cpu_user_regs *regs)
+{
+    struct domain *d = get_cpu_info()->current;
+    uint64_t nr = regs->rax;
+
+    if (nr >= NR_HYPERCALLS || !hypercall_table[nr]) {
+        guest_refusal("hypercall", -ENOSYS, "unknown hypercall %lu",
+                      (unsigned long)nr);
+        regs->rax = -ENOSYS;
+    } else {
+        regs->rax = hypercall_table[nr](regs->rdi, regs->rsi, regs->rdx,
+                                        regs->r10, regs->r8);
+    }
+    /*
+     * The return path (iretq) would fault in the hypervisor on a
+     * non-canonical RIP: the guest's problem, not ours.
+     */
+    if (!is_canonical(regs->rip))
+        domain_crash(d, "hypercall return to non-canonical RIP %016lx",
+                     (unsigned long)regs->rip);
+}
+
+/* ---- console_io --------------------------------------------------------- */
+
+/* Guest text goes out line by line as "(d0) ...", like Xen's. */
+static void guest_console_put(const char *s, size_t n)
+{
+    static char line[256];
+    static size_t len;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\n' && len < sizeof(line) - 1) {
+            line[len++] = s[i];
+            continue;
+        }
+        console_write("(d0) ", 5);
+        console_write(line, len);
+        console_write("\n", 1);
+        len = 0;
+        if (s[i] != '\n')
+            line[len++] = s[i];
+    }
+}
+
+long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf)
+{
+    struct domain *d = get_cpu_info()->current;
+    char chunk[128];
+
+    switch (cmd) {
+    case CONSOLEIO_write:
+        if (count > CONSOLEIO_MAX) {
+            guest_refusal("console_io", -E2BIG, "write of %lu bytes > %u",
+                          (unsigned long)count, CONSOLEIO_MAX);
+            return -E2BIG;
+        }
+        /* Check all of it first, so a bad buffer prints nothing. */
+        if (!guest_range_ok(buf, count)) {
+            guest_refusal("console_io", -EFAULT, "buffer %#lx not guest memory",
+                          (unsigned long)buf);
+            return -EFAULT;
+        }
+        for (uint64_t done = 0; done < count;) {
+            size_t n = MIN(count - done, sizeof(chunk));
+
+            if (copy_from_guest(chunk, buf + done, n)) {
+                guest_refusal("console_io", -EFAULT, "buffer %#lx unreadable",
+                              (unsigned long)(buf + done));
+                return -EFAULT;
+            }
+            guest_console_put(chunk, n);
+            done += n;
+        }
+        return 0;
+    case CONSOLEIO_read: {
+        uint64_t n = 0;
+        int c;
+
+        if (!d->privileged) {
+            guest_refusal("console_io", -EPERM, "read needs a privileged domain");
+            return -EPERM;
+        }
+        while (n < count && n < sizeof(chunk) && (c = uart_getc()) >= 0)
+            chunk[n++] = (char)c;
+        if (copy_to_guest(buf, chunk, n)) {
+            guest_refusal("console_io", -EFAULT, "buffer %#lx unwritable",
+                          (unsigned long)buf);
+            return -EFAULT;
+        }
+        return (long)n;
+    }
+    default:
+        guest_refusal("console_io", -EOPNOTSUPP, "unknown command %lu",
+                      (unsigned long)cmd);
+        return -EOPNOTSUPP;
+    }
+}
+
+/* ---- xen_version -------------------------------------------------------- */
+
+long do_xen_version(uint64_t cmd, uint64_t arg)
+{
+    struct domain *d = get_cpu_info()->current;
+
+    switch (cmd) {
+    case XENVER_version:
+        return (HV_VERSION_MAJOR << 16) | HV_VERSION_MINOR;
+    case XENVER_extraversion: {
+        char extra[XEN_EXTRAVERSION_LEN] = HV_EXTRAVERSION;
+
+        if (copy_to_guest(arg, extra, sizeof(extra))) {
+            guest_refusal("xen_version", -EFAULT, "buffer %#lx unwritable",
+                          (unsigned long)arg);
+            return -EFAULT;
+        }
+        return 0;
+    }
+    case XENVER_get_features: {
+        struct xen_feature_info fi;
+
+        if (copy_from_guest(&fi, arg, sizeof(fi))) {
+            guest_refusal("xen_version", -EFAULT, "buffer %#lx unreadable",
+                          (unsigned long)arg);
+            return -EFAULT;
+        }
+        fi.submap = 0;
+        if (fi.submap_idx == 0) {
+            if (pv_page_user_forced)
+                fi.submap |= XENFEAT_page_user_forced;
+            if (d->privileged)
+                fi.submap |= XENFEAT_kexec;
+        }
+        if (copy_to_guest(arg, &fi, sizeof(fi))) {
+            guest_refusal("xen_version", -EFAULT, "buffer %#lx unwritable",
+                          (unsigned long)arg);
+            return -EFAULT;
+        }
+        return 0;
+    }
+    default:
+        guest_refusal("xen_version", -EOPNOTSUPP, "unknown command %lu",
+                      (unsigned long)cmd);
+        return -EOPNOTSUPP;
+    }
+}
+
+/* ---- sched_op ----------------------------------------------------------- */
+
+long do_sched_op(uint64_t cmd, uint64_t arg)
+{
+    struct domain *d = get_cpu_info()->current;
+    struct sched_shutdown sd;
+
+    switch (cmd) {
+    case SCHEDOP_yield:
+        return 0;   /* one vCPU: nothing else to run */
+    case SCHEDOP_shutdown:
+        if (copy_from_guest(&sd, arg, sizeof(sd))) {
+            guest_refusal("sched_op", -EFAULT, "shutdown argument %#lx unreadable",
+                          (unsigned long)arg);
+            return -EFAULT;
+        }
+        switch (sd.reason) {
+        case SHUTDOWN_poweroff:
+            printk("d%u requested poweroff\n", d->id);
+            machine_exit(EXIT_POWEROFF);
+        case SHUTDOWN_reboot:
+            printk("d%u requested reboot\n", d->id);
+            machine_exit(EXIT_REBOOT);
+        case SHUTDOWN_crash:
+            domain_crash(d, "requested crash (SCHEDOP_shutdown)");
+        default:
+            guest_refusal("sched_op", -EINVAL, "unknown shutdown reason %u",
+                          sd.reason);
+            return -EINVAL;
+        }
+    default:
+        guest_refusal("sched_op", -EOPNOTSUPP, "unknown command %lu",
+                      (unsigned long)cmd);
+        return -EOPNOTSUPP;
+    }
+}
+
+/* ---- guest faults ------------------------------------------------------- */
+
+void pv_guest_fault(struct cpu_user_regs *regs)
+{
+    struct domain *d = get_cpu_info()->current;
+
+    domain_crash(d, "fatal %s at RIP %016lx, error code %#x, CR2 %016lx, RSP %016lx",
+                 trap_name(regs->entry_vector), (unsigned long)regs->rip,
+                 regs->error_code, (unsigned long)read_cr2(),
+                 (unsigned long)regs->rsp);
+}
+
+/* ---- per-CPU set-up for guests ------------------------------------------ */
+
+extern const char syscall_entry[];
+
+void pv_init_cpu(void)
+{
+    /* sysret base 0x18: user CS = 0x2b, SS = 0x23; kernel CS 0x08, SS 0x10. */
+    wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HV_CS << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_AC | 0x100 /* TF */ |
+                            0x400 /* DF */ | 0x4000 /* NT */);
+    wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)get_cpu_info());
+    wrmsr(MSR_GS_BASE, 0);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}

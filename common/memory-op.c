@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * memory_op: ballooning and memory queries (include/public/xen.h).
+ * Giving frames back makes a later kexec unreliable (the image or the
+ * crash kernel may count on memory that is gone), so it clears the
+ * domain's "kexec is safe" state (seed 004).
+ */
+#include <asm/paging.h>
+#include <asm/smp.h>
+#include <hv/boot-info.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest-access.h>
+#include <hv/lib.h>
+#include <hv/page-alloc.h>
+#include <hv/pv.h>
+#include <public/start-info.h>
+#include <public/xen.h>
+
+static int read_reservation(uint64_t arg, struct xen_memory_reservation *r,
+                            const char *what)
+{
+    if (copy_from_guest(r, arg, sizeof(*r))) {
+        guest_refusal("memory_op", -EFAULT, "%s: argument %#lx unreadable",
+                      what, (unsigned long)arg);
+        return -EFAULT;
+    }
+    if (r->extent_order || r->mem_flags || r->domid != DOMID_SELF) {
+        guest_refusal("memory_op", -EINVAL,
+                      "%s: order %u, flags %#x, domid %#x (need 0, 0, DOMID_SELF)",
+                      what, r->extent_order, r->mem_flags, r->domid);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static long increase_reservation(struct domain *d, uint64_t arg)
+{
+    struct xen_memory_reservation r;
+    uint64_t done;
+    int rc = read_reservation(arg, &r, "increase_reservation");
+
+    if (rc)
+        return rc;
+    for (done = 0; done < r.nr_extents; done++) {
+        uint64_t gfn;
+        mfn_t mfn;
+
+        for (gfn = 0; gfn < d->p2m_size && d->p2m[gfn] != P2M_INVALID; gfn++)
+            ;
+        if (gfn == d->p2m_size || d->nr_pages >= d->p2m_size)
+            break;  /* at the maximum reservation: a partial result */
+        mfn = alloc_frame(0);
+        if (mfn == INVALID_MFN)
+            break;
+        memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
+        if (copy_to_guest(r.extent_start + done * 8, &gfn, 8)) {
+            free_frame(mfn);
+            guest_refusal("memory_op", -EFAULT,
+                          "increase_reservation: extent list unwritable");
+            return done ? (long)done : -EFAULT;
+        }
+        frame_table[mfn].owner = OWNER_DOM0;
+        d->p2m[gfn] = mfn;
+        d->nr_pages++;
+    }
+    return (long)done;
+}
+
+static long decrease_reservation(struct domain *d, uint64_t arg)
+{
+    struct xen_memory_reservation r;
+    uint64_t done;
+    int rc = read_reservation(arg, &r, "decrease_reservation");
+
+    if (rc)
+        return rc;
+    for (done = 0; done < r.nr_extents; done++) {
+        uint64_t gfn;
+        mfn_t mfn;
+
+        if (copy_from_guest(&gfn, r.extent_start + done * 8, 8)) {
+            guest_refusal("memory_op", -EFAULT,
+                          "decrease_reservation: extent list unreadable");
+            return done ? (long)done : -EFAULT;
+        }
+        if (gfn >= d->p2m_size || d->p2m[gfn] == P2M_INVALID) {
+            guest_refusal("memory_op", -EACCES,
+                          "decrease_reservation: gfn %#lx has no frame of d%u",
+                          (unsigned long)gfn, d->id);
+            return done ? (long)done : -EACCES;
+        }
+        mfn = d->p2m[gfn];
+        if (frame_is_pt(mfn) || frame_table[mfn].boot) {
+            guest_refusal("memory_op", -EPERM,
+                          "decrease_reservation: gfn %#lx is a %s",
+                          (unsigned long)gfn,
+                          frame_is_pt(mfn) ? "page table" : "boot module page");
+            return done ? (long)done : -EPERM;
+        }
+        if (pv_frame_is_mapped(d, mfn)) {
+            guest_refusal("memory_op", -EBUSY,
+                          "decrease_reservation: gfn %#lx is still mapped",
+                          (unsigned long)gfn);
+            return done ? (long)done : -EBUSY;
+        }
+        domain_set_kexec_unsafe(d, "memory was ballooned out");
+        frame_table[mfn].owner = OWNER_NONE;
+        d->p2m[gfn] = P2M_INVALID;
+        d->nr_pages--;
+        free_frame(mfn);
+    }
+    return (long)done;
+}
+
+static long machine_memory_map(struct domain *d, uint64_t arg)
+{
+    struct xen_memory_map map;
+    uint32_t n = 0;
+
+    if (!d->privileged) {
+        guest_refusal("memory_op", -EPERM,
+                      "machine_memory_map needs a privileged domain");
+        return -EPERM;
+    }
+    if (copy_from_guest(&map, arg, sizeof(map))) {
+        guest_refusal("memory_op", -EFAULT, "machine_memory_map: argument unreadable");
+        return -EFAULT;
+    }
+    for (; n < map.nr_entries && n < boot_info.nr_mem; n++) {
+        struct e820_entry e = {
+            .addr = boot_info.mem[n].start,
+            .size = boot_info.mem[n].size,
+            .type = boot_info.mem[n].type,
+        };
+
+        if (copy_to_guest(map.buffer + n * sizeof(e), &e, sizeof(e))) {
+            guest_refusal("memory_op", -EFAULT, "machine_memory_map: buffer unwritable");
+            return -EFAULT;
+        }
+    }
+    map.nr_entries = n;
+    if (copy_to_guest(arg, &map, sizeof(map))) {
+        guest_refusal("memory_op", -EFAULT, "machine_memory_map: argument unwritable");
+        return -EFAULT;
+    }
+    return 0;
+}
+
+long do_memory_op(uint64_t cmd, uint64_t arg)
+{
+    struct domain *d = get_cpu_info()->current;
+    domid_t domid;
+
+    switch (cmd) {
+    case XENMEM_increase_reservation:
+        return increase_reservation(d, arg);
+    case XENMEM_decrease_reservation:
+        return decrease_reservation(d, arg);
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+        if (copy_from_guest(&domid, arg, sizeof(domid))) {
+            guest_refusal("memory_op", -EFAULT, "domid pointer %#lx unreadable",
+                          (unsigned long)arg);
+            return -EFAULT;
+        }
+        if (domid != DOMID_SELF) {
+            guest_refusal("memory_op", -EINVAL, "domid %#x is not DOMID_SELF", domid);
+            return -EINVAL;
+        }
+        return (long)(cmd == XENMEM_current_reservation ? d->nr_pages
+                                                        : d->p2m_size);
+    case XENMEM_machine_memory_map:
+        return machine_memory_map(d, arg);
+    default:
+        guest_refusal("memory_op", -EOPNOTSUPP, "unknown command %lu",
+                      (unsigned long)cmd);
+        return -EOPNOTSUPP;
+    }
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Domains.  There is one: dom0, the initial PV domain, with one vCPU that
+ * runs on the boot CPU.  The structure is what the PV memory rules and
+ * the kexec "safe" state need; it does not pretend to be a scheduler.
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <hv/types.h>
+
+#define DOM0_MAX_PT_FRAMES 64
+
+struct domain {
+    uint16_t id;
+    bool privileged;            /* may use [privileged] hypercalls */
+    bool crashed;
+    uint64_t nr_pages;          /* frames owned now */
+    uint64_t max_pages;         /* the most it may own (dom0_mem) */
+    uint64_t *p2m;              /* gfn -> mfn (hypervisor frames, RO to dom0) */
+    uint64_t p2m_size;
+    mfn_t l4_mfn;               /* root of its page tables */
+    unsigned int nr_pt_frames;
+    mfn_t pt_frames[DOM0_MAX_PT_FRAMES];
+    /* Cleared by operations that make a later kexec unreliable (seed 004). */
+    bool kexec_safe;
+    const char *kexec_unsafe_reason;
+};
+
+extern struct domain *dom0;
+
+/* Frame ownership, one entry per machine frame. */
+enum frame_owner { OWNER_NONE = 0, OWNER_HV, OWNER_DOM0 };
+enum frame_type {
+    PGT_NONE = 0,       /* ordinary data */
+    PGT_L1, PGT_L2, PGT_L3, PGT_L4,
+};
+struct frame_info {
+    uint8_t owner;      /* enum frame_owner */
+    uint8_t type;       /* enum frame_type */
+    uint8_t boot;       /* boot memory (a module): never freed */
+    uint8_t pad;
+};
+extern struct frame_info *frame_table;
+void frame_table_init(void);
+static inline bool frame_is_pt(mfn_t mfn)
+{
+    return frame_table[mfn].type != PGT_NONE;
+}
+
+/*
+ * Guest misbehaviour: one line saying why, then the domain is gone.  For
+ * dom0 that is a hypervisor-level event: it ends in panic() (and, with the
+ * kexec issue, in the crash image).
+ */
+__noreturn void domain_crash(struct domain *d, const char *fmt, ...)
+    __printf(2, 3);
+
+/* Build dom0 from the first boot module and enter it; never returns. */
+__noreturn void dom0_start(void);
+
+/* Clear the "kexec is safe" state, once, with the reason on the console. */
+void domain_set_kexec_unsafe(struct domain *d, const char *why);
+
+/* Guest refusals: "(HV) d0 <call>: <reason> (-ENAME)", rate limited. */
+void guest_refusal(const char *call, int err, const char *fmt, ...)
+    __printf(3, 4);
+const char *errno_name(int err);
+
+#endif /* HV_DOMAIN_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* PV guest support (arch/x86/pv/). */
+#ifndef HV_PV_H
+#define HV_PV_H
+
+#include <asm/regs.h>
+#include <asm/page.h>
+#include <hv/types.h>
+
+/* L4 slots 256-271 belong to the hypervisor in every root. */
+#define HV_L4_FIRST 256
+#define HV_L4_LAST  271
+static inline bool pv_l4_slot_is_hv(unsigned int slot)
+{
+    return slot >= HV_L4_FIRST && slot <= HV_L4_LAST;
+}
+void pv_copy_hv_slots(pte_t *l4);
+
+/* true: _PAGE_USER is forced on guest L1 entries (pv-page-user=force). */
+extern bool pv_page_user_forced;
+
+void pv_init_cpu(void);                         /* syscall MSRs */
+__noreturn void enter_guest(struct cpu_user_regs *regs);
+void do_hypercall(struct cpu_user_regs *regs);
+void pv_guest_fault(struct cpu_user_regs *regs);
+
+/* True when some L1 entry of d's tables maps mfn. */
+struct domain;
+bool pv_frame_is_mapped(struct domain *d, mfn_t mfn);
+
+/* Hypercall handlers. */
+long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf);
+long do_xen_version(uint64_t cmd, uint64_t arg);
+long do_sched_op(uint64_t cmd, uint64_t arg);
+long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done, uint64_t domid);
+long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);
+long do_memory_op(uint64_t cmd, uint64_t arg);
+long do_kexec_op(uint64_t cmd, uint64_t arg);
+
+#endif /* HV_PV_H */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fault_pf, fault_ud, fault_gp, fault_ptwrite: deliberate guest faults.
+ *
+ * Rule guarded: a fault in the guest is fatal to the domain (there is no
+ * guest exception delivery in this ABI): the hypervisor prints a
+ * diagnostic naming the domain, the fault and the guest RIP, and crashes
+ * the domain; with no crash image that ends the machine.  The guest
+ * prints the RIP of its faulting instruction first, so the test can
+ * compare the two.
+ *
+ *   fault_pf       write to 0x1000 (unmapped)           -> page fault
+ *   fault_ud       ud2                                  -> invalid opcode
+ *   fault_gp       read of 0x8000000000000000           -> general protection
+ *   fault_ptwrite  write to the L4 through the read-only page-table view
+ *                  (the same value back)                -> page fault; the
+ *                  view must never be writable (PV memory rules)
+ *
+ * Expected guest line: "<test>: about to fault: <what> at RIP <hex>", and
+ * no verdict.  Expected hypervisor line:
+ * "(HV) d0: fatal <page fault|invalid opcode|general protection fault> at
+ * RIP <hex> ...", then the end of the run (today a panic: QEMU status 9).
+ * Should the guest survive, it prints FAIL and "Test result: FAILURE".
+ */
+#include "guest.h"
+
+/*
+ * The faulting instructions, in file-scope asm so that each has exactly
+ * one address, published as <name>_rip.  Each is a function taking its
+ * target address in %rdi.
+ */
+__asm__(
+    "    .pushsection .text, \"ax\", @progbits\n"
+    "    .globl do_fault_pf, fault_pf_rip\n"
+    "do_fault_pf:\n"
+    "fault_pf_rip:\n"
+    "    movl $0x5a5a5a5a, (%rdi)\n"
+    "    ret\n"
+    "    .globl do_fault_ud, fault_ud_rip\n"
+    "do_fault_ud:\n"
+    "fault_ud_rip:\n"
+    "    ud2\n"
+    "    ret\n"
+    "    .globl do_fault_gp, fault_gp_rip\n"
+    "do_fault_gp:\n"
+    "fault_gp_rip:\n"
+    "    movq (%rdi), %rax\n"
+    "    ret\n"
+    "    .globl do_fault_ptwrite, fault_ptwrite_rip\n"
+    "do_fault_ptwrite:\n"
+    "    movq (%rdi), %rax\n"
+    "fault_ptwrite_rip:\n"
+    "    movq %rax, (%rdi)\n"
+    "    ret\n"
+    "    .popsection\n");
+
+void do_fault_pf(uint64_t addr);
+void do_fault_ud(uint64_t addr);
+void do_fault_gp(uint64_t addr);
+void do_fault_ptwrite(uint64_t addr);
+extern const char fault_pf_rip[], fault_ud_rip[], fault_gp_rip[],
+                  fault_ptwrite_rip[];
+
+static void about_to_fault(const char *what, const char *rip,
+                           void (*fn)(uint64_t), uint64_t addr)
+{
+    info("about to fault: %s at RIP %016lx", what, PTR(rip));
+    fn(addr);
+    fail("still running after %s", what);
+}
+
+DEFINE_TEST(fault_pf, "write to 0x1000: fatal page fault")
+{
+    about_to_fault("write to 0x1000", fault_pf_rip, do_fault_pf, 0x1000);
+}
+
+DEFINE_TEST(fault_ud, "ud2: fatal invalid opcode")
+{
+    about_to_fault("ud2", fault_ud_rip, do_fault_ud, 0);
+}
+
+DEFINE_TEST(fault_gp, "non-canonical read: fatal general protection fault")
+{
+    about_to_fault("read of 0x8000000000000000", fault_gp_rip, do_fault_gp,
+                   0x8000000000000000UL);
+}
+
+DEFINE_TEST(fault_ptwrite, "write to the page-table view: fatal page fault")
+{
+    about_to_fault("write to the L4 through the page-table view",
+                   fault_ptwrite_rip, do_fault_ptwrite, si->pt_base);
+}

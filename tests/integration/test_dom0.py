@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""dom0 test guest (tests/guest/): one boot per guest test.
+
+The guest is the first module; its arguments are dom0's command line
+(`test=NAME ...`), separate from the hypervisor's.  A guest test prints
+PASS/FAIL lines and ends with exactly one verdict line,
+"Test result: SUCCESS|FAILURE|ERROR", then powers off (status 3).  Every
+refused hypercall must also leave a hypervisor line
+"(HV) d0 <call>: <reason> (-<ERRNO>)"; a guest fault leaves
+"(HV) d0: fatal <fault> at RIP <hex> ..." and, with no crash image, a
+panic (status 9).
+"""
+import os
+import re
+
+import pytest
+
+from conftest import ALWAYS_BAD, BUILD, STATUS_PANIC, STATUS_POWEROFF
+
+GUEST_ELF = os.path.join(BUILD, "guest", "dom0.elf")
+
+# Guest lines reach the console as "(d0) <text>"; accept them bare too.
+D0 = r"^(?:\(d0\) )?"
+
+
+def d0(pat):
+    return D0 + pat
+
+
+SUCCESS = d0(r"Test result: SUCCESS$")
+# What no successful guest run prints.
+GUEST_BAD = ALWAYS_BAD + [
+    d0(r"FAIL: "),
+    d0(r"ERROR: "),
+    d0(r"Test result: (?:FAILURE|ERROR)"),
+    r"^\(HV\) d0: fatal",
+    r"Domain 0 crashed",
+]
+
+ALL_TESTS = ["hypercalls", "page_user", "mmu_refusals", "balloon", "unpriv",
+             "fault_pf", "fault_ud", "fault_gp", "fault_ptwrite"]
+
+# The crash region the mmu_refusals test aims at (crashkernel=32M@256M).
+CRASH_OPT = "crashkernel=32M@256M"
+CRASH_MFN = 0x10000
+
+# firmware x CPUs: both firmwares for the basic tests, SeaBIOS for the rest.
+MATRIX_BOTH = [("bios", 1), ("bios", 2), ("uefi", 1)]
+MATRIX_BIOS = [("bios", 1), ("bios", 2)]
+
+
+@pytest.fixture(autouse=True)
+def guest_elf():
+    if not os.path.exists(GUEST_ELF):
+        pytest.fail(f"{GUEST_ELF} is missing: run `make guest`",
+                    pytrace=False)
+    return GUEST_ELF
+
+
+def run_guest(boot, firmware, smp, guest_args, cmdline="", extra=()):
+    """Boot with the guest as dom0; extra: further (path, args) modules."""
+    return boot(firmware, smp, cmdline,
+                modules=[(GUEST_ELF, guest_args)] + list(extra))
+
+
+def refusals(call, *errnos):
+    return [rf"^\(HV\) d0 {call}: .*\(-{e}\)" for e in errnos]
+
+
+# ---- selection and verdicts ----------------------------------------------
+
+def test_guest_list(boot):
+    r = run_guest(boot, "bios", 1, "test=list")
+    r.expect(STATUS_POWEROFF, [d0(rf"dom0:\s+{t}\s") for t in ALL_TESTS],
+             ALWAYS_BAD + [d0(r"Test result:")])
+
+
+def test_guest_unknown_test(boot):
+    r = run_guest(boot, "bios", 1, "test=hypercalls test=no_such_test")
+    r.expect(STATUS_POWEROFF,
+             [d0(r"ERROR: dom0: unknown test 'no_such_test'"),
+              d0(r"Test result: ERROR$")],
+             ALWAYS_BAD + [d0(r"--- hypercalls: start")])
+
+
+def test_guest_without_test(boot):
+    r = run_guest(boot, "bios", 1, "")
+    r.expect(STATUS_POWEROFF,
+             [d0(r"ERROR: dom0: no test=NAME"), d0(r"Test result: ERROR$")],
+             ALWAYS_BAD)
+
+
+# ---- the hypercall tests -------------------------------------------------
+
+@pytest.mark.parametrize("firmware,smp", MATRIX_BOTH)
+def test_hypercalls(boot, firmware, smp):
+    r = run_guest(boot, firmware, smp, "test=hypercalls")
+    must = [SUCCESS, d0(r"--- hypercalls: SUCCESS \(\d+ checks, 0 failed\)"),
+            r"^\(HV\) d0 \S+: .*hypercall 50 \(-ENOSYS\)",
+            r"^\(HV\) d0 \S+: .*hypercall 63 \(-ENOSYS\)"]
+    must += refusals("console_io", "EFAULT", "E2BIG", "EOPNOTSUPP")
+    must += refusals("xen_version", "EFAULT", "EOPNOTSUPP")
+    must += refusals("sched_op", "EFAULT", "EINVAL", "EOPNOTSUPP")
+    must += refusals("memory_op", "EFAULT", "EOPNOTSUPP")
+    must += refusals("mmu_update", "EFAULT")
+    r.expect(STATUS_POWEROFF, must, GUEST_BAD)
+
+
+@pytest.mark.parametrize("firmware,smp", MATRIX_BOTH)
+@pytest.mark.parametrize("mode", ["default", "guest"])
+def test_page_user(boot, firmware, smp, mode):
+    """Seed 002: the guest detects whether _PAGE_USER is forced."""
+    cmdline = "pv-page-user=guest" if mode == "guest" else ""
+    line = {"default": r"page_user: hypervisor forces _PAGE_USER$",
+            "guest": r"page_user: guest must set _PAGE_USER$"}[mode]
+    other = {"default": r"page_user: guest must set _PAGE_USER",
+             "guest": r"page_user: hypervisor forces _PAGE_USER"}[mode]
+    r = run_guest(boot, firmware, smp, "test=page_user", cmdline)
+    r.expect(STATUS_POWEROFF, [SUCCESS, d0(line)],
+             GUEST_BAD + [d0(other), r"^\(HV\) d0 \S+: .*\(-E[A-Z0-9]+\)"])
+
+
+@pytest.mark.parametrize("firmware,smp", MATRIX_BIOS)
+def test_mmu_refusals(boot, firmware, smp):
+    r = run_guest(boot, firmware, smp,
+                  f"test=mmu_refusals crash_mfn={CRASH_MFN:#x}", CRASH_OPT)
+    must = [SUCCESS,
+            r"^\(HV\) Crash region: 0000000010000000 - 0000000012000000",
+            r"^\(HV\) d0 mmu_update: .*0x200 .*\(-EACCES\)",
+            r"^\(HV\) d0 mmu_update: .*crash region.*\(-EACCES\)",
+            r"^\(HV\) d0 update_va_mapping: .*crash region.*\(-EACCES\)",
+            r"^\(HV\) d0 mmu_update: .*page.table.*\(-EPERM\)",
+            r"^\(HV\) d0 update_va_mapping: .*\(-EPERM\)",
+            r"^\(HV\) d0 update_va_mapping: .*0xffff82d040000000.*\(-EINVAL\)"]
+    must += refusals("mmu_update", "EINVAL")
+    r.expect(STATUS_POWEROFF, must, GUEST_BAD)
+
+
+@pytest.mark.parametrize("firmware,smp", MATRIX_BIOS)
+def test_balloon(boot, tmp_path, firmware, smp):
+    """A second module gives the guest boot-module pages to try (-EPERM)."""
+    blob = tmp_path / "blob.bin"
+    blob.write_bytes(bytes(range(256)) * 40)        # 10240 bytes, 3 pages
+    r = run_guest(boot, firmware, smp, "test=balloon", "",
+                  extra=[(str(blob), "blob")])
+    must = [SUCCESS] + refusals("memory_op", "EACCES", "EPERM", "EBUSY",
+                                "EFAULT")
+    r.expect(STATUS_POWEROFF, must, GUEST_BAD)
+
+
+@pytest.mark.parametrize("firmware,smp", MATRIX_BIOS)
+def test_unpriv(boot, firmware, smp):
+    r = run_guest(boot, firmware, smp, "test=unpriv", "dom0-unprivileged")
+    must = [SUCCESS]
+    must += refusals("memory_op", "EPERM")
+    must += refusals("console_io", "EPERM")
+    must += refusals("kexec_op", "EPERM")
+    r.expect(STATUS_POWEROFF, must, GUEST_BAD)
+
+
+def test_unpriv_needs_the_option(boot):
+    """Without dom0-unprivileged the unpriv test must fail, not pass."""
+    r = run_guest(boot, "bios", 1, "test=unpriv")
+    r.expect(STATUS_POWEROFF,
+             [d0(r"FAIL: unpriv: start_info.flags"),
+              d0(r"Test result: FAILURE$")], ALWAYS_BAD)
+
+
+def test_several_tests_in_one_boot(boot):
+    """Tests share one domain: each leaves it as the next expects.
+
+    (Separate test= words: QEMU's -initrd splits modules at commas.)
+    """
+    r = run_guest(boot, "bios", 2,
+                  f"test=hypercalls test=page_user test=mmu_refusals "
+                  f"test=balloon crash_mfn={CRASH_MFN:#x}", CRASH_OPT)
+    must = [SUCCESS] + [d0(rf"--- {t}: SUCCESS") for t in
+                        ["hypercalls", "page_user", "mmu_refusals", "balloon"]]
+    r.expect(STATUS_POWEROFF, must, GUEST_BAD)
+
+
+# ---- guest faults --------------------------------------------------------
+
+FAULTS = {
+    "fault_pf": "page fault",
+    "fault_ud": "invalid opcode",
+    "fault_gp": "general protection fault",
+    "fault_ptwrite": "page fault",
+}
+
+
+@pytest.mark.parametrize("smp", [1, 2])
+@pytest.mark.parametrize("test", sorted(FAULTS))
+def test_guest_fault(boot, test, smp):
+    r = run_guest(boot, "bios", smp, f"test={test}")
+    r.expect(STATUS_PANIC,
+             [d0(rf"{test}: about to fault"),
+              rf"^\(HV\) d0: fatal {FAULTS[test]} at RIP",
+              r"^\(HV\) Domain 0 crashed"],
+             [d0(r"Test result:"), d0(r"FAIL: "), r"\[qemu stderr\]"])
+    want = int(r.search(d0(rf"{test}: about to fault: .* at RIP "
+                           r"([0-9a-f]{16})$")).group(1), 16)
+    m = r.search(r"^\(HV\) d0: fatal (?:page fault|invalid opcode|"
+                 r"general protection fault) at RIP (?:0x)?([0-9a-f]+)")
+    assert int(m.group(1), 16) == want, \
+        f"hypervisor RIP {m.group(1)} != guest's {want:016x}"
+    if test == "fault_pf":
+        r.search(r"^\(HV\) d0: fatal page fault .*CR2 (?:0x)?0*1000\b")
