@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kexec control page: one page, outside every destination, below
+ * 4 GiB, holding a copy of the trampoline code (arch/x86/kexec/
+ * kexec-tramp.S, at offset 0) and, at KEXEC_CTRL_DATA, the data it runs
+ * on: the page-table roots, the relocation list, the entry point, a GDT,
+ * an IDT whose handlers print a fault on COM1, and a small stack.
+ *
+ * The relocation list (Linux's format): 64-bit words, each an address
+ * with a flag in its low bits, processed in order by relocate_pages():
+ *   IND_DESTINATION  the current destination becomes the address
+ *   IND_SOURCE       copy the page at the address to the destination,
+ *                    which advances by a page
+ *   IND_ZERO         zero the destination page, which advances
+ *   IND_INDIRECTION  continue with the list page at the address
+ *   IND_DONE         stop
+ */
+#ifndef ASM_KEXEC_H
+#define ASM_KEXEC_H
+
+#define IND_DESTINATION 0x1
+#define IND_INDIRECTION 0x2
+#define IND_DONE        0x4
+#define IND_SOURCE      0x8
+#define IND_ZERO        0x10
+#define IND_FLAGS       0xfff
+
+#define KEXEC_CTRL_CODE_MAX 0x800
+#define KEXEC_CTRL_DATA     0x800
+#define KEXEC_CTRL_STACK    0x1000  /* top of the stack: end of the page */
+
+/* Offsets in struct kexec_control (checked in machine-kexec.c). */
+#define KCTL_reloc_cr3     0x00
+#define KCTL_handoff_cr3   0x08
+#define KCTL_list          0x10
+#define KCTL_entry         0x18
+#define KCTL_control_maddr 0x20
+#define KCTL_arch          0x28
+#define KCTL_flags         0x2c
+#define KCTL_far32         0x30    /* m16:32 far pointer to the 32-bit code */
+#define KCTL_entry32       0x38    /* m16:32 far pointer to a 32-bit entry */
+#define KCTL_gdtr          0x40    /* limit, base (10 bytes) */
+#define KCTL_idtr          0x50
+#define KCTL_idtr_zero     0x60
+#define KCTL_gdt           0x70    /* 4 descriptors */
+#define KCTL_idt           0x100   /* 32 gates x 16 bytes */
+
+/* KCTL_flags */
+#define KCTL_FLAG_FAULT    0x1     /* test: fault after the handoff CR3 switch */
+
+#define KEXEC_EXIT_FAULT   0x05    /* isa-debug-exit code (include/hv/shutdown.h) */
+
+#ifndef __ASSEMBLER__
+#include <hv/types.h>
+
+struct __packed kexec_control {
+    uint64_t reloc_cr3;
+    uint64_t handoff_cr3;
+    uint64_t list;
+    uint64_t entry;
+    uint64_t control_maddr;
+    uint32_t arch;
+    uint32_t flags;
+    uint32_t far32_offset;
+    uint16_t far32_sel;
+    uint16_t pad0;
+    uint32_t entry32_offset;
+    uint16_t entry32_sel;
+    uint16_t pad0b;
+    uint16_t gdtr_limit;
+    uint64_t gdtr_base;
+    uint8_t pad1[6];
+    uint16_t idtr_limit;
+    uint64_t idtr_base;
+    uint8_t pad2[6];
+    uint16_t idtr_zero_limit;
+    uint64_t idtr_zero_base;
+    uint8_t pad3[6];
+    uint64_t gdt[4];
+    uint8_t pad4[0x100 - 0x90];
+    struct __packed {
+        uint16_t off_lo, sel;
+        uint8_t ist, type;
+        uint16_t off_mid;
+        uint32_t off_hi, zero;
+    } idt[32];
+};
+
+extern const char kexec_tramp_start[], kexec_tramp_end[];
+extern const char kexec_tramp_32[], kexec_fault_stubs[], kexec_tramp_far_entry32[];
+/* relocate_pages: a SysV function; also host-tested. */
+void relocate_pages(const uint64_t *list);
+#endif
+
+#endif /* ASM_KEXEC_H */

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Building a kexec image, and the jump.
+ *
+ * At load time, everything the handoff needs is allocated and filled in,
+ * so that nothing is allocated on the crash path:
+ *   - a staging copy of every COPY page, in hypervisor frames;
+ *   - the relocation list (asm/kexec.h) that moves them into place;
+ *   - the handoff page tables: 1:1 maps of every destination page and of
+ *     the control page, plus the MAP entries, and nothing else;
+ *   - the relocation tables: the same 1:1 maps plus the staging and list
+ *     pages and the control page's alias, used only while relocating;
+ *   - the control page: the trampoline code and its data.
+ * None of these frames is a destination of the image (frames that are
+ * come back from the allocator and are set aside), so relocation never
+ * overwrites a page it has yet to read: "a source is never a destination".
+ * Every table is built with map_pages(), on demand; there is no fixmap.
+ */
+#include <asm/config.h>
+#include <asm/kexec.h>
+#include <asm/paging.h>
+#include <asm/processor.h>
+#include <hv/bug.h>
+#include <hv/console.h>
+#include <hv/errno.h>
+#include <hv/kexec.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/page-alloc.h>
+
+BUILD_BUG_ON(offsetof(struct kexec_control, reloc_cr3) != KCTL_reloc_cr3);
+BUILD_BUG_ON(offsetof(struct kexec_control, handoff_cr3) != KCTL_handoff_cr3);
+BUILD_BUG_ON(offsetof(struct kexec_control, list) != KCTL_list);
+BUILD_BUG_ON(offsetof(struct kexec_control, entry) != KCTL_entry);
+BUILD_BUG_ON(offsetof(struct kexec_control, control_maddr) != KCTL_control_maddr);
+BUILD_BUG_ON(offsetof(struct kexec_control, arch) != KCTL_arch);
+BUILD_BUG_ON(offsetof(struct kexec_control, flags) != KCTL_flags);
+BUILD_BUG_ON(offsetof(struct kexec_control, far32_offset) != KCTL_far32);
+BUILD_BUG_ON(offsetof(struct kexec_control, entry32_offset) != KCTL_entry32);
+BUILD_BUG_ON(offsetof(struct kexec_control, gdtr_limit) != KCTL_gdtr);
+BUILD_BUG_ON(offsetof(struct kexec_control, idtr_limit) != KCTL_idtr);
+BUILD_BUG_ON(offsetof(struct kexec_control, idtr_zero_limit) != KCTL_idtr_zero);
+BUILD_BUG_ON(offsetof(struct kexec_control, gdt) != KCTL_gdt);
+BUILD_BUG_ON(offsetof(struct kexec_control, idt) != KCTL_idt);
+BUILD_BUG_ON(KEXEC_CTRL_DATA + sizeof(struct kexec_control) > KEXEC_CTRL_STACK - 256);
+
+/* 1:1 mappings in the handoff and relocation tables: RWX, no NX (EFER.NXE
+ * is off at the handoff, where NX would be a reserved bit). */
+#define IDENT_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+
+bool kexec_test_fault_in_handoff;   /* set by common/kexec.c (test option) */
+
+/* ---- frame lists ----------------------------------------------------- */
+
+#define FL_PER_PAGE (PAGE_SIZE / 8 - 1)
+
+static int fl_push(struct frame_list *fl, mfn_t mfn)
+{
+    uint64_t idx = fl->count % FL_PER_PAGE;
+    uint64_t *page;
+
+    if (idx == 0) {
+        mfn_t chain = alloc_frame(0);
+
+        if (chain == INVALID_MFN)
+            return -ENOMEM;
+        page = maddr_to_virt(chain << PAGE_SHIFT);
+        page[0] = fl->head;
+        fl->head = chain;
+    }
+    page = maddr_to_virt(fl->head << PAGE_SHIFT);
+    page[1 + idx] = mfn;
+    fl->count++;
+    return 0;
+}
+
+static void fl_free(struct frame_list *fl)
+{
+    uint64_t in_head = fl->count % FL_PER_PAGE;
+
+    if (fl->count && !in_head)
+        in_head = FL_PER_PAGE;
+    while (fl->head) {
+        uint64_t *page = maddr_to_virt(fl->head << PAGE_SHIFT);
+        mfn_t next = page[0];
+
+        for (uint64_t i = 0; i < in_head; i++)
+            free_frame(page[1 + i]);
+        free_frame(fl->head);
+        fl->head = next;
+        in_head = FL_PER_PAGE;
+    }
+    fl->count = 0;
+}
+
+/* ---- allocation outside the destinations -------------------------------- */
+
+struct builder {
+    struct kexec_image *img;
+    const struct kimage_machine *m;
+    struct frame_list set_aside;    /* allocator frames that are destinations */
+    uint64_t *list_page;            /* current relocation list page */
+    unsigned int list_idx;
+    int err;
+};
+
+/* A zeroed frame that no destination covers, recorded in fl. */
+static mfn_t kx_alloc(struct builder *b, struct frame_list *fl, mfn_t limit)
+{
+    for (;;) {
+        mfn_t mfn = alloc_frame(limit);
+
+        if (mfn == INVALID_MFN)
+            return INVALID_MFN;
+        if (kimage_is_dest(b->m, mfn)) {
+            if (fl_push(&b->set_aside, mfn)) {
+                free_frame(mfn);
+                return INVALID_MFN;
+            }
+            continue;
+        }
+        if (fl_push(fl, mfn)) {
+            free_frame(mfn);
+            return INVALID_MFN;
+        }
+        memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
+        return mfn;
+    }
+}
+
+static mfn_t kx_alloc_table(void *ctx)
+{
+    struct builder *b = ctx;
+
+    return kx_alloc(b, &b->img->frames, 0);
+}
+
+static pte_t *kx_table_va(void *ctx, mfn_t mfn)
+{
+    return maddr_to_virt(mfn << PAGE_SHIFT);
+}
+
+/* ---- the relocation list ---------------------------------------------- */
+
+static int list_add(struct builder *b, uint64_t word)
+{
+    /* The last slot of a page chains to the next page. */
+    if (!b->list_page || b->list_idx == PT_ENTRIES - 1) {
+        mfn_t mfn = kx_alloc(b, &b->img->staging, 0);
+        uint64_t ma;
+
+        if (mfn == INVALID_MFN)
+            return -ENOMEM;
+        ma = mfn << PAGE_SHIFT;
+        if (b->list_page)
+            b->list_page[b->list_idx] = ma | IND_INDIRECTION;
+        else
+            b->img->list = ma;
+        b->list_page = maddr_to_virt(ma);
+        b->list_idx = 0;
+    }
+    b->list_page[b->list_idx++] = word;
+    return 0;
+}
+
+/* ---- building ---------------------------------------------------------- */
+
+static int map_both(struct builder *b, const struct pt_ops *ops, uint64_t va,
+                    mfn_t mfn, uint64_t count, bool handoff_too)
+{
+    int rc = map_pages(ops, b->img->reloc_l4, va, mfn, count, IDENT_FLAGS);
+
+    if (!rc && handoff_too)
+        rc = map_pages(ops, b->img->handoff_l4, va, mfn, count, IDENT_FLAGS);
+    return rc == -EEXIST ? -EADDRINUSE : rc;
+}
+
+static void fill_control(struct kexec_image *img)
+{
+    uint8_t *page = maddr_to_virt(img->control_mfn << PAGE_SHIFT);
+    struct kexec_control *c = (void *)(page + KEXEC_CTRL_DATA);
+    uint64_t ma = img->control_mfn << PAGE_SHIFT;
+    uint64_t code = kexec_tramp_end - kexec_tramp_start;
+
+    BUG_ON(code > KEXEC_CTRL_CODE_MAX);
+    memcpy(page, kexec_tramp_start, code);
+    /* The 32-bit far jump reads its target through a 1:1 address. */
+    *(uint32_t *)(page + (kexec_tramp_far_entry32 - kexec_tramp_start)) =
+        (uint32_t)(ma + KEXEC_CTRL_DATA + KCTL_entry32);
+
+    c->reloc_cr3 = img->reloc_l4 << PAGE_SHIFT;
+    c->handoff_cr3 = img->handoff_l4 << PAGE_SHIFT;
+    c->list = img->list;
+    c->entry = img->entry;
+    c->control_maddr = ma;
+    c->arch = img->arch;
+    c->flags = kexec_test_fault_in_handoff ? KCTL_FLAG_FAULT : 0;
+    c->far32_offset = (uint32_t)(ma + (kexec_tramp_32 - kexec_tramp_start));
+    c->far32_sel = 0x08;
+    c->entry32_offset = (uint32_t)img->entry;
+    c->entry32_sel = 0x08;
+    c->gdt[0] = 0;
+    c->gdt[1] = 0x00cf9a000000ffffUL;   /* 0x08: 32-bit code */
+    c->gdt[2] = 0x00af9a000000ffffUL;   /* 0x10: 64-bit code */
+    c->gdt[3] = 0x00cf92000000ffffUL;   /* 0x18: flat data */
+    c->gdtr_limit = sizeof(c->gdt) - 1;
+    c->gdtr_base = ma + KEXEC_CTRL_DATA + KCTL_gdt;
+    c->idtr_limit = sizeof(c->idt) - 1;
+    c->idtr_base = ma + KEXEC_CTRL_DATA + KCTL_idt;
+    c->idtr_zero_limit = 0;
+    c->idtr_zero_base = 0;
+    for (unsigned int v = 0; v < 32; v++) {
+        uint64_t stub = ma + (kexec_fault_stubs - kexec_tramp_start) + 16 * v;
+
+        c->idt[v].off_lo = stub & 0xffff;
+        c->idt[v].sel = 0x10;
+        c->idt[v].ist = 0;
+        c->idt[v].type = 0x8e;
+        c->idt[v].off_mid = (stub >> 16) & 0xffff;
+        c->idt[v].off_hi = stub >> 32;
+        c->idt[v].zero = 0;
+    }
+}
+
+static int build(struct builder *b, const struct kexec_load *hdr,
+                 const struct kexec_entry *ents, uint64_t *bad,
+                 const char **why)
+{
+    struct kexec_image *img = b->img;
+    const struct pt_ops ops = { kx_alloc_table, kx_table_va, b };
+    int rc;
+
+    *why = "out of memory";
+    *bad = KEXEC_BAD_HEADER;
+    img->control_mfn = kx_alloc(b, &img->frames, GiB(4) >> PAGE_SHIFT);
+    img->handoff_l4 = kx_alloc(b, &img->frames, 0);
+    img->reloc_l4 = kx_alloc(b, &img->frames, 0);
+    if (img->control_mfn == INVALID_MFN || img->handoff_l4 == INVALID_MFN ||
+        img->reloc_l4 == INVALID_MFN)
+        return -ENOMEM;
+
+    for (uint64_t i = 0; i < hdr->nr_entries; i++) {
+        const struct kexec_entry *e = &ents[i];
+        uint64_t dest = e->arg2;
+
+        *bad = i;
+        switch (e->op) {
+        case KEXEC_OP_COPY:
+        case KEXEC_OP_ZERO:
+            rc = list_add(b, dest | IND_DESTINATION);
+            if (!rc)
+                rc = map_both(b, &ops, dest, dest >> PAGE_SHIFT, e->arg1, true);
+            for (uint64_t p = 0; !rc && p < e->arg1; p++) {
+                mfn_t s;
+
+                if (e->op == KEXEC_OP_ZERO) {
+                    rc = list_add(b, IND_ZERO);
+                    continue;
+                }
+                s = kx_alloc(b, &img->staging, 0);
+                if (s == INVALID_MFN) {
+                    rc = -ENOMEM;
+                    break;
+                }
+                memcpy(maddr_to_virt(s << PAGE_SHIFT),
+                       maddr_to_virt((e->arg0 + p) << PAGE_SHIFT), PAGE_SIZE);
+                rc = list_add(b, (s << PAGE_SHIFT) | IND_SOURCE);
+                if (!rc)
+                    rc = map_both(b, &ops, s << PAGE_SHIFT, s, 1, false);
+            }
+            break;
+        case KEXEC_OP_MAP:
+            rc = map_pages(&ops, img->handoff_l4, e->arg0,
+                           ents[e->arg1].arg2 >> PAGE_SHIFT, e->arg2,
+                           IDENT_FLAGS);
+            if (rc == -EEXIST) {
+                *why = "MAP of an address already mapped";
+                return -EADDRINUSE;
+            }
+            break;
+        default:
+            rc = 0;
+        }
+        if (rc) {
+            if (rc == -EADDRINUSE)
+                *why = "MAP of an address already mapped";
+            return rc;
+        }
+    }
+    *bad = KEXEC_BAD_HEADER;
+    rc = list_add(b, IND_DONE);
+    if (rc)
+        return rc;
+    /* The list pages, the control page (1:1 in both), and its alias. */
+    for (uint64_t *p = maddr_to_virt(img->list); p;) {
+        mfn_t mfn = virt_to_maddr(p) >> PAGE_SHIFT;
+        uint64_t last = p[PT_ENTRIES - 1];
+
+        rc = map_both(b, &ops, mfn << PAGE_SHIFT, mfn, 1, false);
+        if (rc)
+            return rc;
+        p = (last & IND_INDIRECTION) ? maddr_to_virt(last & ~IND_FLAGS) : NULL;
+    }
+    rc = map_both(b, &ops, img->control_mfn << PAGE_SHIFT, img->control_mfn, 1,
+                  true);
+    if (!rc)
+        rc = map_pages(&ops, img->reloc_l4, img->alias_va, img->control_mfn, 1,
+                       _PAGE_PRESENT | _PAGE_ACCESSED);
+    if (!rc)
+        rc = map_hv_pages(img->alias_va, img->control_mfn, 1,
+                          _PAGE_PRESENT | _PAGE_ACCESSED | MAP_SMALL_ONLY |
+                          MAP_REPLACE);
+    if (rc) {
+        *why = rc == -ENOMEM ? "out of memory" : "mapping the control page failed";
+        return rc == -ENOMEM ? rc : -EADDRINUSE;
+    }
+    fill_control(img);
+    return 0;
+}
+
+int machine_kexec_build(const struct kexec_load *hdr,
+                        const struct kexec_entry *ents,
+                        const struct kimage_machine *m, unsigned int slot,
+                        struct kexec_image **out, uint64_t *bad,
+                        const char **why)
+{
+    mfn_t mfn = alloc_frame(0);
+    struct builder b = { .m = m };
+    int rc;
+
+    if (mfn == INVALID_MFN) {
+        *why = "out of memory";
+        *bad = KEXEC_BAD_HEADER;
+        return -ENOMEM;
+    }
+    b.img = maddr_to_virt(mfn << PAGE_SHIFT);
+    memset(b.img, 0, PAGE_SIZE);
+    b.img->type = hdr->type;
+    b.img->arch = hdr->arch;
+    b.img->slot = slot;
+    b.img->entry = hdr->entry_maddr;
+    b.img->alias_va = KEXEC_VIRT_START + slot * 2 * PAGE_SIZE;
+
+    rc = build(&b, hdr, ents, bad, why);
+    fl_free(&b.set_aside);
+    if (rc) {
+        machine_kexec_free(b.img);
+        return rc;
+    }
+    *out = b.img;
+    return 0;
+}
+
+void machine_kexec_free(struct kexec_image *img)
+{
+    if (!img)
+        return;
+    map_hv_pages(img->alias_va, 0, 1, MAP_SMALL_ONLY);  /* unmap the alias */
+    fl_free(&img->frames);
+    fl_free(&img->staging);
+    free_frame(virt_to_maddr(img) >> PAGE_SHIFT);
+}
+
+void machine_kexec_protect_region(bool protect)
+{
+    if (!crash_region.size)
+        return;
+    if (map_hv_pages(DIRECTMAP_VIRT_START + crash_region.start,
+                     crash_region.start >> PAGE_SHIFT,
+                     crash_region.size >> PAGE_SHIFT,
+                     (protect ? PAGE_HV_RO : PAGE_HV_RW) | MAP_REPLACE))
+        panic("kexec: cannot change the crash region's protection");
+}
+
+void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
+{
+    struct kexec_control *c =
+        maddr_to_virt((img->control_mfn << PAGE_SHIFT) + KEXEC_CTRL_DATA);
+    const uint64_t *p = maddr_to_virt(img->list);
+    uint8_t *dest = NULL;
+    uint64_t done = 0;
+
+    /* The same walk as relocate_pages(), through the direct map. */
+    for (;;) {
+        uint64_t w = *p++, addr = w & ~(uint64_t)IND_FLAGS;
+
+        if (w & IND_DESTINATION) {
+            dest = maddr_to_virt(addr);
+        } else if (w & IND_INDIRECTION) {
+            p = maddr_to_virt(addr);
+        } else if (w & (IND_SOURCE | IND_ZERO)) {
+            if (w & IND_SOURCE)
+                memcpy(dest, maddr_to_virt(addr), PAGE_SIZE);
+            else
+                memset(dest, 0, PAGE_SIZE);
+            dest += PAGE_SIZE;
+            if (++done == panic_after)
+                panic("kexec test: panic in the middle of a crash-image reload "
+                      "(%lu pages written)", (unsigned long)done);
+        } else if (w & IND_DONE) {
+            break;
+        }
+    }
+    /* In place now: from here on a crash jumps straight in. */
+    __atomic_store_n(&c->list, 0, __ATOMIC_SEQ_CST);
+    img->in_place = true;
+    img->list = 0;
+    fl_free(&img->staging);
+}
+
+void machine_kexec(struct kexec_image *img)
+{
+    local_irq_disable();
+    ((void (*)(void))img->alias_va)();
+    __builtin_unreachable();
+}

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kexec_op (include/public/kexec.h): privilege, the "kexec is safe" gate,
+ * the entry list copied in once, validation (common/kimage.c), the image
+ * slots, atomic replacement, and the crash path's entry, kexec_crash().
+ *
+ * Order of a load: every check, then the build (arch), then one pointer
+ * store makes the new image the active one; the old image is freed last.
+ * A refused or failed load therefore leaves the loaded images untouched.
+ *
+ * CRASH images (DESIGN.md decision 8): the new image is built staged, as
+ * if it were a DEFAULT image whose destinations are in the crash region,
+ * and becomes the active crash image in that form; a crash now would copy
+ * it into place and run it, whole.  Only then is the region rewritten
+ * (machine_kexec_place), after which the image runs in place, and the
+ * region is write protected again.  The old image is never run torn: it
+ * stops being active before its pages are touched.
+ */
+#include <asm/paging.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <hv/boot-info.h>
+#include <hv/bug.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest-access.h>
+#include <hv/kexec.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/page-alloc.h>
+#include <hv/param.h>
+#include <hv/pv.h>
+#include <public/kexec.h>
+
+static uint64_t opt_max_entries = 1UL << 20;
+integer_param("kexec_max_entries", opt_max_entries);
+/* Test hooks (docs/command-line.md). */
+static uint64_t opt_reload_panic_after;
+integer_param("kexec_test_reload_panic", opt_reload_panic_after);
+extern bool kexec_test_fault_in_handoff;
+boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
+
+/* The active image of each type; read by the crash path without a lock. */
+static struct kexec_image *volatile kexec_image[2];
+static unsigned int slot_generation[2];
+static bool kexec_op_busy;
+
+/* ---- the machine as validation sees it ---------------------------------- */
+
+static bool kx_frame_owned(void *ctx, uint64_t mfn)
+{
+    return mfn < frames_max_mfn() && frame_table[mfn].owner == OWNER_DOM0;
+}
+
+static bool kx_is_ram(void *ctx, uint64_t start, uint64_t size)
+{
+    for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
+        const struct mem_region *r = &boot_info.mem[i];
+
+        if (r->type == MEM_RAM && start >= r->start &&
+            start + size <= r->start + r->size)
+            return true;
+    }
+    return false;
+}
+
+static int kexec_refuse(int err, const char *fmt, ...) __printf(2, 3);
+static int kexec_refuse(int err, const char *fmt, ...)
+{
+    char why[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    guest_refusal("kexec_op", err, "%s", why);
+    return err;
+}
+
+static int check_safe(struct domain *d, const char *what)
+{
+    if (d->kexec_safe)
+        return 0;
+    return kexec_refuse(-ENOTRECOVERABLE, "%s refused: kexec is not safe: %s",
+                        what, d->kexec_unsafe_reason);
+}
+
+/* ---- load ------------------------------------------------------------ */
+
+static void install(struct kexec_image *img)
+{
+    struct kexec_image *old = kexec_image[img->type];
+
+    if (img->type == KEXEC_TYPE_DEFAULT) {
+        __atomic_store_n(&kexec_image[KEXEC_TYPE_DEFAULT], img, __ATOMIC_SEQ_CST);
+        machine_kexec_free(old);
+        return;
+    }
+    /* Staged new image becomes the crash image: old is no longer run. */
+    __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
+    machine_kexec_protect_region(false);
+    machine_kexec_place(img, opt_reload_panic_after);
+    machine_kexec_protect_region(true);
+    machine_kexec_free(old);
+}
+
+static long kexec_load(struct domain *d, uint64_t arg)
+{
+    struct kexec_load hdr;
+    struct kexec_entry *ents = NULL;
+    struct kimage_summary sum;
+    struct kimage_machine m = {
+        .frame_owned = kx_frame_owned,
+        .is_ram = kx_is_ram,
+        .phys_limit = 1ULL << cpu_has.phys_addr_bits,
+        .hv_start = boot_info.image_start,
+        .hv_end = boot_info.image_end,
+        .crash_start = crash_region.start,
+        .crash_size = crash_region.size,
+        .max_entries = opt_max_entries,
+        .max_pages = frames_max_mfn(),
+        .bitmap_frames = frames_max_mfn(),
+    };
+    struct kexec_image *img = NULL;
+    uint64_t bad = KEXEC_BAD_HEADER, ents_pages = 0, bm_pages;
+    mfn_t ents_mfn = INVALID_MFN, bm_mfn;
+    const char *why = "";
+    unsigned int slot;
+    int rc;
+
+    if (copy_from_guest(&hdr, arg, sizeof(hdr)))
+        return kexec_refuse(-EFAULT, "load: argument %#lx unreadable",
+                            (unsigned long)arg);
+    rc = check_safe(d, "load");
+    if (rc)
+        return rc;
+
+    /* Header checks first: the list is not copied for a bad header. */
+    if (hdr.nr_entries > opt_max_entries) {
+        rc = kexec_refuse(-E2BIG, "load: %lu entries, the limit is %lu",
+                          (unsigned long)hdr.nr_entries,
+                          (unsigned long)opt_max_entries);
+        goto out_bad;
+    }
+    if (hdr.nr_entries) {
+        ents_pages = ROUNDUP(hdr.nr_entries * sizeof(*ents), PAGE_SIZE) >> PAGE_SHIFT;
+        ents_mfn = alloc_frames(ents_pages, 1, 0);
+        if (ents_mfn == INVALID_MFN) {
+            rc = kexec_refuse(-ENOMEM, "load: no memory for %lu entries",
+                              (unsigned long)hdr.nr_entries);
+            goto out_bad;
+        }
+        ents = maddr_to_virt(ents_mfn << PAGE_SHIFT);
+        /* The one read of the list from the guest. */
+        if (copy_from_guest(ents, hdr.entries, hdr.nr_entries * sizeof(*ents))) {
+            rc = kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
+                              (unsigned long)hdr.entries);
+            goto out_free_ents;
+        }
+    }
+
+    bm_pages = ROUNDUP(ROUNDUP(m.bitmap_frames, 64) / 8, PAGE_SIZE) >> PAGE_SHIFT;
+    bm_mfn = alloc_frames(bm_pages, 1, 0);
+    if (bm_mfn == INVALID_MFN) {
+        rc = kexec_refuse(-ENOMEM, "load: no memory for the destination bitmap");
+        goto out_free_ents;
+    }
+    m.dest_bitmap = maddr_to_virt(bm_mfn << PAGE_SHIFT);
+    memset(m.dest_bitmap, 0, bm_pages * PAGE_SIZE);
+
+    rc = kimage_validate(&hdr, ents, &m, &sum, &bad, &why);
+    if (!rc) {
+        slot = hdr.type * 2 + (slot_generation[hdr.type]++ & 1);
+        rc = machine_kexec_build(&hdr, ents, &m, slot, &img, &bad, &why);
+    }
+    free_frames(bm_mfn, bm_pages);
+    if (rc) {
+        if (bad == KEXEC_BAD_HEADER)
+            kexec_refuse(rc, "load refused: %s", why);
+        else
+            kexec_refuse(rc, "load refused: entry %lu: %s", (unsigned long)bad, why);
+        goto out_free_ents;
+    }
+
+    install(img);
+    printk("kexec: loaded a %s image (%s): %lu pages (%lu copied, %lu zeroed), "
+           "%lu maps, entry %#lx\n",
+           hdr.type == KEXEC_TYPE_CRASH ? "crash" : "default",
+           hdr.arch == KEXEC_ARCH_32 ? "32-bit" : "64-bit",
+           (unsigned long)sum.dest_pages, (unsigned long)sum.copy_pages,
+           (unsigned long)sum.zero_pages, (unsigned long)sum.maps,
+           (unsigned long)hdr.entry_maddr);
+out_free_ents:
+    if (ents_mfn != INVALID_MFN)
+        free_frames(ents_mfn, ents_pages);
+out_bad:
+    if (rc) {
+        hdr.bad_entry = bad;
+        copy_to_guest(arg + offsetof(struct kexec_load, bad_entry),
+                      &hdr.bad_entry, sizeof(hdr.bad_entry));
+    }
+    return rc;
+}
+
+/* ---- the other commands ------------------------------------------------ */
+
+static int read_type(uint64_t arg, const char *what, uint32_t *type)
+{
+    struct kexec_exec ex;
+
+    if (copy_from_guest(&ex, arg, sizeof(ex)))
+        return kexec_refuse(-EFAULT, "%s: argument %#lx unreadable", what,
+                            (unsigned long)arg);
+    if (ex.type > KEXEC_TYPE_CRASH || ex.pad)
+        return kexec_refuse(-EINVAL, "%s: unknown type %u", what, ex.type);
+    *type = ex.type;
+    return 0;
+}
+
+static long kexec_unload(uint64_t arg)
+{
+    struct kexec_image *old;
+    uint32_t type;
+    int rc = read_type(arg, "unload", &type);
+
+    if (rc)
+        return rc;
+    old = kexec_image[type];
+    __atomic_store_n(&kexec_image[type], NULL, __ATOMIC_SEQ_CST);
+    if (type == KEXEC_TYPE_CRASH)
+        machine_kexec_protect_region(false);
+    if (old)
+        printk("kexec: unloaded the %s image\n",
+               type == KEXEC_TYPE_CRASH ? "crash" : "default");
+    machine_kexec_free(old);
+    return 0;
+}
+
+static long kexec_status(struct domain *d, uint64_t arg)
+{
+    uint32_t type;
+    int rc = read_type(arg, "status", &type);
+
+    if (rc)
+        return rc;
+    return (kexec_image[type] ? KEXEC_STATUS_LOADED : 0) |
+           (d->kexec_safe ? 0 : KEXEC_STATUS_UNSAFE);
+}
+
+static long kexec_exec(struct domain *d, uint64_t arg)
+{
+    struct kexec_image *img;
+    uint32_t type;
+    int rc = read_type(arg, "exec", &type);
+
+    if (rc)
+        return rc;
+    img = kexec_image[type];
+    if (!img)
+        return kexec_refuse(-ENOENT, "exec: no %s image loaded",
+                            type == KEXEC_TYPE_CRASH ? "crash" : "default");
+    rc = check_safe(d, "exec");
+    if (rc)
+        return rc;
+    if (type == KEXEC_TYPE_CRASH)
+        panic("crash image requested by d%u (KEXEC_CMD_kexec)", d->id);
+    printk("kexec: executing the default image, entry %#lx\n",
+           (unsigned long)img->entry);
+    smp_stop_other_cpus();
+    machine_kexec(img);
+}
+
+static long kexec_get_range(uint64_t arg)
+{
+    struct kexec_range r;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return kexec_refuse(-EFAULT, "get_range: argument %#lx unreadable",
+                            (unsigned long)arg);
+    switch (r.range) {
+    case KEXEC_RANGE_MA_CRASH:
+        r.start = crash_region.start;
+        r.size = crash_region.size;
+        break;
+    case KEXEC_RANGE_MA_XEN:
+        r.start = boot_info.image_start;
+        r.size = boot_info.image_end - boot_info.image_start;
+        break;
+    default:
+        return kexec_refuse(-EINVAL, "get_range: unknown range %u", r.range);
+    }
+    if (copy_to_guest(arg, &r, sizeof(r)))
+        return kexec_refuse(-EFAULT, "get_range: argument %#lx unwritable",
+                            (unsigned long)arg);
+    return 0;
+}
+
+static long kexec_get_limits(uint64_t arg)
+{
+    struct kexec_limits l = {
+        .max_entries = opt_max_entries,
+        .max_pages = frames_max_mfn(),
+        .phys_limit = 1ULL << cpu_has.phys_addr_bits,
+        .entry_size = sizeof(struct kexec_entry),
+        .load_size = sizeof(struct kexec_load),
+    };
+
+    if (copy_to_guest(arg, &l, sizeof(l)))
+        return kexec_refuse(-EFAULT, "get_limits: argument %#lx unwritable",
+                            (unsigned long)arg);
+    return 0;
+}
+
+long do_kexec_op(uint64_t cmd, uint64_t arg)
+{
+    struct domain *d = get_cpu_info()->current;
+    long rc;
+
+    if (!d->privileged)
+        return kexec_refuse(-EPERM, "needs a privileged domain");
+    if (kexec_op_busy)
+        return kexec_refuse(-EBUSY, "another kexec_op is in progress");
+    kexec_op_busy = true;
+    switch (cmd) {
+    case KEXEC_CMD_kexec:
+        rc = kexec_exec(d, arg);
+        break;
+    case KEXEC_CMD_kexec_get_range:
+        rc = kexec_get_range(arg);
+        break;
+    case KEXEC_CMD_kexec_load:
+        rc = kexec_load(d, arg);
+        break;
+    case KEXEC_CMD_kexec_unload:
+        rc = kexec_unload(arg);
+        break;
+    case KEXEC_CMD_kexec_status:
+        rc = kexec_status(d, arg);
+        break;
+    case KEXEC_CMD_kexec_get_limits:
+        rc = kexec_get_limits(arg);
+        break;
+    default:
+        rc = kexec_refuse(-EOPNOTSUPP, "unknown command %lu", (unsigned long)cmd);
+    }
+    kexec_op_busy = false;
+    return rc;
+}
+
+void kexec_crash(void)
+{
+    struct kexec_image *img = kexec_image[KEXEC_TYPE_CRASH];
+
+    if (!img)
+        return;
+    printk("kexec: running the crash image (%s), entry %#lx\n",
+           img->in_place ? "in place" : "staged: relocating it first",
+           (unsigned long)img->entry);
+    machine_kexec(img);
+}

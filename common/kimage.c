@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* kexec entry-list validation (see include/hv/kimage.h).  Portable. */
+#include <hv/errno.h>
+#include <hv/kimage.h>
+
+#define CANONICAL_LOW_END  0x0000800000000000ULL
+#define CANONICAL_HIGH     0xffff800000000000ULL
+#define HV_AREA_START      0xffff800000000000ULL
+#define HV_AREA_END        0xffff880000000000ULL
+
+struct vstate {
+    const struct kimage_machine *m;
+    struct kimage_summary *sum;
+    uint64_t *bad;
+    const char **why;
+};
+
+static int refuse(struct vstate *v, uint64_t index, int err, const char *why)
+{
+    *v->bad = index;
+    *v->why = why;
+    return err;
+}
+
+/* The destination range of a COPY or ZERO entry: every rule on it. */
+static int check_dest(struct vstate *v, uint64_t i, uint64_t dest,
+                      uint64_t pages, uint8_t type)
+{
+    const struct kimage_machine *m = v->m;
+    uint64_t end;
+
+    if (pages > m->max_pages)
+        return refuse(v, i, -E2BIG, "more pages than the limit");
+    if (dest + pages * PAGE_SIZE < dest)
+        return refuse(v, i, -EOVERFLOW, "destination + length wraps around");
+    end = dest + pages * PAGE_SIZE;
+    if (end > m->phys_limit)
+        return refuse(v, i, -ERANGE, "destination above the physical limit");
+    if (!m->is_ram(m->ctx, dest, end - dest))
+        return refuse(v, i, -EADDRNOTAVAIL, "destination is not RAM");
+    if (dest < m->hv_end && end > m->hv_start)
+        return refuse(v, i, -EADDRINUSE, "destination overlaps the hypervisor");
+    if (type == KEXEC_TYPE_CRASH &&
+        (!m->crash_size || dest < m->crash_start ||
+         end > m->crash_start + m->crash_size))
+        return refuse(v, i, -ENOSPC, m->crash_size
+                      ? "crash image outside the crash region"
+                      : "no crash region reserved");
+    if (v->sum->dest_pages + pages > m->max_pages)
+        return refuse(v, i, -E2BIG, "image larger than the page limit");
+    for (uint64_t f = dest >> PAGE_SHIFT; f < end >> PAGE_SHIFT; f++) {
+        uint64_t *word = &m->dest_bitmap[f / 64];
+
+        if (f >= m->bitmap_frames)
+            return refuse(v, i, -ERANGE, "destination above the physical limit");
+        if ((*word >> (f % 64)) & 1)
+            return refuse(v, i, -EADDRINUSE, "destinations overlap");
+        *word |= 1ULL << (f % 64);
+    }
+    v->sum->dest_pages += pages;
+    return 0;
+}
+
+int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
+                    const struct kimage_machine *m, struct kimage_summary *sum,
+                    uint64_t *bad, const char **why)
+{
+    struct vstate v = { m, sum, bad, why };
+    uint64_t dest = 0, n = hdr->nr_entries;
+    bool have_dest = false;
+    int rc;
+
+    *sum = (struct kimage_summary){ 0 };
+    if (hdr->size < sizeof(*hdr))
+        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "struct size too small");
+    if (hdr->type != KEXEC_TYPE_DEFAULT && hdr->type != KEXEC_TYPE_CRASH)
+        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown image type");
+    if (hdr->arch != KEXEC_ARCH_64 && hdr->arch != KEXEC_ARCH_32)
+        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown arch");
+    if (hdr->flags)
+        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown flags");
+    if (!n)
+        return refuse(&v, KEXEC_BAD_HEADER, -ENXIO, "no entries");
+    if (n > m->max_entries)
+        return refuse(&v, KEXEC_BAD_HEADER, -E2BIG, "more entries than the limit");
+
+    for (uint64_t i = 0; i < n; i++) {
+        struct kexec_entry *e = &ents[i];
+
+        if (e->flags || e->pad)
+            return refuse(&v, i, -EINVAL, "reserved field not zero");
+        switch (e->op) {
+        case KEXEC_OP_DEST:
+            if (e->arg1 || e->arg2)
+                return refuse(&v, i, -EINVAL, "unused argument not zero");
+            if (e->arg0 & (PAGE_SIZE - 1))
+                return refuse(&v, i, -EADDRNOTAVAIL, "destination not page aligned");
+            if (!e->arg0)
+                return refuse(&v, i, -ENXIO, "destination is frame 0");
+            dest = e->arg0;
+            have_dest = true;
+            break;
+        case KEXEC_OP_COPY:
+            if (e->arg2)
+                return refuse(&v, i, -EINVAL, "unused argument not zero");
+            if (!e->arg0 || !e->arg1)
+                return refuse(&v, i, -ENXIO, "source frame 0 or count 0");
+            if (!have_dest)
+                return refuse(&v, i, -EBADMSG, "COPY before any DEST");
+            if (e->arg0 + e->arg1 < e->arg0 ||
+                e->arg0 + e->arg1 > (UINT64_MAX >> PAGE_SHIFT))
+                return refuse(&v, i, -EOVERFLOW, "source frames wrap around");
+            if (e->arg1 > m->max_pages)
+                return refuse(&v, i, -E2BIG, "more pages than the limit");
+            for (uint64_t f = e->arg0; f < e->arg0 + e->arg1; f++)
+                if (!m->frame_owned(m->ctx, f))
+                    return refuse(&v, i, -EACCES, "source frame not owned by the caller");
+            rc = check_dest(&v, i, dest, e->arg1, hdr->type);
+            if (rc)
+                return rc;
+            e->arg2 = dest;
+            dest += e->arg1 * PAGE_SIZE;
+            sum->copy_pages += e->arg1;
+            break;
+        case KEXEC_OP_ZERO:
+            if (e->arg0 || e->arg2)
+                return refuse(&v, i, -EINVAL, "unused argument not zero");
+            if (!e->arg1)
+                return refuse(&v, i, -ENXIO, "count 0");
+            if (!have_dest)
+                return refuse(&v, i, -EBADMSG, "ZERO before any DEST");
+            rc = check_dest(&v, i, dest, e->arg1, hdr->type);
+            if (rc)
+                return rc;
+            e->arg2 = dest;
+            dest += e->arg1 * PAGE_SIZE;
+            sum->zero_pages += e->arg1;
+            break;
+        case KEXEC_OP_MAP: {
+            const struct kexec_entry *t;
+            uint64_t va = e->arg0, last;
+
+            if (va & (PAGE_SIZE - 1))
+                return refuse(&v, i, -EADDRNOTAVAIL, "MAP address not page aligned");
+            if (!e->arg2)
+                return refuse(&v, i, -ENXIO, "MAP of 0 pages");
+            if (e->arg1 >= i)
+                return refuse(&v, i, -EBADMSG, "MAP names itself or a later entry");
+            t = &ents[e->arg1];
+            if (t->op != KEXEC_OP_COPY && t->op != KEXEC_OP_ZERO)
+                return refuse(&v, i, -EBADMSG, "MAP names an entry that is not COPY or ZERO");
+            if (e->arg2 > t->arg1)
+                return refuse(&v, i, -EBADMSG, "MAP longer than the entry it names");
+            if (va >= CANONICAL_LOW_END && va < CANONICAL_HIGH)
+                return refuse(&v, i, -EADDRNOTAVAIL, "MAP address not canonical");
+            if (va + e->arg2 * PAGE_SIZE < va)
+                return refuse(&v, i, -EOVERFLOW, "MAP address + length wraps around");
+            last = va + e->arg2 * PAGE_SIZE - 1;
+            if (va < CANONICAL_LOW_END && last >= CANONICAL_LOW_END)
+                return refuse(&v, i, -EOVERFLOW, "MAP runs off the canonical range");
+            if (va < HV_AREA_END && last >= HV_AREA_START)
+                return refuse(&v, i, -EADDRNOTAVAIL, "MAP address in the hypervisor's area");
+            sum->maps++;
+            break;
+        }
+        default:
+            return refuse(&v, i, -EINVAL, "unknown operation");
+        }
+    }
+    /* The entry point must lie in a page the image fills. */
+    if (!kimage_is_dest(m, hdr->entry_maddr >> PAGE_SHIFT))
+        return refuse(&v, KEXEC_BAD_HEADER, -ENOEXEC, "entry point outside the image");
+    if (hdr->arch == KEXEC_ARCH_32 && hdr->entry_maddr >= (1ULL << 32))
+        return refuse(&v, KEXEC_BAD_HEADER, -ERANGE, "32-bit entry point above 4 GiB");
+    return 0;
+}
