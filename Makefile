@@ -66,6 +66,9 @@ HV_SRCS := \
 	common/memory-op.c \
 	common/kexec.c \
 	common/kimage.c \
+	common/crash-notes.c \
+	common/vmcoreinfo.c \
+	arch/x86/crash.c \
 	arch/x86/kexec/machine-kexec.c \
 	arch/x86/kexec/kexec-tramp.S \
 	common/symbols.c \
@@ -113,7 +116,9 @@ $(BUILD)/hv-pass1.elf: $(HV_OBJS) $(BUILD)/syms-empty.o $(BUILD)/hv.lds
 
 $(BUILD)/syms.o: $(BUILD)/hv-pass1.elf tools/symbols/gen-symbols.sh
 	$(NM) -n -S --defined-only $< > $(BUILD)/hv-pass1.nm
-	sh tools/symbols/gen-symbols.sh $(BUILD)/hv-pass1.nm > $(BUILD)/syms.S
+	$(OBJCOPY) -O binary -j .text $< $(BUILD)/hv-text.bin
+	sh tools/symbols/gen-symbols.sh $(BUILD)/hv-pass1.nm \
+		$$(sha1sum $(BUILD)/hv-text.bin | cut -d' ' -f1) > $(BUILD)/syms.S
 	$(CC) $(HV_ASFLAGS) -c $(BUILD)/syms.S -o $@
 
 $(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/syms.o $(BUILD)/hv.lds tools/check_image.py

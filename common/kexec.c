@@ -22,6 +22,7 @@
 #include <hv/boot-info.h>
 #include <hv/bug.h>
 #include <hv/console.h>
+#include <hv/crash.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest-access.h>
@@ -39,12 +40,43 @@ integer_param("kexec_max_entries", opt_max_entries);
 static uint64_t opt_reload_panic_after;
 integer_param("kexec_test_reload_panic", opt_reload_panic_after);
 extern bool kexec_test_fault_in_handoff;
+static bool crash_test_nested;
+boolean_param("kexec_test_nested_panic", crash_test_nested);
 boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
 
 /* The active image of each type; read by the crash path without a lock. */
 static struct kexec_image *volatile kexec_image[2];
 static unsigned int slot_generation[2];
 static bool kexec_op_busy;
+
+/*
+ * The last page of the crash region holds a safe copy of the VMCOREINFO
+ * note (written at boot and refreshed at every CRASH load, while the
+ * region is writable); images get the rest.
+ */
+static uint64_t crash_area_size(void)
+{
+    return crash_region.size ? crash_region.size - PAGE_SIZE : 0;
+}
+
+static paddr_t vmcoreinfo_safe_copy_maddr(void)
+{
+    return crash_region.start + crash_region.size - PAGE_SIZE;
+}
+
+static void vmcoreinfo_safe_copy(void)
+{
+    size_t size;
+    const void *note = crash_vmcoreinfo(&size);
+
+    if (crash_region.size && size <= PAGE_SIZE)
+        memcpy(maddr_to_virt(vmcoreinfo_safe_copy_maddr()), note, size);
+}
+
+void kexec_init(void)
+{
+    vmcoreinfo_safe_copy();
+}
 
 /* ---- the machine as validation sees it ---------------------------------- */
 
@@ -100,6 +132,7 @@ static void install(struct kexec_image *img)
     /* Staged new image becomes the crash image: old is no longer run. */
     __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
     machine_kexec_protect_region(false);
+    vmcoreinfo_safe_copy();
     machine_kexec_place(img, opt_reload_panic_after);
     machine_kexec_protect_region(true);
     machine_kexec_free(old);
@@ -117,7 +150,7 @@ static long kexec_load(struct domain *d, uint64_t arg)
         .hv_start = boot_info.image_start,
         .hv_end = boot_info.image_end,
         .crash_start = crash_region.start,
-        .crash_size = crash_region.size,
+        .crash_size = crash_area_size(),
         .max_entries = opt_max_entries,
         .max_pages = frames_max_mfn(),
         .bitmap_frames = frames_max_mfn(),
@@ -281,8 +314,21 @@ static long kexec_get_range(uint64_t arg)
     switch (r.range) {
     case KEXEC_RANGE_MA_CRASH:
         r.start = crash_region.start;
-        r.size = crash_region.size;
+        r.size = crash_area_size();
         break;
+    case KEXEC_RANGE_MA_CPU:
+    case KEXEC_RANGE_MA_VMCOREINFO:
+    case KEXEC_RANGE_MA_HVINFO: {
+        unsigned int kind = r.range == KEXEC_RANGE_MA_CPU ? CRASH_NOTE_CPU :
+                            r.range == KEXEC_RANGE_MA_HVINFO ? CRASH_NOTE_HVINFO
+                                                             : CRASH_NOTE_VMCOREINFO;
+
+        if (crash_note_range(kind, r.nr, &r.start, &r.size))
+            return kexec_refuse(-ERANGE, "get_range: no CPU %u", r.nr);
+        if (kind == CRASH_NOTE_VMCOREINFO && crash_region.size)
+            r.start = vmcoreinfo_safe_copy_maddr();
+        break;
+    }
     case KEXEC_RANGE_MA_XEN:
         r.start = boot_info.image_start;
         r.size = boot_info.image_end - boot_info.image_start;
@@ -357,5 +403,9 @@ void kexec_crash(void)
     printk("kexec: running the crash image (%s), entry %#lx\n",
            img->in_place ? "in place" : "staged: relocating it first",
            (unsigned long)img->entry);
+    if (crash_test_nested) {
+        crash_test_nested = false;
+        panic("kexec test: panic inside the crash path");
+    }
     machine_kexec(img);
 }

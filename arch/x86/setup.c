@@ -15,7 +15,9 @@
 #include <hv/boot-info.h>
 #include <hv/bug.h>
 #include <hv/console.h>
+#include <hv/crash.h>
 #include <hv/domain.h>
+#include <hv/kexec.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/param.h>
@@ -66,6 +68,8 @@ static __noreturn void start_hv_on_cpu_stack(void)
     apic_init();
     time_init();
     smp_boot_cpus();
+    crash_notes_init();
+    kexec_init();
 
     run_selftests();
     run_injection();

@@ -178,8 +178,8 @@ static __noreturn void fatal_trap(struct cpu_user_regs *regs)
     show_registers(regs);
     if (!regs_from_guest(regs))
         show_stack_trace(regs->rip, regs->rbp);
-    panic("FATAL TRAP: vector %u (%s) at %pS", v, trap_name(v),
-          (void *)regs->rip);
+    panic_regs(regs, "FATAL TRAP: vector %u (%s) at %pS", v, trap_name(v),
+               (void *)regs->rip);
 }
 
 void do_trap(struct cpu_user_regs *regs)

@@ -14,6 +14,10 @@
 #include <hv/types.h>
 
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
+/* A fatal fault: the crash note gets the faulting context's registers. */
+struct cpu_user_regs;
+__noreturn void panic_regs(const struct cpu_user_regs *regs, const char *fmt,
+                           ...) __printf(2, 3);
 
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
 #define BUG_ON(cond)                                                         \

@@ -50,6 +50,9 @@ void machine_kexec_protect_region(bool protect);
 /* Put this CPU into the handoff state and jump; both paths use it. */
 __noreturn void machine_kexec(struct kexec_image *img);
 
+/* At boot, after the crash notes: the VMCOREINFO safe copy. */
+void kexec_init(void);
+
 /* panic() and every fatal path: run the crash image if one is loaded. */
 void kexec_crash(void);
 

@@ -57,12 +57,22 @@ struct kexec_exec {
 
 /* ---------------------------------------------------------------------
  * KEXEC_CMD_kexec_get_range: arg -> struct kexec_range.
- *   KEXEC_RANGE_MA_CRASH   the crash region (size 0 if none reserved)
- *   KEXEC_RANGE_MA_XEN     the hypervisor image
+ *   KEXEC_RANGE_MA_CRASH       the crash region available to CRASH images
+ *                              (size 0 if none reserved)
+ *   KEXEC_RANGE_MA_XEN         the hypervisor image
+ *   KEXEC_RANGE_MA_CPU         CPU nr's crash note (elfnote.h); -ERANGE
+ *                              for a CPU that does not exist
+ *   KEXEC_RANGE_MA_VMCOREINFO  the VMCOREINFO note: the safe copy kept in
+ *                              the last page of the crash region (written
+ *                              at boot and at every CRASH load)
+ *   KEXEC_RANGE_MA_HVINFO      the hypervisor's crash-information note
  * Unknown range: -EINVAL.
  */
-#define KEXEC_RANGE_MA_CRASH 0
-#define KEXEC_RANGE_MA_XEN   1
+#define KEXEC_RANGE_MA_CRASH      0
+#define KEXEC_RANGE_MA_XEN        1
+#define KEXEC_RANGE_MA_CPU        2
+#define KEXEC_RANGE_MA_VMCOREINFO 6
+#define KEXEC_RANGE_MA_HVINFO     8
 
 struct kexec_range {
     uint32_t range;         /* [in] KEXEC_RANGE_* */

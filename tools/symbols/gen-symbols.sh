@@ -7,10 +7,13 @@
 # they lie before .hvsyms, so adding the table does not move them.
 #
 # Layout: hv_nr_symbols (u64), then hv_symbols[] = { u64 addr; u32 size;
-# u32 name offset } sorted by address, then the NUL-separated names.
+# u32 name offset } sorted by address, the build id (second argument: the
+# SHA-1 of .text, identical in hv.elf and hv.efi), then the names.
 set -e
 in="$1"
-awk '
+build_id="${2:-0000000000000000000000000000000000000000}"
+awk -v build_id="$build_id" '
+BEGIN { n = 0 }
 # With -S, sized symbols have four fields and assembly labels three.
 NF == 4 && $3 ~ /^[tTwW]$/ { addr[n] = $1; size[n] = $2; name[n] = $4; n++ }
 NF == 3 && $2 ~ /^[tTwW]$/ { addr[n] = $1; size[n] = "0"; name[n] = $3; n++ }
@@ -25,6 +28,8 @@ END {
         printf "\t.quad 0x%s\n\t.long 0x%s, %d\n", addr[i], size[i], off
         off += length(name[i]) + 1
     }
+    print "\t.globl hv_build_id"
+    print "hv_build_id:\n\t.asciz \"" build_id "\""
     print "hv_symbol_names:"
     for (i = 0; i < n; i++)
         printf "\t.asciz \"%s\"\n", name[i]

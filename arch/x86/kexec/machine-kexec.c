@@ -16,12 +16,15 @@
  * overwrites a page it has yet to read: "a source is never a destination".
  * Every table is built with map_pages(), on demand; there is no fixmap.
  */
+#include <asm/apic.h>
 #include <asm/config.h>
 #include <asm/kexec.h>
 #include <asm/paging.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 #include <hv/bug.h>
 #include <hv/console.h>
+#include <hv/crash.h>
 #include <hv/errno.h>
 #include <hv/kexec.h>
 #include <hv/lib.h>
@@ -408,9 +411,21 @@ void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
     fl_free(&img->staging);
 }
 
+/*
+ * The one routine that puts this CPU into the handoff state, for kexec
+ * on request and for the crash path alike, so that no fix lives in one
+ * path only: interrupts off, the console lock given up, NMIs unlatched
+ * (the crash kernel must not inherit a blocked NMI), the local APIC's
+ * timer masked, then into the control page.  The trampoline does the
+ * rest (asm/kexec.h).
+ */
 void machine_kexec(struct kexec_image *img)
 {
     local_irq_disable();
+    console_force_unlock();
+    apic_quiesce();
+    nmi_unlatch();
+    crash_info_handoff();
     ((void (*)(void))img->alias_va)();
     __builtin_unreachable();
 }

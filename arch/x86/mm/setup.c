@@ -63,9 +63,16 @@ void flush_tlb_local(void)
     write_cr3(read_cr3());
 }
 
+/* Without NX, bit 63 is reserved: every hypervisor mapping drops it. */
+static uint64_t hv_flags(uint64_t flags)
+{
+    return cpu_has.nx ? flags : flags & ~_PAGE_NX;
+}
+
 int map_hv_pages(uint64_t va, mfn_t mfn, uint64_t count, uint64_t flags)
 {
-    int rc = map_pages(&hv_pt_ops, idle_pg_table_mfn, va, mfn, count, flags);
+    int rc = map_pages(&hv_pt_ops, idle_pg_table_mfn, va, mfn, count,
+                       hv_flags(flags));
 
     flush_tlb_local();
     return rc;
@@ -177,7 +184,7 @@ static void map_image_section(const char *start, const char *end,
     uint64_t pages = (uint64_t)(end - start) >> PAGE_SHIFT;
     int rc = map_pages(&hv_pt_ops, idle_pg_table_mfn, (uint64_t)start,
                        image_virt_to_maddr(start) >> PAGE_SHIFT, pages,
-                       flags | MAP_SMALL_ONLY);
+                       hv_flags(flags) | MAP_SMALL_ONLY);
 
     if (rc)
         panic("mapping the image failed: %d", rc);
@@ -254,7 +261,7 @@ void mm_init(void)
         if (r->type != MEM_RAM || e <= s)
             continue;
         if (map_pages(&hv_pt_ops, idle_pg_table_mfn, DIRECTMAP_VIRT_START + s,
-                      s >> PAGE_SHIFT, (e - s) >> PAGE_SHIFT, PAGE_HV_RW))
+                      s >> PAGE_SHIFT, (e - s) >> PAGE_SHIFT, hv_flags(PAGE_HV_RW)))
             panic("building the direct map failed");
     }
 

@@ -30,6 +30,7 @@
 #define APIC_ICR_LO    0x300
 #define APIC_ICR_HI    0x310
 #define APIC_LVT_TIMER 0x320
+#define APIC_TIMER_INITIAL 0x380
 #define APIC_LVT_PERF  0x340
 #define APIC_LVT_LINT0 0x350
 #define APIC_LVT_LINT1 0x360
@@ -212,4 +213,20 @@ void apic_init(void)
 void apic_init_ap(void)
 {
     apic_setup_local(false);
+}
+
+/*
+ * Before a kexec handoff: no local interrupt source may fire into the next
+ * kernel before it is ready (a timer, a performance counter, an error).
+ * The APIC itself stays enabled, as kdump kernels expect to find it.
+ */
+void apic_quiesce(void)
+{
+    if (!lapic)
+        return;
+    apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+    apic_write(APIC_TIMER_INITIAL, 0);
+    apic_write(APIC_LVT_PERF, APIC_LVT_MASKED);
+    apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
+    apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
 }

@@ -26,6 +26,7 @@
 #include <hv/boot-info.h>
 #include <hv/bug.h>
 #include <hv/console.h>
+#include <hv/crash.h>
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
 
@@ -87,10 +88,31 @@ static void ipi_ping_handler(struct cpu_user_regs *regs)
     apic_eoi();
 }
 
+/*
+ * Return from the NMI to the next instruction (an iretq to ourselves):
+ * the CPU takes NMIs again afterwards.  A parked CPU must not keep NMIs
+ * latched, nor may the CPU that jumps to a crash kernel (which would
+ * inherit the block).
+ */
+void nmi_unlatch(void)
+{
+    asm volatile("mov %%rsp, %%rax\n\t"
+                 "pushq %[ss]\n\t"
+                 "pushq %%rax\n\t"
+                 "pushfq\n\t"
+                 "pushq %[cs]\n\t"
+                 "lea 1f(%%rip), %%rax\n\t"
+                 "pushq %%rax\n\t"
+                 "iretq\n"
+                 "1:"
+                 :: [ss] "i"(HV_DS), [cs] "i"(HV_CS) : "rax", "memory", "cc");
+}
+
 static __noreturn void stop_this_cpu(void)
 {
     local_irq_disable();
     set_cpu_state(get_cpu_info(), CPU_STOPPED);
+    nmi_unlatch();
     halt_forever();
 }
 
@@ -100,8 +122,16 @@ static void ipi_stop_handler(struct cpu_user_regs *regs)
     stop_this_cpu();
 }
 
+/*
+ * On the crash path, a stopped CPU first saves the registers of the code
+ * its NMI interrupted into its own crash note (and touches nothing else).
+ */
+static bool stop_saves_registers;
+
 static void nmi_stop_handler(struct cpu_user_regs *regs)
 {
+    if (stop_saves_registers && cpu_state(get_cpu_info()) != CPU_STOPPED)
+        crash_save_cpu_regs(regs);
     stop_this_cpu();
 }
 
@@ -417,6 +447,11 @@ void smp_send_nmi_allbutself(void)
  */
 void smp_stop_other_cpus(void)
 {
+    smp_stop_other_cpus_timeout(STOP_TIMEOUT_MS, false);
+}
+
+void smp_stop_other_cpus_timeout(uint64_t timeout_ms, bool save_registers)
+{
     unsigned int me = smp_processor_id(), asked = 0, stopped = 0;
     bool nmi[NR_CPUS] = { false };
     uint64_t start, limit;
@@ -438,6 +473,7 @@ void smp_stop_other_cpus(void)
     if (!asked)
         return;
 
+    stop_saves_registers = save_registers;
     nmi_callback = nmi_stop_handler;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned int i = 0; i < NR_CPUS; i++)
@@ -445,7 +481,7 @@ void smp_stop_other_cpus(void)
             apic_send_nmi(cpu_infos[i]->apic_id);
 
     start = rdtsc();
-    limit = us_to_tsc(STOP_TIMEOUT_MS * 1000);
+    limit = us_to_tsc(timeout_ms * 1000);
     do {
         done = true;
         for (unsigned int i = 0; i < NR_CPUS; i++)
@@ -462,7 +498,8 @@ void smp_stop_other_cpus(void)
         if (cpu_state(cpu_infos[i]) == CPU_STOPPED)
             stopped++;
         else
-            printk(HVLOG_ERR "SMP: CPU %u did not stop\n", i);
+            printk(HVLOG_ERR "SMP: CPU %u did not stop within %lu ms; "
+                   "going on without it\n", i, (unsigned long)timeout_ms);
     }
     printk("SMP: %u/%u other CPU%s stopped\n", stopped, asked,
            asked == 1 ? "" : "s");

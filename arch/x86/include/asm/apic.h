@@ -17,6 +17,8 @@ void apic_init(void);           /* BSP: map and enable the local APIC */
 void apic_init_ap(void);        /* AP: enable its local APIC */
 uint32_t apic_id(void);
 void apic_eoi(void);
+/* Mask the local interrupt sources before a kexec handoff. */
+void apic_quiesce(void);
 void apic_send_ipi(uint32_t apic_id, uint8_t vector);
 void apic_send_nmi(uint32_t apic_id);
 void apic_send_init(uint32_t apic_id);

@@ -61,6 +61,13 @@ void smp_boot_cpus(void);
 void smp_send_nmi_allbutself(void);
 /* Stop every other CPU (they halt with interrupts off). */
 void smp_stop_other_cpus(void);
+/*
+ * The crash path's variant: bounded wait of timeout_ms, and each stopped
+ * CPU saves the registers its NMI interrupted into its crash note.
+ */
+void smp_stop_other_cpus_timeout(uint64_t timeout_ms, bool save_registers);
+/* Leave NMI-blocked state with an iretq to the next instruction. */
+void nmi_unlatch(void);
 unsigned int num_online_cpus(void);
 
 #endif /* !__ASSEMBLER__ */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The crash path (docs/crash-path.md): crash notes (arch/x86/crash.c),
+ * the portable note writer (common/crash-notes.c).
+ */
+#ifndef HV_CRASH_H
+#define HV_CRASH_H
+
+#include <asm/regs.h>
+#include <hv/types.h>
+
+enum { CRASH_NOTE_CPU, CRASH_NOTE_HVINFO, CRASH_NOTE_VMCOREINFO };
+
+void crash_notes_init(void);
+int crash_note_range(unsigned int kind, unsigned int nr, paddr_t *start,
+                     uint64_t *size);
+const void *crash_vmcoreinfo(size_t *size);
+void crash_save_cpu_regs(const struct cpu_user_regs *regs);
+void crash_capture_caller(struct cpu_user_regs *r, uint64_t rip, uint64_t rsp,
+                          uint64_t rbp);
+void crash_info_panic(unsigned int cpu, uint64_t tsc, const char *reason);
+void crash_info_handoff(void);
+
+/*
+ * Portable: write one ELF note (name, type, descriptor; desc may be NULL
+ * for zeroes) at buf.  Returns its size, or 0 if cap is too small.
+ */
+size_t elfnote_write(void *buf, size_t cap, const char *name, uint32_t type,
+                     const void *desc, uint32_t descsz);
+/* The VMCOREINFO note ("KEY=value\n" text); returns its size or 0. */
+size_t vmcoreinfo_build(void *buf, size_t cap);
+
+#endif /* HV_CRASH_H */
