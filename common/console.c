@@ -54,6 +54,12 @@ static void console_lock_release(bool held)
         __atomic_store_n(&console_lock.owner, -1, __ATOMIC_RELEASE);
 }
 
+/* Test hook (inject=console): take the lock and never give it back. */
+void console_lock_hold_for_test(void)
+{
+    console_lock_acquire();
+}
+
 void console_force_unlock(void)
 {
     console_lock.depth = 0;

@@ -40,7 +40,7 @@ integer_param("kexec_max_entries", opt_max_entries);
 static uint64_t opt_reload_panic_after;
 integer_param("kexec_test_reload_panic", opt_reload_panic_after);
 extern bool kexec_test_fault_in_handoff;
-static bool crash_test_nested;
+bool crash_test_nested;
 boolean_param("kexec_test_nested_panic", crash_test_nested);
 boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
 

@@ -5,11 +5,7 @@
  *   selftest      exercise the guest-access primitives against an
  *                 unmapped and a non-canonical address; each must come
  *                 back as -EFAULT through the exception table.
- *   inject=KIND   raise a fatal fault after boot to show the dump:
- *                 ud (#UD), pf (NULL dereference, #PF), gp (non-canonical
- *                 access, #GP), de (divide error), panic (panic()).
- * The inject_* functions are noinline so that the symbolised RIP in the
- * dump names them.
+ * Fault injection is in arch/x86/inject.c.
  */
 #include <asm/processor.h>
 #include <hv/bug.h>
@@ -22,8 +18,6 @@
 
 static bool opt_selftest;
 boolean_param("selftest", opt_selftest);
-static char opt_inject[16];
-string_param("inject", opt_inject);
 
 static int checks_failed;
 
@@ -60,56 +54,10 @@ static void selftest_guest_access(void)
           "raw copy from mapped memory succeeds");
 }
 
-static noinline void inject_ud(void)
-{
-    asm volatile("ud2");
-}
-
-static noinline void inject_pf(void)
-{
-    *(volatile uint64_t *)0 = 0;
-}
-
-static noinline void inject_gp(void)
-{
-    *(volatile uint64_t *)0x8000000000000000UL = 0;
-}
-
-static noinline void inject_de(void)
-{
-    asm volatile("xor %%ecx, %%ecx; div %%ecx" ::: "eax", "ecx", "edx");
-}
-
 void run_selftests(void)
 {
     if (!opt_selftest)
         return;
     selftest_guest_access();
     printk("selftest: %d failed\n", checks_failed);
-}
-
-void run_injection(void)
-{
-    static const struct {
-        const char *name;
-        void (*fn)(void);
-    } kinds[] = {
-        { "ud", inject_ud }, { "pf", inject_pf }, { "gp", inject_gp },
-        { "de", inject_de },
-    };
-
-    if (!opt_inject[0])
-        return;
-    printk("Injecting '%s'\n", opt_inject);
-    if (!strcmp(opt_inject, "panic"))
-        panic("injected panic (inject=panic)");
-    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-        if (!strcmp(opt_inject, kinds[i].name)) {
-            kinds[i].fn();
-            printk(HVLOG_ERR "inject=%s returned; no fault was raised\n",
-                   opt_inject);
-            return;
-        }
-    printk(HVLOG_WARNING "inject=%s: unknown kind (ud, pf, gp, de, panic)\n",
-           opt_inject);
 }

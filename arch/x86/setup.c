@@ -21,6 +21,7 @@
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/param.h>
+#include <hv/inject.h>
 #include <hv/selftest.h>
 #include <hv/shutdown.h>
 #include <hv/version.h>

@@ -25,5 +25,7 @@ void vprintk(const char *fmt, va_list ap);
 void console_write(const char *buf, size_t len);
 /* Crash path: forget any owner of the console lock. */
 void console_force_unlock(void);
+/* inject=console: hold the lock forever on this CPU. */
+void console_lock_hold_for_test(void);
 
 #endif /* HV_CONSOLE_H */

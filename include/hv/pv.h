@@ -36,5 +36,6 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done, uint64_t domid)
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);
 long do_memory_op(uint64_t cmd, uint64_t arg);
 long do_kexec_op(uint64_t cmd, uint64_t arg);
+long do_debug_op(uint64_t cmd, uint64_t arg);
 
 #endif /* HV_PV_H */

@@ -9,6 +9,5 @@
 #define HV_SELFTEST_HV_ADDR HV_VIRT_START
 
 void run_selftests(void);
-void run_injection(void);
 
 #endif /* HV_SELFTEST_H */

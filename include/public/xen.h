@@ -35,6 +35,7 @@
 #define __HYPERVISOR_console_io         18
 #define __HYPERVISOR_sched_op           29
 #define __HYPERVISOR_kexec_op           37
+#define __HYPERVISOR_debug_op           48  /* ours: testing aids */
 #define NR_HYPERCALLS                   64  /* size of the hypercall page / 32 */
 
 #define HYPERCALL_STUB_SIZE 32
@@ -190,5 +191,14 @@ struct xen_memory_map {
     uint32_t pad;
     uint64_t buffer;        /* [in] guest pointer to struct e820_entry[] */
 };
+
+/* ---------------------------------------------------------------------
+ * debug_op(cmd, arg) [privileged]: testing aids.
+ *   DEBUGOP_inject: arg -> NUL-terminated name (at most 15 characters) of
+ *     a crash to inject (docs/crash-path.md lists them: panic, ud, pf, gp,
+ *     de, df, nmi, ap, two, console, nested, hang).  Does not return; an
+ *     unknown name gives -EINVAL.
+ */
+#define DEBUGOP_inject 0
 
 #endif /* HV_PUBLIC_XEN_H */

@@ -12,6 +12,7 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest-access.h>
+#include <hv/inject.h>
 #include <hv/lib.h>
 #include <hv/pv.h>
 #include <hv/shutdown.h>
@@ -30,6 +31,7 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_console_io] = HC(do_console_io),
     [__HYPERVISOR_sched_op] = HC(do_sched_op),
     [__HYPERVISOR_kexec_op] = HC(do_kexec_op),
+    [__HYPERVISOR_debug_op] = HC(do_debug_op),
 };
 
 void do_hypercall(struct cpu_user_regs *regs)
@@ -187,7 +189,8 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
 
     switch (cmd) {
     case SCHEDOP_yield:
-        return 0;   /* one vCPU: nothing else to run */
+        debug_key_poll();   /* dom0 idles here: the serial debug key */
+        return 0;           /* one vCPU: nothing else to run */
     case SCHEDOP_shutdown:
         if (copy_from_guest(&sd, arg, sizeof(sd))) {
             guest_refusal("sched_op", -EFAULT, "shutdown argument %#lx unreadable",
@@ -213,6 +216,35 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
                       (unsigned long)cmd);
         return -EOPNOTSUPP;
     }
+}
+
+/* ---- debug_op ---------------------------------------------------------- */
+
+long do_debug_op(uint64_t cmd, uint64_t arg)
+{
+    struct domain *d = get_cpu_info()->current;
+    char kind[16];
+
+    if (!d->privileged) {
+        guest_refusal("debug_op", -EPERM, "needs a privileged domain");
+        return -EPERM;
+    }
+    if (cmd != DEBUGOP_inject) {
+        guest_refusal("debug_op", -EOPNOTSUPP, "unknown command %lu",
+                      (unsigned long)cmd);
+        return -EOPNOTSUPP;
+    }
+    if (copy_from_guest(kind, arg, sizeof(kind))) {
+        guest_refusal("debug_op", -EFAULT, "name %#lx unreadable",
+                      (unsigned long)arg);
+        return -EFAULT;
+    }
+    kind[sizeof(kind) - 1] = '\0';
+    if (inject_crash(kind)) {
+        guest_refusal("debug_op", -EINVAL, "unknown crash kind '%s'", kind);
+        return -EINVAL;
+    }
+    return 0;
 }
 
 /* ---- guest faults ------------------------------------------------------- */

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Crash injection (arch/x86/inject.c). */
+#ifndef HV_INJECT_H
+#define HV_INJECT_H
+
+/* Raise the named crash; -EINVAL for an unknown kind. */
+int inject_crash(const char *kind);
+/* inject= from the command line, at the end of boot. */
+void run_injection(void);
+/* Read the serial port for the debug key 'C' (crash). */
+void debug_key_poll(void);
+
+#endif /* HV_INJECT_H */

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Every crash injection mode takes the one crash path (no crash image
+loaded here: the run ends in panic(), QEMU status 9).  The kexec tests run
+the same modes into a crash image."""
+import pytest
+
+from conftest import STATUS_PANIC
+
+STOPPED = r"^\(HV\) SMP: 3/3 other CPUs stopped"
+
+CASES = {
+    "panic": [r"^\(HV\) Panic on CPU 0:", r"^\(HV\) injected panic$", STOPPED],
+    "df": [r"FATAL TRAP: vector 8 \(double fault\)",
+           r"Panic on CPU 0:\n\(HV\) FATAL TRAP: vector 8 \(double fault\) at inject_df_recurse",
+           STOPPED],
+    "nmi": [r"^\(HV\) Unexpected NMI on CPU 0",
+            r"^\(HV\) FATAL TRAP: vector 2 \(NMI\)", STOPPED],
+    "ap": [r"^\(HV\) Panic on CPU 1:", r"^\(HV\) injected panic on CPU 1", STOPPED],
+    "two": [r"^\(HV\) Panic on CPU [01]:", STOPPED],
+    "console": [r"^\(HV\) injected panic while CPU 1 holds the console lock",
+                STOPPED],
+    "hang": [r"^\(HV\) SMP: CPU 3 did not stop within 1000 ms; going on without it",
+             r"^\(HV\) SMP: 2/3 other CPUs stopped"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_injected_crash_without_image(boot, kind):
+    r = boot("bios", 4, f"inject={kind}")
+    r.expect(STATUS_PANIC, CASES[kind] + [rf"^\(HV\) Injecting '{kind}'"],
+             [r"nothing was raised", r"Panic re-entered"])
+    # Exactly one CPU reports.
+    assert r.log.count("Panic on CPU") == 1, "more than one CPU reported a panic"
+
+
+def test_timeout_is_configurable(boot):
+    r = boot("bios", 2, "inject=hang crash_nmi_timeout_ms=200")
+    r.expect(STATUS_PANIC,
+             [r"^\(HV\) SMP: CPU 1 did not stop within 200 ms; going on without it"])
