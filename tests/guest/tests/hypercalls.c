@@ -52,7 +52,7 @@ static void test_unknown_numbers(void)
         __HYPERVISOR_mmu_update, __HYPERVISOR_memory_op,
         __HYPERVISOR_update_va_mapping, __HYPERVISOR_xen_version,
         __HYPERVISOR_console_io, __HYPERVISOR_sched_op,
-        __HYPERVISOR_kexec_op,
+        __HYPERVISOR_kexec_op, __HYPERVISOR_debug_op,
     };
     unsigned int bad = 0, tried = 0;
 
