@@ -77,6 +77,8 @@ HV_SRCS := \
 
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
 
+.DEFAULT_GOAL := all
+
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
 

@@ -14,10 +14,13 @@ The UEFI config file (read by arch/x86/boot/efi-boot.c):
 """
 import argparse
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 
@@ -48,7 +51,8 @@ def build_dir():
 
 
 def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
-                 memory=512, cpu="max", gdb=False, stdio=False, extra=()):
+                 memory=512, cpu="max", gdb=False, stdio=False, extra=(),
+                 serial2=None, input_socket=None):
     build = build_dir()
     cmd = ["qemu-system-x86_64", "-machine", "pc", "-accel", "tcg",
            "-cpu", cpu, "-smp", str(smp), "-m", str(memory),
@@ -56,9 +60,18 @@ def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if stdio:
         cmd += ["-chardev", f"stdio,id=com1,signal=off,logfile={log_path}"]
+    elif input_socket:
+        # A socket the runner writes keystrokes into; output to the log.
+        # QEMU waits for the runner to connect before the guest starts.
+        cmd += ["-chardev", f"socket,id=com1,path={input_socket},server=on,"
+                f"wait=on,logfile={log_path}"]
     else:
         cmd += ["-chardev", f"file,id=com1,path={log_path}"]
     cmd += ["-serial", "chardev:com1", "-monitor", "none"]
+    if serial2:
+        # COM2: raw bytes to a file (the crash image streams a vmcore here).
+        cmd += ["-chardev", f"file,id=com2,path={serial2}",
+                "-serial", "chardev:com2"]
     if firmware == "bios":
         cmd += ["-kernel", os.path.join(build, "hv.elf"), "-append", cmdline]
         if modules:
@@ -92,21 +105,58 @@ def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
     return cmd + list(extra)
 
 
+def type_when(sock_path, log, pattern, data, deadline):
+    """Be COM1's socket client: drain what QEMU sends (the log file gets a
+    copy) and, once the log matches pattern, type data."""
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    while time.monotonic() < deadline:
+        try:
+            conn.connect(sock_path)
+            break
+        except OSError:
+            time.sleep(0.02)
+    conn.settimeout(0.05)
+    sent = False
+    while time.monotonic() < deadline:
+        try:
+            if not conn.recv(65536):
+                return      # QEMU closed the socket: it exited
+        except socket.timeout:
+            pass
+        except OSError:
+            return
+        if not sent:
+            with open(log, errors="replace") as f:
+                if re.search(pattern, f.read(), re.M):
+                    conn.sendall(data)
+                    sent = True
+
+
 def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
         log_path=None, memory=512, cpu="max", gdb=False, stdio=False,
-        extra=()):
-    """Boot once; returns Result.  modules: [(path, args-or-None), ...]"""
+        extra=(), serial2=None, serial_input=None):
+    """Boot once; returns Result.  modules: [(path, args-or-None), ...]
+    serial2: file for COM2's output.  serial_input: (regex, bytes): type
+    the bytes on COM1 once the serial log matches the regex."""
     with tempfile.TemporaryDirectory(prefix="hv-qemu-") as work:
         log = log_path or os.path.join(work, "serial.log")
         open(log, "w").close()
+        sock = os.path.join(work, "com1.sock") if serial_input else None
         cmd = qemu_command(firmware, smp, cmdline, modules, work, log,
                            memory=memory, cpu=cpu, gdb=gdb, stdio=stdio,
-                           extra=extra)
+                           extra=extra, serial2=serial2, input_socket=sock)
         start = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                 stdout=None if stdio else subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
         timed_out = False
+        typist = None
+        if serial_input:
+            typist = threading.Thread(
+                target=type_when, daemon=True,
+                args=(sock, log, serial_input[0], serial_input[1],
+                      time.monotonic() + timeout))
+            typist.start()
         try:
             _, err = proc.communicate(timeout=None if gdb else timeout)
         except subprocess.TimeoutExpired:
@@ -116,8 +166,11 @@ def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
         seconds = time.monotonic() - start
         with open(log, errors="replace") as f:
             text = f.read().replace("\r\n", "\n")
-        if err and err.strip():
-            text += "\n[qemu stderr] " + err.decode(errors="replace")
+        # QEMU's notice that it waits for the socket client is not an error.
+        err = "\n".join(l for l in err.decode(errors="replace").splitlines()
+                        if "info: QEMU waiting for connection" not in l)
+        if err.strip():
+            text += "\n[qemu stderr] " + err
         return Result(None if timed_out else proc.returncode, timed_out,
                       text, seconds)
 

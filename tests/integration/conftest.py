@@ -74,10 +74,10 @@ class BootResult:
 def boot(tmp_path):
     """boot(firmware, smp, cmdline, modules=(), cpu='max') -> BootResult"""
     def _boot(firmware="bios", smp=1, cmdline="", modules=(), cpu="max",
-              timeout=None, memory=512):
+              timeout=None, memory=512, serial2=None, serial_input=None):
         log = str(tmp_path / f"serial-{firmware}-{smp}.log")
         res = qemu_run.run(firmware, smp, cmdline, modules,
                            timeout or TIMEOUT[firmware], log, memory=memory,
-                           cpu=cpu)
+                           cpu=cpu, serial2=serial2, serial_input=serial_input)
         return BootResult(res, f"{firmware} smp={smp} cmdline={cmdline!r}")
     return _boot

@@ -37,3 +37,15 @@ def test_timeout_is_configurable(boot):
     r = boot("bios", 2, "inject=hang crash_nmi_timeout_ms=200")
     r.expect(STATUS_PANIC,
              [r"^\(HV\) SMP: CPU 1 did not stop within 200 ms; going on without it"])
+
+
+def test_serial_debug_key(boot):
+    """'C' typed on the serial console while dom0 idles crashes the machine."""
+    import os
+    from conftest import BUILD
+    guest = os.path.join(BUILD, "guest", "dom0.elf")
+    r = boot("bios", 2, "", modules=[(guest, "test=idle")],
+             serial_input=(r"idle: waiting for the debug key", b"C"))
+    r.expect(STATUS_PANIC,
+             [r"^\(HV\) debug key 'C' pressed on the serial console",
+              r"^\(HV\) SMP: 1/1 other CPU stopped"])
