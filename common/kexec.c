@@ -133,7 +133,7 @@ static void install(struct kexec_image *img)
     __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
     machine_kexec_protect_region(false);
     vmcoreinfo_safe_copy();
-    machine_kexec_place(img, opt_reload_panic_after);
+    machine_kexec_place(img, old ? opt_reload_panic_after : 0);
     machine_kexec_protect_region(true);
     machine_kexec_free(old);
 }
@@ -204,8 +204,10 @@ static long kexec_load(struct domain *d, uint64_t arg)
 
     rc = kimage_validate(&hdr, ents, &m, &sum, &bad, &why);
     if (!rc) {
-        slot = hdr.type * 2 + (slot_generation[hdr.type]++ & 1);
+        slot = hdr.type * 2 + (slot_generation[hdr.type] & 1);
         rc = machine_kexec_build(&hdr, ents, &m, slot, &img, &bad, &why);
+        if (!rc)    /* only an installed image takes the slot */
+            slot_generation[hdr.type]++;
     }
     free_frames(bm_mfn, bm_pages);
     if (rc) {

@@ -87,8 +87,10 @@ void panic(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    /* The caller's frame: RIP is where panic() was called from. */
-    vpanic(NULL, (uint64_t)__builtin_return_address(0),
+    /* The caller's frame: RIP is where panic() was called from, inside the
+     * call instruction (the return address of a call to a noreturn
+     * function can lie past the caller's last byte, in the next function). */
+    vpanic(NULL, (uint64_t)__builtin_return_address(0) - 1,
            (uint64_t)__builtin_frame_address(0) + 16,
            *(uint64_t *)__builtin_frame_address(0), fmt, ap);
 }

@@ -40,6 +40,18 @@ GUEST_C_OBJS := $(patsubst tests/guest/%.c,$(GUEST_OBJDIR)/%.o,$(GUEST_C_SRCS))
 GUEST_S_OBJS := $(patsubst tests/guest/%.S,$(GUEST_OBJDIR)/%.o,$(GUEST_S_SRCS))
 GUEST_OBJS   := $(GUEST_S_OBJS) $(GUEST_C_OBJS)
 
+# kexec: the kexec guest tests (tests/guest/tests/kexec-*.c) link the
+# freestanding ELF loader tools/kexec-loader/*.c, built with the guest's
+# flags into $(GUEST_OBJDIR)/kexec-loader/.
+GUEST_KXL_SRCS := $(sort $(wildcard tools/kexec-loader/*.c))
+GUEST_KXL_OBJS := $(patsubst tools/kexec-loader/%.c,$(GUEST_OBJDIR)/kexec-loader/%.o,$(GUEST_KXL_SRCS))
+GUEST_OBJS     += $(GUEST_KXL_OBJS)
+
+$(GUEST_KXL_OBJS): $(GUEST_OBJDIR)/kexec-loader/%.o: tools/kexec-loader/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
 $(GUEST_C_OBJS): $(GUEST_OBJDIR)/%.o: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")

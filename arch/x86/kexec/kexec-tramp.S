@@ -66,8 +66,9 @@ kexec_tramp_start:
         jz      2f
         ud2                             /* test: the fault handler must catch this */
 2:
-        mov     $0xc0000080, %ecx       /* EFER = LME (LMA stays, NXE/SCE off) */
-        mov     $0x100, %eax
+        mov     $0xc0000080, %ecx       /* EFER: LME and LMA stay, NXE/SCE off */
+        rdmsr
+        and     $0x500, %eax
         xor     %edx, %edx
         wrmsr
         lidt    DATA(idtr_zero)
@@ -80,7 +81,6 @@ kexec_tramp_start:
         xor     %esi, %esi
         xor     %edi, %edi
         xor     %ebp, %ebp
-        xor     %esp, %esp
         xor     %r8d, %r8d
         xor     %r9d, %r9d
         xor     %r10d, %r10d
@@ -89,6 +89,9 @@ kexec_tramp_start:
         xor     %r13d, %r13d
         xor     %r14d, %r14d
         xor     %r15d, %r15d
+        pushq   $2                      /* RFLAGS = 0x2: the xors set ZF|PF */
+        popfq
+        mov     $0, %esp                /* mov, unlike xor, leaves the flags */
         jmp     *DATA(entry)
 
 .Lto32:
@@ -119,7 +122,9 @@ kexec_tramp_32:
         xor     %esi, %esi
         xor     %edi, %edi
         xor     %ebp, %ebp
-        xor     %esp, %esp
+        pushl   $2                      /* EFLAGS = 0x2 */
+        popfl
+        mov     $0, %esp
         /* ljmp *abs32: the displacement is patched at load time with the
          * 1:1 address of the page's far pointer (KCTL_entry32). */
         .byte   0xff, 0x2d

@@ -273,6 +273,16 @@ static int build(struct builder *b, const struct kexec_load *hdr,
             }
             break;
         case KEXEC_OP_MAP:
+            /* map_pages() accepts an identical mapping: look first */
+            for (uint64_t p = 0; p < e->arg2; p++) {
+                int level;
+
+                if (lookup_pte(&ops, img->handoff_l4, e->arg0 + p * PAGE_SIZE,
+                               &level) & _PAGE_PRESENT) {
+                    *why = "MAP of an address already mapped";
+                    return -EADDRINUSE;
+                }
+            }
             rc = map_pages(&ops, img->handoff_l4, e->arg0,
                            ents[e->arg1].arg2 >> PAGE_SHIFT, e->arg2,
                            IDENT_FLAGS);

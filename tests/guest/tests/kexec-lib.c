@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers of the kexec guest tests (kexec-guest.h): kexec_op wrappers and
+ * loading a boot module with tools/kexec-loader/.  No test is defined
+ * here.
+ */
+#include "kexec-guest.h"
+
+struct kexec_entry kx_ents[KX_MAX_ENTRIES];
+
+/* ---- kexec_op ------------------------------------------------------------ */
+
+static long type_op(unsigned int cmd, uint32_t type)
+{
+    struct kexec_exec ex = { .type = type, .pad = 0 };
+
+    return hc_kexec_op(cmd, PTR(&ex));
+}
+
+long kx_status(uint32_t type)
+{
+    return type_op(KEXEC_CMD_kexec_status, type);
+}
+
+long kx_unload(uint32_t type)
+{
+    return type_op(KEXEC_CMD_kexec_unload, type);
+}
+
+long kx_exec(uint32_t type)
+{
+    return type_op(KEXEC_CMD_kexec, type);
+}
+
+long kx_get_range(uint32_t range, uint64_t *start, uint64_t *size)
+{
+    struct kexec_range r = { .range = range, .nr = 0 };
+    long rc = hc_kexec_op(KEXEC_CMD_kexec_get_range, PTR(&r));
+
+    if (!rc) {
+        *start = r.start;
+        *size = r.size;
+    }
+    return rc;
+}
+
+long kx_get_limits(struct kexec_limits *l)
+{
+    return hc_kexec_op(KEXEC_CMD_kexec_get_limits, PTR(l));
+}
+
+long kx_load(struct kexec_load *ld)
+{
+    return hc_kexec_op(KEXEC_CMD_kexec_load, PTR(ld));
+}
+
+bool kx_check_status(uint32_t type, long want, const char *when)
+{
+    return check_eq(kx_status(type), want, "status of the %s image %s: %s%s",
+                    type == KEXEC_TYPE_CRASH ? "crash" : "default", when,
+                    want & KEXEC_STATUS_LOADED ? "LOADED" : "not loaded",
+                    want & KEXEC_STATUS_UNSAFE ? " | UNSAFE" : "");
+}
+
+bool kx_crash_region(uint64_t *start, uint64_t *size)
+{
+    long rc = kx_get_range(KEXEC_RANGE_MA_CRASH, start, size);
+
+    if (!check_eq(rc, 0, "get_range KEXEC_RANGE_MA_CRASH"))
+        return false;
+    info("crash region %#lx, %#lx bytes", *start, *size);
+    if (!*size) {
+        error("no crash region (boot with crashkernel=)");
+        return false;
+    }
+    return true;
+}
+
+const struct start_module *kx_module(unsigned int i)
+{
+    if (i >= si->nr_modules || i >= START_MAX_MODULES) {
+        error("no boot module %u to load (the image ELF must follow dom0's)",
+              i);
+        return NULL;
+    }
+    return &si->modules[i];
+}
+
+/* ---- the loader's callbacks ------------------------------------------------ */
+
+static unsigned int next_slot;
+
+static uint64_t kx_va_to_mfn(void *ctx, const void *va)
+{
+    const struct start_module *m = ctx;
+    uint64_t a = PTR(va), pages = (m->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    uint64_t mfn;
+
+    if (a < m->va || ((a - m->va) >> PAGE_SHIFT) >= pages)
+        return KXL_NO_MFN;
+    mfn = gfn_to_mfn(m->first_gfn + ((a - m->va) >> PAGE_SHIFT));
+    return mfn == P2M_INVALID ? KXL_NO_MFN : mfn;
+}
+
+static int kx_bounce(void *ctx, struct kxl_frame *out)
+{
+    uint64_t gfn, mfn;
+    unsigned int slot;
+    long rc;
+
+    (void)ctx;
+    if (next_slot >= KX_MAX_BOUNCE)
+        return -1;
+    gfn = take_free_gfn();
+    if (gfn == NO_GFN)
+        return -1;
+    mfn = gfn_to_mfn(gfn);
+    slot = KX_SLOT_FIRST + next_slot++;
+    rc = scratch_map(slot, mfn, PTE_RW);
+    if (rc) {
+        error("mapping bounce frame %#lx in scratch slot %u: %ld", mfn, slot,
+              rc);
+        return -1;
+    }
+    out->mfn = mfn;
+    out->va = (void *)scratch_slot_va(slot);
+    return 0;
+}
+
+/* A dom0 frame full of 0xa5, away from [lo, hi): its machine address. */
+static uint64_t patterned_frame(uint64_t lo, uint64_t hi, bool below_4g)
+{
+    for (int tries = 0; tries < 64; tries++) {
+        uint64_t gfn = take_free_gfn(), mfn, ma;
+
+        if (gfn == NO_GFN)
+            return 0;
+        mfn = gfn_to_mfn(gfn);
+        ma = mfn << PAGE_SHIFT;
+        if ((ma >= lo && ma < hi) || (below_4g && ma >= (1UL << 32)))
+            continue;
+        if (scratch_map(KX_SLOT_ZERO, mfn, PTE_RW))
+            return 0;
+        memset((void *)scratch_slot_va(KX_SLOT_ZERO), 0xa5, PAGE_SIZE);
+        scratch_unmap(KX_SLOT_ZERO);
+        return ma;
+    }
+    return 0;
+}
+
+/* ---- building and loading -------------------------------------------------- */
+
+int kx_build(const struct kx_opts *o, struct kexec_load *ld,
+             struct kxl_result *res)
+{
+    const struct start_module *m = kx_module(o->module);
+    struct kxl_env env = { kx_va_to_mfn, kx_bounce, NULL };
+    struct kxl_map_req map = { KX_MAP_VA, o->base, KX_MAP_PAGES };
+    static uint64_t unmapped[2];
+    struct kxl_request req = {
+        .base = o->base, .type = o->type,
+        .region_start = o->region_start, .region_size = o->region_size,
+        .zero_maddr = o->zero_maddr, .zero_pages = o->zero_pages,
+        .params = true, .image_id = o->image_id,
+        .unmapped = unmapped, .nr_unmapped = 2,
+    };
+    int rc;
+
+    if (!m)
+        return KXL_EARG;
+    env.ctx = (void *)m;
+    req.elf = (const void *)m->va;
+    req.elf_size = m->size;
+    /* dom0's own image and the boot module: never in the handoff tables */
+    unmapped[0] = PTR(kx_ents);
+    unmapped[1] = m->va;
+    if (o->zero_pages && !o->zero_maddr) {
+        /* the image is a few hundred KiB at most: keep 4 MiB away */
+        uint64_t lo = o->base ? o->base : 0x2000000UL;
+
+        req.zero_pages = 1;
+        req.zero_maddr = patterned_frame(lo - 0x400000UL, lo + 0x400000UL,
+                                         true);
+        if (!req.zero_maddr) {
+            error("no dom0 frame for the zero range");
+            return KXL_EARG;
+        }
+    }
+    if (o->map) {
+        if (!o->base) {
+            error("a MAP needs the base (ET_DYN images only)");
+            return KXL_EARG;
+        }
+        req.maps = &map;
+        req.nr_maps = 1;
+    }
+    next_slot = 0;
+    rc = kxl_build(&req, &env, kx_ents, KX_MAX_ENTRIES, res);
+    if (rc) {
+        error("kexec-loader: %s (where %u) loading module %u",
+              kxl_strerror(rc), res->where, o->module);
+        return rc;
+    }
+    kxl_fill_load(ld, res, o->type, kx_ents);
+    info("built module %u (%lu bytes) as a %s image: %lu entries, base %#lx, "
+         "entry %#lx, %lu pages copied (%lu from the module, %lu bounced), "
+         "%lu zeroed, %lu maps, parameter block at %#lx",
+         o->module, m->size, o->type == KEXEC_TYPE_CRASH ? "crash" : "default",
+         res->nr_entries, res->base, res->entry_maddr, res->copy_pages,
+         res->direct_pages, res->bounce_pages, res->zero_pages,
+         res->nr_map_entries, res->params_maddr);
+    return KXL_OK;
+}
+
+long kx_load_image(const struct kx_opts *o, const char *what)
+{
+    struct kexec_load ld;
+    struct kxl_result res;
+    long rc;
+
+    if (kx_build(o, &ld, &res))
+        return -1000;
+    rc = kx_load(&ld);
+    check_eq(rc, 0, "load %s", what);
+    if (rc)
+        info("... bad_entry %#lx", ld.bad_entry);
+    return rc;
+}
+
+/* ---- crashing -------------------------------------------------------------- */
+
+void kx_crash_dom0(void)
+{
+    size_t len;
+    const char *via = cmdline_find("via", &len);
+
+    if (via && len == 5 && !strncmp(via, "fault", 5)) {
+        info("crashing dom0: ud2 (via=fault)");
+        __asm__ volatile("ud2");
+        fail("still running after ud2");
+        return;
+    }
+    if (via && len == 4 && !strncmp(via, "exec", 4)) {
+        long rc;
+
+        info("crashing: KEXEC_CMD_kexec of the crash image (via=exec)");
+        rc = kx_exec(KEXEC_TYPE_CRASH);
+        fail("KEXEC_CMD_kexec of the crash image returned %ld", rc);
+        return;
+    }
+    if (via && !(len == 8 && !strncmp(via, "shutdown", 8))) {
+        error("unknown via=%.*s (shutdown, fault or exec)", (int)len, via);
+        return;
+    }
+    info("crashing dom0: sched_op shutdown SHUTDOWN_crash");
+    hc_shutdown(SHUTDOWN_crash);
+    fail("still running after sched_op shutdown SHUTDOWN_crash");
+}

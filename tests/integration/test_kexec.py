@@ -1,0 +1,342 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""kexec end to end: the dom0 test guest's kexec tests
+(tests/guest/tests/kexec-*.c) load the test images (tests/images/) with
+tools/kexec-loader/ and run them.
+
+Boot: the hypervisor with crashkernel=64M@256M; modules = the guest
+("test=kexec-... [via=...]"), then the image ELF (start_info modules[0]),
+then optionally a second image (modules[1]).
+
+Outcomes (include/hv/shutdown.h, tests/images/verdict.h):
+  65  the image ran and every one of its checks passed
+      ("check64: verdict PASS" / "check32: verdict PASS")
+  67  the image ran and a check failed
+  11  a fault in the kexec handoff, caught by the control page
+   3  the guest powered off (tests that do not kexec)
+A kexec test that never reaches its image ends with the guest's
+"Test result: FAILURE|ERROR" and status 3, or a panic (9): both fail here.
+
+Nothing is skipped: a missing guest or image is a failure (build them
+with `make all`).
+"""
+import os
+import re
+
+import pytest
+
+from conftest import BUILD, STATUS_POWEROFF
+
+GUEST_ELF = os.path.join(BUILD, "guest", "dom0.elf")
+CHECK64 = os.path.join(BUILD, "images", "check64.elf")
+CHECK32 = os.path.join(BUILD, "images", "check32.elf")
+
+STATUS_IMAGE_PASS = 65
+STATUS_KEXEC_FAULT = 11
+
+CRASH_OPT = "crashkernel=64M@256M"
+CRASH_BASE = 0x10000000 + 0x100000      # the guest loads at region + 1 MiB
+
+MATRIX = [("bios", 1), ("bios", 4), ("uefi", 1), ("uefi", 4)]
+
+KEXEC_TESTS = ["kexec-exec64", "kexec-exec32", "kexec-crash",
+               "kexec-validate", "kexec-status", "kexec-unsafe",
+               "kexec-reload", "kexec-handoff-fault",
+               "kexec-exec-refused-reload", "kexec-crash-refused-reload"]
+
+
+def d0(pat):
+    """A guest line: "(d0) <text>" on the console."""
+    return r"^(?:\(d0\) )?" + pat
+
+
+# Never in a run that is meant to go well (the crash tests panic on
+# purpose, so "Panic on CPU" is not in this list).
+BAD = [r"FATAL TRAP", r"\[qemu stderr\]", r"selftest: .*: FAIL",
+       d0(r"FAIL: "), d0(r"ERROR: "), d0(r"Test result: (?:FAILURE|ERROR)"),
+       r"^FAIL: check(?:64|32): ", r"verdict FAIL",
+       r"kexec: fault in the handoff", r"Panic while panicking"]
+
+
+@pytest.fixture(autouse=True)
+def built():
+    for path in (GUEST_ELF, CHECK64, CHECK32):
+        if not os.path.exists(path):
+            pytest.fail(f"{path} is missing: run `make all`", pytrace=False)
+
+
+class KexecBoot:
+    """A BootResult whose expect() first names the FAIL lines of the guest
+    and of the image, the most useful thing to read when a kexec test
+    fails."""
+
+    FAILS = re.compile(r"^(?:\(d0\) )?(?:FAIL|ERROR): .*$|"
+                       r"^\(HV\) (?:FATAL TRAP|kexec: fault in the handoff)"
+                       r".*$", re.M)
+
+    def __init__(self, res):
+        self.res = res
+        self.log = res.log
+
+    def expect(self, status, must=(), must_not=()):
+        fails = self.FAILS.findall(self.log)
+        if fails and any(re.search(p, f, re.M) for f in fails
+                         for p in must_not):
+            self.res.fail("FAIL lines:\n  " + "\n  ".join(fails[:20]))
+        return self.res.expect(status, must, must_not)
+
+
+def run(boot, firmware, smp, guest_args, images, hv_extra=""):
+    cmdline = CRASH_OPT + (" " + hv_extra if hv_extra else "")
+    return KexecBoot(boot(firmware, smp, cmdline,
+                          modules=[(GUEST_ELF, guest_args)] +
+                          [(i, None) for i in images]))
+
+
+def image_ran(image, image_id=1, type_name="default", base=None):
+    """The lines of an image that ran and passed every check."""
+    must = [rf"^{image}: start: entered at ",
+            rf"^PASS: {image}: every GPR zero at entry",
+            rf"^PASS: {image}: segment 0 CRC-32",
+            rf"^PASS: {image}: segment 1 CRC-32",
+            rf"^{image}: image id {image_id}$",
+            rf"^{image}: loaded as type {type_name} ",
+            rf"^{image}: verdict PASS$"]
+    if base is not None:
+        must.append(rf"^PASS: {image}: loaded at the parameter block's base "
+                    rf"{base:#x}$")
+    return must
+
+
+def guest_passed(test, *checks):
+    return [d0(rf"--- {test}: start$")] + \
+        [d0(rf"PASS: {test}: {re.escape(c)}") for c in checks]
+
+
+# ---- the test list ----------------------------------------------------------
+
+def test_kexec_tests_listed(boot):
+    r = boot("bios", 1, "", modules=[(GUEST_ELF, "test=list")])
+    r.expect(STATUS_POWEROFF, [d0(rf"dom0:\s+{t}\s") for t in KEXEC_TESTS],
+             BAD + [d0(r"Test result:")])
+
+
+# ---- DEFAULT images: KEXEC_CMD_kexec -----------------------------------------
+
+@pytest.mark.parametrize("firmware,smp", MATRIX)
+def test_kexec_exec64(boot, firmware, smp):
+    r = run(boot, firmware, smp, "test=kexec-exec64", [CHECK64])
+    must = guest_passed("kexec-exec64", "load check64 as the default image",
+                        "status of the default image after the load: LOADED")
+    must += [r"^\(HV\) kexec: loaded a default image \(64-bit\)",
+             r"^\(HV\) kexec: executing the default image, entry 0x4000000$",
+             r"^PASS: check64: map 0: va 0xffffc00000000000 -> 0x4000000, "
+             r"2 pages",
+             r"^PASS: check64: zero-filled range "]
+    must += image_ran("check64", 1, "default", 0x4000000)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [r"Panic on CPU",
+                                             d0(r"Test result:")])
+
+
+@pytest.mark.parametrize("firmware,smp", MATRIX)
+def test_kexec_exec32(boot, firmware, smp):
+    r = run(boot, firmware, smp, "test=kexec-exec32", [CHECK32])
+    must = guest_passed("kexec-exec32", "load check32 as the default image",
+                        "check32: the ELF class gives arch KEXEC_ARCH_32")
+    must += [r"^\(HV\) kexec: loaded a default image \(32-bit\)",
+             r"^\(HV\) kexec: executing the default image, entry 0x200000c$"]
+    must += image_ran("check32", 1, "default", 0x2000000)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [r"Panic on CPU",
+                                             d0(r"Test result:")])
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
+def test_kexec_handoff_fault(boot, firmware, smp):
+    """kexec_test_handoff_fault: ud2 after the switch to the handoff
+    tables, caught by the control page's IDT: vector 6, status 11."""
+    r = run(boot, firmware, smp, "test=kexec-handoff-fault", [CHECK64],
+            "kexec_test_handoff_fault")
+    must = guest_passed("kexec-handoff-fault",
+                        "load check64 as the default image")
+    must += [r"^\(HV\) kexec: executing the default image",
+             r"^\(HV\) kexec: fault in the handoff: vector "
+             r"0x0000000000000006 rip 0x[0-9a-f]{16} cr2 0x[0-9a-f]{16}$"]
+    r.expect(STATUS_KEXEC_FAULT, must,
+             [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
+              d0(r"Test result:"), r"^check64: start"])
+
+
+# ---- CRASH images -----------------------------------------------------------
+
+@pytest.mark.parametrize("via", ["shutdown", "fault", "exec"])
+@pytest.mark.parametrize("firmware,smp", MATRIX)
+def test_kexec_crash(boot, firmware, smp, via):
+    """via=shutdown: sched_op SHUTDOWN_crash; via=fault: ud2 in dom0;
+    via=exec: KEXEC_CMD_kexec of the crash image."""
+    r = run(boot, firmware, smp, f"test=kexec-crash via={via}", [CHECK64])
+    must = guest_passed("kexec-crash", "load check64 as the crash image",
+                        "status of the crash image after the load: LOADED")
+    must += [r"^\(HV\) kexec: loaded a crash image \(64-bit\)",
+             r"^\(HV\) kexec: running the crash image \(in place\), "
+             rf"entry {CRASH_BASE:#x}$"]
+    if via == "exec":
+        must.append(r"^\(HV\) crash image requested by d0 "
+                    r"\(KEXEC_CMD_kexec\)")
+    else:
+        must.append(r"^\(HV\) Domain 0 crashed")
+    if via == "fault":
+        must.append(r"^\(HV\) d0: fatal invalid opcode at RIP")
+    must += image_ran("check64", 1, "crash", CRASH_BASE)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
+
+
+@pytest.mark.parametrize("panic_after", [1, 4, 11])
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4),
+                                          ("uefi", 1)])
+def test_kexec_reload_panic(boot, firmware, smp, panic_after):
+    """A panic while the reloaded crash image B is being written into the
+    region: B runs, whole, from its staged copy (never A, never torn).
+    Two image modules: B comes from modules[1]."""
+    r = run(boot, firmware, smp, "test=kexec-reload", [CHECK64, CHECK64],
+            f"kexec_test_reload_panic={panic_after}")
+    must = guest_passed("kexec-reload", "load crash image A (image id 1)")
+    must += [r"^\(HV\) kexec test: panic in the middle of a crash-image "
+             rf"reload \({panic_after} pages written\)",
+             r"^\(HV\) kexec: running the crash image \(staged: relocating "
+             rf"it first\), entry {CRASH_BASE + 0x4000:#x}$"]
+    must += image_ran("check64", 2, "crash", CRASH_BASE + 0x4000)
+    r.expect(STATUS_IMAGE_PASS, must,
+             BAD + [d0(r"Test result:"), r"^check64: image id 1$",
+                    d0(r"PASS: kexec-reload: load crash image B")])
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
+def test_kexec_reload(boot, firmware, smp):
+    """No hook: the reload returns, the crash runs B in place."""
+    r = run(boot, firmware, smp, "test=kexec-reload", [CHECK64])
+    must = guest_passed("kexec-reload", "load crash image A (image id 1)",
+                        "load crash image B (image id 2) over A",
+                        "status of the crash image after reloading B: LOADED")
+    must += [r"^\(HV\) kexec: running the crash image \(in place\), "
+             rf"entry {CRASH_BASE + 0x4000:#x}$"]
+    must += image_ran("check64", 2, "crash", CRASH_BASE + 0x4000)
+    r.expect(STATUS_IMAGE_PASS, must,
+             BAD + [d0(r"Test result:"), r"^check64: image id 1$",
+                    r"kexec test: panic"])
+
+
+@pytest.mark.parametrize("kind", ["exec", "crash"])
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
+def test_kexec_refused_reload(boot, firmware, smp, kind):
+    """Load image 1, a load the image builder refuses (two MAPs of one
+    address, -EADDRINUSE), load image 2: image 2 must run (by
+    KEXEC_CMD_kexec, or on a crash).  A refused load must leave nothing
+    behind that the next load or the loaded image depends on."""
+    test = f"kexec-{kind}-refused-reload"
+    r = run(boot, firmware, smp, f"test={test}", [CHECK64])
+    must = guest_passed(test, "load image 1",
+                        "a load with two MAPs of 0xffffc00000000000",
+                        "load image 2 after the refused load")
+    must.append(r"^\(HV\) d0 kexec_op: load refused: entry 7: MAP of an "
+                r"address already mapped \(-EADDRINUSE\)$")
+    if kind == "exec":
+        must.append(r"^\(HV\) kexec: executing the default image")
+        must += image_ran("check64", 2, "default", 0x4000000)
+    else:
+        must.append(r"^\(HV\) kexec: running the crash image \(in place\)")
+        must += image_ran("check64", 2, "crash", CRASH_BASE)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4)])
+def test_kexec_unsafe(boot, firmware, smp):
+    """After ballooning, load and exec refuse (-ENOTRECOVERABLE); the
+    crash image loaded before still runs on a crash."""
+    r = run(boot, firmware, smp, "test=kexec-unsafe", [CHECK64])
+    must = guest_passed(
+        "kexec-unsafe", "decrease_reservation of one free gfn",
+        "status of the crash image after ballooning: LOADED | UNSAFE",
+        "load of a default image when unsafe",
+        "load of a crash image when unsafe",
+        "exec of the default image when unsafe",
+        "exec of the crash image when unsafe",
+        "exec of the default image when none is loaded (and unsafe)")
+    must += [r"^\(HV\) d0: kexec is no longer safe: memory was ballooned out",
+             r"^\(HV\) d0 kexec_op: load refused: kexec is not safe: .*"
+             r"\(-ENOTRECOVERABLE\)",
+             r"^\(HV\) d0 kexec_op: exec refused: kexec is not safe: .*"
+             r"\(-ENOTRECOVERABLE\)",
+             r"^\(HV\) kexec: running the crash image \(in place\)"]
+    must += image_ran("check64", 1, "crash", CRASH_BASE)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
+
+
+# ---- validation and status: one boot each -----------------------------------
+
+VALIDATE_REFUSALS = [
+    ("EINVAL", r"load refused: struct size too small"),
+    ("EINVAL", r"load refused: unknown image type"),
+    ("EINVAL", r"load refused: unknown arch"),
+    ("EINVAL", r"load refused: unknown flags"),
+    ("EINVAL", r"load refused: entry 4: unknown operation"),
+    ("EINVAL", r"load refused: entry 2: reserved field not zero"),
+    ("EINVAL", r"load refused: entry 3: unused argument not zero"),
+    ("E2BIG", r"load: 1048577 entries, the limit is 1048576"),
+    ("E2BIG", r"load refused: entry 2: "),
+    ("EFAULT", r"load: entry list 0x1000 unreadable"),
+    ("ENXIO", r"load refused: no entries"),
+    ("ENXIO", r"load refused: entry 0: "),
+    ("ENXIO", r"load refused: entry 1: "),
+    ("ENXIO", r"load refused: entry 5: "),
+    ("EADDRNOTAVAIL", r"load refused: entry 3: "),
+    ("EADDRNOTAVAIL", r"load refused: entry 4: "),
+    ("EADDRNOTAVAIL", r"load refused: entry 5: "),
+    ("EOVERFLOW", r"load refused: entry 4: "),
+    ("ERANGE", r"load refused: entry 4: "),
+    ("EBADMSG", r"load refused: entry 0: "),
+    ("EBADMSG", r"load refused: entry 5: "),
+    ("EBADMSG", r"load refused: entry 6: "),
+    ("EACCES", r"load refused: entry 4: "),
+    ("EADDRINUSE", r"load refused: entry 4: "),
+    ("EADDRINUSE", r"load refused: entry 6: "),
+    ("ENOSPC", r"load refused: entry 1: "),
+    ("ENOSPC", r"load refused: entry 4: "),
+    ("ENOEXEC", r"load refused: entry point outside the image"),
+    ("EOPNOTSUPP", r"unknown command 99"),
+    ("EINVAL", r"get_range: unknown range 99"),
+    ("ENOENT", r"exec: no default image loaded"),
+]
+
+
+def test_kexec_validate(boot):
+    """Every load rule, one case each (exact errno and bad_entry), nothing
+    changes on a refusal; then the crash image loaded first runs."""
+    r = run(boot, "bios", 1, "test=kexec-validate", [CHECK64])
+    must = guest_passed("kexec-validate",
+                        "the good list G loads as a default image",
+                        "G still loads after the refusals")
+    must += [rf"^\(HV\) d0 kexec_op: {what}.*\(-{err}\)$"
+             for err, what in VALIDATE_REFUSALS]
+    must += [r"^\(HV\) kexec: running the crash image \(in place\)"]
+    must += image_ran("check64", 1, "crash", CRASH_BASE)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
+    # every case printed PASS lines only: count them as a floor
+    n = len(re.findall(d0(r"PASS: kexec-validate: "), r.log, re.M))
+    assert n >= 120, f"only {n} PASS lines from kexec-validate"
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 1)])
+def test_kexec_status(boot, firmware, smp):
+    r = run(boot, firmware, smp, "test=kexec-status", [CHECK64])
+    must = [d0(r"Test result: SUCCESS$"),
+            d0(r"--- kexec-status: SUCCESS \(\d+ checks, 0 failed\)"),
+            d0(r"PASS: kexec-status: status of the default image after load, "
+               r"load, unload: not loaded"),
+            d0(r"PASS: kexec-status: status of the crash image after load, "
+               r"load, unload: not loaded"),
+            r"^\(HV\) kexec: unloaded the default image",
+            r"^\(HV\) kexec: unloaded the crash image",
+            r"^\(HV\) d0 kexec_op: status: unknown type 2 \(-EINVAL\)",
+            r"^\(HV\) d0 kexec_op: status: argument 0x1000 unreadable "
+            r"\(-EFAULT\)"]
+    r.expect(STATUS_POWEROFF, must, BAD + [r"Panic on CPU",
+                                           r"kexec: executing"])
