@@ -117,11 +117,15 @@ $(BUILD)/syms-empty.o: tools/symbols/gen-symbols.sh
 $(BUILD)/hv-pass1.elf: $(HV_OBJS) $(BUILD)/syms-empty.o $(BUILD)/hv.lds
 	$(LD) $(HV_LDFLAGS) -T $(BUILD)/hv.lds -o $@ $(HV_OBJS) $(BUILD)/syms-empty.o
 
+# The build id is the SHA-1 of the hypervisor's objects, in link order:
+# hv.elf and hv.efi are linked from the same objects and carry the same id
+# (their .rodata differs: PE has no string merging), so a vmcore's
+# VMCOREINFO BUILD-ID names the build, and its LOADER line the image.
 $(BUILD)/syms.o: $(BUILD)/hv-pass1.elf tools/symbols/gen-symbols.sh
 	$(NM) -n -S --defined-only $< > $(BUILD)/hv-pass1.nm
-	$(OBJCOPY) -O binary -j .text $< $(BUILD)/hv-text.bin
+	cat $(HV_OBJS) | sha1sum | cut -d' ' -f1 > $(BUILD)/build-id
 	sh tools/symbols/gen-symbols.sh $(BUILD)/hv-pass1.nm \
-		$$(sha1sum $(BUILD)/hv-text.bin | cut -d' ' -f1) > $(BUILD)/syms.S
+		$$(cat $(BUILD)/build-id) > $(BUILD)/syms.S
 	$(CC) $(HV_ASFLAGS) -c $(BUILD)/syms.S -o $@
 
 $(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/syms.o $(BUILD)/hv.lds tools/check_image.py
@@ -146,11 +150,20 @@ RUN_ARGS ?=
 deps:
 	sh tools/install-deps
 
+# The demonstration: the hypervisor boots with a crash region, dom0 loads
+# check64 as the crash image, a panic is injected, and check64 reports
+# from the inside that every promise of the handoff held.
+DEMO_HV_CMDLINE := crashkernel=64M@256M
+DEMO_MODULES := --module "$(GUEST_ELF) test=kexec-crash via=inject:panic" \
+	--module "$(BUILD)/images/check64.elf"
+
 run: deps all
-	$(QEMU_RUN) --firmware bios --smp 4 $(RUN_ARGS)
+	$(QEMU_RUN) --firmware bios --smp 4 --cmdline "$(DEMO_HV_CMDLINE)" \
+		$(DEMO_MODULES) --expect-status 65 $(RUN_ARGS)
 
 run-efi: deps all
-	$(QEMU_RUN) --firmware uefi --smp 4 $(RUN_ARGS)
+	$(QEMU_RUN) --firmware uefi --smp 4 --cmdline "$(DEMO_HV_CMDLINE)" \
+		$(DEMO_MODULES) --expect-status 65 $(RUN_ARGS)
 
 debug: deps all
 	$(QEMU_RUN) --firmware bios --smp 2 --gdb $(RUN_ARGS)

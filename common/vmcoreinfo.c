@@ -23,6 +23,7 @@ size_t vmcoreinfo_build(void *buf, size_t cap)
         "OSRELEASE=%s-%s\n"
         "PAGESIZE=%lu\n"
         "BUILD-ID=%s\n"
+        "LOADER=%s\n"
         "SYMBOL(start_hv)=%lx\n"
         "SYMBOL(panic)=%lx\n"
         "SYMBOL(cpu_infos)=%lx\n"
@@ -36,6 +37,7 @@ size_t vmcoreinfo_build(void *buf, size_t cap)
         "SIZE(cpu_info)=%lu\n"
         "OFFSET(cpu_info.cpu_id)=%lu\n",
         HV_NAME, HV_VERSION_STRING, (unsigned long)PAGE_SIZE, hv_build_id,
+        boot_info.loader,
         (unsigned long)start_hv, (unsigned long)panic,
         (unsigned long)cpu_infos, (unsigned long)&crash_region,
         HV_VIRT_START, DIRECTMAP_VIRT_START, STACKS_VIRT_START,

@@ -11,7 +11,9 @@
       no section below the image base (OVMF refuses those); the text
       symbols sit at the same addresses as in hv.elf (one symbol table
       serves both images).
+  Both: the build id (SHA-1 of the objects, build/build-id) is embedded.
 """
+import os
 import subprocess
 import sys
 
@@ -29,6 +31,13 @@ def text_symbols(path):
         if len(parts) == 3 and parts[1] in "tT":
             syms.append((int(parts[0], 16), parts[2]))
     return syms
+
+
+def check_build_id(img, build_dir):
+    """The image embeds the build id: the SHA-1 of its objects."""
+    want = open(os.path.join(build_dir, "build-id")).read().strip()
+    if len(want) != 40 or want.encode() not in open(img, "rb").read():
+        fail(img, f"build id {want!r} is not embedded")
 
 
 def check_elf(img):
@@ -68,8 +77,10 @@ def main():
     mode, img, ref = sys.argv[1:4]
     if mode == "elf":
         check_elf(img)
+        check_build_id(img, os.path.dirname(img))
     elif mode == "efi":
         check_efi(img)
+        check_build_id(img, os.path.dirname(img))
     else:
         fail(img, f"unknown mode {mode}")
     if text_symbols(img) != text_symbols(ref):

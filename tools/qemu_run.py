@@ -30,6 +30,8 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
 # QEMU exit status = (code << 1) | 1 for a write of `code` to port 0xf4.
 EXIT_MEANING = {
     3: "poweroff",
+    65: "a test image ran: every check passed",
+    67: "a test image ran: a check failed",
     5: "reboot",
     7: "dom0 crashed, no crash image",
     9: "panic, no crash image",
@@ -191,6 +193,8 @@ def main():
     ap.add_argument("--memory", type=int, default=512)
     ap.add_argument("--cpu", default="max")
     ap.add_argument("--log", help="also keep the serial log here")
+    ap.add_argument("--expect-status", type=int, default=3,
+                    help="the QEMU exit status that means success")
     ap.add_argument("--gdb", action="store_true",
                     help="wait for gdb on :1234 (see docs/debugging.md)")
     args = ap.parse_args()
@@ -203,7 +207,7 @@ def main():
     meaning = EXIT_MEANING.get(res.status, "unexpected")
     print(f"\n[qemu-run] QEMU exited with status {res.status} ({meaning}) "
           f"after {res.seconds:.1f} s")
-    return 0 if res.status == 3 else 1
+    return 0 if res.status == args.expect_status else 1
 
 
 if __name__ == "__main__":

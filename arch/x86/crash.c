@@ -148,8 +148,9 @@ void crash_save_cpu_regs(const struct cpu_user_regs *regs)
 }
 
 /*
- * The registers of the code that called panic(): RIP is the return
- * address, RSP and RBP the caller's frame.  The other registers are
+ * The registers of the code that called panic(): RIP is inside its call
+ * instruction (the return address - 1, see panic()), RSP and RBP the
+ * caller's frame.  The other registers are
  * whatever they held on the way in, as in a core dump of a live thread.
  */
 void crash_capture_caller(struct cpu_user_regs *r, uint64_t rip, uint64_t rsp,

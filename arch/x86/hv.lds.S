@@ -71,13 +71,6 @@ SECTIONS
 #endif
     } PHDR(data)
 
-#ifdef EFI
-    .reloc ALIGN(4096) : {
-        __base_relocs_start = .;
-        *(.reloc)
-        __base_relocs_end = .;
-    }
-#endif
     __load_end = .;
 
     .bss ALIGN(4096) : LOAD_AT(.bss) {
@@ -90,6 +83,18 @@ SECTIONS
         __bss_end = .;
     } PHDR(data)
 
+#ifdef EFI
+    /*
+     * After .bss, so that every other section has the same address in
+     * both images: text, data and bss, and so the bytes of .text (the
+     * build id) and every symbol agree between hv.elf and hv.efi.
+     */
+    .reloc ALIGN(4096) : {
+        __base_relocs_start = .;
+        *(.reloc)
+        __base_relocs_end = .;
+    }
+#endif
     __image_end = .;
 
     /DISCARD/ : {

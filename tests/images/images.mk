@@ -155,3 +155,46 @@ ifeq ($(IMAGES_STANDALONE),y)
 else
 .DEFAULT_GOAL := $(IMAGES_PREV_GOAL)
 endif
+
+# ---- crashdump64: the crash test image (vmcore) ------------------------------
+#
+# $(BUILD)/images/crashdump64.elf: ELF64 ET_DYN at 0, PIC, no relocations,
+# built like check64 (same flags and checks).  Loaded by the dom0 test
+# kexec-vmcore as the CRASH image with an ELF core header
+# (tools/kexec-loader/elfcore.h); walks it, checks every CPU's note and
+# streams a vmcore out of COM2 (see crashdump64.c).
+
+IMAGES_CD64_ELF := $(IMAGES_DIR)/crashdump64.elf
+IMAGES_CD64_CFLAGS := -m64 -fpie -fno-plt -fno-jump-tables \
+	-DIMAGE_NAME='"crashdump64"'
+IMAGES_CD64_COBJS := $(addprefix $(IMAGES_OBJDIR)/crashdump64/,crashdump64.o common.o)
+IMAGES_CD64_OBJS := $(IMAGES_OBJDIR)/crashdump64/crashdump64-head.o $(IMAGES_CD64_COBJS)
+
+$(IMAGES_CD64_COBJS): $(IMAGES_OBJDIR)/crashdump64/%.o: $(IMAGES_SRC)/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (crashdump64)")
+	$(Q)$(CC) $(IMAGES_CFLAGS) $(IMAGES_CD64_CFLAGS) -MMD -MP -c $< -o $@
+
+$(IMAGES_OBJDIR)/crashdump64/crashdump64-head.o: $(IMAGES_SRC)/crashdump64-head.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(IMAGES_ASFLAGS) -m64 -MMD -MP -c $< -o $@
+
+$(IMAGES_CD64_ELF): $(IMAGES_CD64_OBJS) $(IMAGES_SRC)/crashdump64.lds
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(IMAGES_LDFLAGS) $(IMAGES_64_LDFLAGS) \
+		-T $(IMAGES_SRC)/crashdump64.lds -o $@.tmp $(IMAGES_CD64_OBJS)
+	$(Q)if ! $(READELF) -rW $@.tmp | grep -q 'There are no relocations'; then \
+		echo "$@: relocations left: absolute addresses crept into" \
+		     "crashdump64 (see tests/images/common.h)" >&2; \
+		$(READELF) -rW $@.tmp >&2; rm -f $@.tmp; exit 1; fi
+	$(Q)if $(READELF) -lW $@.tmp | grep -Eq '^ +(INTERP|DYNAMIC|TLS|GNU_RELRO) '; then \
+		echo "$@: unexpected program headers" >&2; \
+		$(READELF) -lW $@.tmp >&2; rm -f $@.tmp; exit 1; fi
+	$(Q)mv $@.tmp $@
+
+IMAGES_ELFS += $(IMAGES_CD64_ELF)
+images: $(IMAGES_CD64_ELF)
+
+-include $(IMAGES_CD64_OBJS:.o=.d)

@@ -130,7 +130,24 @@ struct kexec_params {
                                        list (tests/images/README.md) */
     /* 0x248 */ uint64_t expect_type; /* KEXEC_TYPE_* the image was loaded as
                                        (0 default, 1 crash); printed only */
-    /* 0x250 */ uint8_t reserved[KXPARAM_SIZE - 0x250]; /* 0 */
+    /* 0x250 */ uint8_t reserved[0xfe8 - 0x250]; /* 0 */
+    /*
+     * The crash-dump fields, at the end of the block (added after the
+     * fields above, which did not move).  Used by crashdump64 only; the
+     * kexec loader (tools/kexec-loader/kexec-loader.c) leaves them 0 and
+     * the dom0 test kexec-vmcore fills them in the bounce copy of the
+     * block before the load (tests/guest/tests/kexec-vmcore.c).
+     */
+    /* 0xfe8 */ uint64_t elfcorehdr_maddr; /* machine address of the ELF core
+                                       header (tools/kexec-loader/elfcore.h)
+                                       that the load puts in the crash region
+                                       beside the image; 0: none */
+    /* 0xff0 */ uint64_t elfcorehdr_size; /* its bytes */
+    /* 0xff8 */ uint32_t nr_cpus;   /* CPUs of the crashed hypervisor, as dom0
+                                       counted them (get_range
+                                       KEXEC_RANGE_MA_CPU nr = n succeeds for
+                                       every n < nr_cpus); 0: unknown */
+    /* 0xffc */ uint32_t pad4;      /* 0 */
 };
 
 #ifndef __cplusplus
@@ -150,6 +167,10 @@ KXPARAM_CHECK_OFF(nr_unmapped, 0x1c0);
 KXPARAM_CHECK_OFF(unmapped, 0x1c8);
 KXPARAM_CHECK_OFF(expect_type, 0x248);
 KXPARAM_CHECK_OFF(reserved, 0x250);
+KXPARAM_CHECK_OFF(elfcorehdr_maddr, 0xfe8);
+KXPARAM_CHECK_OFF(elfcorehdr_size, 0xff0);
+KXPARAM_CHECK_OFF(nr_cpus, 0xff8);
+KXPARAM_CHECK_OFF(pad4, 0xffc);
 _Static_assert(sizeof(struct kxparam_seg) == 24, "struct kxparam_seg size");
 _Static_assert(sizeof(struct kxparam_map) == 24, "struct kxparam_map size");
 _Static_assert(sizeof(struct kexec_params) == KXPARAM_SIZE,

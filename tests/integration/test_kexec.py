@@ -167,11 +167,12 @@ def test_kexec_handoff_fault(boot, firmware, smp):
 
 # ---- CRASH images -----------------------------------------------------------
 
-@pytest.mark.parametrize("via", ["shutdown", "fault", "exec"])
+@pytest.mark.parametrize("via", ["shutdown", "fault", "exec", "inject:panic"])
 @pytest.mark.parametrize("firmware,smp", MATRIX)
 def test_kexec_crash(boot, firmware, smp, via):
     """via=shutdown: sched_op SHUTDOWN_crash; via=fault: ud2 in dom0;
-    via=exec: KEXEC_CMD_kexec of the crash image."""
+    via=exec: KEXEC_CMD_kexec of the crash image; via=inject:panic: a panic
+    injected through debug_op (what `make run` shows)."""
     r = run(boot, firmware, smp, f"test=kexec-crash via={via}", [CHECK64])
     must = guest_passed("kexec-crash", "load check64 as the crash image",
                         "status of the crash image after the load: LOADED")
@@ -181,6 +182,8 @@ def test_kexec_crash(boot, firmware, smp, via):
     if via == "exec":
         must.append(r"^\(HV\) crash image requested by d0 "
                     r"\(KEXEC_CMD_kexec\)")
+    elif via == "inject:panic":
+        must += [r"^\(HV\) Injecting 'panic'", r"^\(HV\) injected panic$"]
     else:
         must.append(r"^\(HV\) Domain 0 crashed")
     if via == "fault":

@@ -8,7 +8,7 @@
 #
 # Layout: hv_nr_symbols (u64), then hv_symbols[] = { u64 addr; u32 size;
 # u32 name offset } sorted by address, the build id (second argument: the
-# SHA-1 of .text, identical in hv.elf and hv.efi), then the names.
+# SHA-1 of the objects, the same for hv.elf and hv.efi), then the names.
 set -e
 in="$1"
 build_id="${2:-0000000000000000000000000000000000000000}"

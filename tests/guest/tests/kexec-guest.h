@@ -85,7 +85,8 @@ bool kx_check_status(uint32_t type, long want, const char *when);
 
 /*
  * Crash as the command line says: `via=shutdown` (default): sched_op
- * shutdown SHUTDOWN_crash; `via=fault`: ud2 in the guest; `via=exec`:
+ * shutdown SHUTDOWN_crash; `via=fault`: ud2 in the guest; `via=inject:KIND`:
+ * debug_op DEBUGOP_inject of that crash kind; `via=exec`:
  * KEXEC_CMD_kexec of the crash image (the hypervisor panics on request).
  * Returns only if the crash did not happen (after a FAIL line).
  */

@@ -248,8 +248,20 @@ void kx_crash_dom0(void)
         fail("KEXEC_CMD_kexec of the crash image returned %ld", rc);
         return;
     }
+    if (via && len > 7 && len < 7 + 16 && !strncmp(via, "inject:", 7)) {
+        char kind[16] = { 0 };
+        long rc;
+
+        memcpy(kind, via + 7, len - 7);
+        info("crashing the hypervisor: debug_op inject '%s' (via=inject:%s)",
+             kind, kind);
+        rc = hypercall2(__HYPERVISOR_debug_op, DEBUGOP_inject, PTR(kind));
+        fail("debug_op inject '%s' returned %ld", kind, rc);
+        return;
+    }
     if (via && !(len == 8 && !strncmp(via, "shutdown", 8))) {
-        error("unknown via=%.*s (shutdown, fault or exec)", (int)len, via);
+        error("unknown via=%.*s (shutdown, fault, exec or inject:KIND)",
+              (int)len, via);
         return;
     }
     info("crashing dom0: sched_op shutdown SHUTDOWN_crash");
