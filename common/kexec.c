@@ -36,6 +36,13 @@
 
 static uint64_t opt_max_entries = 1UL << 20;
 integer_param("kexec_max_entries", opt_max_entries);
+/* The option's own ceiling: the list's size in bytes must not overflow. */
+#define KEXEC_MAX_ENTRIES_CEILING (1UL << 28)
+
+static uint64_t max_entries(void)
+{
+    return MIN(opt_max_entries, KEXEC_MAX_ENTRIES_CEILING);
+}
 /* Test hooks (docs/command-line.md). */
 static uint64_t opt_reload_panic_after;
 integer_param("kexec_test_reload_panic", opt_reload_panic_after);
@@ -151,7 +158,7 @@ static long kexec_load(struct domain *d, uint64_t arg)
         .hv_end = boot_info.image_end,
         .crash_start = crash_region.start,
         .crash_size = crash_area_size(),
-        .max_entries = opt_max_entries,
+        .max_entries = max_entries(),
         .max_pages = frames_max_mfn(),
         .bitmap_frames = frames_max_mfn(),
     };
@@ -170,10 +177,10 @@ static long kexec_load(struct domain *d, uint64_t arg)
         return rc;
 
     /* Header checks first: the list is not copied for a bad header. */
-    if (hdr.nr_entries > opt_max_entries) {
+    if (hdr.nr_entries > max_entries()) {
         rc = kexec_refuse(-E2BIG, "load: %lu entries, the limit is %lu",
                           (unsigned long)hdr.nr_entries,
-                          (unsigned long)opt_max_entries);
+                          (unsigned long)max_entries());
         goto out_bad;
     }
     if (hdr.nr_entries) {
@@ -247,8 +254,10 @@ static int read_type(uint64_t arg, const char *what, uint32_t *type)
     if (copy_from_guest(&ex, arg, sizeof(ex)))
         return kexec_refuse(-EFAULT, "%s: argument %#lx unreadable", what,
                             (unsigned long)arg);
-    if (ex.type > KEXEC_TYPE_CRASH || ex.pad)
+    if (ex.type > KEXEC_TYPE_CRASH)
         return kexec_refuse(-EINVAL, "%s: unknown type %u", what, ex.type);
+    if (ex.pad)
+        return kexec_refuse(-EINVAL, "%s: pad is not zero", what);
     *type = ex.type;
     return 0;
 }
@@ -347,7 +356,7 @@ static long kexec_get_range(uint64_t arg)
 static long kexec_get_limits(uint64_t arg)
 {
     struct kexec_limits l = {
-        .max_entries = opt_max_entries,
+        .max_entries = max_entries(),
         .max_pages = frames_max_mfn(),
         .phys_limit = 1ULL << cpu_has.phys_addr_bits,
         .entry_size = sizeof(struct kexec_entry),
