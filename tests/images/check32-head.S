@@ -7,8 +7,7 @@
  * passed (QEMU status 65), 0x21 when one failed (QEMU status 67).
  */
 #include "entry-state.h"
-
-#define STACK_SIZE 16384
+#include "head.S.inc"
 
 /* A Multiboot (v1) header, for smoke tests straight under QEMU -kernel
  * only: 12 bytes of data that a kexec entry never looks at.  Flags 0: QEMU
@@ -93,33 +92,14 @@ _start:
 
 /* ---- exceptions --------------------------------------------------------------
  *
- * 32 stubs of 16 bytes at exc_stubs + 16 * vector, as in check64: push a
- * dummy error code where the CPU pushes none, push the vector, then
- * exc_common calls exc_handler(struct exc_frame *), which reports and
- * ends the run.
+ * The 32 stubs (head.S.inc) go to exc_common, which calls
+ * exc_handler(struct exc_frame *); it reports and ends the run.
  */
     .text
-    .macro EXC_STUB vec
-    .p2align 4
-    .if (\vec == 8) || (\vec == 10) || (\vec == 11) || (\vec == 12) || \
-        (\vec == 13) || (\vec == 14) || (\vec == 17) || (\vec == 21) || \
-        (\vec == 29) || (\vec == 30)
-    .else
-    pushl   $0
-    .endif
-    pushl   $\vec
-    jmp     exc_common
-    .endm
-
-    .p2align 4
-    .globl exc_stubs
-exc_stubs:
-    .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    EXC_STUB \v
-    .endr
+    EXC_STUBS
 
 exc_common:
-    pusha
+    EXC_PUSH_GPRS               /* pusha */
     cld
     push    %esp                /* struct exc_frame * */
     call    exc_handler
@@ -128,18 +108,8 @@ exc_common:
     add     $8, %esp            /* vector, error code */
     iret
 
-/* ---- data (all .bss) --------------------------------------------------------- */
+/* ---- data (all .bss): head.S.inc ----------------------------------------- */
 
-    .section .bss.entry, "aw", @nobits
-    .p2align 4
-    .globl entry_state
-entry_state:
-    .skip   ES_SIZE
-
-    .bss
-    .p2align 4
-stack:
-    .skip   STACK_SIZE
-stack_top:
+    ENTRY_DATA
 
     .section .note.GNU-stack, "", @progbits

@@ -19,7 +19,6 @@
 #define CR0_WANT  0x80000031ull     /* PE | ET | NE | PG */
 #define CR4_WANT  0x20ull           /* PAE */
 #define EFER_WANT 0x500ull          /* LME | LMA */
-#define FLAGS_IF  0x200ull
 
 /* The hypervisor's areas (arch/x86/include/asm/config.h). */
 #define HV_IMAGE_VA     0xffff82d040000000ull
@@ -33,62 +32,12 @@ extern char probe_read_insn[], probe_read_fixup[];
 extern char probe_write_insn[], probe_write_fixup[];
 extern char probe_rewrite_rinsn[], probe_rewrite_rfixup[];
 extern char probe_rewrite_winsn[], probe_rewrite_wfixup[];
-extern char exc_stubs[];
 
 void check64_main(void);
-void exc_handler(void *frame);
 
-/* ---- exceptions --------------------------------------------------------- */
+/* ---- exceptions: probe faults, or report and stop (common.c) ------------- */
 
-struct exc_frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-    uint64_t vector, error;
-    uint64_t rip, cs, rflags, rsp, ss;
-};
-
-struct idt_gate {
-    uint16_t off0, sel;
-    uint8_t ist, attr;
-    uint16_t off1;
-    uint32_t off2, zero;
-};
-
-static struct idt_gate idt[32] __attribute__((aligned(16)));
 static uint64_t probe_cr2, probe_error;
-static unsigned int nested;
-
-static inline uint64_t read_cr0(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t read_cr2(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t read_cr3(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t read_cr4(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
-    return v;
-}
 
 /* The probe whose faulting instruction is at rip: its fixup, or 0.  (No
  * table of addresses: it would need relocations.) */
@@ -105,10 +54,10 @@ static uintptr_t probe_fixup(uint64_t rip)
     return 0;
 }
 
-void exc_handler(void *frame)
+void exc_handler(struct exc_frame *f)
 {
-    struct exc_frame *f = frame;
-    uintptr_t fixup = f->vector == 14 && !nested ? probe_fixup(f->rip) : 0;
+    uintptr_t fixup = f->vector == 14 && !exc_reporting()
+                      ? probe_fixup(f->rip) : 0;
 
     if (fixup) {
         probe_cr2 = read_cr2();
@@ -116,40 +65,7 @@ void exc_handler(void *frame)
         f->rip = fixup;
         return;
     }
-    if (nested++)       /* a fault while reporting one: stop quietly */
-        debug_exit(IMAGE_EXIT_FAIL);
-    fail("unexpected exception %llu, error %#llx, at rip %#llx (image "
-         "offset %#llx), cr2 %#llx (got an exception, want none)",
-         (unsigned long long)f->vector, (unsigned long long)f->error,
-         (unsigned long long)f->rip,
-         (unsigned long long)(f->rip - image_base()),
-         (unsigned long long)read_cr2());
-    finish();
-}
-
-static void idt_install(void)
-{
-    struct __attribute__((packed)) {
-        uint16_t limit;
-        uint64_t base;
-    } idtr;
-    uint16_t cs;
-
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    for (unsigned int v = 0; v < ARRAY_SIZE(idt); v++) {
-        uint64_t h = (uintptr_t)exc_stubs + 16 * v;
-
-        idt[v].off0 = (uint16_t)h;
-        idt[v].sel = cs;
-        idt[v].ist = 0;
-        idt[v].attr = 0x8e;             /* present, DPL 0, interrupt gate */
-        idt[v].off1 = (uint16_t)(h >> 16);
-        idt[v].off2 = (uint32_t)(h >> 32);
-        idt[v].zero = 0;
-    }
-    idtr.limit = sizeof(idt) - 1;
-    idtr.base = (uintptr_t)idt;
-    __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
+    exc_unexpected(f, NULL);
 }
 
 /* For common.c: probes. */
@@ -379,21 +295,17 @@ void check64_main(void)
 
     serial_init();
     idt_install();
-    info("start: entered at %#lx on the CPU with APIC ID %u, image "
-         "%#lx..%#lx", (unsigned long)(uintptr_t)_start, apic_id(),
-         (unsigned long)image_base(), (unsigned long)(uintptr_t)__image_end);
+    info_start("");
 
     /* CPU state at entry */
     check_gprs();
-    check_eq(es->flags & FLAGS_IF, 0, "interrupts disabled (RFLAGS.IF clear)");
-    check_eq(es->flags, 0x2, "RFLAGS at entry");
+    check_entry_flags();
     check_eq(read_cr0(), CR0_WANT, "CR0 (PE ET NE PG)");
     check_eq(read_cr4(), CR4_WANT, "CR4 (PAE)");
     check_eq(rdmsr(MSR_EFER), EFER_WANT, "EFER (LME LMA)");
     info("CR3 %#llx", (unsigned long long)read_cr3());
     check_selectors(0x10, 0x18);
-    check_eq(es->idtr.base, 0, "IDTR base at entry");
-    check_eq(es->idtr.limit, 0, "IDTR limit at entry");
+    check_entry_idtr();
     r = probe_rewrite(es->gdtr.base & ~7ull);
     if (!r)
         pass("control page (GDT at %#llx) mapped read-write",
@@ -407,12 +319,7 @@ void check64_main(void)
     check_gdt(es->gdtr.base, es->gdtr.limit);
 
     /* The image in memory */
-    check_bss_at_entry();
-    p = check_params();
-    if (p) {
-        check_segments(p);
-        check_zero_range(p);
-    }
+    p = check_image();
 
     /* Mappings */
     check_own_pages();

@@ -8,41 +8,45 @@
  */
 #include "common.h"
 
-/* ---- COM1 ---------------------------------------------------------------- */
+/* ---- 16550 UARTs, COM1 --------------------------------------------------- */
 
-#define UART_THR 0
-#define UART_IER 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_LSR_THRE 0x20
-#define UART_LSR_TEMT 0x40
+void uart_setup(uint16_t port)
+{
+    outb(port + UART_IER, 0x00);    /* polled */
+    outb(port + UART_LCR, 0x80);    /* DLAB */
+    outb(port + 0, 1);              /* divisor 1: 115200 */
+    outb(port + 1, 0);
+    outb(port + UART_LCR, 0x03);    /* 8N1 */
+    outb(port + UART_FCR, 0xc7);    /* FIFOs on, cleared */
+    outb(port + UART_MCR, 0x03);    /* DTR, RTS */
+}
+
+void uart_putc(uint16_t port, uint8_t c)
+{
+    for (unsigned int i = 0; i < 100000; i++)
+        if (inb(port + UART_LSR) & UART_LSR_THRE)
+            break;
+    outb(port + UART_THR, c);
+}
+
+void uart_drain(uint16_t port)
+{
+    for (unsigned int i = 0; i < 1000000; i++)
+        if (inb(port + UART_LSR) & UART_LSR_TEMT)
+            break;
+}
 
 void serial_init(void)
 {
-    const uint16_t b = IMAGE_COM1_PORT;
-
-    /* Let whatever the hypervisor left in the FIFO go out first (bounded:
-     * a missing UART reads 0xff and passes at once). */
-    for (unsigned int i = 0; i < 1000000; i++)
-        if (inb(b + UART_LSR) & UART_LSR_TEMT)
-            break;
-    outb(b + UART_IER, 0x00);   /* polled */
-    outb(b + UART_LCR, 0x80);   /* DLAB */
-    outb(b + 0, 1);             /* divisor 1: 115200 */
-    outb(b + 1, 0);
-    outb(b + UART_LCR, 0x03);   /* 8N1 */
-    outb(b + UART_FCR, 0xc7);   /* FIFOs on, cleared (empty already) */
-    outb(b + UART_MCR, 0x03);   /* DTR, RTS */
+    /* Let whatever the hypervisor left in the FIFO go out first (so that
+     * the FIFOs are empty already when uart_setup() clears them). */
+    uart_drain(IMAGE_COM1_PORT);
+    uart_setup(IMAGE_COM1_PORT);
 }
 
 static void serial_putc(char c)
 {
-    for (unsigned int i = 0; i < 100000; i++)
-        if (inb(IMAGE_COM1_PORT + UART_LSR) & UART_LSR_THRE)
-            break;
-    outb(IMAGE_COM1_PORT + UART_THR, (uint8_t)c);
+    uart_putc(IMAGE_COM1_PORT, (uint8_t)c);
 }
 
 static void serial_puts(const char *s)
@@ -349,6 +353,76 @@ __noreturn void finish(void)
     debug_exit(IMAGE_EXIT_FAIL);
 }
 
+/* ---- exceptions ---------------------------------------------------------- */
+
+#ifdef __x86_64__
+struct idt_gate {
+    uint16_t off0, sel;
+    uint8_t ist, attr;
+    uint16_t off1;
+    uint32_t off2, zero;
+};
+#else
+struct idt_gate {
+    uint16_t off0, sel;
+    uint8_t zero, attr;
+    uint16_t off1;
+};
+#endif
+
+static struct idt_gate idt[32]
+    __attribute__((aligned(sizeof(struct idt_gate))));
+static unsigned int exc_nested;
+
+void idt_install(void)
+{
+    struct dtr idtr;
+    uint16_t cs;
+
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    for (unsigned int v = 0; v < ARRAY_SIZE(idt); v++) {
+        uintptr_t h = (uintptr_t)exc_stubs + 16 * v;
+
+        idt[v].off0 = (uint16_t)h;
+        idt[v].sel = cs;
+        idt[v].attr = 0x8e;     /* present, DPL 0, 32- or 64-bit int gate */
+        idt[v].off1 = (uint16_t)(h >> 16);
+#ifdef __x86_64__
+        idt[v].ist = 0;
+        idt[v].off2 = (uint32_t)(h >> 32);
+#endif
+        idt[v].zero = 0;
+    }
+    idtr.limit = sizeof(idt) - 1;
+    idtr.base = (uintptr_t)idt;
+    __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
+}
+
+bool exc_reporting(void)
+{
+    return exc_nested != 0;
+}
+
+__noreturn void exc_unexpected(const struct exc_frame *f, const char *doing)
+{
+    if (exc_nested++)   /* a fault while reporting one: stop quietly */
+        debug_exit(IMAGE_EXIT_FAIL);
+#ifdef __x86_64__
+    fail("unexpected exception %llu, error %#llx, at rip %#llx (image "
+         "offset %#llx), cr2 %#llx%s%s (got an exception, want none)",
+         (unsigned long long)f->vector, (unsigned long long)f->error,
+         (unsigned long long)f->rip,
+         (unsigned long long)(f->rip - image_base()),
+         (unsigned long long)read_cr2(),
+         doing ? ", while " : "", doing ? doing : "");
+#else
+    fail("unexpected exception %u, error %#x, at eip %#x, cr2 %#x%s%s (got "
+         "an exception, want none)", f->vector, f->error, f->eip, read_cr2(),
+         doing ? ", while " : "", doing ? doing : "");
+#endif
+    finish();
+}
+
 /* ---- CRC-32 (zlib: reflected, polynomial 0xEDB88320) ----------------------- */
 
 static uint32_t crc_table[256];     /* .bss: built on first use */
@@ -388,6 +462,47 @@ uint32_t crc32_zeros(uint32_t crc, uint64_t n)
 
 /* ---- shared checks ---------------------------------------------------------- */
 
+void info_start(const char *more)
+{
+    info("start: entered at %#lx on the CPU with APIC ID %u, image "
+         "%#lx..%#lx%s", (unsigned long)(uintptr_t)_start, apic_id(),
+         (unsigned long)image_base(), (unsigned long)(uintptr_t)__image_end,
+         more);
+}
+
+#define FLAGS_IF 0x200u
+#ifdef __x86_64__
+#define FLAGS_NAME "RFLAGS"
+#else
+#define FLAGS_NAME "EFLAGS"
+#endif
+
+void check_entry_flags(void)
+{
+    check_eq(entry_state.flags & FLAGS_IF, 0,
+             "interrupts disabled (" FLAGS_NAME ".IF clear)");
+    check_eq(entry_state.flags, 0x2, FLAGS_NAME " at entry");
+}
+
+void check_entry_idtr(void)
+{
+    check_eq(entry_state.idtr.base, 0, "IDTR base at entry");
+    check_eq(entry_state.idtr.limit, 0, "IDTR limit at entry");
+}
+
+const struct kexec_params *check_image(void)
+{
+    const struct kexec_params *p;
+
+    check_bss_at_entry();
+    p = check_params();
+    if (p) {
+        check_segments(p);
+        check_zero_range(p);
+    }
+    return p;
+}
+
 /* The parameter block: zero in the built image (SHT_PROGBITS, so that the
  * loader has file bytes to fill), filled by the loader, never written here. */
 struct kexec_params kexec_params
@@ -395,18 +510,25 @@ struct kexec_params kexec_params
     .version = 0,
 };
 
+bool check_params_filled(void)
+{
+    const struct kexec_params *p = &kexec_params;
+
+    if (memcmp(p->magic, KXPARAM_MAGIC, KXPARAM_MAGIC_LEN)) {
+        fail("parameter block not filled (no magic \"" KXPARAM_MAGIC
+             "\" at %#lx)", (unsigned long)(uintptr_t)p);
+        return false;
+    }
+    return check_eq(p->version, KXPARAM_VERSION, "parameter block version");
+}
+
 const struct kexec_params *check_params(void)
 {
     const struct kexec_params *p = &kexec_params;
     const unsigned char *raw = (const unsigned char *)p;
     bool dirty = false;
 
-    if (memcmp(p->magic, KXPARAM_MAGIC, KXPARAM_MAGIC_LEN)) {
-        fail("parameter block not filled (no magic \"" KXPARAM_MAGIC
-             "\" at %#lx)", (unsigned long)(uintptr_t)p);
-        return NULL;
-    }
-    if (!check_eq(p->version, KXPARAM_VERSION, "parameter block version"))
+    if (!check_params_filled())
         return NULL;
 
     info("image id %llu", (unsigned long long)p->image_id);

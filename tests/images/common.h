@@ -72,6 +72,22 @@ static inline uint64_t rdmsr(uint32_t msr)
 
 #define MSR_EFER 0xc0000080u
 
+/* Control registers: read_cr0() .. read_cr4(), 32 bits wide in check32,
+ * 64 in the 64-bit images (uintptr_t). */
+#define DEFINE_READ_CR(n)                                                   \
+    static inline uintptr_t read_cr##n(void)                                \
+    {                                                                       \
+        uintptr_t v;                                                        \
+                                                                            \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                   \
+        return v;                                                           \
+    }
+DEFINE_READ_CR(0)
+DEFINE_READ_CR(2)
+DEFINE_READ_CR(3)
+DEFINE_READ_CR(4)
+#undef DEFINE_READ_CR
+
 /* The initial APIC ID of the running CPU (CPUID leaf 1). */
 static inline unsigned int apic_id(void)
 {
@@ -80,6 +96,25 @@ static inline unsigned int apic_id(void)
     __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
     return b >> 24;
 }
+
+/* A polled 16550: COM1 for the report (serial_init(), print()), and
+ * crashdump64's COM2 for the vmcore. */
+#define UART_THR        0
+#define UART_IER        1
+#define UART_FCR        2
+#define UART_LCR        3
+#define UART_MCR        4
+#define UART_LSR        5
+#define UART_SCR        7
+#define UART_LSR_THRE   0x20
+#define UART_LSR_TEMT   0x40
+/* 115200 8N1, no interrupts, FIFOs on and cleared, DTR and RTS. */
+void uart_setup(uint16_t port);
+/* Wait (bounded) for room in the transmitter, then send c. */
+void uart_putc(uint16_t port, uint8_t c);
+/* Wait (bounded: a missing UART reads 0xff and passes at once) until the
+ * transmitter has sent everything. */
+void uart_drain(uint16_t port);
 
 /* Output */
 void serial_init(void);
@@ -100,6 +135,42 @@ unsigned int nr_failed(void);
 __noreturn void finish(void);
 __noreturn void debug_exit(uint8_t code);
 
+/* ---- exceptions (common.c, and the heads: head.S.inc) -------------------- */
+
+/* What the head's exc_common passes to exc_handler(): the GPRs it pushed
+ * (EXC_PUSH_GPRS), the vector and error code that the stub pushed, then
+ * the CPU's own frame (same privilege level: no stack switch in check32). */
+#ifdef __x86_64__
+struct exc_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+#else
+struct exc_frame {
+    uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;   /* pusha */
+    uint32_t vector, error;
+    uint32_t eip, cs, eflags;
+};
+#endif
+
+/* The heads' 32 exception stubs, 16 bytes apart (EXC_STUBS). */
+extern char exc_stubs[];
+/* Each image's own handler, called by its head's exc_common. */
+void exc_handler(struct exc_frame *f);
+/* Point vectors 0 .. 31 at exc_stubs (interrupt gates, DPL 0, the current
+ * CS; 64-bit gates in the 64-bit images, 32-bit ones in check32) and load
+ * that IDT. */
+void idt_install(void);
+/* An exception nobody expected: the FAIL line "unexpected exception V,
+ * error E, at rip R (image offset O), cr2 C[, while DOING] (got an
+ * exception, want none)" (check32: "at eip R, cr2 C"), then finish().  An
+ * exception while reporting one ends the run at once (IMAGE_EXIT_FAIL). */
+__noreturn void exc_unexpected(const struct exc_frame *f, const char *doing);
+/* True once exc_unexpected() has started reporting. */
+bool exc_reporting(void);
+
 /* String and memory (the compiler may emit calls to these) */
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
@@ -119,8 +190,22 @@ bool mem_read64(uint64_t addr, uint64_t *val);
  * access faults (check64: with CR0.WP set, so read-only shows). */
 bool mem_rewrite64(uint64_t addr);
 
-/* Magic, version, counts; prints the image id and the type.  NULL if the
- * block is unusable (reported as a FAIL). */
+/* The line "<image>: start: entered at ... on the CPU with APIC ID N, image
+ * START..END" with more (may be "") appended. */
+void info_start(const char *more);
+/* RFLAGS (check32: EFLAGS) at entry: IF clear, and 0x2. */
+void check_entry_flags(void);
+/* IDTR base and limit 0 at entry. */
+void check_entry_idtr(void);
+/* The image in memory: check_bss_at_entry(), check_params(), and with a
+ * usable block check_segments() and check_zero_range().  Returns the block
+ * (NULL if unusable). */
+const struct kexec_params *check_image(void);
+/* Magic ("parameter block not filled" if missing) and version; false if
+ * either is wrong (reported as a FAIL). */
+bool check_params_filled(void);
+/* check_params_filled(), counts, padding; prints the image id and the
+ * type.  NULL if the block is unusable (reported as a FAIL). */
 const struct kexec_params *check_params(void);
 /* Base, segment list against the image's own PT_LOAD extents, CRCs. */
 void check_segments(const struct kexec_params *p);

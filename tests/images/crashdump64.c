@@ -51,21 +51,10 @@
 #define MAX_PHDRS       512u
 #define MAX_LOADS       64u     /* PT_LOADs in the vmcore */
 
-#define COM2_PORT       0x2f8
-#define UART_THR        0
-#define UART_IER        1
-#define UART_FCR        2
-#define UART_LCR        3
-#define UART_MCR        4
-#define UART_LSR        5
-#define UART_SCR        7
-#define UART_LSR_THRE   0x20
-#define UART_LSR_TEMT   0x40
+#define COM2_PORT       0x2f8   /* a 16550 (common.h: uart_*()) */
 
 void crashdump64_main(void);
-void exc_handler(void *frame);
-void load_gdt(const void *gdtr);        /* crashdump64-head.S */
-extern char exc_stubs[];
+void load_gdt(const struct dtr *gdtr);  /* crashdump64-head.S */
 
 /* ---- machine set-up ---------------------------------------------------- */
 
@@ -82,56 +71,17 @@ static const uint64_t gdt[4] __attribute__((aligned(16))) = {
     0x00cf93000000ffffull,      /* 0x18: flat data */
 };
 
-struct __attribute__((packed)) dtr64 {
-    uint16_t limit;
-    uint64_t base;
-};
-
-struct idt_gate {
-    uint16_t off0, sel;
-    uint8_t ist, attr;
-    uint16_t off1;
-    uint32_t off2, zero;
-};
-
-static struct idt_gate idt[32] __attribute__((aligned(16)));
-
-struct exc_frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-    uint64_t vector, error;
-    uint64_t rip, cs, rflags, rsp, ss;
-};
-
-static unsigned int nested;
 static const char *stage;       /* what was going on (set at run time) */
 
-static inline uint64_t read_cr2(void)
+/* Report and stop (common.c), saying what was going on. */
+void exc_handler(struct exc_frame *f)
 {
-    uint64_t v;
-
-    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
-    return v;
-}
-
-void exc_handler(void *frame)
-{
-    struct exc_frame *f = frame;
-
-    if (nested++)
-        debug_exit(IMAGE_EXIT_FAIL);
-    fail("unexpected exception %llu, error %#llx, at rip %#llx (image offset "
-         "%#llx), cr2 %#llx, while %s (got an exception, want none)",
-         (unsigned long long)f->vector, (unsigned long long)f->error,
-         (unsigned long long)f->rip,
-         (unsigned long long)(f->rip - image_base()),
-         (unsigned long long)read_cr2(), stage ? stage : "starting");
-    finish();
+    exc_unexpected(f, stage ? stage : "starting");
 }
 
 static void machine_setup(void)
 {
-    struct dtr64 d;
+    struct dtr d;
 
     for (uint64_t i = 0; i < 4; i++) {
         for (uint64_t j = 0; j < 512; j++)
@@ -145,21 +95,7 @@ static void machine_setup(void)
     d.limit = sizeof(gdt) - 1;
     d.base = (uintptr_t)gdt;
     load_gdt(&d);
-
-    for (unsigned int v = 0; v < ARRAY_SIZE(idt); v++) {
-        uint64_t h = (uintptr_t)exc_stubs + 16 * v;
-
-        idt[v].off0 = (uint16_t)h;
-        idt[v].sel = 0x10;
-        idt[v].ist = 0;
-        idt[v].attr = 0x8e;
-        idt[v].off1 = (uint16_t)(h >> 16);
-        idt[v].off2 = (uint32_t)(h >> 32);
-        idt[v].zero = 0;
-    }
-    d.limit = sizeof(idt) - 1;
-    d.base = (uintptr_t)idt;
-    __asm__ volatile("lidt %0" : : "m"(d) : "memory");
+    idt_install();      /* with CS 0x10, this GDT's 64-bit code */
 }
 
 /* For common.c: everything below 4 GiB is mapped once machine_setup() ran. */
@@ -215,12 +151,7 @@ static const struct kexec_params *params(void)
 {
     const struct kexec_params *p = &kexec_params;
 
-    if (memcmp(p->magic, KXPARAM_MAGIC, KXPARAM_MAGIC_LEN)) {
-        fail("parameter block not filled (no magic \"" KXPARAM_MAGIC
-             "\" at %#lx)", (unsigned long)(uintptr_t)p);
-        return NULL;
-    }
-    if (!check_eq(p->version, KXPARAM_VERSION, "parameter block version"))
+    if (!check_params_filled())
         return NULL;
     info("image id %llu, loaded as type %s", (unsigned long long)p->image_id,
          p->expect_type == 1 ? "crash" : "default");
@@ -527,18 +458,10 @@ static uint64_t vm_bytes;
 
 static bool com2_init(void)
 {
-    const uint16_t b = COM2_PORT;
-
-    outb(b + UART_SCR, 0x5a);
-    if (inb(b + UART_SCR) != 0x5a)
+    outb(COM2_PORT + UART_SCR, 0x5a);
+    if (inb(COM2_PORT + UART_SCR) != 0x5a)
         return false;
-    outb(b + UART_IER, 0x00);
-    outb(b + UART_LCR, 0x80);
-    outb(b + 0, 1);             /* 115200 */
-    outb(b + 1, 0);
-    outb(b + UART_LCR, 0x03);   /* 8N1 */
-    outb(b + UART_FCR, 0xc7);
-    outb(b + UART_MCR, 0x03);
+    uart_setup(COM2_PORT);
     return true;
 }
 
@@ -548,12 +471,8 @@ static void com2_write(const void *buf, uint64_t n)
 
     vm_crc = crc32_update(vm_crc, buf, n);
     vm_bytes += n;
-    while (n--) {
-        for (unsigned int i = 0; i < 100000; i++)
-            if (inb(COM2_PORT + UART_LSR) & UART_LSR_THRE)
-                break;
-        outb(COM2_PORT + UART_THR, *s++);
-    }
+    while (n--)
+        uart_putc(COM2_PORT, *s++);
 }
 
 static void com2_zeros(uint64_t n)
@@ -702,9 +621,7 @@ static void stream_vmcore(void)
     com2_zeros(load_off - vm_bytes);
     for (unsigned int i = 0; i < nr_runs; i++)
         com2_write(ma(core.hv_paddr + runs[i].off), runs[i].filesz);
-    for (unsigned int i = 0; i < 1000000; i++)
-        if (inb(COM2_PORT + UART_LSR) & UART_LSR_TEMT)
-            break;
+    uart_drain(COM2_PORT);
     stage = "finishing";
     info("vmcore: %llu bytes, CRC-32 %#x, to COM2",
          (unsigned long long)vm_bytes, vm_crc);
@@ -720,10 +637,7 @@ void crashdump64_main(void)
     serial_init();
     stage = "setting up";
     machine_setup();
-    info("start: entered at %#lx on the CPU with APIC ID %u, image "
-         "%#lx..%#lx; own page tables (0 .. 4 GiB) loaded",
-         (unsigned long)(uintptr_t)_start, apic_id(),
-         (unsigned long)image_base(), (unsigned long)(uintptr_t)__image_end);
+    info_start("; own page tables (0 .. 4 GiB) loaded");
 
     stage = "checking the parameter block";
     p = params();

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The entry record: what the entry stub (check64-head.S, check32-head.S)
- * captures before it changes anything, read by the C checkers.  Offsets
+ * The entry record: what the entry stub (ENTRY64 in head.S.inc for check64
+ * and crashdump64, check32-head.S for check32) captures before it changes
+ * anything, read by the C checkers.  Offsets
  * are shared with the assembly; the C structs below are checked against
  * them.  The record is the first thing in .bss (section .bss.entry): it is
  * the only part of the .bss that the stub writes before it has checked the

@@ -90,21 +90,26 @@ $(IMAGES_OBJDIR)/check32/check32-head.o: $(IMAGES_SRC)/check32-head.S
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(IMAGES_ASFLAGS) -m32 -MMD -MP -c $< -o $@
 
-# No relocation may be left (readelf -r), and no segment but PT_LOAD (and
-# the harmless GNU_STACK) may appear.
+# The 64-bit images (check64, crashdump64): linked from the objects $(1)
+# with the script $(2).  No relocation may be left (readelf -r), and no
+# segment but PT_LOAD (and the harmless GNU_STACK) may appear.
+define IMAGES_LINK64
+@mkdir -p $(dir $@)
+@$(if $(Q),echo "  LD      $@")
+$(Q)$(LD) $(IMAGES_LDFLAGS) $(IMAGES_64_LDFLAGS) \
+	-T $(2) -o $@.tmp $(1)
+$(Q)if ! $(READELF) -rW $@.tmp | grep -q 'There are no relocations'; then \
+	echo "$@: relocations left: absolute addresses crept into" \
+	     "$(notdir $(basename $@)) (see tests/images/common.h)" >&2; \
+	$(READELF) -rW $@.tmp >&2; rm -f $@.tmp; exit 1; fi
+$(Q)if $(READELF) -lW $@.tmp | grep -Eq '^ +(INTERP|DYNAMIC|TLS|GNU_RELRO) '; then \
+	echo "$@: unexpected program headers" >&2; \
+	$(READELF) -lW $@.tmp >&2; rm -f $@.tmp; exit 1; fi
+$(Q)mv $@.tmp $@
+endef
+
 $(IMAGES_DIR)/check64.elf: $(IMAGES_64_OBJS) $(IMAGES_SRC)/check64.lds
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(LD) $(IMAGES_LDFLAGS) $(IMAGES_64_LDFLAGS) \
-		-T $(IMAGES_SRC)/check64.lds -o $@.tmp $(IMAGES_64_OBJS)
-	$(Q)if ! $(READELF) -rW $@.tmp | grep -q 'There are no relocations'; then \
-		echo "$@: relocations left: absolute addresses crept into" \
-		     "check64 (see tests/images/common.h)" >&2; \
-		$(READELF) -rW $@.tmp >&2; rm -f $@.tmp; exit 1; fi
-	$(Q)if $(READELF) -lW $@.tmp | grep -Eq '^ +(INTERP|DYNAMIC|TLS|GNU_RELRO) '; then \
-		echo "$@: unexpected program headers" >&2; \
-		$(READELF) -lW $@.tmp >&2; rm -f $@.tmp; exit 1; fi
-	$(Q)mv $@.tmp $@
+	$(call IMAGES_LINK64,$(IMAGES_64_OBJS),$(IMAGES_SRC)/check64.lds)
 
 $(IMAGES_DIR)/check32.elf: $(IMAGES_32_OBJS) $(IMAGES_SRC)/check32.lds
 	@mkdir -p $(dir $@)
@@ -181,18 +186,7 @@ $(IMAGES_OBJDIR)/crashdump64/crashdump64-head.o: $(IMAGES_SRC)/crashdump64-head.
 	$(Q)$(CC) $(IMAGES_ASFLAGS) -m64 -MMD -MP -c $< -o $@
 
 $(IMAGES_CD64_ELF): $(IMAGES_CD64_OBJS) $(IMAGES_SRC)/crashdump64.lds
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(LD) $(IMAGES_LDFLAGS) $(IMAGES_64_LDFLAGS) \
-		-T $(IMAGES_SRC)/crashdump64.lds -o $@.tmp $(IMAGES_CD64_OBJS)
-	$(Q)if ! $(READELF) -rW $@.tmp | grep -q 'There are no relocations'; then \
-		echo "$@: relocations left: absolute addresses crept into" \
-		     "crashdump64 (see tests/images/common.h)" >&2; \
-		$(READELF) -rW $@.tmp >&2; rm -f $@.tmp; exit 1; fi
-	$(Q)if $(READELF) -lW $@.tmp | grep -Eq '^ +(INTERP|DYNAMIC|TLS|GNU_RELRO) '; then \
-		echo "$@: unexpected program headers" >&2; \
-		$(READELF) -lW $@.tmp >&2; rm -f $@.tmp; exit 1; fi
-	$(Q)mv $@.tmp $@
+	$(call IMAGES_LINK64,$(IMAGES_CD64_OBJS),$(IMAGES_SRC)/crashdump64.lds)
 
 IMAGES_ELFS += $(IMAGES_CD64_ELF)
 images: $(IMAGES_CD64_ELF)
