@@ -15,10 +15,14 @@
  *   nested   a panic inside the crash path itself
  *   hang     the last CPU spins with NMIs blocked, then panic: it cannot
  *            answer the crash path's NMI and must be reported, not waited for
+ *   regionwrite  CPU 1 (or 0) writes into the crash region through the
+ *            direct map: with a crash image loaded the region is write
+ *            protected, so this faults, and the image runs intact
  * The inject_* functions are noinline, so that the RIP in a dump or a
  * vmcore names them.
  */
 #include <asm/apic.h>
+#include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/time.h>
@@ -29,6 +33,7 @@
 #include <hv/errno.h>
 #include <hv/inject.h>
 #include <hv/lib.h>
+#include <hv/mm.h>
 #include <hv/param.h>
 
 static char opt_inject[16];
@@ -188,6 +193,22 @@ static noinline void inject_hang(void)
     panic("injected panic with CPU %u spinning with NMIs blocked", cpu);
 }
 
+static noinline void inject_region_write_here(void)
+{
+    if (!crash_region.size)
+        panic("inject=regionwrite needs a crash region");
+    *(volatile uint8_t *)maddr_to_virt(crash_region.start) = 0xcc;
+    panic("wrote into the crash region: it is not write protected");
+}
+
+static noinline void inject_region_write(void)
+{
+    if (!run_on_cpu(1, inject_region_write_here))
+        inject_region_write_here();
+    for (;;)
+        cpu_relax();    /* CPU 1's crash path stops us by NMI */
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -196,7 +217,7 @@ static const struct {
     { "gp", inject_gp }, { "de", inject_de }, { "df", inject_df },
     { "nmi", inject_nmi }, { "ap", inject_ap }, { "two", inject_two },
     { "console", inject_console }, { "nested", inject_nested },
-    { "hang", inject_hang },
+    { "hang", inject_hang }, { "regionwrite", inject_region_write },
 };
 
 int inject_crash(const char *kind)

@@ -198,7 +198,11 @@ struct xen_memory_map {
  *     a crash to inject (docs/crash-path.md lists them: panic, ud, pf, gp,
  *     de, df, nmi, ap, two, console, nested, hang).  Does not return; an
  *     unknown name gives -EINVAL.
+ *   DEBUGOP_free_frames: returns the number of free machine frames in the
+ *     hypervisor's allocator (tests check that refused requests give back
+ *     all the memory they took); arg unused.
  */
-#define DEBUGOP_inject 0
+#define DEBUGOP_inject      0
+#define DEBUGOP_free_frames 1
 
 #endif /* HV_PUBLIC_XEN_H */

@@ -192,6 +192,23 @@ def test_kexec_crash(boot, firmware, smp, via):
     r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
 
 
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4)])
+def test_crash_region_write_protected(boot, firmware, smp):
+    """Once a crash image is loaded, a write into the crash region from the
+    hypervisor (on CPU 1 when there is one: the TLB shootdown must have
+    reached it) faults, and the crash image runs intact."""
+    r = run(boot, firmware, smp, "test=kexec-crash via=inject:regionwrite",
+            [CHECK64])
+    cpu = 1 if smp > 1 else 0
+    must = [r"^\(HV\) FATAL TRAP: vector 14 \(page fault\), error code 0x3",
+            rf"^\(HV\) Panic on CPU {cpu}:",
+            r"FATAL TRAP: vector 14 \(page fault\) at inject_region_write_here"]
+    must += image_ran("check64", 1, "crash", CRASH_BASE)
+    bad = [p for p in BAD if p != r"FATAL TRAP"]
+    r.expect(STATUS_IMAGE_PASS, must,
+             bad + [r"it is not write protected", d0(r"Test result:")])
+
+
 @pytest.mark.parametrize("panic_after", [1, 4, 11])
 @pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4),
                                           ("uefi", 1)])

@@ -383,6 +383,9 @@ void machine_kexec_protect_region(bool protect)
                      crash_region.size >> PAGE_SHIFT,
                      (protect ? PAGE_HV_RO : PAGE_HV_RW) | MAP_REPLACE))
         panic("kexec: cannot change the crash region's protection");
+    /* No other CPU may keep a writable translation of the region. */
+    if (protect)
+        smp_flush_tlb_others();
 }
 
 void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)

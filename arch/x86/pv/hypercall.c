@@ -14,6 +14,7 @@
 #include <hv/guest-access.h>
 #include <hv/inject.h>
 #include <hv/lib.h>
+#include <hv/page-alloc.h>
 #include <hv/pv.h>
 #include <hv/shutdown.h>
 #include <hv/version.h>
@@ -228,6 +229,12 @@ long do_debug_op(uint64_t cmd, uint64_t arg)
     if (!d->privileged) {
         guest_refusal("debug_op", -EPERM, "needs a privileged domain");
         return -EPERM;
+    }
+    if (cmd == DEBUGOP_free_frames) {
+        struct frame_stats st;
+
+        frames_get_stats(&st);
+        return (long)st.free;
     }
     if (cmd != DEBUGOP_inject) {
         guest_refusal("debug_op", -EOPNOTSUPP, "unknown command %lu",

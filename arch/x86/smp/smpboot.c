@@ -108,6 +108,14 @@ void nmi_unlatch(void)
                  :: [ss] "i"(HV_DS), [cs] "i"(HV_CS) : "rax", "memory", "cc");
 }
 
+/* TLB shootdown (smp_flush_tlb_others): flush, count, EOI. */
+static void ipi_flush_handler(struct cpu_user_regs *regs)
+{
+    flush_tlb_local();
+    __atomic_fetch_add(&get_cpu_info()->tlb_flushes, 1, __ATOMIC_RELEASE);
+    apic_eoi();
+}
+
 static __noreturn void stop_this_cpu(void)
 {
     local_irq_disable();
@@ -405,6 +413,7 @@ void smp_boot_cpus(void)
     bsp_cr4 = read_cr4();
     bsp_efer = rdmsr(MSR_EFER);
     set_irq_handler(VECTOR_IPI_PING, ipi_ping_handler);
+    set_irq_handler(VECTOR_IPI_FLUSH, ipi_flush_handler);
     set_irq_handler(VECTOR_IPI_STOP, ipi_stop_handler);
     set_cpu_state(bsp, CPU_ONLINE);
     printk("CPU 0: APIC ID %u online\n", bsp->apic_id);
@@ -427,6 +436,39 @@ void smp_boot_cpus(void)
 }
 
 /* ---- stopping --------------------------------------------------------- */
+
+/*
+ * TLB shootdown: the other CPUs flush their TLBs and count the flush; the
+ * caller waits, bounded, until each online CPU has answered.  Used when a
+ * mapping loses rights (the crash region's write protection).
+ */
+void smp_flush_tlb_others(void)
+{
+    unsigned int me = smp_processor_id();
+    uint64_t want[NR_CPUS] = { 0 }, start = rdtsc();
+    uint64_t limit = us_to_tsc(IPI_CHECK_TIMEOUT_MS * 1000);
+    bool done;
+
+    for (unsigned int i = 0; i < nr_cpus && i < NR_CPUS; i++) {
+        struct cpu_info *ci = cpu_infos[i];
+
+        if (i == me || !ci || cpu_state(ci) != CPU_ONLINE)
+            continue;
+        want[i] = ci->tlb_flushes + 1;
+        apic_send_ipi(ci->apic_id, VECTOR_IPI_FLUSH);
+    }
+    do {
+        done = true;
+        for (unsigned int i = 0; i < NR_CPUS; i++)
+            if (want[i] && __atomic_load_n(&cpu_infos[i]->tlb_flushes,
+                                           __ATOMIC_ACQUIRE) < want[i])
+                done = false;
+        cpu_relax();
+    } while (!done && rdtsc() - start < limit);
+    for (unsigned int i = 0; i < NR_CPUS; i++)
+        if (want[i] && cpu_infos[i]->tlb_flushes < want[i])
+            printk(HVLOG_WARNING "SMP: CPU %u did not flush its TLB\n", i);
+}
 
 void smp_send_nmi_allbutself(void)
 {

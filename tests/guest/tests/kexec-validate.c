@@ -65,12 +65,20 @@ static void unchanged(const char *what)
              "%ld (want 0)", what, c, d);
 }
 
+/* The hypervisor's free frames (debug_op DEBUGOP_free_frames). */
+static long free_frames(void)
+{
+    return hypercall2(__HYPERVISOR_debug_op, DEBUGOP_free_frames, 0);
+}
+
 static void expect(const char *what, long err, uint64_t bad)
 {
-    long rc = kx_load(&LD);
+    long before = free_frames(), rc = kx_load(&LD);
 
     if (check_eq(rc, -err, "%s", what))
         check_eq(LD.bad_entry, bad, "... bad_entry");
+    if (rc)     /* a refused load gives back all it took */
+        check_eq(free_frames(), before, "... hypervisor free frames unchanged");
     if (!rc && LD.type == KEXEC_TYPE_DEFAULT) {
         /* wrongly accepted: take it away again, so that the next cases
            start from the state they expect (the FAIL above stays) */

@@ -35,6 +35,7 @@ struct cpu_info {
     struct tss64 tss;
     uint64_t gdt[GDT_ENTRIES];
     uint64_t ipi_count;
+    uint64_t tlb_flushes;       /* VECTOR_IPI_FLUSH answered */
 };
 
 static inline struct cpu_info *get_cpu_info(void)
@@ -57,6 +58,8 @@ extern struct cpu_info *cpu_infos[NR_CPUS];  /* NULL until allocated */
 /* The stack block of a CPU, allocated and mapped with a guard page. */
 struct cpu_info *alloc_cpu_stack(unsigned int cpu);
 void smp_boot_cpus(void);
+/* Every other online CPU flushes its TLB; bounded wait. */
+void smp_flush_tlb_others(void);
 /* Send an NMI to every other online CPU. */
 void smp_send_nmi_allbutself(void);
 /* Stop every other CPU (they halt with interrupts off). */
