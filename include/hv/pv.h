@@ -26,6 +26,8 @@ void pv_guest_fault(struct cpu_user_regs *regs);
 
 /* True when some L1 entry of d's tables maps mfn. */
 struct domain;
+/* The L1 slot that maps va in d's tables (via the direct map), or NULL. */
+pte_t *pv_find_l1e(struct domain *d, uint64_t va);
 bool pv_frame_is_mapped(struct domain *d, mfn_t mfn);
 
 /* Hypercall handlers. */

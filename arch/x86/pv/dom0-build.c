@@ -299,12 +299,7 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
     map_pages(&dom_pt_ops, d->l4_mfn, DOM0_SCRATCH_VA, 0, 1, MAP_SMALL_ONLY);
     e = lookup_pte(&dom_pt_ops, d->l4_mfn, DOM0_SCRATCH_VA, &level);
     BUG_ON(e);
-    {
-        pte_t *l3 = dom_table_va(d, (dom_table_va(d, d->l4_mfn)[pt_index(DOM0_SCRATCH_VA, L4_SHIFT)] & PTE_ADDR_MASK) >> PAGE_SHIFT);
-        pte_t *l2 = dom_table_va(d, (l3[pt_index(DOM0_SCRATCH_VA, L3_SHIFT)] & PTE_ADDR_MASK) >> PAGE_SHIFT);
-
-        scratch_l1 = (l2[pt_index(DOM0_SCRATCH_VA, L2_SHIFT)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
-    }
+    scratch_l1 = virt_to_maddr(pv_find_l1e(d, DOM0_SCRATCH_VA)) >> PAGE_SHIFT;
 
     /* The read-only view; mapping it may add tables, which join it too. */
     for (unsigned int i = 0; i < d->nr_pt_frames; i++)

@@ -147,8 +147,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done_ptr,
     return rc;
 }
 
-/* The L1 slot mapping va in d's tables, or NULL. */
-static pte_t *find_l1e(struct domain *d, uint64_t va)
+pte_t *pv_find_l1e(struct domain *d, uint64_t va)
 {
     pte_t *t = maddr_to_virt(d->l4_mfn << PAGE_SHIFT);
     static const unsigned int shifts[] = { L4_SHIFT, L3_SHIFT, L2_SHIFT };
@@ -170,7 +169,7 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
     int rc;
 
     if (!is_canonical(va) || (va >= HV_VIRT_AREA_START && va < HV_VIRT_AREA_END) ||
-        !(slot = find_l1e(d, va))) {
+        !(slot = pv_find_l1e(d, va))) {
         guest_refusal("update_va_mapping", -EINVAL,
                       "va %#lx has no L1 table of d%u", (unsigned long)va, d->id);
         return -EINVAL;
