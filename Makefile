@@ -64,6 +64,7 @@ HV_SRCS := \
 	common/page-alloc.c \
 	common/panic.c \
 	common/domain.c \
+	common/errno-name.c \
 	common/memory-op.c \
 	common/kexec.c \
 	common/kimage.c \

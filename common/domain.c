@@ -5,6 +5,7 @@
 #include <hv/bug.h>
 #include <hv/console.h>
 #include <hv/domain.h>
+#include <hv/errno-name.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
@@ -22,28 +23,6 @@ void frame_table_init(void)
         panic("no memory for the frame table (%lu pages)", (unsigned long)pages);
     frame_table = maddr_to_virt(mfn << PAGE_SHIFT);
     memset(frame_table, 0, pages * PAGE_SIZE);
-}
-
-const char *errno_name(int err)
-{
-    static const struct { int e; const char *name; } names[] = {
-        { EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
-        { ENXIO, "ENXIO" }, { E2BIG, "E2BIG" }, { ENOEXEC, "ENOEXEC" }, { ENOMEM, "ENOMEM" },
-        { EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-        { EEXIST, "EEXIST" }, { EXDEV, "EXDEV" }, { EINVAL, "EINVAL" },
-        { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" }, { ENOSYS, "ENOSYS" },
-        { ENODATA, "ENODATA" }, { EOVERFLOW, "EOVERFLOW" },
-        { EBADMSG, "EBADMSG" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-        { EADDRINUSE, "EADDRINUSE" }, { EADDRNOTAVAIL, "EADDRNOTAVAIL" },
-        { ENOTRECOVERABLE, "ENOTRECOVERABLE" },
-    };
-
-    if (err < 0)
-        err = -err;
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-        if (names[i].e == err)
-            return names[i].name;
-    return "E?";
 }
 
 /*
@@ -65,7 +44,8 @@ void guest_refusal(const char *call, int err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
-    printk(HVLOG_WARNING "d0 %s: %s (-%s)%s\n", call, why, errno_name(err),
+    printk(HVLOG_WARNING "d0 %s: %s (-%s)%s\n", call, why,
+           errno_name(err) ? errno_name(err) : "E?",
            count > GUEST_LOG_BURST ? " [rate limited]" : "");
 }
 

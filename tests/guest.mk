@@ -40,6 +40,17 @@ GUEST_C_OBJS := $(patsubst tests/guest/%.c,$(GUEST_OBJDIR)/%.o,$(GUEST_C_SRCS))
 GUEST_S_OBJS := $(patsubst tests/guest/%.S,$(GUEST_OBJDIR)/%.o,$(GUEST_S_SRCS))
 GUEST_OBJS   := $(GUEST_S_OBJS) $(GUEST_C_OBJS)
 
+# The formatter and the errno names are the hypervisor's portable code,
+# built with the guest's flags.
+GUEST_COMMON_SRCS := common/vsnprintf.c common/errno-name.c
+GUEST_COMMON_OBJS := $(patsubst common/%.c,$(GUEST_OBJDIR)/common/%.o,$(GUEST_COMMON_SRCS))
+GUEST_OBJS        += $(GUEST_COMMON_OBJS)
+
+$(GUEST_COMMON_OBJS): $(GUEST_OBJDIR)/common/%.o: common/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
 # kexec: the kexec guest tests (tests/guest/tests/kexec-*.c) link the
 # freestanding ELF loader tools/kexec-loader/*.c, built with the guest's
 # flags into $(GUEST_OBJDIR)/kexec-loader/.

@@ -65,6 +65,5 @@ void domain_set_kexec_unsafe(struct domain *d, const char *why);
 /* Guest refusals: "(HV) d0 <call>: <reason> (-ENAME)", rate limited. */
 void guest_refusal(const char *call, int err, const char *fmt, ...)
     __printf(3, 4);
-const char *errno_name(int err);
 
 #endif /* HV_DOMAIN_H */

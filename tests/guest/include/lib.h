@@ -42,7 +42,10 @@ void vprintf(const char *fmt, va_list ap);
 void console_write(const char *s, size_t len);
 
 /* "EFAULT" for 14 or -14, NULL for a value that is no errno of errno.h. */
+/* common/errno-name.c */
 const char *errno_name(long err);
+/* %pS: the address in hex (common/vsnprintf.c calls it). */
+int format_symbol(char *buf, size_t size, uint64_t addr);
 
 /* Parses "0x..." hex or decimal; returns false on junk or an empty string. */
 bool parse_u64(const char *s, size_t len, uint64_t *out);
