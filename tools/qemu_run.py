@@ -107,29 +107,34 @@ def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
     return cmd + list(extra)
 
 
-def type_when(sock_path, log, pattern, data, deadline):
-    """Be COM1's socket client: drain what QEMU sends (the log file gets a
-    copy) and, once the log matches pattern, type data."""
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    while time.monotonic() < deadline:
+def type_when(sock_path, pattern, data, deadline):
+    """Be COM1's socket client: read everything QEMU sends (QEMU's log file
+    gets its own copy) and, once what was read matches pattern, type data.
+    Reading blocks, so the socket is always drained; the thread ends when
+    QEMU closes the socket."""
+    conn = None
+    while conn is None and time.monotonic() < deadline:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             conn.connect(sock_path)
-            break
         except OSError:
+            conn.close()
+            conn = None
             time.sleep(0.02)
-    conn.settimeout(0.05)
-    sent = False
-    while time.monotonic() < deadline:
-        try:
-            if not conn.recv(65536):
-                return      # QEMU closed the socket: it exited
-        except socket.timeout:
-            pass
-        except OSError:
-            return
-        if not sent:
-            with open(log, errors="replace") as f:
-                if re.search(pattern, f.read(), re.M):
+    if conn is None:
+        return
+    seen, sent = b"", False
+    with conn:
+        while True:
+            try:
+                chunk = conn.recv(65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            if not sent:
+                seen += chunk
+                if re.search(pattern.encode(), seen, re.M):
                     conn.sendall(data)
                     sent = True
 
@@ -156,7 +161,7 @@ def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
         if serial_input:
             typist = threading.Thread(
                 target=type_when, daemon=True,
-                args=(sock, log, serial_input[0], serial_input[1],
+                args=(sock, serial_input[0], serial_input[1],
                       time.monotonic() + timeout))
             typist.start()
         try:
