@@ -33,7 +33,6 @@ EXIT_MEANING = {
     65: "a test image ran: every check passed",
     67: "a test image ran: a check failed",
     5: "reboot",
-    7: "dom0 crashed, no crash image",
     9: "panic, no crash image",
     11: "fault in the kexec handoff",
 }

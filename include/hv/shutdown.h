@@ -7,24 +7,27 @@
  *   code  QEMU status  meaning
  *   0x01        3      poweroff: nothing left to run, or dom0 asked
  *   0x02        5      reboot requested
- *   0x03        7      dom0 crashed and no crash image ran
  *   0x04        9      panic (no crash image ran)
  *   0x05       11      fault in the kexec handoff (control-page handler)
  *
+ * A dom0 crash is a panic (status 9, or the crash image's own status).
  * On hardware without the device the write is ignored and the CPU halts.
+ * The kexec trampoline (assembly) includes this file for its fault code.
  */
 #ifndef HV_SHUTDOWN_H
 #define HV_SHUTDOWN_H
 
-#include <hv/types.h>
-
 #define DEBUG_EXIT_PORT      0xf4
 #define EXIT_POWEROFF        0x01
 #define EXIT_REBOOT          0x02
-#define EXIT_DOM0_CRASH      0x03
 #define EXIT_PANIC           0x04
 #define EXIT_KEXEC_FAULT     0x05
 
+#ifndef __ASSEMBLER__
+#include <hv/types.h>
+
 __noreturn void machine_exit(uint8_t code);
+
+#endif /* !__ASSEMBLER__ */
 
 #endif /* HV_SHUTDOWN_H */

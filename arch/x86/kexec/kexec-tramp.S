@@ -21,6 +21,7 @@
  * which prints vector, RIP and CR2 on COM1 and stops the machine.
  */
 #include <asm/kexec.h>
+#include <hv/shutdown.h>
 
 #define DATA(field) (kexec_tramp_start + KEXEC_CTRL_DATA + KCTL_##field)(%rip)
 
@@ -217,7 +218,7 @@ kexec_fault:
         call    kputhex
         lea     .Lmsg4(%rip), %rsi
         call    kputs
-        mov     $KEXEC_EXIT_FAULT, %al
+        mov     $EXIT_KEXEC_FAULT, %al
         mov     $0xf4, %dx
         outb    %al, %dx
 1:      cli

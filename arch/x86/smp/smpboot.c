@@ -124,12 +124,6 @@ static __noreturn void stop_this_cpu(void)
     halt_forever();
 }
 
-static void ipi_stop_handler(struct cpu_user_regs *regs)
-{
-    apic_eoi();
-    stop_this_cpu();
-}
-
 /*
  * On the crash path, a stopped CPU first saves the registers of the code
  * its NMI interrupted into its own crash note (and touches nothing else).
@@ -414,7 +408,6 @@ void smp_boot_cpus(void)
     bsp_efer = rdmsr(MSR_EFER);
     set_irq_handler(VECTOR_IPI_PING, ipi_ping_handler);
     set_irq_handler(VECTOR_IPI_FLUSH, ipi_flush_handler);
-    set_irq_handler(VECTOR_IPI_STOP, ipi_stop_handler);
     set_cpu_state(bsp, CPU_ONLINE);
     printk("CPU 0: APIC ID %u online\n", bsp->apic_id);
 
@@ -468,18 +461,6 @@ void smp_flush_tlb_others(void)
     for (unsigned int i = 0; i < NR_CPUS; i++)
         if (want[i] && cpu_infos[i]->tlb_flushes < want[i])
             printk(HVLOG_WARNING "SMP: CPU %u did not flush its TLB\n", i);
-}
-
-void smp_send_nmi_allbutself(void)
-{
-    unsigned int me = smp_processor_id();
-
-    for (unsigned int i = 0; i < nr_cpus; i++) {
-        struct cpu_info *ci = cpu_infos[i];
-
-        if (i != me && ci && cpu_state(ci) == CPU_ONLINE)
-            apic_send_nmi(ci->apic_id);
-    }
 }
 
 /*

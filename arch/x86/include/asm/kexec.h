@@ -48,7 +48,6 @@
 /* KCTL_flags */
 #define KCTL_FLAG_FAULT    0x1     /* test: fault after the handoff CR3 switch */
 
-#define KEXEC_EXIT_FAULT   0x05    /* isa-debug-exit code (include/hv/shutdown.h) */
 
 #ifndef __ASSEMBLER__
 #include <hv/types.h>

@@ -60,8 +60,6 @@ struct cpu_info *alloc_cpu_stack(unsigned int cpu);
 void smp_boot_cpus(void);
 /* Every other online CPU flushes its TLB; bounded wait. */
 void smp_flush_tlb_others(void);
-/* Send an NMI to every other online CPU. */
-void smp_send_nmi_allbutself(void);
 /* Stop every other CPU (they halt with interrupts off). */
 void smp_stop_other_cpus(void);
 /*

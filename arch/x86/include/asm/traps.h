@@ -15,7 +15,6 @@
 
 /* Interrupt vectors (LAPIC). */
 #define VECTOR_IPI_PING  0xf1   /* test IPI: counts and EOIs */
-#define VECTOR_IPI_STOP  0xf2   /* park this CPU */
 #define VECTOR_IPI_INJECT 0xf3  /* crash injection on another CPU */
 #define VECTOR_IPI_FLUSH 0xf4   /* flush this CPU's TLB */
 #define VECTOR_SPURIOUS  0xff
