@@ -158,24 +158,32 @@ DEMO_HV_CMDLINE := crashkernel=64M@256M
 DEMO_MODULES := --module "$(GUEST_ELF) test=kexec-crash via=inject:panic" \
 	--module "$(BUILD)/images/check64.elf"
 
-run: deps all
+# The entry points install what is missing first and only then run make
+# again for the work itself: the Makefiles read the toolchain and Check
+# ($(shell gcc ...), pkg-config) when they are parsed, which on a fresh
+# machine is before anything is installed.
+ENTRY_POINTS := run run-efi debug test
+$(ENTRY_POINTS): deps
+	$(Q)$(MAKE) --no-print-directory $@-installed
+
+run-installed: all
 	$(QEMU_RUN) --firmware bios --smp 4 --cmdline "$(DEMO_HV_CMDLINE)" \
 		$(DEMO_MODULES) --expect-status 65 $(RUN_ARGS)
 
-run-efi: deps all
+run-efi-installed: all
 	$(QEMU_RUN) --firmware uefi --smp 4 --cmdline "$(DEMO_HV_CMDLINE)" \
 		$(DEMO_MODULES) --expect-status 65 $(RUN_ARGS)
 
-debug: deps all
+debug-installed: all
 	$(QEMU_RUN) --firmware bios --smp 2 --gdb $(RUN_ARGS)
 
 # ---- tests ---------------------------------------------------------------
 
-test: deps all unit-test-bin
+test-installed: all unit-test-bin
 	$(PYTHON) tools/run_tests.py --unit $(UNIT_TEST_BINS) --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps run run-efi debug test clean
+.PHONY: all deps clean $(ENTRY_POINTS) $(addsuffix -installed,$(ENTRY_POINTS))
 .DELETE_ON_ERROR:

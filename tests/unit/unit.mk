@@ -11,8 +11,8 @@
 
 UNIT_DIR   := $(BUILD)/unit
 UNIT_CC    ?= gcc
-UNIT_CHECK_CFLAGS := $(shell pkg-config --cflags check)
-UNIT_CHECK_LIBS   := $(shell pkg-config --libs check)
+UNIT_CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+UNIT_CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
 UNIT_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
