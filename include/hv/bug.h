@@ -4,9 +4,9 @@
  *   BUG_ON()      a hypervisor inconsistency, always checked;
  *   ASSERT()      a paranoid check, same as BUG_ON in this build;
  *   panic()       an unrecoverable condition: prints the reason, stops
- *                 every CPU (and later runs the crash image);
- *   domain_crash  guest misbehaviour (the dom0 issue);
- *   -errno        a refused request.
+ *                 every CPU and runs the crash image (docs/crash-path.md);
+ *   domain_crash()  guest misbehaviour (include/hv/domain.h);
+ *   -errno        a refused request (docs/error-handling.md).
  */
 #ifndef HV_BUG_H
 #define HV_BUG_H

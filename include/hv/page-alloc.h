@@ -3,8 +3,8 @@
  * Physical frame allocator.
  *
  * Frames are tracked in a bitmap over [0, max_mfn).  Boot code hands the
- * allocator the RAM regions (init_frames_add) and then carves out what is
- * already in use (init_frames_reserve).  Allocation is first-fit upwards
+ * allocator the RAM regions (frames_add) and then carves out what is
+ * already in use (frames_reserve).  Allocation is first-fit upwards
  * from a hint; it never returns frame 0.  Counters report total, free and
  * reserved frames for the boot log and for tests.
  *
