@@ -22,20 +22,81 @@ static int fail(const char **why, const char *msg)
     return fail_with(-EINVAL, why, msg);
 }
 
+/*
+ * The size against the base or the limit: with a base the region ends at
+ * base + size; an explicit below= must leave room for the size.  (Too big
+ * for the default limit is placement's to report.)
+ */
+static int check_size_fits(struct crashkernel_req *r, const char **why)
+{
+    if (r->base) {
+        if (r->size > UINT64_MAX - r->base)
+            return fail(why, "base + size overflows");
+        r->below = r->base + r->size;
+    } else if (r->has_below && r->below < r->size) {
+        return fail(why, "below is smaller than size");
+    }
+    return 0;
+}
+
+/*
+ * <start>-[<end>]:<size>[,...]: the list up to its suffix (nothing, '@',
+ * '<' or ",below=").  *p is left on the suffix.
+ */
+static int parse_ranges(const char *val, struct crashkernel_req *r,
+                        const char **p, const char **why)
+{
+    const char *s = val;
+
+    for (;;) {
+        struct crashkernel_range *rg;
+
+        if (r->nr_ranges == CRASHKERNEL_MAX_RANGES)
+            return fail(why, "more than 16 ranges");
+        rg = &r->ranges[r->nr_ranges];
+        if (!parse_size(s, &s, &rg->start))
+            return fail(why, "bad range start");
+        if (*s++ != '-')
+            return fail(why, "'-' expected after a range start");
+        rg->end = UINT64_MAX;
+        if (*s != ':') {
+            if (!parse_size(s, &s, &rg->end))
+                return fail(why, "bad range end");
+            if (rg->end <= rg->start)
+                return fail(why, "range end is not above its start");
+        }
+        if (*s++ != ':')
+            return fail(why, "':' expected after a range");
+        if (!parse_size(s, &s, &rg->size))
+            return fail(why, "bad range size");
+        if (!IS_ALIGNED(rg->size, PAGE_SIZE))
+            return fail(why, "range size is not a multiple of 4 KiB");
+        r->nr_ranges++;
+        if (*s != ',' || !strncmp(s + 1, "below=", 6))
+            break;
+        s++;
+    }
+    *p = s;
+    return 0;
+}
+
 int crashkernel_parse(const char *val, struct crashkernel_req *req,
                       const char **why)
 {
     struct crashkernel_req r = { .below = CRASH_DEFAULT_BELOW };
-    bool has_below = false;
     const char *p;
     uint64_t v;
+    int rc;
 
     if (!val || !*val)
         return fail(why, "empty value");
-    if (strchr(val, ':'))
-        return fail(why, "ranges syntax (a-b:size) is not supported");
-    if (!parse_size(val, &p, &r.size))
+    if (strchr(val, ':')) {
+        rc = parse_ranges(val, &r, &p, why);
+        if (rc)
+            return rc;
+    } else if (!parse_size(val, &p, &r.size)) {
         return fail(why, "bad size");
+    }
 
     switch (*p) {
     case '\0':
@@ -52,37 +113,66 @@ int crashkernel_parse(const char *val, struct crashkernel_req *req,
             return fail(why, "expected ',below=' after size");
         if (!parse_size(p + 7, &p, &r.below))
             return fail(why, "bad address after 'below='");
-        has_below = true;
+        r.has_below = true;
         break;
     case '<':
         if (!parse_size(p + 1, &p, &r.below))
             return fail(why, "bad address after '<'");
-        has_below = true;
+        r.has_below = true;
         break;
     default:
-        return fail(why, "trailing junk after size");
+        return fail(why, r.nr_ranges ? "trailing junk after the ranges"
+                                     : "trailing junk after size");
     }
     if (*p)
         return fail(why, "trailing junk");
 
-    if (!r.size)
-        return fail(why, "size is zero");
-    if (!IS_ALIGNED(r.size, PAGE_SIZE))
-        return fail(why, "size is not a multiple of 4 KiB");
-    if (r.base) {
-        if (!IS_ALIGNED(r.base, PAGE_SIZE))
-            return fail(why, "base is not page aligned");
-        if (r.size > UINT64_MAX - r.base)
-            return fail(why, "base + size overflows");
-        r.below = r.base + r.size;
-    } else if (has_below && r.below < r.size) {
-        /* (Too big for the default limit is placement's to report.) */
-        return fail(why, "below is smaller than size");
+    if (r.base && !IS_ALIGNED(r.base, PAGE_SIZE))
+        return fail(why, "base is not page aligned");
+    if (!r.nr_ranges) {
+        if (!r.size)
+            return fail(why, "size is zero");
+        if (!IS_ALIGNED(r.size, PAGE_SIZE))
+            return fail(why, "size is not a multiple of 4 KiB");
+        rc = check_size_fits(&r, why);
+        if (rc)
+            return rc;
     }
 
     *req = r;
     if (why)
         *why = NULL;
+    return 0;
+}
+
+int crashkernel_pick_range(struct crashkernel_req *req, uint64_t ram,
+                           int *chosen, uint32_t *ignored, const char **why)
+{
+    struct crashkernel_req r = *req;
+
+    *chosen = -1;
+    *ignored = 0;
+    r.size = 0;
+    for (unsigned int i = 0; i < r.nr_ranges; i++) {
+        const struct crashkernel_range *rg = &r.ranges[i];
+
+        if (rg->size >= ram) {
+            *ignored |= 1u << i;
+            continue;
+        }
+        if (rg->start <= ram && ram < rg->end) {
+            r.size = rg->size;
+            *chosen = (int)i;
+            break;
+        }
+    }
+    if (r.size) {
+        int rc = check_size_fits(&r, why);
+
+        if (rc)
+            return rc;
+    }
+    *req = r;
     return 0;
 }
 

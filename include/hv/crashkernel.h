@@ -6,9 +6,15 @@
  *   crashkernel=<size>@<base>        exactly at <base>
  *   crashkernel=<size>,below=<addr>  anywhere ending at or below <addr>
  *   crashkernel=<size><<addr>        the same, older spelling
+ *   crashkernel=<start>-[<end>]:<size>[,<start>-[<end>]:<size>...]
+ *               followed by nothing, @<base>, ,below=<addr> or <<addr>
+ *                                    the size depends on the machine's RAM:
+ *                                    the first range with start <= RAM < end
+ *                                    (no end: unbounded) gives it
  *
  * Sizes and addresses take K/M/G/T suffixes.  The parser is pure (host
- * tested); placement against the memory map is crashkernel_place().
+ * tested); crashkernel_pick_range() chooses a range's size for the RAM of
+ * the machine, and crashkernel_place() places the region in its memory map.
  */
 #ifndef HV_CRASHKERNEL_H
 #define HV_CRASHKERNEL_H
@@ -19,10 +25,21 @@
 /* The region is placed on this alignment when no base is given. */
 #define CRASH_REGION_ALIGN MiB(2)
 
+/* At most this many ranges, as Xen. */
+#define CRASHKERNEL_MAX_RANGES 16
+
+struct crashkernel_range {
+    uint64_t start, end;    /* RAM sizes [start, end); end UINT64_MAX: open */
+    uint64_t size;          /* 0: no region on machines of this size */
+};
+
 struct crashkernel_req {
-    uint64_t size;
+    uint64_t size;    /* with ranges: 0 until crashkernel_pick_range() */
     paddr_t base;     /* 0: choose a place */
     paddr_t below;    /* the region must end at or below this address */
+    bool has_below;   /* below came from the option, not the default */
+    unsigned int nr_ranges;
+    struct crashkernel_range ranges[CRASHKERNEL_MAX_RANGES];
 };
 
 /*
@@ -31,6 +48,18 @@ struct crashkernel_req {
  */
 int crashkernel_parse(const char *val, struct crashkernel_req *req,
                       const char **why);
+
+/*
+ * For a request with ranges: the size for a machine with ram bytes of RAM.
+ * Ranges are tried in order; one whose size is at least ram is skipped and
+ * bit i of *ignored set (for the caller's warning), as Xen does; the first
+ * other range with start <= ram < end gives req->size, and *chosen is its
+ * index (-1 when none matches: req->size stays 0, no region).  Returns 0,
+ * or -EINVAL with *why set when the chosen size does not fit an explicit
+ * below= limit or overflows with the base.
+ */
+int crashkernel_pick_range(struct crashkernel_req *req, uint64_t ram,
+                           int *chosen, uint32_t *ignored, const char **why);
 
 /*
  * Find a place for the request in RAM regions of bi->mem that does not

@@ -70,6 +70,8 @@ def test_crashkernel_below(boot, opt):
     "crashkernel=64M@0x1001",      # base not page aligned
     "crashkernel=64G",             # more than the machine has
     "crashkernel=64M@0x800000000",  # base outside RAM
+    "crashkernel=2G-1G:64M",       # range end below its start
+    "crashkernel=0-:64M,below=32M",  # chosen size above the limit
 ])
 def test_crashkernel_bad_values_are_reported(boot, opt):
     """A bad or impossible value: one error line, boot goes on without."""
@@ -78,6 +80,37 @@ def test_crashkernel_bad_values_are_reported(boot, opt):
              [rf"^\(HV\) {opt}: .+; continuing without a crash region",
               r"^\(HV\) Boot complete"],
              ALWAYS_BAD + [r"^\(HV\) Crash region: [0-9a-f]"])
+
+
+@pytest.mark.parametrize("memory,opt,line", [
+    # 512 MiB of RAM (a little less after the firmware's holes): range 2
+    (512, "crashkernel=0-256M:32M,256M-:64M@256M",
+     r"^\(HV\) Crash region: 0000000010000000 - 0000000014000000 \(64 MiB\)"),
+    # 256 MiB machine: RAM is just below 256M, so range 1
+    (256, "crashkernel=0-256M:32M,256M-:64M",
+     r"^\(HV\) Crash region: [0-9a-f]{16} - [0-9a-f]{16} \(32 MiB\)"),
+    # size 0 for small machines: no region, said so
+    (512, "crashkernel=0-1G:0,1G-:256M",
+     r"^\(HV\) Crash region: none \(crashkernel=0-1G:0,1G-:256M: size 0 for "
+     r"\d+ MiB of RAM\)"),
+    # no range matches
+    (512, "crashkernel=1G-:256M",
+     r"^\(HV\) Crash region: none \(crashkernel=1G-:256M: no range matches"),
+])
+def test_crashkernel_ranges(boot, memory, opt, line):
+    """Xen's ranges form: the machine's RAM chooses the size."""
+    r = boot("bios", 1, opt, memory=memory)
+    r.expect(STATUS_POWEROFF, [line, r"^\(HV\) Boot complete"], ALWAYS_BAD)
+
+
+def test_crashkernel_range_as_big_as_ram_is_ignored(boot):
+    r = boot("bios", 1, "crashkernel=0-:1G,0-:32M")
+    r.expect(STATUS_POWEROFF,
+             [r"^\(HV\) crashkernel=: range 1 ignored: its size 1024 MiB is "
+              r"not below RAM \(\d+ MiB\)",
+              r"^\(HV\) crashkernel=: range 2 chosen for \d+ MiB of RAM: 32 MiB",
+              r"^\(HV\) Crash region: [0-9a-f]{16} - [0-9a-f]{16} \(32 MiB\)"],
+             ALWAYS_BAD)
 
 
 def test_unknown_option_is_not_fatal(boot):

@@ -30,7 +30,7 @@ START_TEST(test_parse_valid)
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         const struct good_case *c = &cases[i];
-        struct crashkernel_req req = { 1, 2, 3 };
+        struct crashkernel_req req = { .size = 1, .base = 2, .below = 3 };
         const char *why = "unset";
         int rc = crashkernel_parse(c->val, &req, &why);
 
@@ -80,13 +80,11 @@ START_TEST(test_parse_invalid)
         { "256M@", "base" },
         { "256M<", "address" },
         { "256M,below=", "address" },
-        { "512M-2G:64M", "ranges" },
-        { "512M-2G:64M,2G-:128M", "ranges" },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         const struct bad_case *c = &cases[i];
-        struct crashkernel_req req = { 1, 2, 3 };
+        struct crashkernel_req req = { .size = 1, .base = 2, .below = 3 };
         const char *why = NULL;
         int rc = crashkernel_parse(c->val, &req, &why);
 
@@ -410,6 +408,222 @@ START_TEST(test_place_random)
 }
 END_TEST
 
+/* ---- ranges: <start>-[<end>]:<size>[,...][suffix] ----------------------- */
+
+struct ranges_case {
+    const char *val;
+    unsigned int nr;
+    struct crashkernel_range r[3];
+    paddr_t base, below;
+    bool has_below;
+};
+
+START_TEST(test_ranges_parse_valid)
+{
+    static const struct ranges_case cases[] = {
+        { "512M-2G:64M", 1, { { MiB(512), GiB(2), MiB(64) } }, 0, GiB(4), false },
+        { "0-256M:32M,256M-:64M@256M", 2,
+          { { 0, MiB(256), MiB(32) }, { MiB(256), UINT64_MAX, MiB(64) } },
+          MiB(256), GiB(4), false },
+        { "0-2G:0,2G-:256M", 2,
+          { { 0, GiB(2), 0 }, { GiB(2), UINT64_MAX, MiB(256) } }, 0, GiB(4), false },
+        { "1G-:128M,below=2G", 1, { { GiB(1), UINT64_MAX, MiB(128) } },
+          0, GiB(2), true },
+        { "0x0-0x40000000:0x1000<1G", 1, { { 0, GiB(1), KiB(4) } },
+          0, GiB(1), true },
+        { "0-1G:64M,1G-4G:128M,4G-:256M", 3,
+          { { 0, GiB(1), MiB(64) }, { GiB(1), GiB(4), MiB(128) },
+            { GiB(4), UINT64_MAX, MiB(256) } }, 0, GiB(4), false },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        const struct ranges_case *c = &cases[i];
+        struct crashkernel_req req;
+        const char *why = "unset";
+
+        ck_assert_msg(crashkernel_parse(c->val, &req, &why) == 0,
+                      "'%s' rejected: %s", c->val, why);
+        ck_assert_msg(req.nr_ranges == c->nr, "'%s': %u ranges", c->val,
+                      req.nr_ranges);
+        ck_assert_msg(req.size == 0, "'%s': size before picking", c->val);
+        ck_assert_msg(req.base == c->base && req.below == c->below &&
+                      req.has_below == c->has_below, "'%s': base %#lx below %#lx",
+                      c->val, (unsigned long)req.base, (unsigned long)req.below);
+        for (unsigned int j = 0; j < c->nr; j++)
+            ck_assert_msg(req.ranges[j].start == c->r[j].start &&
+                          req.ranges[j].end == c->r[j].end &&
+                          req.ranges[j].size == c->r[j].size,
+                          "'%s': range %u is %#lx-%#lx:%#lx", c->val, j,
+                          (unsigned long)req.ranges[j].start,
+                          (unsigned long)req.ranges[j].end,
+                          (unsigned long)req.ranges[j].size);
+    }
+}
+END_TEST
+
+START_TEST(test_ranges_parse_invalid)
+{
+    static const struct bad_case cases[] = {
+        { ":64M", "range start" },
+        { "-2G:64M", "range start" },
+        { "512M:64M", "'-'" },
+        { "512M-x:64M", "range end" },
+        { "2G-512M:64M", "not above" },
+        { "2G-2G:64M", "not above" },
+        { "512M-2G-:64M", "':'" },
+        { "512M-2G:", "range size" },
+        { "512M-2G:x", "range size" },
+        { "512M-2G:6000", "4 KiB" },
+        { "512M-2G:64Mx", "junk" },
+        { "512M-2G:64M,", "range start" },
+        { "512M-2G:64M,,1G-:2G", "range start" },
+        { "512M-2G:64M,above=1G", "range start" },
+        { "0-:64M@0x1000800", "aligned" },
+        { "0-:64M@0", "0" },
+        { "0-:64M@", "base" },
+        { "0-:64M,below=", "address" },
+        { "0-:64M<", "address" },
+        { "0-:64M@16M,below=1G", "junk" },
+        { "0-1G:4K,1G-2G:4K,2G-3G:4K,3G-4G:4K,4G-5G:4K,5G-6G:4K,6G-7G:4K,"
+          "7G-8G:4K,8G-9G:4K,9G-10G:4K,10G-11G:4K,11G-12G:4K,12G-13G:4K,"
+          "13G-14G:4K,14G-15G:4K,15G-16G:4K,16G-:4K", "16 ranges" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        const struct bad_case *c = &cases[i];
+        struct crashkernel_req req = { .size = 1, .base = 2, .below = 3 };
+        const char *why = NULL;
+        int rc = crashkernel_parse(c->val, &req, &why);
+
+        ck_assert_msg(rc == -EINVAL, "'%s' gave %d", c->val, rc);
+        ck_assert_msg(why && strstr(why, c->why_has),
+                      "'%s': why \"%s\" lacks \"%s\"", c->val, why ? why : "",
+                      c->why_has);
+        ck_assert(req.size == 1 && req.base == 2 && req.below == 3);
+    }
+}
+END_TEST
+
+START_TEST(test_ranges_sixteen_accepted)
+{
+    static const char val[] =
+        "0-1G:4K,1G-2G:4K,2G-3G:4K,3G-4G:4K,4G-5G:4K,5G-6G:4K,6G-7G:4K,"
+        "7G-8G:4K,8G-9G:4K,9G-10G:4K,10G-11G:4K,11G-12G:4K,12G-13G:4K,"
+        "13G-14G:4K,14G-15G:4K,15G-:8K";
+    struct crashkernel_req req;
+    const char *why = NULL;
+    uint32_t ignored;
+    int chosen;
+
+    ck_assert_msg(crashkernel_parse(val, &req, &why) == 0, "%s", why);
+    ck_assert_uint_eq(req.nr_ranges, CRASHKERNEL_MAX_RANGES);
+    ck_assert_int_eq(crashkernel_pick_range(&req, GiB(20), &chosen, &ignored,
+                                            &why), 0);
+    ck_assert_int_eq(chosen, 15);
+    ck_assert_uint_eq(req.size, KiB(8));
+}
+END_TEST
+
+struct pick_case {
+    const char *val;
+    uint64_t ram;
+    int chosen;             /* -1: none */
+    uint64_t size;
+    uint32_t ignored;
+    paddr_t below;
+};
+
+START_TEST(test_ranges_pick)
+{
+    static const struct pick_case cases[] = {
+        /* the first range containing RAM; end is exclusive */
+        { "0-256M:32M,256M-:64M", MiB(200), 0, MiB(32), 0, GiB(4) },
+        { "0-256M:32M,256M-:64M", MiB(511), 1, MiB(64), 0, GiB(4) },
+        { "0-256M:32M,256M-:64M", MiB(256), 1, MiB(64), 0, GiB(4) },
+        { "0-256M:32M,256M-:64M", MiB(256) - 1, 0, MiB(32), 0, GiB(4) },
+        /* start is inclusive; RAM below every range: no region */
+        { "1G-:128M", GiB(1), 0, MiB(128), 0, GiB(4) },
+        { "1G-:128M", MiB(512), -1, 0, 0, GiB(4) },
+        /* the first match wins over later ones */
+        { "0-:64M,0-:128M", GiB(1), 0, MiB(64), 0, GiB(4) },
+        /* a size not below RAM is skipped with a warning, matching or not */
+        { "0-:1G,0-:64M", MiB(512), 1, MiB(64), 1, GiB(4) },
+        { "0-:512M", MiB(512), -1, 0, 1, GiB(4) },
+        { "2G-:4G,0-2G:1G,0-:64M", MiB(1024), 2, MiB(64), 3, GiB(4) },
+        /* size 0: no region on machines of that size */
+        { "0-2G:0,2G-:256M", GiB(1), 0, 0, 0, GiB(4) },
+        { "0-2G:0,2G-:256M", GiB(3), 1, MiB(256), 0, GiB(4) },
+        /* a base fixes the end; below= stays */
+        { "0-:64M@256M", MiB(512), 0, MiB(64), 0, MiB(320) },
+        { "0-:64M,below=1G", MiB(512), 0, MiB(64), 0, GiB(1) },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        const struct pick_case *c = &cases[i];
+        struct crashkernel_req req;
+        const char *why = NULL;
+        uint32_t ignored = 99;
+        int chosen = 99;
+
+        ck_assert_msg(crashkernel_parse(c->val, &req, &why) == 0, "'%s': %s",
+                      c->val, why);
+        ck_assert_msg(crashkernel_pick_range(&req, c->ram, &chosen, &ignored,
+                                             &why) == 0, "'%s': %s", c->val, why);
+        ck_assert_msg(chosen == c->chosen && req.size == c->size &&
+                      ignored == c->ignored && req.below == c->below,
+                      "'%s' with %#lx of RAM: range %d size %#lx ignored %#x "
+                      "below %#lx", c->val, (unsigned long)c->ram, chosen,
+                      (unsigned long)req.size, ignored, (unsigned long)req.below);
+    }
+}
+END_TEST
+
+START_TEST(test_ranges_pick_invalid)
+{
+    static const struct { const char *val; const char *why_has; } cases[] = {
+        { "0-:64M,below=32M", "smaller" },
+        { "0-:64M<32M", "smaller" },
+        { "0-:8K@0xfffffffffffff000", "overflow" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct crashkernel_req req, before;
+        const char *why = NULL;
+        uint32_t ignored;
+        int chosen;
+
+        ck_assert(crashkernel_parse(cases[i].val, &req, &why) == 0);
+        before = req;
+        ck_assert_int_eq(crashkernel_pick_range(&req, GiB(1), &chosen, &ignored,
+                                                &why), -EINVAL);
+        ck_assert_msg(why && strstr(why, cases[i].why_has), "'%s': %s",
+                      cases[i].val, why ? why : "");
+        /* a refused pick leaves the request as parsed */
+        ck_assert(memcmp(&req, &before, sizeof(req)) == 0);
+    }
+}
+END_TEST
+
+/* Parse, pick for the PC map's RAM (about 7 GiB), place. */
+START_TEST(test_ranges_pick_then_place)
+{
+    struct crashkernel_req req;
+    const char *why = NULL;
+    uint32_t ignored;
+    paddr_t start = 0;
+    int chosen;
+
+    ck_assert(crashkernel_parse("0-4G:64M,4G-:128M", &req, &why) == 0);
+    ck_assert(crashkernel_pick_range(&req, GiB(7) - KiB(384) - MiB(1) + MiB(1),
+                                     &chosen, &ignored, &why) == 0);
+    ck_assert_int_eq(chosen, 1);
+    ck_assert_int_eq(crashkernel_place(&req, pc_map, ARRAY_SIZE(pc_map),
+                                       pc_busy, ARRAY_SIZE(pc_busy), &start,
+                                       &why), 0);
+    ck_assert_uint_eq(start, GiB(3) - MiB(128));
+}
+END_TEST
+
 static Suite *crashkernel_suite(void)
 {
     Suite *s = suite_create("crashkernel");
@@ -419,6 +633,11 @@ static Suite *crashkernel_suite(void)
     tcase_add_test(parse, test_parse_valid);
     tcase_add_test(parse, test_parse_invalid);
     tcase_add_test(parse, test_parse_null);
+    tcase_add_test(parse, test_ranges_parse_valid);
+    tcase_add_test(parse, test_ranges_parse_invalid);
+    tcase_add_test(parse, test_ranges_sixteen_accepted);
+    tcase_add_test(parse, test_ranges_pick);
+    tcase_add_test(parse, test_ranges_pick_invalid);
     suite_add_tcase(s, parse);
 
     tcase_add_test(placement, test_place_highest_below_4g);
@@ -428,6 +647,7 @@ static Suite *crashkernel_suite(void)
     tcase_add_test(placement, test_place_no_room);
     tcase_add_test(placement, test_place_fixed_base);
     tcase_add_test(placement, test_place_random);
+    tcase_add_test(placement, test_ranges_pick_then_place);
     suite_add_tcase(s, placement);
     return s;
 }

@@ -34,7 +34,7 @@ mfn_t idle_pg_table_mfn;
 struct crash_region crash_region;
 static bool directmap_ready;
 
-static char crashkernel_opt[64];
+static char crashkernel_opt[240];  /* room for 16 ranges */
 string_param("crashkernel", crashkernel_opt);
 
 static pte_t *hv_table_va(void *ctx, mfn_t mfn)
@@ -149,6 +149,49 @@ static unsigned int busy_ranges(struct busy_range *b)
     return n;
 }
 
+static void crash_region_refused(const char *why)
+{
+    printk(HVLOG_ERR "crashkernel=%s: %s; continuing without a crash region\n",
+           crashkernel_opt, why);
+}
+
+/*
+ * With ranges, the size depends on the machine's RAM: the RAM regions of
+ * the firmware's memory map, which its holes make a little less than
+ * QEMU's -m.
+ */
+static bool crash_region_pick_range(struct crashkernel_req *req)
+{
+    uint64_t ram = 0;
+    uint32_t ignored;
+    const char *why;
+    int chosen;
+
+    for (unsigned int i = 0; i < boot_info.nr_mem; i++)
+        if (boot_info.mem[i].type == MEM_RAM)
+            ram += boot_info.mem[i].size;
+    if (crashkernel_pick_range(req, ram, &chosen, &ignored, &why)) {
+        crash_region_refused(why);
+        return false;
+    }
+    for (unsigned int i = 0; i < req->nr_ranges; i++)
+        if (ignored & (1u << i))
+            printk(HVLOG_WARNING "crashkernel=: range %u ignored: its size "
+                   "%lu MiB is not below RAM (%lu MiB)\n", i + 1,
+                   (unsigned long)(req->ranges[i].size >> 20),
+                   (unsigned long)(ram >> 20));
+    if (!req->size) {
+        printk("Crash region: none (crashkernel=%s: %s for %lu MiB of RAM)\n",
+               crashkernel_opt, chosen < 0 ? "no range matches" : "size 0",
+               (unsigned long)(ram >> 20));
+        return false;
+    }
+    printk("crashkernel=: range %d chosen for %lu MiB of RAM: %lu MiB\n",
+           chosen + 1, (unsigned long)(ram >> 20),
+           (unsigned long)(req->size >> 20));
+    return true;
+}
+
 static void setup_crash_region(const struct busy_range *busy,
                                unsigned int nr_busy)
 {
@@ -161,14 +204,14 @@ static void setup_crash_region(const struct busy_range *busy,
         return;
     }
     if (crashkernel_parse(crashkernel_opt, &req, &why)) {
-        printk(HVLOG_ERR "crashkernel=%s: %s; continuing without a crash region\n",
-               crashkernel_opt, why);
+        crash_region_refused(why);
         return;
     }
+    if (req.nr_ranges && !crash_region_pick_range(&req))
+        return;
     if (crashkernel_place(&req, boot_info.mem, boot_info.nr_mem, busy, nr_busy,
                           &start, &why)) {
-        printk(HVLOG_ERR "crashkernel=%s: %s; continuing without a crash region\n",
-               crashkernel_opt, why);
+        crash_region_refused(why);
         return;
     }
     frames_reserve(start, req.size);
