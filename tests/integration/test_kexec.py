@@ -165,6 +165,40 @@ def test_kexec_handoff_fault(boot, firmware, smp):
               d0(r"Test result:"), r"^check64: start"])
 
 
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
+def test_kexec_reloc_fault(boot, firmware, smp):
+    """kexec_test_reloc_fault: ud2 as the first instruction after the switch
+    to the relocation tables, still at the control page's alias: the
+    alias IDT (loaded before the switch, mapped in both tables) catches
+    it, vector 6 at an alias address, status 11 (no triple fault)."""
+    r = run(boot, firmware, smp, "test=kexec-handoff-fault", [CHECK64],
+            "kexec_test_reloc_fault")
+    must = guest_passed("kexec-handoff-fault",
+                        "load check64 as the default image")
+    must += [r"^\(HV\) kexec: executing the default image",
+             r"^\(HV\) kexec: fault in the handoff: vector "
+             r"0x0000000000000006 rip 0xffff82e0000[0-9a-f]{5} "
+             r"cr2 0x[0-9a-f]{16}$"]
+    r.expect(STATUS_KEXEC_FAULT, must,
+             [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
+              d0(r"Test result:"), r"^check64: start"])
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
+def test_kexec_fault32(boot, firmware, smp):
+    """kexec_test_fault32: ud2 in the 32-bit path after paging is off:
+    the control page's 32-bit IDT catches it (32-bit fields), status 11."""
+    r = run(boot, firmware, smp, "test=kexec-exec32", [CHECK32],
+            "kexec_test_fault32")
+    must = guest_passed("kexec-exec32", "load check32 as the default image")
+    must += [r"^\(HV\) kexec: executing the default image",
+             r"^\(HV\) kexec: fault in the handoff: vector 0x00000006 "
+             r"eip 0x[0-9a-f]{8} cr2 0x[0-9a-f]{8}$"]
+    r.expect(STATUS_KEXEC_FAULT, must,
+             [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
+              d0(r"Test result:"), r"^check32: start"])
+
+
 # ---- CRASH images -----------------------------------------------------------
 
 @pytest.mark.parametrize("via", ["shutdown", "fault", "exec", "inject:panic"])
