@@ -468,16 +468,28 @@ void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
 /*
  * The one routine that puts this CPU into the handoff state, for kexec
  * on request and for the crash path alike, so that no fix lives in one
- * path only: interrupts off, the console lock given up, NMIs unlatched
- * (the crash kernel must not inherit a blocked NMI), the local APIC's
- * timer masked, then into the control page.  The trampoline does the
- * rest (asm/kexec.h).
+ * path only: interrupts off, the console lock given up, the machine
+ * quiesced (every IOAPIC entry and both 8259s masked, the PIT stopped,
+ * this local APIC's timer and LINTs masked: the other CPUs, stopped
+ * already, masked their own), NMIs unlatched (the next kernel must not
+ * inherit a blocked NMI), then into the control page.  The trampoline
+ * does the rest (asm/kexec.h).
  */
 void machine_kexec(struct kexec_image *img)
 {
+    struct quiesce_report q;
+
     local_irq_disable();
     console_force_unlock();
+    if (kexec_test_arm_timers) {
+        apic_test_arm_timer();
+        quiesce_test_arm();
+    }
+    machine_quiesce(&q);
     apic_quiesce();
+    printk("kexec: quiesced: %u IOAPIC%s (%u entries masked), 8259s masked, "
+           "PIT stopped, local APIC timer and LINTs masked\n", q.ioapics,
+           q.ioapics == 1 ? "" : "s", q.ioapic_entries);
     nmi_unlatch();
     crash_info_handoff();
     ((void (*)(void))img->alias_va)();
