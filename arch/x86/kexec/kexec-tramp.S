@@ -382,3 +382,5 @@ kputc32:                                /* %al, polled COM1 */
 
         .globl kexec_tramp_end
 kexec_tramp_end:
+
+        .section .note.GNU-stack, "", @progbits
