@@ -40,7 +40,7 @@ MATRIX = [("bios", 1), ("bios", 4), ("uefi", 1), ("uefi", 4)]
 
 KEXEC_TESTS = ["kexec-exec64", "kexec-exec32", "kexec-crash",
                "kexec-validate", "kexec-status", "kexec-unsafe",
-               "kexec-reload", "kexec-handoff-fault",
+               "kexec-reload", "kexec-handoff-fault", "kexec-crash32",
                "kexec-exec-refused-reload", "kexec-crash-refused-reload"]
 
 
@@ -266,6 +266,24 @@ def test_kexec_crash(boot, firmware, smp, via):
     if via == "fault":
         must.append(r"^\(HV\) d0: fatal invalid opcode at RIP")
     must += image_ran("check64", 1, "crash", CRASH_BASE)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
+
+
+@pytest.mark.parametrize("firmware,smp", MATRIX)
+def test_kexec_crash32(boot, firmware, smp):
+    """A 32-bit CRASH image: check32 is linked at 0x2000000, so the region
+    is put there (crashkernel=64M@32M); dom0 crashes and check32 runs
+    through the crash path, every check passing."""
+    r = KexecBoot(boot(firmware, smp, "crashkernel=64M@32M",
+                       modules=[(GUEST_ELF, "test=kexec-crash32"),
+                                (CHECK32, None)]))
+    must = guest_passed("kexec-crash32", "load check32 as the crash image",
+                        "status of the crash image after the load: LOADED")
+    must += [r"^\(HV\) kexec: loaded a crash image \(32-bit\)",
+             r"^\(HV\) Domain 0 crashed",
+             r"^\(HV\) kexec: running the crash image \(in place\), "
+             r"entry 0x200000c$", QUIESCED]
+    must += image_ran("check32", 1, "crash", 0x2000000)
     r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
 
 
