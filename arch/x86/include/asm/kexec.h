@@ -111,7 +111,7 @@ struct __packed kexec_control {
 
 extern const char kexec_tramp_start[], kexec_tramp_end[];
 extern const char kexec_tramp_32[], kexec_fault_stubs[], kexec_tramp_far_entry32[];
-/* relocate_pages: a SysV function; also host-tested. */
+/* relocate_pages: a SysV function; host-tested (tests/unit/test-relocate.c). */
 void relocate_pages(const uint64_t *list);
 #endif
 
