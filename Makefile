@@ -46,6 +46,7 @@ HV_SRCS := \
 	arch/x86/smp/percpu.c \
 	arch/x86/selftest.c \
 	arch/x86/inject.c \
+	arch/x86/quiesce.c \
 	arch/x86/mm/paging.c \
 	arch/x86/mm/setup.c \
 	arch/x86/smp/acpi.c \

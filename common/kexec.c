@@ -46,10 +46,14 @@ static uint64_t max_entries(void)
 /* Test hooks (docs/command-line.md). */
 static uint64_t opt_reload_panic_after;
 integer_param("kexec_test_reload_panic", opt_reload_panic_after);
-extern bool kexec_test_fault_in_handoff;
 bool crash_test_nested;
 boolean_param("kexec_test_nested_panic", crash_test_nested);
+bool kexec_test_fault_in_handoff, kexec_test_fault_in_reloc;
+bool kexec_test_fault_in_32, kexec_test_arm_timers;
 boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
+boolean_param("kexec_test_reloc_fault", kexec_test_fault_in_reloc);
+boolean_param("kexec_test_fault32", kexec_test_fault_in_32);
+boolean_param("kexec_test_arm_timers", kexec_test_arm_timers);
 
 /* The active image of each type; read by the crash path without a lock. */
 static struct kexec_image *volatile kexec_image[2];

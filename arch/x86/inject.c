@@ -32,14 +32,13 @@
 #include <hv/console.h>
 #include <hv/errno.h>
 #include <hv/inject.h>
+#include <hv/kexec.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/param.h>
 
 static char opt_inject[16];
 string_param("inject", opt_inject);
-
-extern bool crash_test_nested;
 
 static noinline void inject_panic(void)
 {

@@ -56,4 +56,20 @@ void kexec_init(void);
 /* panic() and every fatal path: run the crash image if one is loaded. */
 void kexec_crash(void);
 
+/*
+ * Test hooks (docs/command-line.md): set from the command line in
+ * common/kexec.c, read by the arch code.
+ */
+extern bool kexec_test_fault_in_handoff;  /* kexec_test_handoff_fault: ud2
+                                             after the handoff CR3 switch */
+extern bool kexec_test_fault_in_reloc;    /* kexec_test_reloc_fault: ud2
+                                             right after the relocation
+                                             CR3 switch */
+extern bool kexec_test_fault_in_32;       /* kexec_test_fault32: ud2 in the
+                                             32-bit path, paging off */
+extern bool kexec_test_arm_timers;        /* kexec_test_arm_timers: arm
+                                             interrupt sources before the
+                                             handoff quiesces them */
+extern bool crash_test_nested;            /* kexec_test_nested_panic */
+
 #endif /* HV_KEXEC_H */

@@ -190,9 +190,18 @@ struct kexec_load {
 /* ---------------------------------------------------------------------
  * The CPU state at the image's entry point (both types, both paths).
  *
- * One CPU runs; every other CPU is stopped (halted with interrupts off).
- * Interrupts are disabled (RFLAGS = 0x2).  Every general-purpose register
- * is zero, %rsp/%esp included: the image sets up its own stack.
+ * One CPU runs; every other CPU is stopped (halted with interrupts off,
+ * its local APIC's timer stopped and its LVTs masked).  Interrupts are
+ * disabled (RFLAGS = 0x2).  Every general-purpose register is zero,
+ * %rsp/%esp included: the image sets up its own stack.  NMIs are not
+ * blocked (the image takes the next NMI sent to it).
+ *
+ * The machine is quiesced, as Linux's machine_shutdown() leaves it: every
+ * redirection entry of every IOAPIC the ACPI MADT lists masked, both 8259
+ * PICs masked (IMR 0xff), PIT channel 0 stopped (mode 0, no count
+ * loaded), and on this CPU's local APIC the timer stopped (initial count
+ * 0) and the timer, LINT0, LINT1, performance-counter and error LVTs
+ * masked.  The local APIC stays software-enabled in xAPIC mode.
  *
  * KEXEC_ARCH_64: long mode, paging on.
  *   CR0 = PE | ET | NE | PG (0x80000031)     CR4 = PAE (0x20)
@@ -209,10 +218,27 @@ struct kexec_load {
  *   The entry point and the control page are below 4 GiB (-ERANGE
  *   otherwise).
  *
- * A fault between the switch to the handoff tables and the jump is caught
- * by a handler in the control page, which prints the vector, RIP and CR2
- * on COM1 and stops the machine (under QEMU: exit status 11) instead of a
- * triple fault or a silent hang.
+ * Faults in the handoff.  From the hypervisor's jump into the control page
+ * until the null IDT is loaded, every instruction runs with a fault IDT
+ * and a stack in the control page: first at the page's alias address
+ * (mapped in both the hypervisor's and the relocation tables, so the
+ * switch to the relocation tables is covered), then at its 1:1 address
+ * (mapped in the relocation and the handoff tables), and in the 32-bit
+ * path, once paging is off, a 32-bit IDT of the same handlers.  A fault
+ * there prints "(HV) kexec: fault in the handoff: vector V rip R cr2 C"
+ * (from protected mode: "vector V eip E cr2 C", 32-bit fields) on COM1
+ * and stops the machine (under QEMU: exit status 11) instead of a triple
+ * fault or a silent hang.  Without a handler run only instructions that
+ * cannot fault:
+ *   KEXEC_ARCH_64: after `lidt` of the null IDT, `mov $0, %esp` and the
+ *     jump through the control page's own copy of the entry point (which
+ *     the validator put in a destination, so it is mapped);
+ *   KEXEC_ARCH_32: the one `lidt` of the 32-bit IDT right after paging is
+ *     turned off (its operand lies in the control page, flat segment), and
+ *     after `lidt` of the null IDT, `mov $0, %ebp`, `mov $0, %esp` and the
+ *     far jump through the control page's far pointer (CS 0x08 of its GDT).
+ * An NMI is not a fault: one that arrives in these last instructions, or
+ * at the image's first ones before it loads an IDT, is the image's.
  */
 
 #endif /* HV_PUBLIC_KEXEC_H */

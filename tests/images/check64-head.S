@@ -28,6 +28,21 @@
     .text
     EXC_STUBS
 
+/* Vectors 32 .. 255, 16 bytes apart like the exception stubs: the
+ * interrupt check (check64.c) points the IDT at them. */
+    .p2align 4
+    .globl irq_stubs
+    .hidden irq_stubs
+irq_stubs:
+    .set    vec, 32
+    .rept   224
+    .p2align 4
+    pushq   $0
+    pushq   $vec
+    jmp     exc_common
+    .set    vec, vec + 1
+    .endr
+
 exc_common:
     EXC_PUSH_GPRS
     cld

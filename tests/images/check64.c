@@ -32,12 +32,17 @@ extern char probe_read_insn[], probe_read_fixup[];
 extern char probe_write_insn[], probe_write_fixup[];
 extern char probe_rewrite_rinsn[], probe_rewrite_rfixup[];
 extern char probe_rewrite_winsn[], probe_rewrite_wfixup[];
+extern char irq_stubs[];
 
 void check64_main(void);
 
 /* ---- exceptions: probe faults, or report and stop (common.c) ------------- */
 
 static uint64_t probe_cr2, probe_error;
+/* NMIs and interrupts taken (vector 2; vectors 32 .. 255). */
+static volatile unsigned int nmis_seen, irqs_seen;
+static volatile unsigned int first_irq_vector;
+static volatile uint32_t *lapic;    /* while the image's own tables run */
 
 /* The probe whose faulting instruction is at rip: its fixup, or 0.  (No
  * table of addresses: it would need relocations.) */
@@ -56,6 +61,18 @@ static uintptr_t probe_fixup(uint64_t rip)
 
 void exc_handler(struct exc_frame *f)
 {
+    if (f->vector == 2) {
+        nmis_seen++;
+        return;
+    }
+    if (f->vector >= 32) {
+        if (!irqs_seen++)
+            first_irq_vector = (unsigned int)f->vector;
+        if (lapic && f->vector != 0xff)     /* spurious: no EOI */
+            lapic[0xb0 / 4] = 0;
+        return;
+    }
+
     uintptr_t fixup = f->vector == 14 && !exc_reporting()
                       ? probe_fixup(f->rip) : 0;
 
@@ -285,6 +302,358 @@ static void check_unmapped_all(const struct kexec_params *p)
         check_unmapped(p->unmapped[i], "loader's unmapped[%u]", i);
 }
 
+/* ---- the image's own page tables ------------------------------------------
+ *
+ * The handoff tables are not mapped, and map nothing but the image's pages:
+ * to read them, and to reach the local APIC and the IOAPIC, the image
+ * switches to tables of its own (in its .bss, a ZERO range of the load):
+ * the low 4 GiB 1:1 in 2 MiB pages, uncached from 0xfe000000 (the APICs).
+ * An image may do what it likes after its entry; it switches back to the
+ * handoff tables (read from CR3 at entry) before the other checks.
+ */
+#define PTE_P    0x001ull
+#define PTE_RW   0x002ull
+#define PTE_PWT  0x008ull
+#define PTE_PCD  0x010ull
+#define PTE_PS   0x080ull
+#define PTE_ADDR 0x000ffffffffff000ull
+#define OWN_TABLES_LIMIT (4ull << 30)
+#define APIC_MMIO_START  0xfe000000ull
+#define IOAPIC_PHYS      0xfec00000ull  /* the PC's first IOAPIC (QEMU's) */
+
+static uint64_t own_tables[6][512] __attribute__((aligned(4096)));
+static uint64_t handoff_cr3;
+
+static inline void write_cr3(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static void own_tables_on(void)
+{
+    uint64_t *pml4 = own_tables[0], *pdpt = own_tables[1];
+
+    if (!pml4[0]) {
+        pml4[0] = (uintptr_t)pdpt | PTE_P | PTE_RW;
+        for (unsigned int g = 0; g < 4; g++) {
+            uint64_t *pd = own_tables[2 + g];
+
+            pdpt[g] = (uintptr_t)pd | PTE_P | PTE_RW;
+            for (unsigned int i = 0; i < 512; i++) {
+                uint64_t pa = ((uint64_t)g << 30) | ((uint64_t)i << 21);
+
+                pd[i] = pa | PTE_P | PTE_RW | PTE_PS |
+                        (pa >= APIC_MMIO_START ? PTE_PCD | PTE_PWT : 0);
+            }
+        }
+    }
+    handoff_cr3 = read_cr3();
+    write_cr3((uintptr_t)pml4);
+}
+
+static void own_tables_off(void)
+{
+    lapic = NULL;
+    write_cr3(handoff_cr3);
+}
+
+/* ---- NMIs at entry ----------------------------------------------------------
+ *
+ * Run before anything that could end in an iretq (every exception the probes
+ * take does): an NMI sent to itself must arrive at once, or NMIs were left
+ * blocked at the jump.
+ */
+#define MSR_APIC_BASE 0x1bu
+#define LAPIC_ID       0x020
+#define LAPIC_EOI      0x0b0
+#define LAPIC_ICR_LO   0x300
+#define LAPIC_ICR_HI   0x310
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_PERF 0x340
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_TIMER_INITIAL 0x380
+#define LVT_MASKED     (1u << 16)
+
+static uint64_t lapic_phys(void)
+{
+    return rdmsr(MSR_APIC_BASE) & PTE_ADDR;
+}
+
+/* Own tables on, the local APIC reachable; false (reported) if it is not. */
+static bool lapic_on(const char *what)
+{
+    uint64_t pa = lapic_phys();
+
+    if (pa >= OWN_TABLES_LIMIT || pa < APIC_MMIO_START ||
+        (uintptr_t)__image_end > OWN_TABLES_LIMIT) {
+        fail("%s (got the local APIC at %#llx, the image up to %#llx, want "
+             "both within the image's own tables: 0xfe000000.., ..4 GiB)",
+             what, (unsigned long long)pa,
+             (unsigned long long)(uintptr_t)__image_end);
+        return false;
+    }
+    own_tables_on();
+    lapic = (volatile uint32_t *)(uintptr_t)pa;
+    return true;
+}
+
+static void check_nmi_at_entry(void)
+{
+    const char *what = "an NMI sent to itself at entry arrives (NMIs not "
+                       "blocked at the jump)";
+    uint64_t start;
+
+    if (nmis_seen) {
+        fail("%s (got %u NMIs before sending one, want 0)", what, nmis_seen);
+        return;
+    }
+    if (!lapic_on(what))
+        return;
+    idt_set_gate(2, (uintptr_t)exc_stubs + 16 * 2);
+    lapic[LAPIC_ICR_HI / 4] = lapic[LAPIC_ID / 4] & 0xff000000u;
+    lapic[LAPIC_ICR_LO / 4] = (4u << 8) | (1u << 14);  /* NMI, assert */
+    start = rdtsc();
+    while (!nmis_seen && rdtsc() - start < 100000000ull)
+        __asm__ volatile("pause");
+    own_tables_off();
+    if (nmis_seen == 1)
+        pass("%s", what);
+    else
+        fail("%s (got %u NMIs, want 1)", what, nmis_seen);
+}
+
+/* ---- the interrupt sources, quiesced ------------------------------------- */
+
+static uint32_t ioapic_read(volatile uint32_t *io, unsigned int reg)
+{
+    io[0] = reg;
+    return io[4];
+}
+
+/*
+ * From the inside, what the hypervisor's quiescing promises: this CPU's
+ * LAPIC timer stopped and its LVTs masked, every entry of the IOAPIC
+ * masked, both 8259s masked, PIT channel 0 stopped (mode 0, no count);
+ * then, with the image's own IDT for every vector, interrupts enabled for
+ * a while: none may arrive.
+ */
+static void check_quiesced(void)
+{
+    static const uint16_t lvts[5] = { LAPIC_LVT_TIMER, LAPIC_LVT_LINT0,
+                                      LAPIC_LVT_LINT1, LAPIC_LVT_PERF,
+                                      LAPIC_LVT_ERROR };
+    static const char lvt_names[5][6] = { "timer", "LINT0", "LINT1", "perf",
+                                          "error" };
+    volatile uint32_t *io = (volatile uint32_t *)(uintptr_t)IOAPIC_PHYS;
+    char bad[160] = "";
+    size_t n = 0;
+    unsigned int entries, unmasked = 0, first_unmasked = 0;
+    uint8_t pit_status;
+    uint64_t start, window = 200000000ull;
+
+    if (!lapic_on("the interrupt sources quiesced"))
+        return;
+    for (unsigned int i = 0; i < 5; i++) {
+        uint32_t v = lapic[lvts[i] / 4];
+
+        if (!(v & LVT_MASKED))
+            n += snprintf(bad + n, sizeof(bad) - n, " %s %#x", lvt_names[i],
+                          v);
+    }
+    if (lapic[LAPIC_TIMER_INITIAL / 4])
+        n += snprintf(bad + n, sizeof(bad) - n, " timer count %#x",
+                      lapic[LAPIC_TIMER_INITIAL / 4]);
+    if (bad[0])
+        fail("local APIC: timer stopped, timer LINT0 LINT1 perf error masked "
+             "(got unmasked or running:%s)", bad);
+    else
+        pass("local APIC: timer stopped, timer LINT0 LINT1 perf error masked");
+
+    entries = ((ioapic_read(io, 1) >> 16) & 0xff) + 1;
+    if (ioapic_read(io, 1) == 0xffffffffu) {
+        fail("IOAPIC at %#llx: every entry masked (got no IOAPIC there)",
+             IOAPIC_PHYS);
+    } else {
+        for (unsigned int e = 0; e < entries; e++)
+            if (!(ioapic_read(io, 0x10 + 2 * e) & LVT_MASKED) && !unmasked++)
+                first_unmasked = e;
+        if (unmasked)
+            fail("IOAPIC at %#llx: every entry masked (got %u of %u unmasked, "
+                 "the first entry %u)", IOAPIC_PHYS, unmasked, entries,
+                 first_unmasked);
+        else
+            pass("IOAPIC at %#llx: all %u entries masked", IOAPIC_PHYS,
+                 entries);
+    }
+    check_eq(((uint64_t)inb(0xa1) << 8) | inb(0x21), 0xffff,
+             "8259s: every IRQ masked (slave:master IMR)");
+    outb(0x43, 0xe2);               /* read-back: channel 0 status only */
+    pit_status = inb(0x40);
+    check_eq((pit_status >> 1) & 7, 0,
+             "PIT channel 0 stopped: mode 0, waiting for a count");
+
+    for (unsigned int v = 32; v < 256; v++)
+        idt_set_gate(v, (uintptr_t)irq_stubs + 16 * (v - 32));
+    start = rdtsc();
+    __asm__ volatile("sti" ::: "memory");
+    while (rdtsc() - start < window)
+        __asm__ volatile("pause");
+    __asm__ volatile("cli" ::: "memory");
+    own_tables_off();
+    if (irqs_seen)
+        fail("no interrupt with interrupts enabled for %llu TSC cycles (got "
+             "%u, the first vector %#x, want none)",
+             (unsigned long long)window, irqs_seen, first_irq_vector);
+    else
+        pass("no interrupt with interrupts enabled for %llu TSC cycles",
+             (unsigned long long)window);
+}
+
+/* ---- every page the handoff tables map ------------------------------------ */
+
+struct walk {
+    const struct kexec_params *p;
+    uint64_t control;               /* the control page (the GDT's page) */
+    uint64_t image, zero, target, ctl, map, other;  /* present, by kind */
+    uint64_t first_other_va, first_other_pa;
+};
+
+static bool in_range(uint64_t a, uint64_t start, uint64_t pages)
+{
+    return a >= start && a - start < (pages << 12);
+}
+
+/* One present 4 KiB page va -> pa, counted by what it is allowed to be. */
+static void walk_page(struct walk *w, uint64_t va, uint64_t pa)
+{
+    const struct kexec_params *p = w->p;
+
+    if (p)
+        for (unsigned int i = 0; i < p->nr_maps; i++)
+            if (in_range(va, p->maps[i].va, p->maps[i].pages)) {
+                if (pa == p->maps[i].target_maddr + (va - p->maps[i].va)) {
+                    w->map++;
+                    return;
+                }
+                goto other;
+            }
+    if (va != pa)
+        goto other;
+    if (pa >= image_base() && pa < (uintptr_t)__image_end) {
+        w->image++;
+        return;
+    }
+    if (pa == w->control) {
+        w->ctl++;
+        return;
+    }
+    if (p && p->zero_pages && in_range(pa, p->zero_maddr, p->zero_pages)) {
+        w->zero++;
+        return;
+    }
+    if (p)
+        for (unsigned int i = 0; i < p->nr_maps; i++)
+            if (in_range(pa, p->maps[i].target_maddr, p->maps[i].pages)) {
+                w->target++;        /* a destination outside the image */
+                return;
+            }
+other:
+    if (!w->other++) {
+        w->first_other_va = va;
+        w->first_other_pa = pa;
+    }
+}
+
+static void walk_table(struct walk *w, uint64_t table, int level, uint64_t va)
+{
+    const uint64_t *t = (const uint64_t *)(uintptr_t)table;
+    unsigned int shift = 12 + 9 * (unsigned int)level;
+
+    for (unsigned int i = 0; i < 512; i++) {
+        uint64_t e = t[i], v = va | ((uint64_t)i << shift);
+
+        if (!(e & PTE_P))
+            continue;
+        if (level == 3 && (v & (1ull << 47)))
+            v |= 0xffff000000000000ull;     /* canonical upper half */
+        if (level == 0 || (level < 3 && (e & PTE_PS))) {
+            uint64_t pa = e & PTE_ADDR & ~((1ull << shift) - 1);
+
+            for (uint64_t off = 0; off < (1ull << shift); off += PAGE_SIZE)
+                walk_page(w, v + off, pa + off);
+        } else {
+            walk_table(w, e & PTE_ADDR, level - 1, v);
+        }
+    }
+}
+
+/*
+ * Every present page of the handoff tables (walked from CR3 through the
+ * image's own 1:1 tables) must be an image page, the zero range or a map
+ * target (1:1), the control page (1:1), or a MAP entry's page at its
+ * target; and each of those must be there.  A page of the relocation list,
+ * a staging page or a table frame mapped too is "something else".
+ */
+static void check_handoff_tables(const struct kexec_params *p)
+{
+    struct walk w = { .p = p, .control = entry_state.gdtr.base & PAGE_MASK };
+    uint64_t cr3 = read_cr3() & PTE_ADDR;
+    uint64_t want_image = ((uintptr_t)__image_end - image_base()) >> 12;
+    uint64_t want_zero = 0, want_target = 0, want_map = 0;
+
+    if (cr3 >= OWN_TABLES_LIMIT) {
+        fail("handoff tables: every present page accounted for (got CR3 "
+             "%#llx, above the image's own tables' 4 GiB)",
+             (unsigned long long)cr3);
+        return;
+    }
+    own_tables_on();
+    walk_table(&w, cr3, 3, 0);
+    own_tables_off();
+    /* What the walk must have found: the pages of each kind, each once. */
+    for (uint64_t i = 0; p && i < p->zero_pages; i++)
+        want_zero += !overlaps_image(p->zero_maddr + (i << 12), PAGE_SIZE);
+    for (unsigned int m = 0; p && m < p->nr_maps; m++) {
+        want_map += p->maps[m].pages;
+        for (uint64_t i = 0; i < p->maps[m].pages; i++) {
+            uint64_t pa = p->maps[m].target_maddr + (i << 12);
+            bool seen = overlaps_image(pa, PAGE_SIZE) ||
+                        (p->zero_pages &&
+                         in_range(pa, p->zero_maddr, p->zero_pages));
+
+            for (unsigned int k = 0; k < m && !seen; k++)
+                seen = in_range(pa, p->maps[k].target_maddr,
+                                p->maps[k].pages);
+            want_target += !seen;
+        }
+    }
+    if (w.other)
+        fail("handoff tables: every present page accounted for (got %llu "
+             "other pages, the first va %#llx -> %#llx, want none)",
+             (unsigned long long)w.other,
+             (unsigned long long)w.first_other_va,
+             (unsigned long long)w.first_other_pa);
+    else if (w.image != want_image || w.zero != want_zero ||
+             w.target != want_target || w.ctl != 1 || w.map != want_map)
+        fail("handoff tables: every present page accounted for (got %llu "
+             "image, %llu zero-range, %llu other map-target, %llu control, "
+             "%llu MAP pages, want %llu, %llu, %llu, 1, %llu)",
+             (unsigned long long)w.image, (unsigned long long)w.zero,
+             (unsigned long long)w.target, (unsigned long long)w.ctl,
+             (unsigned long long)w.map, (unsigned long long)want_image,
+             (unsigned long long)want_zero, (unsigned long long)want_target,
+             (unsigned long long)want_map);
+    else
+        pass("handoff tables: %llu pages present, each accounted for: %llu "
+             "image, %llu zero-range, %llu other map-target, 1 control, "
+             "%llu MAP pages",
+             (unsigned long long)(w.image + w.zero + w.target + 1 + w.map),
+             (unsigned long long)w.image, (unsigned long long)w.zero,
+             (unsigned long long)w.target, (unsigned long long)w.map);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 void check64_main(void)
@@ -296,6 +665,7 @@ void check64_main(void)
     serial_init();
     idt_install();
     info_start("");
+    check_nmi_at_entry();
 
     /* CPU state at entry */
     check_gprs();
@@ -327,6 +697,8 @@ void check64_main(void)
         for (unsigned int i = 0; i < p->nr_maps; i++)
             check_map(p, i);
     check_unmapped_all(p);
+    check_handoff_tables(p);
+    check_quiesced();
 
     finish();
 }

@@ -370,29 +370,34 @@ struct idt_gate {
 };
 #endif
 
-static struct idt_gate idt[32]
+/* All 256 vectors: those without a gate (idt_set_gate()) raise #NP, which
+ * its stub reports. */
+static struct idt_gate idt[256]
     __attribute__((aligned(sizeof(struct idt_gate))));
 static unsigned int exc_nested;
+
+void idt_set_gate(unsigned int v, uintptr_t handler)
+{
+    uint16_t cs;
+
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    idt[v].off0 = (uint16_t)handler;
+    idt[v].sel = cs;
+    idt[v].attr = 0x8e;     /* present, DPL 0, 32- or 64-bit int gate */
+    idt[v].off1 = (uint16_t)(handler >> 16);
+#ifdef __x86_64__
+    idt[v].ist = 0;
+    idt[v].off2 = (uint32_t)(handler >> 32);
+#endif
+    idt[v].zero = 0;
+}
 
 void idt_install(void)
 {
     struct dtr idtr;
-    uint16_t cs;
 
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    for (unsigned int v = 0; v < ARRAY_SIZE(idt); v++) {
-        uintptr_t h = (uintptr_t)exc_stubs + 16 * v;
-
-        idt[v].off0 = (uint16_t)h;
-        idt[v].sel = cs;
-        idt[v].attr = 0x8e;     /* present, DPL 0, 32- or 64-bit int gate */
-        idt[v].off1 = (uint16_t)(h >> 16);
-#ifdef __x86_64__
-        idt[v].ist = 0;
-        idt[v].off2 = (uint32_t)(h >> 32);
-#endif
-        idt[v].zero = 0;
-    }
+    for (unsigned int v = 0; v < 32; v++)
+        idt_set_gate(v, (uintptr_t)exc_stubs + 16 * v);
     idtr.limit = sizeof(idt) - 1;
     idtr.base = (uintptr_t)idt;
     __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");

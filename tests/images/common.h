@@ -72,6 +72,14 @@ static inline uint64_t rdmsr(uint32_t msr)
 
 #define MSR_EFER 0xc0000080u
 
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
 /* Control registers: read_cr0() .. read_cr4(), 32 bits wide in check32,
  * 64 in the 64-bit images (uintptr_t). */
 #define DEFINE_READ_CR(n)                                                   \
@@ -161,8 +169,10 @@ extern char exc_stubs[];
 void exc_handler(struct exc_frame *f);
 /* Point vectors 0 .. 31 at exc_stubs (interrupt gates, DPL 0, the current
  * CS; 64-bit gates in the 64-bit images, 32-bit ones in check32) and load
- * that IDT. */
+ * that IDT (256 entries; the others absent until idt_set_gate()). */
 void idt_install(void);
+/* Point vector v at handler (a gate like those of idt_install()). */
+void idt_set_gate(unsigned int v, uintptr_t handler);
 /* An exception nobody expected: the FAIL line "unexpected exception V,
  * error E, at rip R (image offset O), cr2 C[, while DOING] (got an
  * exception, want none)" (check32: "at eip R, cr2 C"), then finish().  An

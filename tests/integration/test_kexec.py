@@ -40,7 +40,7 @@ MATRIX = [("bios", 1), ("bios", 4), ("uefi", 1), ("uefi", 4)]
 
 KEXEC_TESTS = ["kexec-exec64", "kexec-exec32", "kexec-crash",
                "kexec-validate", "kexec-status", "kexec-unsafe",
-               "kexec-reload", "kexec-handoff-fault",
+               "kexec-reload", "kexec-handoff-fault", "kexec-crash32",
                "kexec-exec-refused-reload", "kexec-crash-refused-reload"]
 
 
@@ -101,10 +101,34 @@ def image_ran(image, image_id=1, type_name="default", base=None):
             rf"^{image}: image id {image_id}$",
             rf"^{image}: loaded as type {type_name} ",
             rf"^{image}: verdict PASS$"]
+    if image == "check64":
+        must += [r"^PASS: check64: an NMI sent to itself at entry arrives",
+                 r"^PASS: check64: handoff tables: \d+ pages present, each "
+                 r"accounted for: ",
+                 r"^PASS: check64: local APIC: timer stopped, timer LINT0 "
+                 r"LINT1 perf error masked$",
+                 r"^PASS: check64: IOAPIC at 0xfec00000: all 24 entries "
+                 r"masked$",
+                 r"^PASS: check64: 8259s: every IRQ masked",
+                 r"^PASS: check64: PIT channel 0 stopped",
+                 r"^PASS: check64: no interrupt with interrupts enabled for "]
     if base is not None:
         must.append(rf"^PASS: {image}: loaded at the parameter block's base "
                     rf"{base:#x}$")
     return must
+
+
+QUIESCED = (r"^\(HV\) kexec: quiesced: 1 IOAPIC \(24 entries masked\), "
+            r"8259s masked, PIT stopped, local APIC timer and LINTs masked$")
+
+
+def others_stopped(smp):
+    """DEFAULT exec: every other CPU stopped before the jump (the image
+    cannot see them)."""
+    if smp == 1:
+        return []
+    n = smp - 1
+    return [rf"^\(HV\) SMP: {n}/{n} other CPUs? stopped$"]
 
 
 def guest_passed(test, *checks):
@@ -131,7 +155,8 @@ def test_kexec_exec64(boot, firmware, smp):
              r"^\(HV\) kexec: executing the default image, entry 0x4000000$",
              r"^PASS: check64: map 0: va 0xffffc00000000000 -> 0x4000000, "
              r"2 pages",
-             r"^PASS: check64: zero-filled range "]
+             r"^PASS: check64: zero-filled range ", QUIESCED]
+    must += others_stopped(smp)
     must += image_ran("check64", 1, "default", 0x4000000)
     r.expect(STATUS_IMAGE_PASS, must, BAD + [r"Panic on CPU",
                                              d0(r"Test result:")])
@@ -143,8 +168,26 @@ def test_kexec_exec32(boot, firmware, smp):
     must = guest_passed("kexec-exec32", "load check32 as the default image",
                         "check32: the ELF class gives arch KEXEC_ARCH_32")
     must += [r"^\(HV\) kexec: loaded a default image \(32-bit\)",
-             r"^\(HV\) kexec: executing the default image, entry 0x200000c$"]
+             r"^\(HV\) kexec: executing the default image, entry 0x200000c$",
+             QUIESCED]
+    must += others_stopped(smp)
     must += image_ran("check32", 1, "default", 0x2000000)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [r"Panic on CPU",
+                                             d0(r"Test result:")])
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4),
+                                          ("uefi", 4)])
+def test_kexec_arm_timers(boot, firmware, smp):
+    """kexec_test_arm_timers: the LAPIC timer armed, the PIT running, the
+    8259's IRQ 0 and an IOAPIC entry unmasked just before the handoff: the
+    quiescing undoes each, as check64 sees from the inside (its registers,
+    and no interrupt while it runs with interrupts enabled)."""
+    r = run(boot, firmware, smp, "test=kexec-exec64", [CHECK64],
+            "kexec_test_arm_timers")
+    must = [r"^\(HV\) kexec: executing the default image", QUIESCED]
+    must += others_stopped(smp)
+    must += image_ran("check64", 1, "default", 0x4000000)
     r.expect(STATUS_IMAGE_PASS, must, BAD + [r"Panic on CPU",
                                              d0(r"Test result:")])
 
@@ -163,6 +206,40 @@ def test_kexec_handoff_fault(boot, firmware, smp):
     r.expect(STATUS_KEXEC_FAULT, must,
              [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
               d0(r"Test result:"), r"^check64: start"])
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
+def test_kexec_reloc_fault(boot, firmware, smp):
+    """kexec_test_reloc_fault: ud2 as the first instruction after the switch
+    to the relocation tables, still at the control page's alias: the
+    alias IDT (loaded before the switch, mapped in both tables) catches
+    it, vector 6 at an alias address, status 11 (no triple fault)."""
+    r = run(boot, firmware, smp, "test=kexec-handoff-fault", [CHECK64],
+            "kexec_test_reloc_fault")
+    must = guest_passed("kexec-handoff-fault",
+                        "load check64 as the default image")
+    must += [r"^\(HV\) kexec: executing the default image",
+             r"^\(HV\) kexec: fault in the handoff: vector "
+             r"0x0000000000000006 rip 0xffff82e0000[0-9a-f]{5} "
+             r"cr2 0x[0-9a-f]{16}$"]
+    r.expect(STATUS_KEXEC_FAULT, must,
+             [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
+              d0(r"Test result:"), r"^check64: start"])
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
+def test_kexec_fault32(boot, firmware, smp):
+    """kexec_test_fault32: ud2 in the 32-bit path after paging is off:
+    the control page's 32-bit IDT catches it (32-bit fields), status 11."""
+    r = run(boot, firmware, smp, "test=kexec-exec32", [CHECK32],
+            "kexec_test_fault32")
+    must = guest_passed("kexec-exec32", "load check32 as the default image")
+    must += [r"^\(HV\) kexec: executing the default image",
+             r"^\(HV\) kexec: fault in the handoff: vector 0x00000006 "
+             r"eip 0x[0-9a-f]{8} cr2 0x[0-9a-f]{8}$"]
+    r.expect(STATUS_KEXEC_FAULT, must,
+             [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
+              d0(r"Test result:"), r"^check32: start"])
 
 
 # ---- CRASH images -----------------------------------------------------------
@@ -189,6 +266,24 @@ def test_kexec_crash(boot, firmware, smp, via):
     if via == "fault":
         must.append(r"^\(HV\) d0: fatal invalid opcode at RIP")
     must += image_ran("check64", 1, "crash", CRASH_BASE)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
+
+
+@pytest.mark.parametrize("firmware,smp", MATRIX)
+def test_kexec_crash32(boot, firmware, smp):
+    """A 32-bit CRASH image: check32 is linked at 0x2000000, so the region
+    is put there (crashkernel=64M@32M); dom0 crashes and check32 runs
+    through the crash path, every check passing."""
+    r = KexecBoot(boot(firmware, smp, "crashkernel=64M@32M",
+                       modules=[(GUEST_ELF, "test=kexec-crash32"),
+                                (CHECK32, None)]))
+    must = guest_passed("kexec-crash32", "load check32 as the crash image",
+                        "status of the crash image after the load: LOADED")
+    must += [r"^\(HV\) kexec: loaded a crash image \(32-bit\)",
+             r"^\(HV\) Domain 0 crashed",
+             r"^\(HV\) kexec: running the crash image \(in place\), "
+             r"entry 0x200000c$", QUIESCED]
+    must += image_ran("check32", 1, "crash", 0x2000000)
     r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
 
 

@@ -137,3 +137,36 @@ UNIT_TEST_BINS += $(UNIT_ELFCORE_BIN)
 unit-test-bin: $(UNIT_ELFCORE_BIN)
 
 -include $(UNIT_ELFCORE_HV_OBJS:.o=.d) $(UNIT_DIR)/test-elfcore.d
+
+# ---- kexec: relocate_pages() of arch/x86/kexec/kexec-tramp.S ----------------
+# (Self-contained like the blocks above.)  The trampoline is assembled for
+# the host as it is; tests/unit/relocate-call.S calls it with known values
+# in the callee-saved registers.
+UNIT_RELOCATE_BIN  := $(UNIT_DIR)/test-relocate
+UNIT_RELOCATE_OBJS := $(UNIT_DIR)/hv/arch/x86/kexec/kexec-tramp.o \
+	$(UNIT_DIR)/relocate-call.o
+
+$(UNIT_DIR)/hv/arch/x86/kexec/kexec-tramp.o: arch/x86/kexec/kexec-tramp.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTAS  $<")
+	$(Q)$(UNIT_CC) -Iinclude -Iarch/x86/include -MMD -MP -c $< -o $@
+
+$(UNIT_DIR)/relocate-call.o: tests/unit/relocate-call.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTAS  $<")
+	$(Q)$(UNIT_CC) -MMD -MP -c $< -o $@
+
+$(UNIT_DIR)/test-relocate.o: tests/unit/test-relocate.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+$(UNIT_RELOCATE_BIN): $(UNIT_DIR)/test-relocate.o $(UNIT_DIR)/harness.o \
+		$(UNIT_RELOCATE_OBJS)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^ $(UNIT_CHECK_LIBS)
+
+UNIT_TEST_BINS += $(UNIT_RELOCATE_BIN)
+unit-test-bin: $(UNIT_RELOCATE_BIN)
+
+-include $(UNIT_RELOCATE_OBJS:.o=.d) $(UNIT_DIR)/test-relocate.d

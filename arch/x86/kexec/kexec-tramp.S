@@ -8,22 +8,36 @@
  *
  * Entered by machine_kexec() at the control page's alias address in the
  * hypervisor's tables, interrupts off:
- *   1. CR3 = relocation tables (they map this page at the alias too, and
+ *   1. CR0.WP off (the alias is read-only: the fault handler's stack is
+ *      in this page); the page's GDT, fault IDT and stack, all at the
+ *      alias, which both the hypervisor's and the relocation tables map;
+ *   2. CR3 = relocation tables (they map this page at the alias too, and
  *      1:1, with every destination, staging and list page);
- *   2. continue at the 1:1 address; load the page's GDT and fault IDT,
- *      its stack; CS = 0x10, data segments 0x18; CR4 = PAE; CR0 minimal;
- *   3. relocate_pages(list) when the image still has pages to move;
- *   4. CR3 = handoff tables (destinations, this page, the MAP entries);
- *   5. EFER = LME; IDT limit 0; every GPR zero; jump to the entry, or
- *      for a 32-bit image drop through compatibility mode to protected
- *      mode with paging and long mode off, then jump.
- * A fault from step 2 to the jump lands in a stub of the page's IDT,
- * which prints vector, RIP and CR2 on COM1 and stops the machine.
+ *   3. continue at the 1:1 address; the same GDT, IDT and stack at their
+ *      1:1 addresses; CS = 0x10, data segments 0x18; CR4 = PAE; CR0
+ *      minimal;
+ *   4. relocate_pages(list) when the image still has pages to move;
+ *   5. CR3 = handoff tables (destinations, this page, the MAP entries);
+ *   6. EFER = LME; every GPR but %rsp zero, RFLAGS = 0x2; then the null
+ *      IDT, %rsp = 0 and the jump.  A 32-bit image first drops through
+ *      compatibility mode to protected mode with paging and long mode off,
+ *      where a 32-bit IDT of the same stubs takes over.
+ * Every instruction from step 1 to the null IDT runs with the page's fault
+ * IDT and a stack in this page: a fault lands in a stub, which prints
+ * vector, RIP and CR2 on COM1 and stops the machine.  Unprotected are
+ * only instructions that cannot fault: after `lidt` of the null IDT,
+ * `mov $0, %esp` and the jump through the page's own data (64-bit); or
+ * `mov $0, %ebp`, `mov $0, %esp` and the far jump through the page's own
+ * far pointer (32-bit); and in the 32-bit path the one `lidt` of the
+ * 32-bit IDT right after paging goes off (its operand is in this page,
+ * flat segment, paging off).  include/public/kexec.h says the same.
  */
 #include <asm/kexec.h>
 #include <hv/shutdown.h>
 
 #define DATA(field) (kexec_tramp_start + KEXEC_CTRL_DATA + KCTL_##field)(%rip)
+/* In 32-bit code, with %ebp = the page's 1:1 address. */
+#define DATA32(field) (KEXEC_CTRL_DATA + KCTL_##field)(%ebp)
 
         .section .text.kexec, "ax", @progbits
         .code64
@@ -31,8 +45,18 @@
         .globl kexec_tramp_start
 kexec_tramp_start:
         cli
+        mov     %cr0, %rax              /* WP off: the stack below is in */
+        btr     $16, %rax               /* this read-only alias */
+        mov     %rax, %cr0
+        lgdt    DATA(gdtr_alias)
+        lidt    DATA(idtr_alias)
+        lea     (kexec_tramp_start + KEXEC_CTRL_STACK)(%rip), %rsp
         mov     DATA(reloc_cr3), %rax
         mov     %rax, %cr3
+        testl   $KCTL_FLAG_FAULT_RELOC, DATA(flags)
+        jz      1f
+        ud2                             /* test: the fault handler must catch this */
+1:
         mov     DATA(control_maddr), %rax
         add     $(.Lidentity - kexec_tramp_start), %rax
         jmp     *%rax
@@ -72,34 +96,39 @@ kexec_tramp_start:
         and     $0x500, %eax
         xor     %edx, %edx
         wrmsr
-        lidt    DATA(idtr_zero)
         cmpl    $2, DATA(arch)          /* KEXEC_ARCH_32 */
         je      .Lto32
-        xor     %eax, %eax
-        xor     %ebx, %ebx
-        xor     %ecx, %ecx
-        xor     %edx, %edx
-        xor     %esi, %esi
-        xor     %edi, %edi
-        xor     %ebp, %ebp
-        xor     %r8d, %r8d
-        xor     %r9d, %r9d
-        xor     %r10d, %r10d
-        xor     %r11d, %r11d
-        xor     %r12d, %r12d
-        xor     %r13d, %r13d
-        xor     %r14d, %r14d
-        xor     %r15d, %r15d
-        pushq   $2                      /* RFLAGS = 0x2: the xors set ZF|PF */
-        popfq
-        mov     $0, %esp                /* mov, unlike xor, leaves the flags */
+        pushq   $2                      /* RFLAGS = 0x2: the movs below */
+        popfq                           /* leave the flags alone */
+        mov     $0, %eax
+        mov     $0, %ebx
+        mov     $0, %ecx
+        mov     $0, %edx
+        mov     $0, %esi
+        mov     $0, %edi
+        mov     $0, %ebp
+        mov     $0, %r8d
+        mov     $0, %r9d
+        mov     $0, %r10d
+        mov     $0, %r11d
+        mov     $0, %r12d
+        mov     $0, %r13d
+        mov     $0, %r14d
+        mov     $0, %r15d
+        lidt    DATA(idtr_zero)
+        /* No fault handler from here: two instructions that cannot fault
+         * (a register move; a jump through this page's own data to the
+         * entry, which the validator put in a destination). */
+        mov     $0, %esp
         jmp     *DATA(entry)
 
 .Lto32:
+        mov     DATA(control_maddr), %rbp
         ljmpl   *DATA(far32)
         .code32
         .globl kexec_tramp_32
 kexec_tramp_32:
+        /* Compatibility mode: faults still go through the 64-bit IDT. */
         mov     $0x18, %eax
         mov     %eax, %ds
         mov     %eax, %es
@@ -109,6 +138,11 @@ kexec_tramp_32:
         mov     %cr0, %eax              /* paging off: long mode ends */
         and     $0x7fffffff, %eax
         mov     %eax, %cr0
+        lidt    DATA32(idtr32)          /* cannot fault: flat, in this page */
+        testl   $KCTL_FLAG_FAULT_32, DATA32(flags)
+        jz      3f
+        ud2                             /* test: the 32-bit IDT must catch this */
+3:
         mov     $0xc0000080, %ecx       /* EFER = 0 */
         xor     %eax, %eax
         xor     %edx, %edx
@@ -116,15 +150,19 @@ kexec_tramp_32:
         mov     %eax, %cr4
         mov     $0x31, %eax             /* CR0 = NE | ET | PE */
         mov     %eax, %cr0
-        xor     %eax, %eax
-        xor     %ebx, %ebx
-        xor     %ecx, %ecx
-        xor     %edx, %edx
-        xor     %esi, %esi
-        xor     %edi, %edi
-        xor     %ebp, %ebp
-        pushl   $2                      /* EFLAGS = 0x2 */
-        popfl
+        pushl   $2                      /* EFLAGS = 0x2: the movs below */
+        popfl                           /* leave the flags alone */
+        mov     $0, %eax
+        mov     $0, %ebx
+        mov     $0, %ecx
+        mov     $0, %edx
+        mov     $0, %esi
+        mov     $0, %edi
+        lidt    DATA32(idtr_zero)
+        /* No fault handler from here: three instructions that cannot
+         * fault (two register moves; a far jump through this page's own
+         * far pointer, to CS 0x08 of this page's GDT). */
+        mov     $0, %ebp
         mov     $0, %esp
         /* ljmp *abs32: the displacement is patched at load time with the
          * 1:1 address of the page's far pointer (KCTL_entry32). */
@@ -202,8 +240,17 @@ kexec_fault_stubs:
         .set    vec, vec + 1
         .endr
 
-/* Print "(HV) kexec: fault in the handoff: vector V rip R cr2 C" and stop. */
+/*
+ * Print "(HV) kexec: fault in the handoff: vector V rip R cr2 C" and stop.
+ * The 32-bit IDT uses the same stubs: their bytes (push imm8, jmp rel)
+ * and the three instructions below decode the same in 32-bit and 64-bit
+ * mode, and send a fault taken in protected mode (CS 0x08) on to
+ * kexec_fault32.
+ */
 kexec_fault:
+        mov     %cs, %eax
+        cmp     $0x08, %eax
+        je      kexec_fault32
         lea     .Lmsg1(%rip), %rsi
         call    kputs
         mov     (%rsp), %rax            /* vector */
@@ -261,10 +308,79 @@ kputc:                                  /* %al, polled COM1 */
         outb    %al, %dx
         ret
 
+
+/* The same line from protected mode, 32-bit fields ("eip"); no RIP-relative
+ * addressing here, so %ebp = this page's address, found with call/pop. */
+        .code32
+kexec_fault32:
+        call    1f
+1:      pop     %ebp
+        sub     $(1b - kexec_tramp_start), %ebp
+        lea     (.Lmsg1 - kexec_tramp_start)(%ebp), %esi
+        call    kputs32
+        mov     (%esp), %eax            /* vector */
+        call    kputhex32
+        lea     (.Lmsg2_32 - kexec_tramp_start)(%ebp), %esi
+        call    kputs32
+        mov     8(%esp), %eax           /* eip (after vector, error code) */
+        call    kputhex32
+        lea     (.Lmsg3 - kexec_tramp_start)(%ebp), %esi
+        call    kputs32
+        mov     %cr2, %eax
+        call    kputhex32
+        lea     (.Lmsg4 - kexec_tramp_start)(%ebp), %esi
+        call    kputs32
+        mov     $EXIT_KEXEC_FAULT, %al
+        mov     $0xf4, %dx
+        outb    %al, %dx
+2:      cli
+        hlt
+        jmp     2b
+
+kputs32:                                /* %esi: NUL-terminated string */
+        lodsb
+        test    %al, %al
+        jz      3f
+        call    kputc32
+        jmp     kputs32
+3:      ret
+
+kputhex32:                              /* %eax: 8 hex digits */
+        mov     %eax, %ebx
+        mov     $8, %ecx
+4:      rol     $4, %ebx
+        mov     %ebx, %eax
+        and     $0xf, %eax
+        add     $'0', %al
+        cmp     $'9', %al
+        jbe     5f
+        add     $('a' - '9' - 1), %al
+5:      push    %ecx
+        call    kputc32
+        pop     %ecx
+        dec     %ecx
+        jnz     4b
+        ret
+
+kputc32:                                /* %al, polled COM1 */
+        mov     %eax, %edi
+        mov     $0x3fd, %dx
+6:      inb     %dx, %al
+        test    $0x20, %al
+        jz      6b
+        mov     $0x3f8, %dx
+        mov     %edi, %eax
+        outb    %al, %dx
+        ret
+        .code64
+
 .Lmsg1: .asciz  "(HV) kexec: fault in the handoff: vector 0x"
 .Lmsg2: .asciz  " rip 0x"
 .Lmsg3: .asciz  " cr2 0x"
 .Lmsg4: .asciz  "\r\n"
+.Lmsg2_32: .asciz " eip 0x"
 
         .globl kexec_tramp_end
 kexec_tramp_end:
+
+        .section .note.GNU-stack, "", @progbits

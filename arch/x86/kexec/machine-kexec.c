@@ -44,14 +44,17 @@ BUILD_BUG_ON(offsetof(struct kexec_control, gdtr_limit) != KCTL_gdtr);
 BUILD_BUG_ON(offsetof(struct kexec_control, idtr_limit) != KCTL_idtr);
 BUILD_BUG_ON(offsetof(struct kexec_control, idtr_zero_limit) != KCTL_idtr_zero);
 BUILD_BUG_ON(offsetof(struct kexec_control, gdt) != KCTL_gdt);
+BUILD_BUG_ON(offsetof(struct kexec_control, gdtr_alias_limit) != KCTL_gdtr_alias);
+BUILD_BUG_ON(offsetof(struct kexec_control, idtr_alias_limit) != KCTL_idtr_alias);
+BUILD_BUG_ON(offsetof(struct kexec_control, idtr32_limit) != KCTL_idtr32);
 BUILD_BUG_ON(offsetof(struct kexec_control, idt) != KCTL_idt);
+BUILD_BUG_ON(offsetof(struct kexec_control, idt_alias) != KCTL_idt_alias);
+BUILD_BUG_ON(offsetof(struct kexec_control, idt32) != KCTL_idt32);
 BUILD_BUG_ON(KEXEC_CTRL_DATA + sizeof(struct kexec_control) > KEXEC_CTRL_STACK - 256);
 
 /* 1:1 mappings in the handoff and relocation tables: RWX, no NX (EFER.NXE
  * is off at the handoff, where NX would be a reserved bit). */
 #define IDENT_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
-
-bool kexec_test_fault_in_handoff;   /* set by common/kexec.c (test option) */
 
 /* ---- frame lists ----------------------------------------------------- */
 
@@ -178,6 +181,37 @@ static int map_both(struct builder *b, const struct pt_ops *ops, uint64_t va,
     return rc == -EEXIST ? -EADDRINUSE : rc;
 }
 
+/* 64-bit interrupt gates to the fault stubs of the copy at va. */
+static void fill_idt64(struct kexec_gate64 *idt, uint64_t va)
+{
+    for (unsigned int v = 0; v < 32; v++) {
+        uint64_t stub = va + (kexec_fault_stubs - kexec_tramp_start) + 16 * v;
+
+        idt[v].off_lo = stub & 0xffff;
+        idt[v].sel = 0x10;
+        idt[v].ist = 0;
+        idt[v].type = 0x8e;
+        idt[v].off_mid = (stub >> 16) & 0xffff;
+        idt[v].off_hi = stub >> 32;
+        idt[v].zero = 0;
+    }
+}
+
+static uint32_t control_flags(void)
+{
+    return (kexec_test_fault_in_handoff ? KCTL_FLAG_FAULT : 0) |
+           (kexec_test_fault_in_reloc ? KCTL_FLAG_FAULT_RELOC : 0) |
+           (kexec_test_fault_in_32 ? KCTL_FLAG_FAULT_32 : 0);
+}
+
+/*
+ * The page's data.  Its GDT and a fault IDT are reachable at both of the
+ * page's addresses: at the alias (mapped in the hypervisor's and the
+ * relocation tables) from the trampoline's first instructions, so that
+ * the switch to the relocation tables is covered; at the 1:1 address
+ * (mapped in the relocation and the handoff tables) from there on; and a
+ * 32-bit IDT of the same stubs for protected mode.
+ */
 static void fill_control(struct kexec_image *img)
 {
     uint8_t *page = maddr_to_virt(img->control_mfn << PAGE_SHIFT);
@@ -197,7 +231,7 @@ static void fill_control(struct kexec_image *img)
     c->entry = img->entry;
     c->control_maddr = ma;
     c->arch = img->arch;
-    c->flags = kexec_test_fault_in_handoff ? KCTL_FLAG_FAULT : 0;
+    c->flags = control_flags();
     c->far32_offset = (uint32_t)(ma + (kexec_tramp_32 - kexec_tramp_start));
     c->far32_sel = 0x08;
     c->entry32_offset = (uint32_t)img->entry;
@@ -208,20 +242,27 @@ static void fill_control(struct kexec_image *img)
     c->gdt[3] = 0x00cf92000000ffffUL;   /* 0x18: flat data */
     c->gdtr_limit = sizeof(c->gdt) - 1;
     c->gdtr_base = ma + KEXEC_CTRL_DATA + KCTL_gdt;
+    c->gdtr_alias_limit = sizeof(c->gdt) - 1;
+    c->gdtr_alias_base = img->alias_va + KEXEC_CTRL_DATA + KCTL_gdt;
     c->idtr_limit = sizeof(c->idt) - 1;
     c->idtr_base = ma + KEXEC_CTRL_DATA + KCTL_idt;
+    c->idtr_alias_limit = sizeof(c->idt_alias) - 1;
+    c->idtr_alias_base = img->alias_va + KEXEC_CTRL_DATA + KCTL_idt_alias;
+    c->idtr32_limit = sizeof(c->idt32) - 1;
+    c->idtr32_base = (uint32_t)(ma + KEXEC_CTRL_DATA + KCTL_idt32);
     c->idtr_zero_limit = 0;
     c->idtr_zero_base = 0;
+    fill_idt64(c->idt, ma);
+    fill_idt64(c->idt_alias, img->alias_va);
     for (unsigned int v = 0; v < 32; v++) {
-        uint64_t stub = ma + (kexec_fault_stubs - kexec_tramp_start) + 16 * v;
+        uint32_t stub = (uint32_t)(ma + (kexec_fault_stubs - kexec_tramp_start) +
+                                   16 * v);
 
-        c->idt[v].off_lo = stub & 0xffff;
-        c->idt[v].sel = 0x10;
-        c->idt[v].ist = 0;
-        c->idt[v].type = 0x8e;
-        c->idt[v].off_mid = (stub >> 16) & 0xffff;
-        c->idt[v].off_hi = stub >> 32;
-        c->idt[v].zero = 0;
+        c->idt32[v].off_lo = stub & 0xffff;
+        c->idt32[v].sel = 0x08;
+        c->idt32[v].zero = 0;
+        c->idt32[v].type = 0x8e;        /* 32-bit interrupt gate */
+        c->idt32[v].off_hi = stub >> 16;
     }
 }
 
@@ -427,16 +468,28 @@ void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
 /*
  * The one routine that puts this CPU into the handoff state, for kexec
  * on request and for the crash path alike, so that no fix lives in one
- * path only: interrupts off, the console lock given up, NMIs unlatched
- * (the crash kernel must not inherit a blocked NMI), the local APIC's
- * timer masked, then into the control page.  The trampoline does the
- * rest (asm/kexec.h).
+ * path only: interrupts off, the console lock given up, the machine
+ * quiesced (every IOAPIC entry and both 8259s masked, the PIT stopped,
+ * this local APIC's timer and LINTs masked: the other CPUs, stopped
+ * already, masked their own), NMIs unlatched (the next kernel must not
+ * inherit a blocked NMI), then into the control page.  The trampoline
+ * does the rest (asm/kexec.h).
  */
 void machine_kexec(struct kexec_image *img)
 {
+    struct quiesce_report q;
+
     local_irq_disable();
     console_force_unlock();
+    if (kexec_test_arm_timers) {
+        apic_test_arm_timer();
+        quiesce_test_arm();
+    }
+    machine_quiesce(&q);
     apic_quiesce();
+    printk("kexec: quiesced: %u IOAPIC%s (%u entries masked), 8259s masked, "
+           "PIT stopped, local APIC timer and LINTs masked\n", q.ioapics,
+           q.ioapics == 1 ? "" : "s", q.ioapic_entries);
     nmi_unlatch();
     crash_info_handoff();
     ((void (*)(void))img->alias_va)();

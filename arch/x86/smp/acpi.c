@@ -25,6 +25,8 @@
 #define ACPI_TABLE_MAX     MiB(1)
 
 paddr_t lapic_phys = LAPIC_DEFAULT_PHYS;
+paddr_t ioapic_phys[MAX_IOAPICS];
+unsigned int nr_ioapics;
 
 struct __packed acpi_rsdp {
     char signature[8];          /* "RSD PTR " */
@@ -63,6 +65,7 @@ struct __packed madt_entry {
 };
 
 #define MADT_LAPIC           0
+#define MADT_IOAPIC          1
 #define MADT_LAPIC_OVERRIDE  5
 #define MADT_X2APIC          9
 
@@ -74,6 +77,14 @@ struct __packed madt_lapic {
     uint8_t acpi_id;
     uint8_t apic_id;
     uint32_t flags;
+};
+
+struct __packed madt_ioapic {
+    struct madt_entry e;
+    uint8_t ioapic_id;
+    uint8_t reserved;
+    uint32_t address;
+    uint32_t gsi_base;
 };
 
 struct __packed madt_lapic_override {
@@ -278,6 +289,17 @@ static void parse_madt(const struct acpi_madt *madt)
                 const struct madt_x2apic *x = (const void *)e;
 
                 add_cpu(x->x2apic_id, x->flags, "x2APIC");
+            }
+            break;
+        case MADT_IOAPIC:
+            if (e->length >= sizeof(struct madt_ioapic)) {
+                const struct madt_ioapic *io = (const void *)e;
+
+                if (nr_ioapics < MAX_IOAPICS)
+                    ioapic_phys[nr_ioapics++] = io->address;
+                else
+                    printk(HVLOG_WARNING "ACPI: more than %u IOAPICs; the one at %#x is not quiesced on kexec\n",
+                           MAX_IOAPICS, io->address);
             }
             break;
         case MADT_LAPIC_OVERRIDE:

@@ -31,6 +31,7 @@
 #define APIC_ICR_HI    0x310
 #define APIC_LVT_TIMER 0x320
 #define APIC_TIMER_INITIAL 0x380
+#define APIC_TIMER_DIVIDE  0x3e0
 #define APIC_LVT_PERF  0x340
 #define APIC_LVT_LINT0 0x350
 #define APIC_LVT_LINT1 0x360
@@ -39,6 +40,7 @@
 #define APIC_SVR_ENABLE     (1u << 8)
 #define APIC_LVT_MASKED     (1u << 16)
 #define APIC_LVT_NMI        (4u << 8)
+#define APIC_LVT_PERIODIC   (1u << 17)
 
 /* ICR low word. */
 #define ICR_FIXED           (0u << 8)
@@ -208,6 +210,7 @@ void apic_init(void)
     printk("APIC: xAPIC at %#lx, version %#x, boot CPU APIC ID %u\n",
            (unsigned long)lapic_phys, apic_read(APIC_VERSION) & 0xff,
            apic_id());
+    quiesce_init();
 }
 
 void apic_init_ap(void)
@@ -216,9 +219,11 @@ void apic_init_ap(void)
 }
 
 /*
- * Before a kexec handoff: no local interrupt source may fire into the next
- * kernel before it is ready (a timer, a performance counter, an error).
- * The APIC itself stays enabled, as kdump kernels expect to find it.
+ * Before a kexec handoff, on every CPU (the stopped ones in
+ * stop_this_cpu()): no local interrupt source may fire into the next
+ * kernel before it is ready (a timer, a performance counter, an error,
+ * LINT0/LINT1), as Linux's disable_local_APIC() leaves them.  The APIC
+ * itself stays enabled, as kdump kernels expect to find it.
  */
 void apic_quiesce(void)
 {
@@ -229,4 +234,16 @@ void apic_quiesce(void)
     apic_write(APIC_LVT_PERF, APIC_LVT_MASKED);
     apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
     apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+    apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+}
+
+/* Periodic, unmasked, a period of about 2 s (divide by 128): long enough
+ * never to fire between this and apic_quiesce() a few instructions on. */
+void apic_test_arm_timer(void)
+{
+    if (!lapic)
+        return;
+    apic_write(APIC_TIMER_DIVIDE, 0xa);
+    apic_write(APIC_LVT_TIMER, APIC_LVT_PERIODIC | VECTOR_KEXEC_TEST_TIMER);
+    apic_write(APIC_TIMER_INITIAL, 0x01000000);
 }

@@ -119,6 +119,7 @@ static void ipi_flush_handler(struct cpu_user_regs *regs)
 static __noreturn void stop_this_cpu(void)
 {
     local_irq_disable();
+    apic_quiesce();         /* before STOPPED: a kexec waits for that */
     set_cpu_state(get_cpu_info(), CPU_STOPPED);
     nmi_unlatch();
     halt_forever();

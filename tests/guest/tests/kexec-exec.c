@@ -13,6 +13,9 @@
  *                  as kexec-exec64; the hypervisor runs with
  *                  kexec_test_handoff_fault, so the trampoline faults
  *                  after switching to the handoff tables.
+ *   kexec-crash32  check32 (modules[0]) loaded as the CRASH image where
+ *                  it is linked (crashkernel= must cover 0x2000000), a
+ *                  zero range in the region, then dom0 crashes.
  *   kexec-exec-refused-reload
  *                  check64 loaded (image id 1), a load the image builder
  *                  refuses (two MAPs of one address, -EADDRINUSE), check64
@@ -148,4 +151,31 @@ DEFINE_KX_TEST(kexec_exec_refused_reload, "kexec-exec-refused-reload",
     info("executing the default image: image id 2 must run");
     rc = kx_exec(KEXEC_TYPE_DEFAULT);
     fail("KEXEC_CMD_kexec returned %ld", rc);
+}
+
+/*
+ * kexec-crash32: check32 (modules[0], linked at 0x2000000) loaded as the
+ * crash image where it is linked, so the run's crashkernel= must put the
+ * region over 0x2000000; a zero range in the region; then dom0 crashes:
+ * the 32-bit image must run through the crash path.
+ */
+DEFINE_KX_TEST(kexec_crash32, "kexec-crash32",
+               "load check32 as the crash image, crash dom0: it runs")
+{
+    uint64_t start, size;
+    struct kx_opts o = {
+        .module = 0, .type = KEXEC_TYPE_CRASH, .base = 0, .image_id = 1,
+        .zero_pages = 1,
+    };
+
+    if (!kx_crash_region(&start, &size))
+        return;
+    o.region_start = start;
+    o.region_size = size;
+    o.zero_maddr = start + ((size / 2) & ~(PAGE_SIZE - 1));
+    kx_check_status(KEXEC_TYPE_CRASH, 0, "before the load");
+    if (kx_load_image(&o, "check32 as the crash image"))
+        return;
+    kx_check_status(KEXEC_TYPE_CRASH, KEXEC_STATUS_LOADED, "after the load");
+    kx_crash_dom0();
 }

@@ -4,7 +4,8 @@
  * 4 GiB, holding a copy of the trampoline code (arch/x86/kexec/
  * kexec-tramp.S, at offset 0) and, at KEXEC_CTRL_DATA, the data it runs
  * on: the page-table roots, the relocation list, the entry point, a GDT,
- * an IDT whose handlers print a fault on COM1, and a small stack.
+ * IDTs whose handlers print a fault on COM1 (one for the page's alias
+ * address, one for its 1:1 address, one 32-bit), and a small stack.
  *
  * The relocation list (Linux's format): 64-bit words, each an address
  * with a flag in its low bits, processed in order by relocate_pages():
@@ -43,14 +44,28 @@
 #define KCTL_idtr          0x50
 #define KCTL_idtr_zero     0x60
 #define KCTL_gdt           0x70    /* 4 descriptors */
-#define KCTL_idt           0x100   /* 32 gates x 16 bytes */
+#define KCTL_gdtr_alias    0x90    /* the GDT at the page's alias address */
+#define KCTL_idtr_alias    0xa0    /* the IDT below, at the alias address */
+#define KCTL_idtr32        0xb0    /* limit, 32-bit base */
+#define KCTL_idt           0x100   /* 32 gates x 16 bytes, 1:1 handlers */
+#define KCTL_idt_alias     0x300   /* 32 gates x 16 bytes, alias handlers */
+#define KCTL_idt32         0x500   /* 32 gates x 8 bytes, protected mode */
 
-/* KCTL_flags */
-#define KCTL_FLAG_FAULT    0x1     /* test: fault after the handoff CR3 switch */
+/* KCTL_flags: test hooks (include/hv/kexec.h), one fault each */
+#define KCTL_FLAG_FAULT       0x1  /* ud2 after the handoff CR3 switch */
+#define KCTL_FLAG_FAULT_RELOC 0x2  /* ud2 right after the relocation CR3 switch */
+#define KCTL_FLAG_FAULT_32    0x4  /* ud2 in protected mode (32-bit image) */
 
 
 #ifndef __ASSEMBLER__
 #include <hv/types.h>
+
+struct __packed kexec_gate64 {
+    uint16_t off_lo, sel;
+    uint8_t ist, type;
+    uint16_t off_mid;
+    uint32_t off_hi, zero;
+};
 
 struct __packed kexec_control {
     uint64_t reloc_cr3;
@@ -76,18 +91,27 @@ struct __packed kexec_control {
     uint64_t idtr_zero_base;
     uint8_t pad3[6];
     uint64_t gdt[4];
-    uint8_t pad4[0x100 - 0x90];
+    uint16_t gdtr_alias_limit;
+    uint64_t gdtr_alias_base;
+    uint8_t pad4[6];
+    uint16_t idtr_alias_limit;
+    uint64_t idtr_alias_base;
+    uint8_t pad5[6];
+    uint16_t idtr32_limit;
+    uint32_t idtr32_base;
+    uint8_t pad6[0x100 - 0xb6];
+    struct kexec_gate64 idt[32];
+    struct kexec_gate64 idt_alias[32];
     struct __packed {
         uint16_t off_lo, sel;
-        uint8_t ist, type;
-        uint16_t off_mid;
-        uint32_t off_hi, zero;
-    } idt[32];
+        uint8_t zero, type;
+        uint16_t off_hi;
+    } idt32[32];
 };
 
 extern const char kexec_tramp_start[], kexec_tramp_end[];
 extern const char kexec_tramp_32[], kexec_fault_stubs[], kexec_tramp_far_entry32[];
-/* relocate_pages: a SysV function; also host-tested. */
+/* relocate_pages: a SysV function; host-tested (tests/unit/test-relocate.c). */
 void relocate_pages(const uint64_t *list);
 #endif
 

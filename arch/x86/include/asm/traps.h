@@ -17,6 +17,9 @@
 #define VECTOR_IPI_PING  0xf1   /* test IPI: counts and EOIs */
 #define VECTOR_IPI_INJECT 0xf3  /* crash injection on another CPU */
 #define VECTOR_IPI_FLUSH 0xf4   /* flush this CPU's TLB */
+/* kexec_test_arm_timers: vectors that only the next kernel could see. */
+#define VECTOR_KEXEC_TEST_TIMER  0x40
+#define VECTOR_KEXEC_TEST_IOAPIC 0x41
 #define VECTOR_SPURIOUS  0xff
 
 void do_trap(struct cpu_user_regs *regs);
