@@ -46,8 +46,6 @@ static uint64_t max_entries(void)
 /* Test hooks (docs/command-line.md). */
 static uint64_t opt_reload_panic_after;
 integer_param("kexec_test_reload_panic", opt_reload_panic_after);
-bool crash_test_nested;
-boolean_param("kexec_test_nested_panic", crash_test_nested);
 bool kexec_test_fault_in_handoff, kexec_test_fault_in_reloc;
 bool kexec_test_fault_in_32, kexec_test_arm_timers;
 boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
@@ -418,9 +416,5 @@ void kexec_crash(void)
     printk("kexec: running the crash image (%s), entry %#lx\n",
            img->in_place ? "in place" : "staged: relocating it first",
            (unsigned long)img->entry);
-    if (crash_test_nested) {
-        crash_test_nested = false;
-        panic("kexec test: panic inside the crash path");
-    }
     machine_kexec(img);
 }

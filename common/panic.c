@@ -9,15 +9,20 @@
  *     the other CPUs by NMI with a bounded wait (crash_nmi_timeout_ms;
  *     each saves the registers its NMI interrupted), and runs the crash
  *     image if one is loaded, else ends the run;
- *   - a second CPU that panics meanwhile parks itself; the winner's NMI
- *     will save its registers;
+ *   - a second CPU that panics meanwhile saves the registers where it
+ *     entered panic into its own note (as the winner does), leaves any
+ *     NMI context and halts; the winner's NMI then parks it for good and
+ *     leaves that note alone;
  *   - the winner re-entering (a fault or panic inside the crash path) is
  *     told apart from a racing CPU by the CPU number: it prints one line
  *     and goes straight on to the crash image, skipping everything done
- *     already; a second re-entry ends the run at once.
+ *     already; a second re-entry prints one line and ends the run; a
+ *     third (a fault while printing it) ends the run without a word.
  */
 #include <asm/processor.h>
+#include <asm/shutdown.h>
 #include <asm/smp.h>
+#include <asm/time.h>
 #include <hv/bug.h>
 #include <hv/console.h>
 #include <hv/crash.h>
@@ -32,6 +37,39 @@ integer_param("crash_nmi_timeout_ms", opt_crash_nmi_timeout_ms);
 static volatile int panicking_cpu = -1;
 static unsigned int reentries;
 static bool crash_path_started;
+/* CPUs that lost the race and parked with their own registers saved. */
+static unsigned int racers_parked;
+
+/* Test hooks, set by arch/x86/inject.c (include/hv/crash.h). */
+unsigned int crash_test_panics_inside;
+unsigned int crash_test_racers;
+
+/* Waits only with inject=two: the race must really happen every run. */
+static void wait_for_racers(void)
+{
+    uint64_t start = rdtsc(), limit = us_to_tsc(1000000);
+
+    while (__atomic_load_n(&racers_parked, __ATOMIC_ACQUIRE) <
+               crash_test_racers && rdtsc() - start < limit)
+        cpu_relax();
+}
+
+/* The crash path's own test hook: a panic where it runs. */
+static void crash_test_hook(void)
+{
+    if (crash_test_panics_inside) {
+        crash_test_panics_inside--;
+        panic("crash test: panic inside the crash path (%u more to come)",
+              crash_test_panics_inside);
+    }
+}
+
+static __noreturn void go_on_to_the_crash_image(void)
+{
+    crash_test_hook();
+    kexec_crash();      /* returns only when no crash image is loaded */
+    machine_exit(EXIT_PANIC);
+}
 
 static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
                               uint64_t rsp, uint64_t rbp, const char *fmt,
@@ -43,24 +81,41 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
     char reason[160];
 
     local_irq_disable();
+    /* Where this CPU entered panic: its note, whether it wins or not. */
+    if (!regs) {
+        crash_capture_caller(&caller, rip, rsp, rbp);
+        regs = &caller;
+    }
     if (!__atomic_compare_exchange_n(&panicking_cpu, &none, me, false,
                                      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
         if (panicking_cpu != me) {
-            /* Another CPU is crashing the machine: wait for its NMI. */
+            /*
+             * Another CPU is crashing the machine.  Save our context as
+             * the winner saves its own (its stop NMI keeps a saved note),
+             * leave NMI context should we have panicked in an NMI
+             * handler, and wait for that NMI.
+             */
+            crash_save_cpu_regs(regs);
+            __atomic_fetch_add(&racers_parked, 1, __ATOMIC_RELEASE);
+            nmi_unlatch();
             for (;;)
                 halt();
         }
-        if (++reentries > 1)
-            machine_exit(EXIT_PANIC);
+        if (++reentries > 2)
+            machine_exit(EXIT_PANIC);   /* faulted printing the line below */
         console_force_unlock();
         vsnprintf(reason, sizeof(reason), fmt, ap);
+        if (reentries > 1) {
+            printk(HVLOG_ERR "Panic re-entered a second time on CPU %d (%s); "
+                   "ending the run\n", me, reason);
+            machine_exit(EXIT_PANIC);
+        }
         printk(HVLOG_ERR "Panic re-entered on CPU %d (%s); going straight on\n",
                me, reason);
         if (!crash_path_started)
             smp_stop_other_cpus_timeout(opt_crash_nmi_timeout_ms, true);
         crash_path_started = true;
-        kexec_crash();
-        machine_exit(EXIT_PANIC);
+        go_on_to_the_crash_image();
     }
 
     console_force_unlock();
@@ -71,15 +126,17 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
     printk(HVLOG_ERR "****************************************\n");
 
     crash_info_panic((unsigned int)me, tsc, reason);
-    if (!regs) {
-        crash_capture_caller(&caller, rip, rsp, rbp);
-        regs = &caller;
-    }
     crash_save_cpu_regs(regs);
+    if (crash_test_racers)
+        wait_for_racers();
     smp_stop_other_cpus_timeout(opt_crash_nmi_timeout_ms, true);
+    if (racers_parked)
+        printk(HVLOG_ERR "Panic: %u other CPU%s panicked at the same time; "
+               "%s own registers kept\n", racers_parked,
+               racers_parked == 1 ? "" : "s",
+               racers_parked == 1 ? "its" : "their");
     crash_path_started = true;
-    kexec_crash();      /* returns only when no crash image is loaded */
-    machine_exit(EXIT_PANIC);
+    go_on_to_the_crash_image();
 }
 
 void panic(const char *fmt, ...)
@@ -106,6 +163,6 @@ void panic_regs(const struct cpu_user_regs *regs, const char *fmt, ...)
 void machine_exit(uint8_t code)
 {
     local_irq_disable();
-    outb(DEBUG_EXIT_PORT, code);
+    arch_report_exit(code);
     halt_forever();
 }

@@ -5,6 +5,7 @@
  * format Linux and Xen use).
  */
 #include <asm/config.h>
+#include <asm/paging.h>
 #include <asm/smp.h>
 #include <hv/boot-info.h>
 #include <hv/bug.h>
@@ -34,6 +35,7 @@ size_t vmcoreinfo_build(void *buf, size_t cap)
         "NUMBER(STACK_SIZE)=%lu\n"
         "NUMBER(NR_CPUS)=%u\n"
         "NUMBER(image_maddr)=%lx\n"
+        "NUMBER(pgtable_maddr)=%lx\n"
         "SIZE(cpu_info)=%lu\n"
         "OFFSET(cpu_info.cpu_id)=%lu\n",
         HV_NAME, HV_VERSION_STRING, (unsigned long)PAGE_SIZE, hv_build_id,
@@ -43,6 +45,7 @@ size_t vmcoreinfo_build(void *buf, size_t cap)
         HV_VIRT_START, DIRECTMAP_VIRT_START, STACKS_VIRT_START,
         (unsigned long)STACK_SIZE, NR_CPUS,
         (unsigned long)image_virt_to_maddr(__image_start),
+        (unsigned long)(idle_pg_table_mfn << PAGE_SHIFT),
         (unsigned long)sizeof(struct cpu_info),
         (unsigned long)offsetof(struct cpu_info, cpu_id));
 

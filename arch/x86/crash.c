@@ -147,6 +147,13 @@ void crash_save_cpu_regs(const struct cpu_user_regs *regs)
     __atomic_fetch_or(&crash_info->cpus_saved, 1u << cpu, __ATOMIC_RELEASE);
 }
 
+bool crash_cpu_saved(unsigned int cpu)
+{
+    return crash_info && cpu < 32 &&
+           (__atomic_load_n(&crash_info->cpus_saved, __ATOMIC_ACQUIRE) &
+            (1u << cpu));
+}
+
 /*
  * The registers of the code that called panic(): RIP is inside its call
  * instruction (the return address - 1, see panic()), RSP and RBP the

@@ -11,13 +11,21 @@
  *   de       divide error                df    #DF through stack overflow
  *   nmi      an unexpected NMI (panic in NMI context)
  *   ap       panic on CPU 1              two   CPU 0 and CPU 1 panic at once
+ *            (the winner waits, bounded, for the loser to reach panic, so
+ *            the race happens on every run, whatever the firmware)
  *   console  panic while CPU 1 holds the console lock
- *   nested   a panic inside the crash path itself
+ *   nested   a panic inside the crash path itself (one re-entry: it goes on)
+ *   nested2  two panics inside the crash path (the second re-entry ends
+ *            the run, status 9, even with a crash image loaded)
  *   hang     the last CPU spins with NMIs blocked, then panic: it cannot
  *            answer the crash path's NMI and must be reported, not waited for
  *   regionwrite  CPU 1 (or 0) writes into the crash region through the
  *            direct map: with a crash image loaded the region is write
  *            protected, so this faults, and the image runs intact
+ * And one option that crashes nothing: crash_test_touch_region makes
+ * CPU 1 write a byte of the crash region back at the end of boot (before
+ * dom0 can load a crash image), so that its TLB holds a writable entry
+ * that the write protection's shootdown must remove.
  * The inject_* functions are noinline, so that the RIP in a dump or a
  * vmcore names them.
  */
@@ -30,6 +38,7 @@
 #include <asm/uart.h>
 #include <hv/bug.h>
 #include <hv/console.h>
+#include <hv/crash.h>
 #include <hv/errno.h>
 #include <hv/inject.h>
 #include <hv/kexec.h>
@@ -39,6 +48,8 @@
 
 static char opt_inject[16];
 string_param("inject", opt_inject);
+static bool opt_touch_region;
+boolean_param("crash_test_touch_region", opt_touch_region);
 
 static noinline void inject_panic(void)
 {
@@ -160,6 +171,7 @@ static noinline void inject_ap(void)
 
 static noinline void inject_two(void)
 {
+    crash_test_racers = 1;
     if (!run_on_cpu(1, inject_panic_on_ap))
         panic("inject=two needs a second CPU");
     panic("injected panic on CPU %u, racing CPU 1", smp_processor_id());
@@ -174,8 +186,14 @@ static noinline void inject_console(void)
 
 static noinline void inject_nested(void)
 {
-    crash_test_nested = true;
+    crash_test_panics_inside = 1;
     panic("injected panic, with a second one inside the crash path");
+}
+
+static noinline void inject_nested2(void)
+{
+    crash_test_panics_inside = 2;
+    panic("injected panic, with two more inside the crash path");
 }
 
 static noinline void inject_hang(void)
@@ -200,6 +218,29 @@ static noinline void inject_region_write_here(void)
     panic("wrote into the crash region: it is not write protected");
 }
 
+static volatile bool region_touched;
+
+/* Read and write back: a writable, dirty TLB entry for the page. */
+static noinline void touch_region_here(void)
+{
+    volatile uint8_t *p = maddr_to_virt(crash_region.start);
+
+    *p = *p;
+    region_touched = true;
+}
+
+static void touch_region_on_cpu1(void)
+{
+    if (!crash_region.size || !run_on_cpu(1, touch_region_here) ||
+        !wait_flag(&region_touched)) {
+        printk(HVLOG_ERR "crash_test_touch_region: needs a crash region and "
+               "a second CPU\n");
+        return;
+    }
+    printk("crash_test_touch_region: CPU 1 wrote to the crash region at %#lx\n",
+           (unsigned long)crash_region.start);
+}
+
 static noinline void inject_region_write(void)
 {
     if (!run_on_cpu(1, inject_region_write_here))
@@ -216,6 +257,7 @@ static const struct {
     { "gp", inject_gp }, { "de", inject_de }, { "df", inject_df },
     { "nmi", inject_nmi }, { "ap", inject_ap }, { "two", inject_two },
     { "console", inject_console }, { "nested", inject_nested },
+    { "nested2", inject_nested2 },
     { "hang", inject_hang }, { "regionwrite", inject_region_write },
 };
 
@@ -233,6 +275,8 @@ int inject_crash(const char *kind)
 
 void run_injection(void)
 {
+    if (opt_touch_region)
+        touch_region_on_cpu1();
     if (opt_inject[0] && inject_crash(opt_inject))
         printk(HVLOG_WARNING "inject=%s: unknown kind\n", opt_inject);
 }

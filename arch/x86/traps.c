@@ -192,6 +192,8 @@ void do_trap(struct cpu_user_regs *regs)
             nmi_callback(regs);
             return;
         }
+        if (smp_nmi_is_late_check())
+            return;
         printk(HVLOG_ERR "Unexpected NMI on CPU %u\n", smp_processor_id());
         fatal_trap(regs);
     }

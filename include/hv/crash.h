@@ -16,10 +16,22 @@ int crash_note_range(unsigned int kind, unsigned int nr, paddr_t *start,
                      uint64_t *size);
 const void *crash_vmcoreinfo(size_t *size);
 void crash_save_cpu_regs(const struct cpu_user_regs *regs);
+/* Has this CPU's note got its registers already (crash_save_cpu_regs)? */
+bool crash_cpu_saved(unsigned int cpu);
 void crash_capture_caller(struct cpu_user_regs *r, uint64_t rip, uint64_t rsp,
                           uint64_t rbp);
 void crash_info_panic(unsigned int cpu, uint64_t tsc, const char *reason);
 void crash_info_handoff(void);
+
+/*
+ * Test hooks of common/panic.c, set by the injections (arch/x86/inject.c):
+ * the number of panics to raise inside the crash path, just before the
+ * crash image (1: one re-entry, which goes on; 2: a second one, which ends
+ * the run), and the number of racing CPUs the winner waits for (bounded)
+ * before it stops the others, so that a two-CPU race really happens.
+ */
+extern unsigned int crash_test_panics_inside;
+extern unsigned int crash_test_racers;
 
 /*
  * Portable: write one ELF note (name, type, descriptor; desc may be NULL

@@ -70,6 +70,5 @@ extern bool kexec_test_fault_in_32;       /* kexec_test_fault32: ud2 in the
 extern bool kexec_test_arm_timers;        /* kexec_test_arm_timers: arm
                                              interrupt sources before the
                                              handoff quiesces them */
-extern bool crash_test_nested;            /* kexec_test_nested_panic */
 
 #endif /* HV_KEXEC_H */

@@ -196,8 +196,8 @@ struct xen_memory_map {
  * debug_op(cmd, arg) [privileged]: testing aids.
  *   DEBUGOP_inject: arg -> NUL-terminated name (at most 15 characters) of
  *     a crash to inject (docs/crash-path.md lists them: panic, ud, pf, gp,
- *     de, df, nmi, ap, two, console, nested, hang).  Does not return; an
- *     unknown name gives -EINVAL.
+ *     de, df, nmi, ap, two, console, nested, nested2, hang, regionwrite).
+ *     Does not return; an unknown name gives -EINVAL.
  *   DEBUGOP_free_frames: returns the number of free machine frames in the
  *     hypervisor's allocator (tests check that refused requests give back
  *     all the memory they took); arg unused.

@@ -24,6 +24,13 @@
  *     (KEXEC_RANGE_MA_XEN, at most DUMP_MAX bytes) at its link address
  *     0xffff82d040000000, as PT_LOADs whose all-zero tail pages are left
  *     to p_memsz > p_filesz (see plan_runs()), page aligned in the file;
+ *     the same bytes again at the image's direct-map address (program
+ *     headers that share file offsets: no extra bytes); and every CPU's
+ *     stack block at the hypervisor's virtual address for it, found by
+ *     walking the crashed hypervisor's page tables (VMCOREINFO:
+ *     NUMBER(pgtable_maddr), NUMBER(STACKS_VIRT_START), NUMBER(STACK_SIZE)),
+ *     one PT_LOAD per run of pages contiguous in both spaces (the guard
+ *     page is not mapped and not dumped), so that gdb unwinds every CPU;
  *  5. ends with "crashdump64: verdict PASS|FAIL (N failed)" and
  *     isa-debug-exit 0x20 / 0x21 (QEMU status 65 / 67).
  *
@@ -49,7 +56,8 @@
 #define DUMP_MAX        (4ull << 20)    /* hypervisor memory in the vmcore */
 #define MAX_CPUS        64u
 #define MAX_PHDRS       512u
-#define MAX_LOADS       64u     /* PT_LOADs in the vmcore */
+#define MAX_LOADS       64u     /* image PT_LOADs in the vmcore */
+#define MAX_STACK_RUNS  128u    /* stack PT_LOADs in the vmcore */
 
 #define COM2_PORT       0x2f8   /* a 16550 (common.h: uart_*()) */
 
@@ -451,6 +459,99 @@ static void check_vmcoreinfo(void)
     check_eq(b && hex == 40, 1, "VMCOREINFO: BUILD-ID= and 40 hex digits");
 }
 
+/* ---- the crashed hypervisor's stacks ----------------------------------------- */
+
+/* The value of "KEY=" in VMCOREINFO, in the given base; false if absent. */
+static bool vmcoreinfo_number(const char *key, unsigned int base, uint64_t *v)
+{
+    const char *p = core.vmcoreinfo ? find(core.vmcoreinfo, core.vmcoreinfo_len,
+                                           key) : NULL;
+    const char *end = core.vmcoreinfo + core.vmcoreinfo_len;
+    unsigned int digits = 0;
+
+    if (!p)
+        return false;
+    *v = 0;
+    for (p += strlen(key); p < end; p++, digits++) {
+        unsigned int d;
+
+        if (*p >= '0' && *p <= '9')
+            d = (unsigned int)(*p - '0');
+        else if (base == 16 && *p >= 'a' && *p <= 'f')
+            d = (unsigned int)(*p - 'a' + 10);
+        else
+            break;
+        *v = *v * base + d;
+    }
+    return digits > 0;
+}
+
+/* The machine address of va in the crashed hypervisor's page tables. */
+static bool hv_translate(uint64_t root, uint64_t va, uint64_t *maddr)
+{
+    const uint64_t addr_mask = 0x000ffffffffff000ull;
+    uint64_t table = root, e = 0;
+
+    for (int shift = 39; shift >= 12; shift -= 9) {
+        if (!mem_read64(table + ((va >> shift) & 511) * 8, &e) || !(e & 1))
+            return false;
+        if (shift == 12 || ((e & 0x80) && shift <= 30)) {
+            uint64_t page = (1ull << shift) - 1;
+
+            *maddr = ((e & addr_mask) & ~page) | (va & page);
+            return true;
+        }
+        table = e & addr_mask;
+    }
+    return false;
+}
+
+struct vrun {
+    uint64_t va, maddr, size;
+};
+
+static struct vrun stack_runs[MAX_STACK_RUNS];
+static unsigned int nr_stack_runs;
+
+/* Every mapped page of every CPU's stack block, in runs. */
+static void plan_stacks(void)
+{
+    uint64_t root, base, size, va, m;
+    unsigned int mapped = 0;
+
+    nr_stack_runs = 0;
+    if (!vmcoreinfo_number("NUMBER(pgtable_maddr)=", 16, &root) ||
+        !vmcoreinfo_number("NUMBER(STACKS_VIRT_START)=", 16, &base) ||
+        !vmcoreinfo_number("NUMBER(STACK_SIZE)=", 10, &size) ||
+        !size || size % PAGE_SIZE) {
+        fail("VMCOREINFO: NUMBER(pgtable_maddr), NUMBER(STACKS_VIRT_START) "
+             "and NUMBER(STACK_SIZE) (got none or a bad one)");
+        return;
+    }
+    for (va = base; va < base + core.nr_cpus * size; va += PAGE_SIZE) {
+        struct vrun *last = nr_stack_runs ? &stack_runs[nr_stack_runs - 1]
+                                          : NULL;
+
+        if (!hv_translate(root, va, &m) || !in_idmap(m, PAGE_SIZE))
+            continue;
+        mapped++;
+        if (last && last->va + last->size == va &&
+            last->maddr + last->size == m) {
+            last->size += PAGE_SIZE;
+            continue;
+        }
+        if (nr_stack_runs == MAX_STACK_RUNS) {
+            fail("stack PT_LOADs: at most %u runs (got more)", MAX_STACK_RUNS);
+            return;
+        }
+        stack_runs[nr_stack_runs++] = (struct vrun){ va, m, PAGE_SIZE };
+    }
+    info("stacks: %u pages mapped for %u CPUs at %#llx, in %u runs", mapped,
+         core.nr_cpus, (unsigned long long)base, nr_stack_runs);
+    check_eq(mapped > 0, 1, "the hypervisor's stacks are found through its "
+             "page tables");
+}
+
 /* ---- the vmcore, out of COM2 ------------------------------------------------ */
 
 static uint32_t vm_crc;
@@ -550,11 +651,12 @@ static void plan_runs(uint64_t paddr, uint64_t size)
 static void stream_vmcore(void)
 {
     const uint32_t crashing = core.info.crashing_cpu;
-    static struct elfcore_phdr ph[1 + MAX_LOADS];
+    static struct elfcore_phdr ph[1 + 2 * MAX_LOADS + MAX_STACK_RUNS];
     struct elfcore_ehdr eh;
     uint64_t note_off, load_off, file_bytes = 0, off;
     uint64_t dump = core.hv_size < DUMP_MAX ? core.hv_size : DUMP_MAX;
     unsigned int first = core.phnum;            /* the crashing CPU's PT_NOTE */
+    unsigned int nr_ph;
 
     if (!core.nr_hv || !in_idmap(core.hv_paddr, dump)) {
         fail("hypervisor image PT_LOAD below 4 GiB (got %u, at %#llx, want "
@@ -569,7 +671,9 @@ static void stream_vmcore(void)
         first = core.cpu[crashing].seg;
 
     plan_runs(core.hv_paddr, dump);
-    note_off = sizeof(eh) + (1 + nr_runs) * sizeof(ph[0]);
+    plan_stacks();
+    nr_ph = 1 + 2 * nr_runs + nr_stack_runs;
+    note_off = sizeof(eh) + nr_ph * sizeof(ph[0]);
     load_off = (note_off + core.notes_size + 4095) & ~4095ull;
 
     memset(&eh, 0, sizeof(eh));
@@ -580,7 +684,7 @@ static void stream_vmcore(void)
     eh.e_phoff = sizeof(eh);
     eh.e_ehsize = sizeof(eh);
     eh.e_phentsize = sizeof(ph[0]);
-    eh.e_phnum = (uint16_t)(1 + nr_runs);
+    eh.e_phnum = (uint16_t)nr_ph;
     memset(ph, 0, sizeof(ph));
     ph[0].p_type = ELFCORE_PT_NOTE;
     ph[0].p_offset = note_off;
@@ -599,19 +703,36 @@ static void stream_vmcore(void)
         l->p_filesz = runs[i].filesz;
         l->p_memsz = runs[i].memsz;
         l->p_align = 4096;
+        /* the same bytes at the image's direct-map address */
+        ph[1 + nr_runs + i] = *l;
+        ph[1 + nr_runs + i].p_vaddr = DIRECTMAP_VIRT + l->p_paddr;
         off += runs[i].filesz;
         file_bytes += runs[i].filesz;
     }
+    for (unsigned int i = 0; i < nr_stack_runs; i++) {
+        struct elfcore_phdr *l = &ph[1 + 2 * nr_runs + i];
+
+        l->p_type = ELFCORE_PT_LOAD;
+        l->p_flags = ELFCORE_PF_R | ELFCORE_PF_W;
+        l->p_offset = off;
+        l->p_vaddr = stack_runs[i].va;
+        l->p_paddr = stack_runs[i].maddr;
+        l->p_filesz = l->p_memsz = stack_runs[i].size;
+        l->p_align = 4096;
+        off += stack_runs[i].size;
+        file_bytes += stack_runs[i].size;
+    }
 
     info("vmcore: streaming %llu bytes to COM2: notes %llu bytes, hypervisor "
-         "memory %#llx..%#llx at %#llx in %u PT_LOADs (%llu bytes not zero)",
+         "memory %#llx..%#llx at %#llx and in the direct map in %u PT_LOADs "
+         "each, stacks in %u PT_LOADs (%llu bytes of memory)",
          (unsigned long long)off, (unsigned long long)core.notes_size,
          (unsigned long long)core.hv_paddr,
          (unsigned long long)(core.hv_paddr + dump), HV_VIRT, nr_runs,
-         (unsigned long long)file_bytes);
+         nr_stack_runs, (unsigned long long)file_bytes);
     stage = "streaming the vmcore";
     com2_write(&eh, sizeof(eh));
-    com2_write(ph, (1 + nr_runs) * sizeof(ph[0]));
+    com2_write(ph, nr_ph * sizeof(ph[0]));
     /* the crashing CPU first: gdb's first thread is the first NT_PRSTATUS */
     if (first < core.phnum)
         com2_write(ma(core.ph[first].p_offset), core.ph[first].p_filesz);
@@ -621,6 +742,8 @@ static void stream_vmcore(void)
     com2_zeros(load_off - vm_bytes);
     for (unsigned int i = 0; i < nr_runs; i++)
         com2_write(ma(core.hv_paddr + runs[i].off), runs[i].filesz);
+    for (unsigned int i = 0; i < nr_stack_runs; i++)
+        com2_write(ma(stack_runs[i].maddr), stack_runs[i].size);
     uart_drain(COM2_PORT);
     stage = "finishing";
     info("vmcore: %llu bytes, CRC-32 %#x, to COM2",

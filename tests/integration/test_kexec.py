@@ -287,21 +287,44 @@ def test_kexec_crash32(boot, firmware, smp):
     r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
 
 
-@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4)])
-def test_crash_region_write_protected(boot, firmware, smp):
+@pytest.mark.parametrize("firmware,smp,delay", [("bios", 1, 0), ("bios", 4, 0),
+                                                ("bios", 4, 500)])
+def test_crash_region_write_protected(boot, firmware, smp, delay):
     """Once a crash image is loaded, a write into the crash region from the
-    hypervisor (on CPU 1 when there is one: the TLB shootdown must have
-    reached it) faults, and the crash image runs intact."""
+    hypervisor (on CPU 1 when there is one) faults, and the crash image
+    runs intact.  With CPUs to spare, CPU 1 writes into the region at the
+    end of boot (crash_test_touch_region), before the load: its TLB holds
+    a writable entry for the page, which only the load's shootdown removes.
+    With delay, CPU 1 answers the shootdown that late
+    (smp_test_flush_delay_ms): the load waits for it, says so, and only
+    then reports the crash image loaded."""
+    extra = "crash_test_touch_region" if smp > 1 else ""
+    if delay:
+        extra += f" smp_test_flush_delay_ms={delay}"
     r = run(boot, firmware, smp, "test=kexec-crash via=inject:regionwrite",
-            [CHECK64])
+            [CHECK64], hv_extra=extra)
     cpu = 1 if smp > 1 else 0
     must = [r"^\(HV\) FATAL TRAP: vector 14 \(page fault\), error code 0x3",
             rf"^\(HV\) Panic on CPU {cpu}:",
             r"FATAL TRAP: vector 14 \(page fault\) at inject_region_write_here"]
+    if smp > 1:
+        must.append(r"^\(HV\) crash_test_touch_region: CPU 1 wrote to the "
+                    r"crash region at 0x10000000$")
     must += image_ran("check64", 1, "crash", CRASH_BASE)
     bad = [p for p in BAD if p != r"FATAL TRAP"]
     r.expect(STATUS_IMAGE_PASS, must,
              bad + [r"it is not write protected", d0(r"Test result:")])
+    if delay:
+        wait = r.res.search(r"^\(HV\) SMP: TLB shootdown: waiting for CPU 1 to "
+                        r"flush \(\d+ ms\)$")
+        done = r.res.search(r"^\(HV\) SMP: TLB shootdown: every CPU flushed "
+                        r"after (\d+) ms$")
+        loaded = r.res.search(d0(r"PASS: kexec-crash: .*check64 as the crash image"))
+        if int(done.group(1)) < delay:
+            r.res.fail(f"the shootdown ended after {done.group(1)} ms, before "
+                   f"CPU 1 answered ({delay} ms)")
+        if not wait.start() < done.start() < loaded.start():
+            r.res.fail("want: waiting line, flushed line, then the load's PASS")
 
 
 @pytest.mark.parametrize("panic_after", [1, 4, 11])

@@ -22,13 +22,29 @@ COM2 before the hypervisor starts: the vmcore is the file's tail).  Then:
     printed and symbolises to the function the injection lands in
     (arch/x86/inject.c); for `nmi`, to whatever the NMI interrupted, in
     the hypervisor's .text;
+  - `thread apply all bt`: every CPU's stack is in the vmcore (crashdump64
+    streams the stacks at their virtual addresses), so every thread
+    unwinds past frame #0: the crashing CPU through the injection
+    function to its caller (inject_crash, or the interrupt entry for the
+    injections run on CPU 1), every other CPU through the code it was
+    running to its caller (an idle AP: ap_start_c, then ap_start64);
+    every CPU's frame #0 is the function it ran, never the NMI path
+    (do_trap, nmi_stop_handler ...: a note holding the stop NMI's own
+    registers instead of the interrupted code's);
+  - `two`: the race is forced (the winner waits for the loser), whichever
+    CPU wins: "1 other CPU panicked at the same time", and each CPU's note
+    holds where it entered panic (CPU 0 in inject_two, CPU 1 in
+    inject_panic_on_ap), not the halt loop it waited in;
+  - `nested`: "Panic re-entered ... going straight on", once;
   - `hang`: the CPU spinning with NMIs blocked never answers; the crash
     path names it, crashdump64 prints "CPU n: no registers (did not
     answer)", and the crash completes all the same.
 
-Matrix: every kind under SeaBIOS with 4 CPUs; `panic` under SeaBIOS with
-1, 2 and 8 CPUs and under OVMF with 1 and 4.  Nothing is skipped: a
-missing guest, image or host tool is a failure (`make all`).
+Matrix (MATRIX below): every kind under SeaBIOS and under OVMF with 2, 4
+and 8 CPUs, and the kinds that need no second CPU with 1 CPU as well.
+test_nested_twice: two panics inside the crash path end the run (status 9)
+with one line each, the crash image loaded but never run.  Nothing is
+skipped: a missing guest, image or host tool is a failure (`make all`).
 """
 import os
 import re
@@ -66,6 +82,22 @@ KINDS = {
     "nested": {0: r"inject_nested"},
     "hang": {0: r"inject_hang"},
 }
+
+# What every CPU's frame #0 must be, besides the crashing CPU's (KINDS):
+# {cpu: function regex}; an AP not named here is idle (ap_start_c).
+OTHERS = {
+    "ap": {0: r"inject_ap"},
+    "two": {0: r"inject_two", 1: r"inject_panic_on_ap"},
+    "console": {1: r"inject_hold_console"},
+}
+IDLE = r"ap_start_c"
+# The frame after the injection function (its caller), by function.
+CALLER = {r"inject_panic_on_ap": r"handle_exception",
+          r"inject_hold_console": r"handle_exception",
+          IDLE: r"ap_start64"}
+# The NMI path: no note may hold its registers.
+NMI_PATH = {"do_trap", "nmi_stop_handler", "stop_this_cpu", "nmi_unlatch",
+            "halt_forever", "crash_save_cpu_regs", "regs_to_prstatus"}
 
 # Kinds that need a second CPU (another CPU panics, holds the console lock
 # or hangs) are not generated for 1 CPU: there is nothing to run them on.
@@ -204,6 +236,58 @@ def gdb_crashing_thread(r, vmcore):
         sym.group(2), out
 
 
+def gdb_backtraces(r, vmcore):
+    """{LWP: [function of frame #0, #1, ...]} from `thread apply all bt`."""
+    out = run_tool(r, ["gdb", "-nx", "-batch", HV_ELF, vmcore,
+                       "-ex", "thread apply all bt 12"])
+    bts, lwp = {}, None
+    for line in out.splitlines():
+        m = re.match(r"^Thread \d+ \(LWP (\d+)\):", line)
+        if m:
+            lwp = int(m.group(1))
+            bts[lwp] = []
+            continue
+        m = re.match(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+) \(", line)
+        if m and lwp is not None:
+            bts[lwp].append(m.group(1))
+    return bts, out
+
+
+def check_backtraces(r, vmcore, kind, smp, crashing, answered):
+    """Every answering CPU's frame #0 (or the inline frame's caller) is
+    the function it was running, and its stack unwinds to that function's
+    caller."""
+    bts, out = gdb_backtraces(r, vmcore)
+    for cpu in sorted(answered):
+        frames = bts.get(cpu + 1, [])
+        if cpu == crashing:
+            want = KINDS[kind][cpu]
+        else:
+            want = OTHERS.get(kind, {}).get(cpu, IDLE if cpu else None)
+        if not frames:
+            r.fail(f"gdb: no backtrace for CPU {cpu}\n{out}")
+        if frames[0] in NMI_PATH:
+            r.fail(f"gdb: CPU {cpu}'s note holds the NMI path ({frames[0]}), "
+                   f"not the code its NMI interrupted\n{out}")
+        if want is None:
+            continue
+        # frame #0 may be an inline helper (cpu_relax) of the function; a
+        # CPU stopped by NMI may be a few calls deeper (sending its IPI)
+        depth = 2 if cpu == crashing else 8
+        hits = [i for i, f in enumerate(frames[:depth])
+                if re.fullmatch(want, f)]
+        if not hits:
+            r.fail(f"gdb: CPU {cpu}'s backtrace {frames}, want {want} in its "
+                   f"first {depth} frames"
+                   f"\n{out}")
+        caller = CALLER.get(want, r"inject_crash")
+        rest = frames[hits[0] + 1:]
+        if not rest or not any(re.fullmatch(caller, f) for f in rest[:8]):
+            r.fail(f"gdb: CPU {cpu}'s backtrace {frames} stops before "
+                   f"{want}'s caller {caller}: the stack is not in the vmcore"
+                   f"\n{out}")
+
+
 @pytest.mark.parametrize("firmware,smp,kind", MATRIX,
                          ids=[f"{f}-{s}-{k}" for f, s, k in MATRIX])
 def test_vmcore(boot, tmp_path, firmware, smp, kind):
@@ -213,7 +297,15 @@ def test_vmcore(boot, tmp_path, firmware, smp, kind):
                       (CRASHDUMP64, None)],
              serial2=com2)
     hang_cpu = smp - 1 if kind == "hang" else None
-    must = [rf"^\(HV\) d0 kexec_op: get_range: no CPU {smp} \(-ERANGE\)",
+    must = []
+    if kind == "two":
+        must.append(r"^\(HV\) Panic: 1 other CPU panicked at the same time; "
+                    r"its own registers kept")
+    if kind == "nested":
+        must.append(r"^\(HV\) Panic re-entered on CPU 0 \(crash test: panic "
+                    r"inside the crash path \(0 more to come\)\); going "
+                    r"straight on")
+    must += [rf"^\(HV\) d0 kexec_op: get_range: no CPU {smp} \(-ERANGE\)",
             d0(r"PASS: kexec-vmcore: load crashdump64 and the ELF core "
                r"header as the crash image"),
             rf"^\(HV\) Injecting '{kind}'",
@@ -258,3 +350,28 @@ def test_vmcore(boot, tmp_path, firmware, smp, kind):
     if section != ".text" or (want and not re.fullmatch(want, func)):
         r.fail(f"gdb: $pc {pc:#x} is {func} in {section}, want "
                f"{want or 'the hypervisor text'}\n{out}")
+    check_backtraces(r, vmcore, kind, smp, crashing, answered)
+    if kind == "nested" and r.log.count("Panic re-entered") != 1:
+        r.fail("nested: want exactly one \"Panic re-entered\" line")
+
+
+@pytest.mark.parametrize("firmware", ["bios", "uefi"])
+def test_nested_twice(boot, tmp_path, firmware):
+    """Two panics inside the crash path: the first re-entry goes straight
+    on, the second ends the run at once (QEMU status 9), one line each;
+    the crash image, loaded, never runs, and nothing recurses."""
+    r = boot(firmware, 2, CRASH_OPT,
+             modules=[(GUEST_ELF, "test=kexec-vmcore inject=nested2"),
+                      (CRASHDUMP64, None)],
+             serial2=str(tmp_path / "com2.bin"))
+    r.expect(9, [
+        r"^\(HV\) Injecting 'nested2'",
+        r"^\(HV\) Panic on CPU 0:",
+        r"^\(HV\) Panic re-entered on CPU 0 \(crash test: panic inside the "
+        r"crash path \(1 more to come\)\); going straight on$",
+        r"^\(HV\) Panic re-entered a second time on CPU 0 \(crash test: "
+        r"panic inside the crash path \(0 more to come\)\); ending the run$"],
+        [r"crashdump64:", r"kexec: running the crash image",
+         r"nothing was raised", r"\[qemu stderr\]"])
+    if r.log.count("Panic re-entered") != 2 or r.log.count("Panic on CPU") != 1:
+        r.fail("want one panic and exactly two re-entry lines")

@@ -34,6 +34,11 @@
  *               so that gdb with hv.elf reads text and data where the
  *               symbols say), p_filesz = p_memsz = hv_size, flags RWX.
  *
+ *   The per-CPU stacks (mapped page by page at STACKS_VIRT_START) are not
+ *   in this header: their frames are not known to a loader.  A dump tool
+ *   finds them at crash time through the hypervisor's page tables
+ *   (VMCOREINFO NUMBER(pgtable_maddr)); tests/images/crashdump64.c does.
+ *
  *   As with kexec-tools, every p_offset is a machine address: the header
  *   describes physical memory ("the file" a dump tool builds /proc/vmcore
  *   from), not a file of its own.  Nothing is read from those addresses

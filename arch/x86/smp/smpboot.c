@@ -13,8 +13,11 @@
  *
  *   OFFLINE -> BOOTING (AP in C) -> ONLINE (AP idle) -> STOPPED (panic)
  *
- * After bring-up, every AP is sent a fixed IPI and an NMI as a check.
- * smp_stop_other_cpus() (for panic) stops the others with NMIs.
+ * After bring-up, every AP is sent a fixed IPI and an NMI as a check
+ * (only a diagnosis: an answer that comes after its wait is counted and
+ * ignored).  smp_stop_other_cpus() (for panic) stops the others with NMIs;
+ * a stopped CPU leaves NMI context (iretq) before it halts for good.
+ * smp_flush_tlb_others() waits until every online CPU has flushed.
  */
 #include <asm/apic.h>
 #include <asm/desc.h>
@@ -29,6 +32,15 @@
 #include <hv/crash.h>
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
+#include <hv/param.h>
+
+/* Test hooks (docs/command-line.md). */
+static uint64_t opt_flush_delay_ms;
+integer_param("smp_test_flush_delay_ms", opt_flush_delay_ms);
+static uint64_t opt_ipi_late_cpu;
+integer_param("smp_test_late_nmi_cpu", opt_ipi_late_cpu);
+static bool opt_parked_nmi;
+boolean_param("crash_test_parked_nmi", opt_parked_nmi);
 
 /* Must match the parameter block at the end of ap-trampoline.S. */
 struct ap_tramp_params {
@@ -108,9 +120,14 @@ void nmi_unlatch(void)
                  :: [ss] "i"(HV_DS), [cs] "i"(HV_CS) : "rax", "memory", "cc");
 }
 
-/* TLB shootdown (smp_flush_tlb_others): flush, count, EOI. */
+/*
+ * TLB shootdown (smp_flush_tlb_others): flush, count, EOI.  With
+ * smp_test_flush_delay_ms=N, CPU 1 answers N ms late (a slow CPU).
+ */
 static void ipi_flush_handler(struct cpu_user_regs *regs)
 {
+    if (opt_flush_delay_ms && smp_processor_id() == 1)
+        mdelay(opt_flush_delay_ms);
     flush_tlb_local();
     __atomic_fetch_add(&get_cpu_info()->tlb_flushes, 1, __ATOMIC_RELEASE);
     apic_eoi();
@@ -127,13 +144,22 @@ static __noreturn void stop_this_cpu(void)
 
 /*
  * On the crash path, a stopped CPU first saves the registers of the code
- * its NMI interrupted into its own crash note (and touches nothing else).
+ * its NMI interrupted into its own crash note (and touches nothing else),
+ * unless its note holds them already: a CPU that lost a panic race saved
+ * where it entered panic, and a stopped CPU that takes another NMI keeps
+ * the first one's.  NMIs taken while stopped are counted: a stopped CPU
+ * must take them (crash_test_parked_nmi checks it).
  */
 static bool stop_saves_registers;
+static uint64_t stopped_nmis[NR_CPUS];
 
 static void nmi_stop_handler(struct cpu_user_regs *regs)
 {
-    if (stop_saves_registers && cpu_state(get_cpu_info()) != CPU_STOPPED)
+    unsigned int cpu = smp_processor_id();
+
+    if (cpu_state(get_cpu_info()) == CPU_STOPPED)
+        __atomic_fetch_add(&stopped_nmis[cpu], 1, __ATOMIC_RELEASE);
+    else if (stop_saves_registers && !crash_cpu_saved(cpu))
         crash_save_cpu_regs(regs);
     stop_this_cpu();
 }
@@ -328,10 +354,76 @@ static bool start_ap(unsigned int cpu)
 }
 
 static volatile uint64_t nmi_counts[NR_CPUS];
+/* The check's NMI sent to a CPU and not taken yet; late ones counted. */
+static bool nmi_check_outstanding[NR_CPUS];
+static unsigned int nmi_check_late;
 
 static void nmi_count_handler(struct cpu_user_regs *regs)
 {
-    __atomic_fetch_add(&nmi_counts[smp_processor_id()], 1, __ATOMIC_RELEASE);
+    unsigned int cpu = smp_processor_id();
+
+    __atomic_store_n(&nmi_check_outstanding[cpu], false, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&nmi_counts[cpu], 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * An NMI with no handler waiting: is it the IPI check's, arriving after
+ * the check stopped waiting (a slow or starved CPU)?  Then it is counted
+ * and ignored: a check that only diagnoses must not kill the machine.
+ */
+bool smp_nmi_is_late_check(void)
+{
+    unsigned int cpu = smp_processor_id();
+
+    if (cpu >= NR_CPUS ||
+        !__atomic_exchange_n(&nmi_check_outstanding[cpu], false,
+                             __ATOMIC_ACQ_REL))
+        return false;
+    __atomic_fetch_add(&nmi_check_late, 1, __ATOMIC_RELEASE);
+    return true;
+}
+
+/*
+ * smp_test_late_nmi_cpu=N: CPU N spins in an NMI handler (NMIs blocked)
+ * for three times the check's wait, so that the check's NMI reaches it
+ * only after the check has given up on it.
+ */
+static volatile bool late_cpu_holding;
+
+static void nmi_hold_handler(struct cpu_user_regs *regs)
+{
+    if (smp_processor_id() != opt_ipi_late_cpu)
+        return;
+    late_cpu_holding = true;
+    mdelay(3 * IPI_CHECK_TIMEOUT_MS);
+}
+
+static bool ipi_check_hold_late_cpu(void)
+{
+    struct cpu_info *ci;
+    uint64_t start = rdtsc();
+
+    if (!opt_ipi_late_cpu || opt_ipi_late_cpu >= nr_cpus ||
+        !(ci = cpu_infos[opt_ipi_late_cpu]) || cpu_state(ci) != CPU_ONLINE)
+        return false;
+    nmi_callback = nmi_hold_handler;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    apic_send_nmi(ci->apic_id);
+    while (!late_cpu_holding && rdtsc() - start < us_to_tsc(1000000))
+        cpu_relax();
+    return late_cpu_holding;
+}
+
+/* With the test hook: wait for the late answer and say what became of it. */
+static void ipi_check_report_late(void)
+{
+    uint64_t start = rdtsc();
+
+    while (!__atomic_load_n(&nmi_check_late, __ATOMIC_ACQUIRE) &&
+           rdtsc() - start < us_to_tsc(1000000))
+        cpu_relax();
+    printk("IPI check: %u late NMI%s counted and ignored\n", nmi_check_late,
+           nmi_check_late == 1 ? "" : "s");
 }
 
 /* Every other online CPU gets a fixed IPI and an NMI; all must answer. */
@@ -343,6 +435,7 @@ static void ipi_self_check(void)
     uint64_t start, limit = us_to_tsc(IPI_CHECK_TIMEOUT_MS * 1000);
     char missing[128];
     size_t len = 0;
+    bool late_test = ipi_check_hold_late_cpu();
 
     nmi_callback = nmi_count_handler;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -355,6 +448,7 @@ static void ipi_self_check(void)
         n++;
         ipi_before[i] = __atomic_load_n(&ci->ipi_count, __ATOMIC_ACQUIRE);
         nmi_before[i] = nmi_counts[i];
+        __atomic_store_n(&nmi_check_outstanding[i], true, __ATOMIC_RELEASE);
         apic_send_ipi(ci->apic_id, VECTOR_IPI_PING);
         apic_send_nmi(ci->apic_id);
     }
@@ -397,6 +491,8 @@ static void ipi_self_check(void)
     else
         printk(HVLOG_ERR "IPI check: %u/%u CPUs answered fixed and NMI IPIs; not:%s\n",
                ok, n, missing);
+    if (late_test)
+        ipi_check_report_late();
 }
 
 void smp_boot_cpus(void)
@@ -432,36 +528,55 @@ void smp_boot_cpus(void)
 /* ---- stopping --------------------------------------------------------- */
 
 /*
- * TLB shootdown: the other CPUs flush their TLBs and count the flush; the
- * caller waits, bounded, until each online CPU has answered.  Used when a
- * mapping loses rights (the crash region's write protection).
+ * TLB shootdown: the other CPUs flush their TLBs and count the flush.
+ * Used when a mapping loses rights (the crash region's write protection),
+ * so the caller may rely on no other CPU keeping the old rights: it waits,
+ * with no time limit, until every CPU asked has flushed, or has left the
+ * online state (stopped by a crash, sent back to wait-for-SIPI): such a
+ * CPU runs nothing any more.  A console line after 100 ms, then every
+ * second, names the CPUs being waited for, as Linux does for a CPU that
+ * does not answer a cross call.
  */
 void smp_flush_tlb_others(void)
 {
     unsigned int me = smp_processor_id();
-    uint64_t want[NR_CPUS] = { 0 }, start = rdtsc();
-    uint64_t limit = us_to_tsc(IPI_CHECK_TIMEOUT_MS * 1000);
-    bool done;
+    uint64_t want[NR_CPUS] = { 0 }, start = rdtsc(), ms;
+    uint64_t next_note = IPI_CHECK_TIMEOUT_MS;
+    bool waited = false;
 
     for (unsigned int i = 0; i < nr_cpus && i < NR_CPUS; i++) {
         struct cpu_info *ci = cpu_infos[i];
 
         if (i == me || !ci || cpu_state(ci) != CPU_ONLINE)
             continue;
-        want[i] = ci->tlb_flushes + 1;
+        want[i] = __atomic_load_n(&ci->tlb_flushes, __ATOMIC_ACQUIRE) + 1;
         apic_send_ipi(ci->apic_id, VECTOR_IPI_FLUSH);
     }
-    do {
-        done = true;
+    for (;;) {
+        char late[96];
+        size_t len = 0;
+
+        late[0] = '\0';
         for (unsigned int i = 0; i < NR_CPUS; i++)
-            if (want[i] && __atomic_load_n(&cpu_infos[i]->tlb_flushes,
-                                           __ATOMIC_ACQUIRE) < want[i])
-                done = false;
+            if (want[i] && cpu_state(cpu_infos[i]) == CPU_ONLINE &&
+                __atomic_load_n(&cpu_infos[i]->tlb_flushes,
+                                __ATOMIC_ACQUIRE) < want[i] &&
+                len < sizeof(late))
+                len += snprintf(late + len, sizeof(late) - len, " %u", i);
+        ms = (rdtsc() - start) / (tsc_khz ? tsc_khz : 1);
+        if (!len)
+            break;
+        if (ms >= next_note) {
+            printk(HVLOG_WARNING "SMP: TLB shootdown: waiting for CPU%s to "
+                   "flush (%lu ms)\n", late, (unsigned long)ms);
+            next_note += 1000;
+            waited = true;
+        }
         cpu_relax();
-    } while (!done && rdtsc() - start < limit);
-    for (unsigned int i = 0; i < NR_CPUS; i++)
-        if (want[i] && cpu_infos[i]->tlb_flushes < want[i])
-            printk(HVLOG_WARNING "SMP: CPU %u did not flush its TLB\n", i);
+    }
+    if (waited)
+        printk("SMP: TLB shootdown: every CPU flushed after %lu ms\n",
+               (unsigned long)ms);
 }
 
 /*
@@ -472,6 +587,40 @@ void smp_flush_tlb_others(void)
 void smp_stop_other_cpus(void)
 {
     smp_stop_other_cpus_timeout(STOP_TIMEOUT_MS, false);
+}
+
+/*
+ * crash_test_parked_nmi: every CPU just stopped is sent one more NMI and
+ * must take it (counted in nmi_stop_handler), bounded wait: a stopped CPU
+ * has left NMI context, so it leaks no NMI block to whatever runs next.
+ */
+static void check_stopped_take_nmis(const bool *asked)
+{
+    uint64_t before[NR_CPUS], start;
+    bool done;
+
+    for (unsigned int i = 0; i < NR_CPUS; i++) {
+        before[i] = __atomic_load_n(&stopped_nmis[i], __ATOMIC_ACQUIRE);
+        if (asked[i] && cpu_state(cpu_infos[i]) == CPU_STOPPED)
+            apic_send_nmi(cpu_infos[i]->apic_id);
+    }
+    start = rdtsc();
+    do {
+        done = true;
+        for (unsigned int i = 0; i < NR_CPUS; i++)
+            if (asked[i] && cpu_state(cpu_infos[i]) == CPU_STOPPED &&
+                __atomic_load_n(&stopped_nmis[i], __ATOMIC_ACQUIRE) == before[i])
+                done = false;
+        cpu_relax();
+    } while (!done && rdtsc() - start < us_to_tsc(IPI_CHECK_TIMEOUT_MS * 1000));
+    for (unsigned int i = 0; i < NR_CPUS; i++) {
+        if (!asked[i] || cpu_state(cpu_infos[i]) != CPU_STOPPED)
+            continue;
+        if (__atomic_load_n(&stopped_nmis[i], __ATOMIC_ACQUIRE) != before[i])
+            printk("SMP: CPU %u took an NMI while stopped\n", i);
+        else
+            printk(HVLOG_ERR "SMP: CPU %u is stopped with NMIs blocked\n", i);
+    }
 }
 
 void smp_stop_other_cpus_timeout(uint64_t timeout_ms, bool save_registers)
@@ -516,6 +665,8 @@ void smp_stop_other_cpus_timeout(uint64_t timeout_ms, bool save_registers)
 
     /* A CPU stopped in the middle of a printk must not silence us. */
     console_force_unlock();
+    if (opt_parked_nmi)
+        check_stopped_take_nmis(nmi);
     for (unsigned int i = 0; i < NR_CPUS; i++) {
         if (!nmi[i])
             continue;

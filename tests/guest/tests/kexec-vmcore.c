@@ -5,7 +5,8 @@
  *
  * Command line: `test=kexec-vmcore inject=KIND`, KIND one of the kinds of
  * debug_op(DEBUGOP_inject) (docs/crash-path.md: panic ud pf gp de df nmi
- * ap two console nested hang).  The hypervisor must be booted with
+ * ap two console nested nested2 hang; nested2 ends the run at the second
+ * re-entry, before the crash image).  The hypervisor must be booted with
  * crashkernel= (the integration tests use crashkernel=64M@256M).
  *
  * What dom0 does, as kexec-tools does for Linux:

@@ -58,8 +58,13 @@ extern struct cpu_info *cpu_infos[NR_CPUS];  /* NULL until allocated */
 /* The stack block of a CPU, allocated and mapped with a guard page. */
 struct cpu_info *alloc_cpu_stack(unsigned int cpu);
 void smp_boot_cpus(void);
-/* Every other online CPU flushes its TLB; bounded wait. */
+/*
+ * Every other online CPU flushes its TLB; waits until each has (or has
+ * left the online state), however long that takes.
+ */
 void smp_flush_tlb_others(void);
+/* An NMI nobody expects: the IPI check's, late?  Counted, then ignore it. */
+bool smp_nmi_is_late_check(void);
 /* Stop every other CPU (they halt with interrupts off). */
 void smp_stop_other_cpus(void);
 /*
