@@ -100,13 +100,15 @@ $(BUILD)/%.o: %.S
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/hv.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h
+$(BUILD)/hv.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h \
+		include/public/hv-area.h
 	@mkdir -p $(dir $@)
-	$(CC) -E -P -x c -D__ASSEMBLER__ -Iarch/x86/include $< -o $@
+	$(CC) -E -P -x c -D__ASSEMBLER__ -Iinclude -Iarch/x86/include $< -o $@
 
-$(BUILD)/hv-efi.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h
+$(BUILD)/hv-efi.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h \
+		include/public/hv-area.h
 	@mkdir -p $(dir $@)
-	$(CC) -E -P -x c -D__ASSEMBLER__ -DEFI -Iarch/x86/include $< -o $@
+	$(CC) -E -P -x c -D__ASSEMBLER__ -DEFI -Iinclude -Iarch/x86/include $< -o $@
 
 # The symbol table is linked into the image (for symbolised dumps): link
 # once with an empty table, generate it from that link, link again.  The

@@ -58,6 +58,15 @@ void domain_set_kexec_unsafe(struct domain *d, const char *why)
     printk(HVLOG_WARNING "d%u: kexec is no longer safe: %s\n", d->id, why);
 }
 
+void domain_set_kexec_safe(struct domain *d, const char *why)
+{
+    if (d->kexec_safe)
+        return;
+    d->kexec_safe = true;
+    d->kexec_unsafe_reason = NULL;
+    printk("d%u: kexec is safe again: %s\n", d->id, why);
+}
+
 void domain_crash(struct domain *d, const char *fmt, ...)
 {
     char why[200];

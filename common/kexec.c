@@ -8,7 +8,7 @@
  * store makes the new image the active one; the old image is freed last.
  * A refused or failed load therefore leaves the loaded images untouched.
  *
- * CRASH images (DESIGN.md decision 8): the new image is built staged, as
+ * CRASH images (docs/kexec.md, "CRASH images: atomic replacement"): the new image is built staged, as
  * if it were a DEFAULT image whose destinations are in the crash region,
  * and becomes the active crash image in that form; a crash now would copy
  * it into place and run it, whole.  Only then is the region rewritten
@@ -39,10 +39,26 @@ integer_param("kexec_max_entries", opt_max_entries);
 /* The option's own ceiling: the list's size in bytes must not overflow. */
 #define KEXEC_MAX_ENTRIES_CEILING (1UL << 28)
 
-static uint64_t max_entries(void)
+/*
+ * The limits: what get_limits reports is what load enforces, from this
+ * one function.  MAP pages have the same bound as destination pages: the
+ * page-table work of one load is then at most twice what the image is.
+ */
+static struct kexec_limits kexec_limits(void)
 {
-    return MIN(opt_max_entries, KEXEC_MAX_ENTRIES_CEILING);
+    return (struct kexec_limits){
+        .max_entries = MIN(opt_max_entries, KEXEC_MAX_ENTRIES_CEILING),
+        .max_pages = frames_max_mfn(),
+        .phys_limit = 1ULL << cpu_has.phys_addr_bits,
+        .entry_size = sizeof(struct kexec_entry),
+        .load_size = sizeof(struct kexec_load),
+        .max_map_pages = frames_max_mfn(),
+    };
 }
+/* The ABI's layout (include/public/kexec.h): appended to, never moved. */
+BUILD_BUG_ON(sizeof(struct kexec_limits) != 40);
+BUILD_BUG_ON(offsetof(struct kexec_limits, load_size) != 28);
+BUILD_BUG_ON(offsetof(struct kexec_limits, max_map_pages) != 32);
 /* Test hooks (docs/command-line.md). */
 static uint64_t opt_reload_panic_after;
 integer_param("kexec_test_reload_panic", opt_reload_panic_after);
@@ -56,14 +72,17 @@ boolean_param("kexec_test_arm_timers", kexec_test_arm_timers);
 /* The active image of each type; read by the crash path without a lock. */
 static struct kexec_image *volatile kexec_image[2];
 static unsigned int slot_generation[2];
+/* One kexec_op at a time, over every vCPU: taken by compare-exchange. */
 static bool kexec_op_busy;
 
 /*
- * The last page of the crash region holds a safe copy of the VMCOREINFO
- * note (written at boot and refreshed at every CRASH load, while the
- * region is writable); images get the rest.
+ * The crash region is what crashkernel= reserved.  Its last page holds a
+ * safe copy of the VMCOREINFO note (written at boot and refreshed at
+ * every CRASH load, while the region is writable); CRASH images get the
+ * rest, the crash load range, which get_range(MA_CRASH) reports.  The
+ * write protection covers the whole region.
  */
-static uint64_t crash_area_size(void)
+static uint64_t crash_load_range_size(void)
 {
     return crash_region.size ? crash_region.size - PAGE_SIZE : 0;
 }
@@ -119,6 +138,23 @@ static int kexec_refuse(int err, const char *fmt, ...)
     return err;
 }
 
+/*
+ * Whether the list [va, va + bytes) can be read, tried on each of its
+ * pages before the hypervisor allocates its copy: an unreadable list is
+ * -EFAULT whatever the hypervisor's free memory (kexec.h, the order).
+ */
+static bool guest_list_readable(uint64_t va, uint64_t bytes)
+{
+    uint8_t byte;
+
+    if (!guest_range_ok(va, bytes))
+        return false;
+    for (uint64_t p = va; p - va < bytes; p = (p | (PAGE_SIZE - 1)) + 1)
+        if (copy_from_guest(&byte, p, 1))
+            return false;
+    return !copy_from_guest(&byte, va + bytes - 1, 1);
+}
+
 static int check_safe(struct domain *d, const char *what)
 {
     if (d->kexec_safe)
@@ -152,16 +188,18 @@ static long kexec_load(struct domain *d, uint64_t arg)
     struct kexec_load hdr;
     struct kexec_entry *ents = NULL;
     struct kimage_summary sum;
+    const struct kexec_limits lim = kexec_limits();
     struct kimage_machine m = {
         .frame_owned = kx_frame_owned,
         .is_ram = kx_is_ram,
-        .phys_limit = 1ULL << cpu_has.phys_addr_bits,
+        .phys_limit = lim.phys_limit,
         .hv_start = boot_info.image_start,
         .hv_end = boot_info.image_end,
-        .crash_start = crash_region.start,
-        .crash_size = crash_area_size(),
-        .max_entries = max_entries(),
-        .max_pages = frames_max_mfn(),
+        .crash_load_start = crash_region.start,
+        .crash_load_size = crash_load_range_size(),
+        .max_entries = lim.max_entries,
+        .max_pages = lim.max_pages,
+        .max_map_pages = lim.max_map_pages,
         .bitmap_frames = frames_max_mfn(),
     };
     struct kexec_image *img = NULL;
@@ -179,27 +217,36 @@ static long kexec_load(struct domain *d, uint64_t arg)
         return rc;
 
     /* Header checks first: the list is not copied for a bad header. */
-    if (hdr.nr_entries > max_entries()) {
+    if (hdr.nr_entries > lim.max_entries) {
         rc = kexec_refuse(-E2BIG, "load: %lu entries, the limit is %lu",
                           (unsigned long)hdr.nr_entries,
-                          (unsigned long)max_entries());
+                          (unsigned long)lim.max_entries);
         goto out_bad;
     }
-    if (hdr.nr_entries) {
-        ents_pages = ROUNDUP(hdr.nr_entries * sizeof(*ents), PAGE_SIZE) >> PAGE_SHIFT;
-        ents_mfn = alloc_frames(ents_pages, 1, 0);
-        if (ents_mfn == INVALID_MFN) {
-            rc = kexec_refuse(-ENOMEM, "load: no memory for %lu entries",
-                              (unsigned long)hdr.nr_entries);
-            goto out_bad;
-        }
-        ents = maddr_to_virt(ents_mfn << PAGE_SHIFT);
-        /* The one read of the list from the guest. */
-        if (copy_from_guest(ents, hdr.entries, hdr.nr_entries * sizeof(*ents))) {
-            rc = kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
-                              (unsigned long)hdr.entries);
-            goto out_free_ents;
-        }
+    rc = kimage_validate_header(&hdr, &m, &bad, &why);
+    if (rc) {
+        kexec_refuse(rc, "load refused: %s", why);
+        goto out_bad;
+    }
+    if (!guest_list_readable(hdr.entries, hdr.nr_entries * sizeof(*ents))) {
+        rc = kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
+                          (unsigned long)hdr.entries);
+        goto out_bad;
+    }
+    ents_pages = ROUNDUP(hdr.nr_entries * sizeof(*ents), PAGE_SIZE) >> PAGE_SHIFT;
+    ents_mfn = alloc_frames(ents_pages, 1, 0);
+    if (ents_mfn == INVALID_MFN) {
+        rc = kexec_refuse(-ENOMEM, "load: no memory for %lu entries",
+                          (unsigned long)hdr.nr_entries);
+        goto out_bad;
+    }
+    ents = maddr_to_virt(ents_mfn << PAGE_SHIFT);
+    /* The one read of the list from the guest (its pages were readable a
+       moment ago: only a concurrent unmap can fail it now). */
+    if (copy_from_guest(ents, hdr.entries, hdr.nr_entries * sizeof(*ents))) {
+        rc = kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
+                          (unsigned long)hdr.entries);
+        goto out_free_ents;
     }
 
     bm_pages = ROUNDUP(ROUNDUP(m.bitmap_frames, 64) / 8, PAGE_SIZE) >> PAGE_SHIFT;
@@ -229,12 +276,13 @@ static long kexec_load(struct domain *d, uint64_t arg)
 
     install(img);
     printk("kexec: loaded a %s image (%s): %lu pages (%lu copied, %lu zeroed), "
-           "%lu maps, entry %#lx\n",
+           "%lu maps (%lu pages), entry %#lx, control page %#lx\n",
            hdr.type == KEXEC_TYPE_CRASH ? "crash" : "default",
            hdr.arch == KEXEC_ARCH_32 ? "32-bit" : "64-bit",
            (unsigned long)sum.dest_pages, (unsigned long)sum.copy_pages,
            (unsigned long)sum.zero_pages, (unsigned long)sum.maps,
-           (unsigned long)hdr.entry_maddr);
+           (unsigned long)sum.map_pages, (unsigned long)hdr.entry_maddr,
+           (unsigned long)(img->control_mfn << PAGE_SHIFT));
 out_free_ents:
     if (ents_mfn != INVALID_MFN)
         free_frames(ents_mfn, ents_pages);
@@ -324,10 +372,14 @@ static long kexec_get_range(uint64_t arg)
     if (copy_from_guest(&r, arg, sizeof(r)))
         return kexec_refuse(-EFAULT, "get_range: argument %#lx unreadable",
                             (unsigned long)arg);
+    /* nr is an index of per-CPU ranges only; elsewhere it must be 0 */
+    if (r.range != KEXEC_RANGE_MA_CPU && r.nr)
+        return kexec_refuse(-EINVAL, "get_range: nr %u for range %u, "
+                            "which is not per CPU", r.nr, r.range);
     switch (r.range) {
     case KEXEC_RANGE_MA_CRASH:
         r.start = crash_region.start;
-        r.size = crash_area_size();
+        r.size = crash_load_range_size();
         break;
     case KEXEC_RANGE_MA_CPU:
     case KEXEC_RANGE_MA_VMCOREINFO:
@@ -357,13 +409,7 @@ static long kexec_get_range(uint64_t arg)
 
 static long kexec_get_limits(uint64_t arg)
 {
-    struct kexec_limits l = {
-        .max_entries = max_entries(),
-        .max_pages = frames_max_mfn(),
-        .phys_limit = 1ULL << cpu_has.phys_addr_bits,
-        .entry_size = sizeof(struct kexec_entry),
-        .load_size = sizeof(struct kexec_load),
-    };
+    const struct kexec_limits l = kexec_limits();
 
     if (copy_to_guest(arg, &l, sizeof(l)))
         return kexec_refuse(-EFAULT, "get_limits: argument %#lx unwritable",
@@ -374,13 +420,14 @@ static long kexec_get_limits(uint64_t arg)
 long do_kexec_op(uint64_t cmd, uint64_t arg)
 {
     struct domain *d = get_cpu_info()->current;
+    bool idle = false;
     long rc;
 
     if (!d->privileged)
         return kexec_refuse(-EPERM, "needs a privileged domain");
-    if (kexec_op_busy)
+    if (!__atomic_compare_exchange_n(&kexec_op_busy, &idle, true, false,
+                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
         return kexec_refuse(-EBUSY, "another kexec_op is in progress");
-    kexec_op_busy = true;
     switch (cmd) {
     case KEXEC_CMD_kexec:
         rc = kexec_exec(d, arg);
@@ -403,7 +450,7 @@ long do_kexec_op(uint64_t cmd, uint64_t arg)
     default:
         rc = kexec_refuse(-EOPNOTSUPP, "unknown command %lu", (unsigned long)cmd);
     }
-    kexec_op_busy = false;
+    __atomic_store_n(&kexec_op_busy, false, __ATOMIC_RELEASE);
     return rc;
 }
 

@@ -2,11 +2,16 @@
 /* kexec entry-list validation (see include/hv/kimage.h).  Portable. */
 #include <hv/errno.h>
 #include <hv/kimage.h>
+#include <public/hv-area.h>
 
+/* The hole between the two canonical halves: [LOW_END, HIGH). */
 #define CANONICAL_LOW_END  0x0000800000000000ULL
 #define CANONICAL_HIGH     0xffff800000000000ULL
-#define HV_AREA_START      0xffff800000000000ULL
-#define HV_AREA_END        0xffff880000000000ULL
+
+static bool canonical(uint64_t va)
+{
+    return va < CANONICAL_LOW_END || va >= CANONICAL_HIGH;
+}
 
 struct vstate {
     const struct kimage_machine *m;
@@ -41,10 +46,10 @@ static int check_dest(struct vstate *v, uint64_t i, uint64_t dest,
     if (dest < m->hv_end && end > m->hv_start)
         return refuse(v, i, -EADDRINUSE, "destination overlaps the hypervisor");
     if (type == KEXEC_TYPE_CRASH &&
-        (!m->crash_size || dest < m->crash_start ||
-         end > m->crash_start + m->crash_size))
-        return refuse(v, i, -ENOSPC, m->crash_size
-                      ? "crash image outside the crash region"
+        (!m->crash_load_size || dest < m->crash_load_start ||
+         end > m->crash_load_start + m->crash_load_size))
+        return refuse(v, i, -ENOSPC, m->crash_load_size
+                      ? "crash image outside the crash load range"
                       : "no crash region reserved");
     if (v->sum->dest_pages + pages > m->max_pages)
         return refuse(v, i, -E2BIG, "image larger than the page limit");
@@ -61,6 +66,49 @@ static int check_dest(struct vstate *v, uint64_t i, uint64_t dest,
     return 0;
 }
 
+int kimage_validate_header(const struct kexec_load *hdr,
+                           const struct kimage_machine *m, uint64_t *bad,
+                           const char **why)
+{
+    struct vstate v = { m, NULL, bad, why };
+
+    if (hdr->size < sizeof(*hdr))
+        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "struct size too small");
+    if (hdr->type != KEXEC_TYPE_DEFAULT && hdr->type != KEXEC_TYPE_CRASH)
+        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown image type");
+    if (hdr->arch != KEXEC_ARCH_64 && hdr->arch != KEXEC_ARCH_32)
+        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown arch");
+    if (hdr->flags)
+        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown flags");
+    if (!hdr->nr_entries)
+        return refuse(&v, KEXEC_BAD_HEADER, -ENXIO, "no entries");
+    if (hdr->nr_entries > m->max_entries)
+        return refuse(&v, KEXEC_BAD_HEADER, -E2BIG, "more entries than the limit");
+    return 0;
+}
+
+/*
+ * A MAP may not cover the 1:1 address of a destination page (the handoff
+ * tables map every destination there).  Checked once every destination
+ * is known; the work is the MAP's pages, bounded by max_map_pages.
+ */
+static int check_maps_off_destinations(struct vstate *v,
+                                       const struct kexec_entry *ents,
+                                       uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        const struct kexec_entry *e = &ents[i];
+
+        if (e->op != KEXEC_OP_MAP || e->arg0 >= CANONICAL_LOW_END)
+            continue;
+        for (uint64_t p = 0; p < e->arg2; p++)
+            if (kimage_is_dest(v->m, (e->arg0 >> PAGE_SHIFT) + p))
+                return refuse(v, i, -EADDRINUSE,
+                              "MAP over the 1:1 address of a destination");
+    }
+    return 0;
+}
+
 int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
                     const struct kimage_machine *m, struct kimage_summary *sum,
                     uint64_t *bad, const char **why)
@@ -71,18 +119,9 @@ int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
     int rc;
 
     *sum = (struct kimage_summary){ 0 };
-    if (hdr->size < sizeof(*hdr))
-        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "struct size too small");
-    if (hdr->type != KEXEC_TYPE_DEFAULT && hdr->type != KEXEC_TYPE_CRASH)
-        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown image type");
-    if (hdr->arch != KEXEC_ARCH_64 && hdr->arch != KEXEC_ARCH_32)
-        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown arch");
-    if (hdr->flags)
-        return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown flags");
-    if (!n)
-        return refuse(&v, KEXEC_BAD_HEADER, -ENXIO, "no entries");
-    if (n > m->max_entries)
-        return refuse(&v, KEXEC_BAD_HEADER, -E2BIG, "more entries than the limit");
+    rc = kimage_validate_header(hdr, m, bad, why);
+    if (rc)
+        return rc;
 
     for (uint64_t i = 0; i < n; i++) {
         struct kexec_entry *e = &ents[i];
@@ -151,22 +190,30 @@ int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
                 return refuse(&v, i, -EBADMSG, "MAP names an entry that is not COPY or ZERO");
             if (e->arg2 > t->arg1)
                 return refuse(&v, i, -EBADMSG, "MAP longer than the entry it names");
-            if (va >= CANONICAL_LOW_END && va < CANONICAL_HIGH)
+            if (!canonical(va))
                 return refuse(&v, i, -EADDRNOTAVAIL, "MAP address not canonical");
             if (va + e->arg2 * PAGE_SIZE < va)
                 return refuse(&v, i, -EOVERFLOW, "MAP address + length wraps around");
             last = va + e->arg2 * PAGE_SIZE - 1;
-            if (va < CANONICAL_LOW_END && last >= CANONICAL_LOW_END)
-                return refuse(&v, i, -EOVERFLOW, "MAP runs off the canonical range");
-            if (va < HV_AREA_END && last >= HV_AREA_START)
+            /* every page canonical: a range cannot jump the hole */
+            if (!canonical(last))
+                return refuse(&v, i, -EADDRNOTAVAIL,
+                              "MAP runs into the non-canonical hole");
+            if (va < HYPERVISOR_VIRT_END && last >= HYPERVISOR_VIRT_START)
                 return refuse(&v, i, -EADDRNOTAVAIL, "MAP address in the hypervisor's area");
+            if (sum->map_pages + e->arg2 > m->max_map_pages)
+                return refuse(&v, i, -E2BIG, "MAP pages above the limit");
             sum->maps++;
+            sum->map_pages += e->arg2;
             break;
         }
         default:
             return refuse(&v, i, -EINVAL, "unknown operation");
         }
     }
+    rc = check_maps_off_destinations(&v, ents, n);
+    if (rc)
+        return rc;
     /* The entry point must lie in a page the image fills. */
     if (!kimage_is_dest(m, hdr->entry_maddr >> PAGE_SHIFT))
         return refuse(&v, KEXEC_BAD_HEADER, -ENOEXEC, "entry point outside the image");

@@ -3,7 +3,8 @@
  * memory_op: ballooning and memory queries (include/public/xen.h).
  * Giving frames back makes a later kexec unreliable (the image or the
  * crash kernel may count on memory that is gone), so it clears the
- * domain's "kexec is safe" state (seed 004).
+ * domain's "kexec is safe" state; taking as many frames again sets it
+ * (include/public/kexec.h, KEXEC_STATUS_UNSAFE, says exactly when).
  */
 #include <asm/paging.h>
 #include <asm/smp.h>
@@ -64,6 +65,8 @@ static long increase_reservation(struct domain *d, uint64_t arg)
         frame_table[mfn].owner = OWNER_DOM0;
         d->p2m[gfn] = mfn;
         d->nr_pages++;
+        if (d->kexec_frames_owed && !--d->kexec_frames_owed)
+            domain_set_kexec_safe(d, "every ballooned-out frame was given back");
     }
     return (long)done;
 }
@@ -105,6 +108,7 @@ static long decrease_reservation(struct domain *d, uint64_t arg)
                           (unsigned long)gfn);
             return done ? (long)done : -EBUSY;
         }
+        d->kexec_frames_owed++;
         domain_set_kexec_unsafe(d, "memory was ballooned out");
         frame_table[mfn].owner = OWNER_NONE;
         d->p2m[gfn] = P2M_INVALID;

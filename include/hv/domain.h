@@ -22,9 +22,13 @@ struct domain {
     mfn_t l4_mfn;               /* root of its page tables */
     unsigned int nr_pt_frames;
     mfn_t pt_frames[DOM0_MAX_PT_FRAMES];
-    /* Cleared by operations that make a later kexec unreliable (seed 004). */
+    /*
+     * "kexec is safe" (include/public/kexec.h, KEXEC_STATUS_UNSAFE):
+     * cleared while frames ballooned out have not all been given back.
+     */
     bool kexec_safe;
     const char *kexec_unsafe_reason;
+    uint64_t kexec_frames_owed; /* ballooned out, not yet given back */
 };
 
 extern struct domain *dom0;
@@ -61,6 +65,8 @@ __noreturn void dom0_start(void);
 
 /* Clear the "kexec is safe" state, once, with the reason on the console. */
 void domain_set_kexec_unsafe(struct domain *d, const char *why);
+/* Set it again, once, with the reason on the console. */
+void domain_set_kexec_safe(struct domain *d, const char *why);
 
 /* Guest refusals: "(HV) d0 <call>: <reason> (-ENAME)", rate limited. */
 void guest_refusal(const char *call, int err, const char *fmt, ...)

@@ -7,7 +7,8 @@
  * destination frames, never pairwise).  It changes nothing but the copy:
  * every COPY and ZERO entry gets its destination machine address in arg2
  * (which the ABI requires to be 0 on input), for the image builder and for
- * MAP entries.
+ * MAP entries.  The order in which rules are tried is part of the ABI
+ * (kexec.h, "Which errno wins").
  */
 #ifndef HV_KIMAGE_H
 #define HV_KIMAGE_H
@@ -23,8 +24,10 @@ struct kimage_machine {
     void *ctx;
     uint64_t phys_limit;        /* destinations end at or below this */
     uint64_t hv_start, hv_end;  /* the hypervisor image [start, end) */
-    uint64_t crash_start, crash_size;
+    /* The crash load range (kexec.h: MA_CRASH), where CRASH images go. */
+    uint64_t crash_load_start, crash_load_size;
     uint64_t max_entries, max_pages;
+    uint64_t max_map_pages;     /* most pages of all MAP entries together */
     /*
      * Zeroed bitmap of destination frames over [0, bitmap_frames); set by
      * validation, read afterwards by the builder (it must allocate no
@@ -39,7 +42,17 @@ struct kimage_summary {
     uint64_t copy_pages;
     uint64_t zero_pages;
     uint64_t maps;              /* MAP entries */
+    uint64_t map_pages;         /* their pages */
 };
+
+/*
+ * The header's rules alone (size, type, arch, flags, nr_entries), which
+ * hold before the list is read: the caller checks them before copying
+ * the list in; kimage_validate() checks them again.  Same results.
+ */
+int kimage_validate_header(const struct kexec_load *hdr,
+                           const struct kimage_machine *m, uint64_t *bad,
+                           const char **why);
 
 /*
  * Returns 0, or a negative errno with *bad set to the index of the entry at

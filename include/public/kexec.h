@@ -4,8 +4,10 @@
  *
  *   long kexec_op(unsigned int cmd, void *arg);   [privileged]
  *
- * An unprivileged domain gets -EPERM for every command.  Every refusal
- * also prints one line on the hypervisor console:
+ * An unprivileged domain gets -EPERM for every command.  One kexec_op
+ * runs at a time, machine-wide: a call made while another is in progress
+ * (from another vCPU) gets -EBUSY at once, having done nothing; retry it.
+ * Every refusal also prints one line on the hypervisor console:
  *     (HV) d0 kexec_op: <what> (-<ERRNO>)
  * and changes nothing: the images loaded before the call stay loaded,
  * bit for bit, and still run.
@@ -21,6 +23,7 @@
 #define HV_PUBLIC_KEXEC_H
 
 #include <stdint.h>
+#include "hv-area.h"
 
 #define KEXEC_CMD_kexec            0
 #define KEXEC_CMD_kexec_get_range  3
@@ -54,11 +57,33 @@ struct kexec_exec {
  */
 #define KEXEC_STATUS_LOADED 1u  /* an image of this type is loaded */
 #define KEXEC_STATUS_UNSAFE 2u  /* kexec is not safe (load and exec refuse) */
+/*
+ * "kexec is safe" (KEXEC_STATUS_UNSAFE clear) holds from boot for as long
+ * as dom0 holds every frame it was given.  The one operation that makes
+ * kexec unsafe is memory_op XENMEM_decrease_reservation giving a frame
+ * back ("(HV) d0: kexec is no longer safe: memory was ballooned out"):
+ * the frame returns to the hypervisor's allocator, while the images dom0
+ * builds, and the kernels they start, describe memory as dom0 was given
+ * it at boot, so they could count on memory that is no longer dom0's.
+ * A refused decrease_reservation (nothing given back) changes nothing.
+ * The one operation that makes it safe again is
+ * XENMEM_increase_reservation, once it has given dom0 as many frames as
+ * were ballooned out since boot (not the same frames: the count is what
+ * matters) ("(HV) d0: kexec is safe again: every ballooned-out frame was
+ * given back").  While unsafe, load and exec give -ENOTRECOVERABLE;
+ * unload, status, get_range and get_limits work, and the crash path
+ * still runs a loaded CRASH image (it is best effort).
+ */
 
 /* ---------------------------------------------------------------------
  * KEXEC_CMD_kexec_get_range: arg -> struct kexec_range.
- *   KEXEC_RANGE_MA_CRASH       the crash region available to CRASH images
- *                              (size 0 if none reserved)
+ *   KEXEC_RANGE_MA_CRASH       the crash load range: where CRASH images
+ *                              may be loaded (size 0 if crashkernel=
+ *                              reserved nothing).  It is the crash region
+ *                              (the whole reservation) minus its last
+ *                              page, which holds the VMCOREINFO copy:
+ *                              size = region size - 4096.  The write
+ *                              protection covers the whole region.
  *   KEXEC_RANGE_MA_XEN         the hypervisor image
  *   KEXEC_RANGE_MA_CPU         CPU nr's crash note (elfnote.h); -ERANGE
  *                              for a CPU that does not exist
@@ -66,7 +91,8 @@ struct kexec_exec {
  *                              the last page of the crash region (written
  *                              at boot and at every CRASH load)
  *   KEXEC_RANGE_MA_HVINFO      the hypervisor's crash-information note
- * Unknown range: -EINVAL.
+ * Unknown range: -EINVAL.  nr is read for KEXEC_RANGE_MA_CPU only; for
+ * every other range it must be 0 (-EINVAL).
  */
 #define KEXEC_RANGE_MA_CRASH      0
 #define KEXEC_RANGE_MA_XEN        1
@@ -83,7 +109,11 @@ struct kexec_range {
 
 /* ---------------------------------------------------------------------
  * KEXEC_CMD_kexec_get_limits: arg -> struct kexec_limits.  The hypervisor's
- * own limits (none comes from a Linux constant).
+ * own limits (none comes from a Linux constant); load enforces exactly
+ * these.  The work of one load is linear in max_entries + max_pages +
+ * max_map_pages.  The hypervisor writes all 40 bytes of the struct; it
+ * grows only at its end (max_map_pages was appended to the first,
+ * 32-byte version), fields never move.
  */
 struct kexec_limits {
     uint64_t max_entries;   /* [out] most entries in one load */
@@ -91,6 +121,7 @@ struct kexec_limits {
     uint64_t phys_limit;    /* [out] destinations must end at or below */
     uint32_t entry_size;    /* [out] sizeof(struct kexec_entry) */
     uint32_t load_size;     /* [out] sizeof(struct kexec_load) */
+    uint64_t max_map_pages; /* [out] most pages of all MAPs of one load */
 };
 
 /* ---------------------------------------------------------------------
@@ -113,7 +144,19 @@ struct kexec_limits {
  *                  arg0 .. to the machine pages where that entry lands,
  *                  in the page tables the image is entered with (this
  *                  replaces the old interface's physical/virtual pairs).
+ *                  Several MAPs may name one entry; every MAP's pages
+ *                  count against get_limits' max_map_pages.
  * Unused args must be 0.
+ *
+ * Which virtual addresses a MAP may use, known before the call: every
+ * page of the MAP must be canonical, outside the hypervisor's area
+ * [HYPERVISOR_VIRT_START, HYPERVISOR_VIRT_END) (hv-area.h), outside the
+ * 1:1 address of every destination page of this load, and outside every
+ * other MAP of this load.  Nothing else is taken: the hypervisor places
+ * the control page (the one page it adds to the handoff tables, mapped
+ * 1:1) at a free frame below 4 GiB that no destination and no MAP of
+ * this load covers.  Only if no such frame exists is the load refused,
+ * with -ENOMEM and bad_entry KEXEC_BAD_HEADER.
  *
  * Validation happens for every entry before anything changes.  Each rule
  * has its own errno; *bad_entry receives the index of the entry at fault
@@ -122,35 +165,82 @@ struct kexec_limits {
  *   -EINVAL          size smaller than this struct's first version, or a
  *                    field (type, arch, flags, op, pad, unused arg) holds a
  *                    value with no meaning
- *   -E2BIG           nr_entries or the total of destination pages above
- *                    the limits (KEXEC_CMD_kexec_get_limits)
+ *   -E2BIG           nr_entries, the pages of one entry or the total of
+ *                    destination pages above max_entries / max_pages, or
+ *                    the total of MAP pages above max_map_pages (the MAP
+ *                    that crosses it is named) (KEXEC_CMD_kexec_get_limits)
  *   -EFAULT          entries cannot be read (the list is copied into the
  *                    hypervisor once and never read again)
  *   -ENXIO           an entry names frame 0 or a count of 0
  *   -EADDRNOTAVAIL   an address not page aligned, or a destination that is
- *                    not RAM, or a MAP address that is not canonical or
- *                    lies in the hypervisor's area
- *   -EOVERFLOW       address + length wraps around
+ *                    not RAM, or a MAP with a page that is not canonical
+ *                    (also one running from the low half into the hole)
+ *                    or lies in the hypervisor's area
+ *   -EOVERFLOW       address + length wraps around 2^64
  *   -ERANGE          a destination ends above the machine's physical limit
  *   -EBADMSG         a COPY or ZERO before any DEST, or a MAP that names
  *                    itself, a later entry, or an entry that is not COPY or
  *                    ZERO, or more pages than that entry has
  *   -EACCES          a source frame that the caller does not own
  *   -EADDRINUSE      destinations overlapping each other or the hypervisor
- *                    image, or a MAP of an address already mapped
- *   -ENOSPC          a CRASH image not entirely inside the crash region, or
- *                    no crash region reserved
+ *                    image; a MAP over the 1:1 address of a destination
+ *                    (of any entry, earlier or later: the MAP is named);
+ *                    a MAP of an address an earlier MAP maps
+ *   -ENOSPC          a CRASH image not entirely inside the crash load range
+ *                    (KEXEC_RANGE_MA_CRASH), or no crash region reserved
  *   -ENOEXEC         entry_maddr not inside a page the image fills (COPY or
  *                    ZERO)
  *   -ENOTRECOVERABLE kexec is not safe (e.g. memory was ballooned out)
- *   -ENOMEM          the hypervisor ran out of memory; all it took is freed
+ *   -ENOMEM          the hypervisor ran out of memory, or found no frame
+ *                    for the control page (above); all it took is freed
+ *
+ * Which errno wins when several rules are broken: the first rule tried.
+ * They are tried in this order, and the first failure is reported:
+ *   1. the argument unreadable (-EFAULT); kexec not safe
+ *      (-ENOTRECOVERABLE);
+ *   2. the header: nr_entries above max_entries (-E2BIG); size, type,
+ *      arch, flags (-EINVAL, in that order); nr_entries 0 (-ENXIO);
+ *   3. the list: any of its nr_entries * entry_size bytes unreadable
+ *      (-EFAULT), tried before the hypervisor allocates its copy, so a
+ *      list longer than the readable memory is -EFAULT whatever the
+ *      hypervisor's free memory; then no memory for the copy (-ENOMEM);
+ *   4. each entry in index order, the first entry at fault is named;
+ *      within an entry: flags, pad (-EINVAL); then by op:
+ *        DEST  unused args (-EINVAL), alignment (-EADDRNOTAVAIL),
+ *              frame 0 (-ENXIO);
+ *        COPY  unused arg (-EINVAL), frame 0 or count 0 (-ENXIO), before
+ *              any DEST (-EBADMSG), source frames wrap (-EOVERFLOW),
+ *              count above max_pages (-E2BIG), a frame not the caller's
+ *              (-EACCES), then the destination rules;
+ *        ZERO  unused args (-EINVAL), count 0 (-ENXIO), before any DEST
+ *              (-EBADMSG), then the destination rules;
+ *        the destination rules: count above max_pages (-E2BIG), wrap
+ *              (-EOVERFLOW), physical limit (-ERANGE), not RAM
+ *              (-EADDRNOTAVAIL), the hypervisor image (-EADDRINUSE),
+ *              outside the crash load range (-ENOSPC), image total above
+ *              max_pages (-E2BIG), overlap with an earlier destination
+ *              (-EADDRINUSE);
+ *        MAP   alignment (-EADDRNOTAVAIL), 0 pages (-ENXIO), the entry
+ *              named: itself or later, not COPY/ZERO, shorter
+ *              (-EBADMSG), first page not canonical (-EADDRNOTAVAIL),
+ *              wrap (-EOVERFLOW), a later page not canonical, the
+ *              hypervisor's area (-EADDRNOTAVAIL), MAP total above
+ *              max_map_pages (-E2BIG);
+ *        other op (-EINVAL);
+ *   5. after every entry passed: each MAP, in index order, over the 1:1
+ *      address of a destination (-EADDRINUSE);
+ *   6. entry_maddr outside the image (-ENOEXEC), a 32-bit entry point
+ *      above 4 GiB (-ERANGE);
+ *   7. the build, entry by entry: a MAP of an address an earlier MAP maps
+ *      (-EADDRINUSE), then out of memory (-ENOMEM).
  *
  * Memory: the hypervisor holds a copy of the entry list and of every
  * copied page (for CRASH images, until they are in the crash region) and
  * a few pages of page tables; all of it is returned on failure and on
  * unload.  The cost of validation is linear in entries plus pages.
  *
- * CRASH images are written into the crash region, which is then write
+ * CRASH images are written into the crash load range; the whole crash
+ * region (the load range and the VMCOREINFO page) is then write
  * protected in the hypervisor's own mappings.  Replacing one is atomic:
  * the new image is first staged outside the region and made the active
  * crash image in that form (running it would copy it into place); only
@@ -210,8 +300,9 @@ struct kexec_load {
  *   0x18 flat data.  CS = 0x10, DS = ES = SS = FS = GS = 0x18.
  *   IDTR: base 0, limit 0.
  *   Mapped, read-write-execute, 1:1 (virtual = machine address): every
- *   destination page and the control page; plus each MAP entry.  Nothing
- *   else is mapped; in particular the page-table frames themselves are not.
+ *   destination page and the control page (a frame below 4 GiB that no
+ *   destination and no MAP covers); plus each MAP entry.  Nothing else is
+ *   mapped; in particular the page-table frames themselves are not.
  * KEXEC_ARCH_32: 32-bit protected mode, paging off.
  *   CR0 = PE | ET | NE (0x31)  CR4 = 0  EFER = 0  CS = 0x08,
  *   DS = ES = SS = FS = GS = 0x18, GDT as above, IDTR base 0 limit 0.

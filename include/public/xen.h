@@ -50,6 +50,12 @@ typedef uint16_t domid_t;
  *     Returns 0.  -EFAULT if buffer is unreadable.
  *   CONSOLEIO_read [privileged]: copy up to count bytes received on the
  *     serial port into buffer; returns the number of bytes (0 if none).
+ *     A buffer whose first min(count, 128) bytes are not guest addresses
+ *     (the hypervisor's area, non-canonical, wrapping) gives -EFAULT
+ *     before any input is taken, even with nothing waiting.  A guest
+ *     address that is not mapped writable is found only when there is a
+ *     byte to copy: -EFAULT then (the bytes taken are lost); with
+ *     nothing waiting the call returns 0 and does not touch the buffer.
  */
 #define CONSOLEIO_write 0
 #define CONSOLEIO_read  1

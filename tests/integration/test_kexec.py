@@ -478,3 +478,101 @@ def test_kexec_status(boot, firmware, smp):
             r"\(-EFAULT\)"]
     r.expect(STATUS_POWEROFF, must, BAD + [r"Panic on CPU",
                                            r"kexec: executing"])
+
+
+# ---- the ABI's rules a caller knows in advance (issue 8) ----------------------
+
+def test_kexec_abi_listed(boot):
+    r = boot("bios", 1, "", modules=[(GUEST_ELF, "test=list")])
+    r.expect(STATUS_POWEROFF, [d0(rf"dom0:\s+{t}\s")
+                               for t in ("kexec-abi", "kexec-safe")],
+             BAD + [d0(r"Test result:")])
+
+
+def test_kexec_abi(boot):
+    """MAP rules (the control page is placed outside every MAP), the MAP
+    page limit at and one over, the crash load range (region minus the
+    VMCOREINFO page, filled exactly), which errno wins, and the ABI's open
+    points; every refusal one line; then the crash image loaded before the
+    refusals runs."""
+    r = run(boot, "bios", 1, "test=kexec-abi", [CHECK64])
+    must = guest_passed(
+        "kexec-abi",
+        "MA_CRASH ends where the VMCOREINFO page begins (0x13fff000)",
+        "a crash load filling the crash load range",
+        "one page more: -ENOSPC",
+        "MAP of VA 0..64 MiB onto a ZERO of 0x8000 pages at 64 MiB loads",
+        "a MAP over the ZERO's own 1:1 addresses",
+        "a MAP over a later entry's destination",
+        "MAPs of exactly max_map_pages pages loads",
+        "MAPs of max_map_pages + 1 pages",
+        "a MAP from the low half into the hole",
+        "nr_entries max_entries, the list longer than readable memory "
+        "(-EFAULT, not -ENOMEM)",
+        "COPY of the start_info frame (the hypervisor's)",
+        "COPY of the hypercall-page frame (the hypervisor's)",
+        "get_range MA_VMCOREINFO with nr 1",
+        "console_io read into the hypervisor's area, nothing waiting",
+        "console_io read into an unmapped guest page, nothing waiting")
+    # 64M reserved: the load range is the region minus its last page
+    must.append(d0(r"kexec-abi: crash load range 0x10000000, 0x3fff000 bytes$"))
+    hv = r"^\(HV\) d0 kexec_op: "
+    must += [hv + r"load refused: entry 1: crash image outside the crash "
+             r"load range \(-ENOSPC\)$",
+             hv + r"load refused: entry 3: MAP over the 1:1 address of a "
+             r"destination \(-EADDRINUSE\)$",
+             hv + r"load refused: entry 5: MAP over the 1:1 address of a "
+             r"destination \(-EADDRINUSE\)$",
+             hv + r"load refused: entry \d+: MAP pages above the limit "
+             r"\(-E2BIG\)$",
+             hv + r"load refused: entry 5: MAP runs into the non-canonical "
+             r"hole \(-EADDRNOTAVAIL\)$",
+             hv + r"get_range: nr 1 for range 6, which is not per CPU "
+             r"\(-EINVAL\)$",
+             hv + r"get_range: nr 1 for range 8, which is not per CPU "
+             r"\(-EINVAL\)$",
+             r"^\(HV\) d0 console_io: read buffer 0xffff830000000000 not "
+             r"guest memory \(-EFAULT\)$",
+             r"^\(HV\) kexec: running the crash image \(in place\)"]
+    must += image_ran("check64", 1, "crash", CRASH_BASE)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
+    # The issue's case: the control page lies outside VA 0..64 MiB (the
+    # MAP) and 64..192 MiB (the ZERO), whatever the allocator prefers.
+    m = re.search(r"^\(HV\) kexec: loaded a default image \(64-bit\): 32768 "
+                  r"pages \(0 copied, 32768 zeroed\), 1 maps \(16384 pages\), "
+                  r"entry 0x4000000, control page (0x[0-9a-f]+)$", r.log, re.M)
+    assert m, "no load line of the MAP 0..64 MiB case"
+    ctl = int(m.group(1), 16)
+    assert ctl >= 0xc000000 and ctl < 1 << 32, \
+        f"control page {ctl:#x} inside a MAP or destination, or above 4 GiB"
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 1)])
+def test_kexec_safe(boot, firmware, smp):
+    """Every transition of "kexec is safe" through status: ballooning out
+    makes it unsafe, giving every frame back makes it safe again; then the
+    default image loaded when safe again runs."""
+    r = run(boot, firmware, smp, "test=kexec-safe", [CHECK64])
+    must = guest_passed(
+        "kexec-safe", "status of the default image at boot: not loaded",
+        "decrease_reservation of a gfn with no frame",
+        "status of the default image after a refused decrease: not loaded",
+        "status of the default image one frame out: not loaded | UNSAFE",
+        "status of the default image two frames out: not loaded | UNSAFE",
+        "status of the default image one of two frames back: not loaded | "
+        "UNSAFE",
+        "load while one frame is out",
+        "status of the default image both frames back: safe again: not "
+        "loaded",
+        "status of the default image one frame out again: LOADED | UNSAFE",
+        "exec while a frame is out",
+        "increase_reservation asking for 4 frames gives the 1 missing",
+        "status of the default image the frame back: safe again: LOADED")
+    must += [r"^\(HV\) d0: kexec is no longer safe: memory was ballooned out",
+             r"^\(HV\) d0: kexec is safe again: every ballooned-out frame "
+             r"was given back$",
+             r"^\(HV\) kexec: executing the default image, entry 0x4000000$"]
+    must += image_ran("check64", 1, "default", 0x4000000)
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
+    assert len(re.findall(r"kexec is safe again", r.log)) == 2
+    assert len(re.findall(r"kexec is no longer safe", r.log)) == 2

@@ -297,8 +297,8 @@ static void expect_valid(const struct kxl_result *res, uint8_t type,
     struct kimage_machine m = {
         .frame_owned = v_owned, .is_ram = v_ram, .phys_limit = GiB(16),
         .hv_start = 0x200000, .hv_end = 0x400000,
-        .crash_start = 0x10000000, .crash_size = MiB(64),
-        .max_entries = 128, .max_pages = 1 << 20,
+        .crash_load_start = 0x10000000, .crash_load_size = MiB(64),
+        .max_entries = 128, .max_pages = 1 << 20, .max_map_pages = 1 << 20,
         .dest_bitmap = bitmap, .bitmap_frames = GiB(16) / PAGE_SIZE,
     };
     struct kimage_summary sum;

@@ -67,8 +67,9 @@ static void setup(void)
     machine = (struct kimage_machine){
         .frame_owned = fake_owned, .is_ram = fake_ram, .ctx = owned,
         .phys_limit = PHYS_LIMIT, .hv_start = HV_START, .hv_end = HV_END,
-        .crash_start = CRASH_START, .crash_size = CRASH_SIZE,
+        .crash_load_start = CRASH_START, .crash_load_size = CRASH_SIZE,
         .max_entries = MAX_ENTRIES, .max_pages = MAX_PAGES,
+        .max_map_pages = MAX_PAGES,
         .dest_bitmap = dest_bitmap, .bitmap_frames = BITMAP_FRAMES,
     };
 }
@@ -113,14 +114,33 @@ static void good(uint8_t type)
     };
 }
 
+static const char *last_why;
+
 static int validate(uint64_t *bad, const char **why)
 {
     struct kimage_summary sum;
+    int rc;
 
     *bad = 12345;
     *why = NULL;
     memset(dest_bitmap, 0, BITMAP_FRAMES / 8);
-    return kimage_validate(&hdr, ents, &machine, &sum, bad, why);
+    rc = kimage_validate(&hdr, ents, &machine, &sum, bad, why);
+    last_why = *why;
+    return rc;
+}
+
+/* Undo what validation wrote (arg2 of COPY and ZERO), to validate again. */
+static void clear_arg2(void)
+{
+    for (uint64_t i = 0; i < nents; i++)
+        if (ents[i].op == KEXEC_OP_COPY || ents[i].op == KEXEC_OP_ZERO)
+            ents[i].arg2 = 0;
+}
+
+/* The console text of the last validate(). */
+static const char *why_last(void)
+{
+    return last_why ? last_why : "";
 }
 
 /* The list as it stands must be refused with err at index at. */
@@ -401,6 +421,13 @@ START_TEST(test_eaddrnotavail)
     good(KEXEC_TYPE_DEFAULT);
     ents[5].arg0 = 0xffff87ffffffe000ULL;       /* ends in the hv area */
     REFUSED(-EADDRNOTAVAIL, 5);
+    /* from the low half into the hole: every page must be canonical */
+    good(KEXEC_TYPE_DEFAULT);
+    ents[5].arg0 = 0x00007ffffffff000ULL;
+    REFUSED(-EADDRNOTAVAIL, 5);
+    good(KEXEC_TYPE_DEFAULT);
+    ents[5].arg0 = 0x00007fffffffe000ULL;       /* ends on the last page */
+    ACCEPTED();
 }
 END_TEST
 
@@ -419,9 +446,6 @@ START_TEST(test_eoverflow)
     ents[1].arg0 = 0x000fffffffffffffULL;       /* source frames wrap */
     ents[1].arg1 = 2;
     REFUSED(-EOVERFLOW, 1);
-    good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg0 = 0x00007ffffffff000ULL;       /* MAP off the low half */
-    REFUSED(-EOVERFLOW, 5);
     good(KEXEC_TYPE_DEFAULT);
     ents[5].arg0 = 0xfffffffffffff000ULL;       /* MAP wraps 2^64 */
     REFUSED(-EOVERFLOW, 5);
@@ -573,7 +597,7 @@ START_TEST(test_enospc)
     ents[4].arg1 = 2;
     REFUSED(-ENOSPC, 4);
     good(KEXEC_TYPE_CRASH);
-    machine.crash_size = 0;                     /* no region reserved */
+    machine.crash_load_size = 0;                    /* no region reserved */
     REFUSED(-ENOSPC, 1);
     /* a default image may use the crash region */
     good(KEXEC_TYPE_DEFAULT);
@@ -606,6 +630,84 @@ START_TEST(test_enoexec)
     good(KEXEC_TYPE_DEFAULT);
     hdr.entry_maddr = DEST0 + MiB(16) + PAGE_SIZE - 1;
     ACCEPTED();
+}
+END_TEST
+
+/* ---- MAP pages against max_map_pages ------------------------------------------ */
+
+START_TEST(test_map_pages_limit)
+{
+    struct kimage_summary sum;
+    uint64_t bad = 0;
+    const char *why = NULL;
+
+    good(KEXEC_TYPE_DEFAULT);                   /* MAPs of 2 + 1 pages */
+    machine.max_map_pages = 3;
+    ck_assert_int_eq(kimage_validate(&hdr, ents, &machine, &sum, &bad, &why), 0);
+    ck_assert_uint_eq(sum.map_pages, 3);
+    good(KEXEC_TYPE_DEFAULT);
+    machine.max_map_pages = 2;                  /* the second MAP is over */
+    REFUSED(-E2BIG, 6);
+    ck_assert_str_eq(why_last(), "MAP pages above the limit");
+    /* many MAPs of one entry count every time */
+    good(KEXEC_TYPE_DEFAULT);
+    machine.max_map_pages = 7;
+    ents[7] = E(KEXEC_OP_MAP, 0xffffc00000100000ULL, 1, 2);
+    ents[8] = E(KEXEC_OP_MAP, 0xffffc00000200000ULL, 1, 2);
+    hdr.nr_entries = nents = 9;
+    ACCEPTED();
+    clear_arg2();
+    machine.max_map_pages = 6;
+    REFUSED(-E2BIG, 8);
+}
+END_TEST
+
+/* ---- a MAP over a destination's 1:1 address ----------------------------------- */
+
+START_TEST(test_map_over_destination)
+{
+    good(KEXEC_TYPE_DEFAULT);
+    ents[6].arg0 = DEST0 + 4 * PAGE_SIZE;       /* the ZERO's last page */
+    REFUSED(-EADDRINUSE, 6);
+    ck_assert_str_eq(why_last(), "MAP over the 1:1 address of a destination");
+    /* a destination named only by a later entry: still the MAP */
+    good(KEXEC_TYPE_DEFAULT);
+    ents[6].arg0 = DEST0 + MiB(32);
+    ents[7] = E(KEXEC_OP_DEST, DEST0 + MiB(32) + PAGE_SIZE, 0, 0);
+    ents[8] = E(KEXEC_OP_ZERO, 0, 1, 0);
+    hdr.nr_entries = nents = 9;
+    ACCEPTED();                                 /* the page below: free */
+    clear_arg2();
+    ents[7].arg0 = DEST0 + MiB(32);
+    REFUSED(-EADDRINUSE, 6);
+    /* checked after every entry: a later entry's own rule comes first */
+    clear_arg2();
+    ents[8].flags = 1;
+    REFUSED(-EINVAL, 8);
+    /* the high half never meets a destination */
+    good(KEXEC_TYPE_DEFAULT);
+    ACCEPTED();
+}
+END_TEST
+
+/* The header's rules alone: the same answer as the whole validation. */
+START_TEST(test_header_alone)
+{
+    uint64_t bad;
+    const char *why;
+
+    good(KEXEC_TYPE_DEFAULT);
+    ents[2].flags = 1;                          /* not looked at */
+    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), 0);
+    hdr.arch = 9;
+    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -EINVAL);
+    ck_assert_uint_eq(bad, H);
+    REFUSED(-EINVAL, H);
+    good(KEXEC_TYPE_DEFAULT);
+    hdr.nr_entries = MAX_ENTRIES + 1;
+    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -E2BIG);
+    hdr.nr_entries = 0;
+    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -ENXIO);
 }
 END_TEST
 
@@ -649,6 +751,7 @@ START_TEST(test_million_entries)
                    1 + k % 499999, 1);
     machine.max_entries = n;
     machine.max_pages = n;
+    machine.max_map_pages = n;
     hdr = (struct kexec_load){ .size = sizeof(hdr), .arch = KEXEC_ARCH_64,
                                .entry_maddr = MiB(8), .nr_entries = n };
     owned_calls = ram_calls = 0;
@@ -701,6 +804,9 @@ static Suite *suite(void)
     tcase_add_test(rules, test_double_map_left_to_the_builder);
     tcase_add_test(rules, test_enospc);
     tcase_add_test(rules, test_enoexec);
+    tcase_add_test(rules, test_map_pages_limit);
+    tcase_add_test(rules, test_map_over_destination);
+    tcase_add_test(rules, test_header_alone);
     tcase_add_test(rules, test_order);
     suite_add_tcase(s, rules);
 

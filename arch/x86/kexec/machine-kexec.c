@@ -110,15 +110,38 @@ struct builder {
     int err;
 };
 
-/* A zeroed frame that no destination covers, recorded in fl. */
-static mfn_t kx_alloc(struct builder *b, struct frame_list *fl, mfn_t limit)
+static pte_t *kx_table_va(void *ctx, mfn_t mfn);
+
+/*
+ * Is the frame's 1:1 address taken in the handoff tables (by a MAP entry;
+ * destinations are known from the bitmap)?  Asked for the control page,
+ * which must be mapped 1:1 there, and is placed where nothing else is.
+ */
+static bool mapped_in_handoff(struct builder *b, mfn_t mfn)
+{
+    const struct pt_ops ops = { NULL, kx_table_va, b };
+    int level;
+
+    return lookup_pte(&ops, b->img->handoff_l4, mfn << PAGE_SHIFT, &level) &
+           _PAGE_PRESENT;
+}
+
+/*
+ * A zeroed frame that no destination covers (and, if avoid_maps, whose
+ * 1:1 address no MAP covers), recorded in fl.  Frames refused are set
+ * aside until the build ends: they are destination or MAP pages, so their
+ * number is bounded by the load's limits.
+ */
+static mfn_t kx_alloc_avoiding(struct builder *b, struct frame_list *fl,
+                               mfn_t limit, bool avoid_maps)
 {
     for (;;) {
         mfn_t mfn = alloc_frame(limit);
 
         if (mfn == INVALID_MFN)
             return INVALID_MFN;
-        if (kimage_is_dest(b->m, mfn)) {
+        if (kimage_is_dest(b->m, mfn) ||
+            (avoid_maps && mapped_in_handoff(b, mfn))) {
             if (fl_push(&b->set_aside, mfn)) {
                 free_frame(mfn);
                 return INVALID_MFN;
@@ -132,6 +155,11 @@ static mfn_t kx_alloc(struct builder *b, struct frame_list *fl, mfn_t limit)
         memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
         return mfn;
     }
+}
+
+static mfn_t kx_alloc(struct builder *b, struct frame_list *fl, mfn_t limit)
+{
+    return kx_alloc_avoiding(b, fl, limit, false);
 }
 
 static mfn_t kx_alloc_table(void *ctx)
@@ -276,11 +304,9 @@ static int build(struct builder *b, const struct kexec_load *hdr,
 
     *why = "out of memory";
     *bad = KEXEC_BAD_HEADER;
-    img->control_mfn = kx_alloc(b, &img->frames, GiB(4) >> PAGE_SHIFT);
     img->handoff_l4 = kx_alloc(b, &img->frames, 0);
     img->reloc_l4 = kx_alloc(b, &img->frames, 0);
-    if (img->control_mfn == INVALID_MFN || img->handoff_l4 == INVALID_MFN ||
-        img->reloc_l4 == INVALID_MFN)
+    if (img->handoff_l4 == INVALID_MFN || img->reloc_l4 == INVALID_MFN)
         return -ENOMEM;
 
     for (uint64_t i = 0; i < hdr->nr_entries; i++) {
@@ -292,6 +318,9 @@ static int build(struct builder *b, const struct kexec_load *hdr,
         case KEXEC_OP_COPY:
         case KEXEC_OP_ZERO:
             rc = list_add(b, dest | IND_DESTINATION);
+            /* cannot collide: destinations do not overlap (validation),
+               MAPs are not over them (validation), frames we allocate are
+               not destinations */
             if (!rc)
                 rc = map_both(b, &ops, dest, dest >> PAGE_SHIFT, e->arg1, true);
             for (uint64_t p = 0; !rc && p < e->arg1; p++) {
@@ -336,15 +365,29 @@ static int build(struct builder *b, const struct kexec_load *hdr,
             rc = 0;
         }
         if (rc) {
-            if (rc == -EADDRINUSE)
-                *why = "MAP of an address already mapped";
+            *why = rc == -ENOMEM ? "out of memory"
+                                 : "mapping the entry's pages failed";
             return rc;
         }
     }
     *bad = KEXEC_BAD_HEADER;
+    *why = "out of memory";
     rc = list_add(b, IND_DONE);
     if (rc)
         return rc;
+    /*
+     * The control page: below 4 GiB (32-bit images), and, now that every
+     * MAP is in the handoff tables, at a frame whose 1:1 address no MAP
+     * and no destination covers, so that mapping it cannot collide
+     * (kexec.h, "Which virtual addresses a MAP may use").
+     */
+    img->control_mfn = kx_alloc_avoiding(b, &img->frames, GiB(4) >> PAGE_SHIFT,
+                                         true);
+    if (img->control_mfn == INVALID_MFN) {
+        *why = "no free frame below 4 GiB outside the MAPs and destinations "
+               "for the control page";
+        return -ENOMEM;
+    }
     /* The list pages, the control page (1:1 in both), and its alias. */
     for (uint64_t *p = maddr_to_virt(img->list); p;) {
         mfn_t mfn = virt_to_maddr(p) >> PAGE_SHIFT;
@@ -364,10 +407,11 @@ static int build(struct builder *b, const struct kexec_load *hdr,
         rc = map_hv_pages(img->alias_va, img->control_mfn, 1,
                           _PAGE_PRESENT | _PAGE_ACCESSED | MAP_SMALL_ONLY |
                           MAP_REPLACE);
-    if (rc) {
-        *why = rc == -ENOMEM ? "out of memory" : "mapping the control page failed";
-        return rc == -ENOMEM ? rc : -EADDRINUSE;
-    }
+    /* only memory can run out: the control page's frame was placed where
+       nothing is mapped, and its alias slot is this image's own */
+    BUG_ON(rc && rc != -ENOMEM);
+    if (rc)
+        return rc;
     fill_control(img);
     return 0;
 }

@@ -117,6 +117,12 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf)
             guest_refusal("console_io", -EPERM, "read needs a privileged domain");
             return -EPERM;
         }
+        /* Checked before any input is taken (include/public/xen.h). */
+        if (!guest_range_ok(buf, MIN(count, sizeof(chunk)))) {
+            guest_refusal("console_io", -EFAULT, "read buffer %#lx not guest memory",
+                          (unsigned long)buf);
+            return -EFAULT;
+        }
         while (n < count && n < sizeof(chunk) && (c = uart_getc()) >= 0)
             chunk[n++] = (char)c;
         if (copy_to_guest(buf, chunk, n)) {

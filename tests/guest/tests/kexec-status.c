@@ -123,3 +123,89 @@ DEFINE_KX_TEST(kexec_status, "kexec-status",
     kx_check_status(KEXEC_TYPE_DEFAULT, 0, "at the end");
     kx_check_status(KEXEC_TYPE_CRASH, 0, "at the end");
 }
+
+/*
+ * kexec-safe: every transition of "kexec is safe" (include/public/kexec.h,
+ * KEXEC_STATUS_UNSAFE), read through KEXEC_CMD_kexec_status:
+ *   safe at boot; a refused decrease_reservation leaves it safe; each
+ *   frame ballooned out makes (keeps) it unsafe; increase_reservation of
+ *   fewer frames than are out keeps it unsafe, of all of them makes it
+ *   safe again (load works again); again out, then one increase asking
+ *   for more frames than are out: safe (the extra is not available).
+ * Then the default image loaded while safe again is executed: check64
+ * must run and pass (status 65).
+ */
+static long reservation(unsigned int cmd, uint64_t *gfns, uint64_t n)
+{
+    struct xen_memory_reservation r = {
+        .extent_start = PTR(gfns), .nr_extents = n, .domid = DOMID_SELF,
+    };
+
+    return hc_memory_op(cmd, PTR(&r));
+}
+
+static bool balloon_out(unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++) {
+        uint64_t gfn = take_free_gfn();
+
+        if (gfn == NO_GFN) {
+            error("no free gfn to balloon out");
+            return false;
+        }
+        if (!check_eq(reservation(XENMEM_decrease_reservation, &gfn, 1), 1,
+                      "decrease_reservation of gfn %#lx", gfn))
+            return false;
+    }
+    return true;
+}
+
+DEFINE_KX_TEST(kexec_safe, "kexec-safe",
+               "every transition of the kexec-is-safe state, seen by status")
+{
+    const long L = KEXEC_STATUS_LOADED, U = KEXEC_STATUS_UNSAFE;
+    struct kx_opts d = {
+        .module = 0, .type = KEXEC_TYPE_DEFAULT, .base = KX_DEFAULT_BASE,
+        .image_id = 1, .map = true,
+    };
+    uint64_t gfns[4] = { 0x7fffffffUL };
+    struct kexec_load ld;
+    struct kxl_result res;
+
+    kx_check_status(KEXEC_TYPE_DEFAULT, 0, "at boot");
+    check_eq(reservation(XENMEM_decrease_reservation, gfns, 1), -HV_EACCES,
+             "decrease_reservation of a gfn with no frame");
+    kx_check_status(KEXEC_TYPE_DEFAULT, 0, "after a refused decrease");
+
+    if (!balloon_out(1))
+        return;
+    kx_check_status(KEXEC_TYPE_DEFAULT, U, "one frame out");
+    if (!balloon_out(1))
+        return;
+    kx_check_status(KEXEC_TYPE_DEFAULT, U, "two frames out");
+    check_eq(reservation(XENMEM_increase_reservation, gfns, 1), 1,
+             "increase_reservation of one frame");
+    kx_check_status(KEXEC_TYPE_DEFAULT, U, "one of two frames back");
+    if (!kx_build(&d, &ld, &res))
+        check_eq(kx_load(&ld), -HV_ENOTRECOVERABLE,
+                 "load while one frame is out");
+    check_eq(reservation(XENMEM_increase_reservation, gfns, 1), 1,
+             "increase_reservation of the second frame");
+    kx_check_status(KEXEC_TYPE_DEFAULT, 0, "both frames back: safe again");
+
+    if (kx_load_image(&d, "a default image when safe again"))
+        return;
+    kx_check_status(KEXEC_TYPE_DEFAULT, L, "after the load");
+    if (!balloon_out(1))
+        return;
+    kx_check_status(KEXEC_TYPE_DEFAULT, L | U, "one frame out again");
+    check_eq(kx_exec(KEXEC_TYPE_DEFAULT), -HV_ENOTRECOVERABLE,
+             "exec while a frame is out");
+    check_eq(reservation(XENMEM_increase_reservation, gfns, 4), 1,
+             "increase_reservation asking for 4 frames gives the 1 missing");
+    kx_check_status(KEXEC_TYPE_DEFAULT, L, "the frame back: safe again");
+
+    info("executing the default image: check64 must run");
+    kx_exec(KEXEC_TYPE_DEFAULT);
+    fail("KEXEC_CMD_kexec of the default image returned");
+}

@@ -301,3 +301,189 @@ DEFINE_KX_TEST(kexec_validate, "kexec-validate",
 
     kx_crash_dom0();
 }
+
+/*
+ * kexec-abi: the ABI's points a caller must be able to know in advance
+ * (include/public/kexec.h), one case each, refusals checked as above:
+ *   - get_range(MA_CRASH) is the crash load range: the region minus its
+ *     last page (the VMCOREINFO copy); a CRASH load filling it exactly
+ *     loads, one page more is -ENOSPC;
+ *   - a MAP of VA 0..64 MiB onto a ZERO of 0x8000 pages at 64 MiB loads
+ *     (the control page is placed outside every MAP: the hypervisor line
+ *     names it, the pytest checks where);
+ *   - a MAP over a later entry's destination: -EADDRINUSE naming the MAP;
+ *   - MAP pages: exactly max_map_pages load, one more is -E2BIG naming
+ *     the MAP that crosses the limit;
+ *   - a MAP from the low half into the hole: -EADDRNOTAVAIL;
+ *   - which errno wins when an entry breaks several rules;
+ *   - a list within max_entries but longer than readable memory: -EFAULT;
+ *   - COPY of the start_info or hypercall-page frame: -EACCES;
+ *   - get_range with nr != 0 for a range that is not per CPU: -EINVAL;
+ *   - console_io read with nothing waiting: a buffer in the hypervisor's
+ *     area is -EFAULT, an unmapped guest address gives 0.
+ * Then the crash: the check64 crash image loaded before the refusals runs.
+ */
+static struct kexec_entry BIG[40];
+
+/* DEST 64 MiB, ZERO 0x8000 pages, then MAPs of that entry from VA va of
+   pages in all, at most 0x8000 a MAP; LD points at BIG. */
+static void map_list(uint64_t va, uint64_t pages)
+{
+    uint64_t n = 0;
+
+    memset(BIG, 0, sizeof(BIG));
+    BIG[n++] = ent(KEXEC_OP_DEST, D0, 0, 0);
+    BIG[n++] = ent(KEXEC_OP_ZERO, 0, 0x8000, 0);
+    for (; pages && n < ARRAY_SIZE(BIG); n++) {
+        uint64_t p = pages < 0x8000 ? pages : 0x8000;
+
+        BIG[n] = ent(KEXEC_OP_MAP, va, 1, p);
+        va += p * PAGE_SIZE;
+        pages -= p;
+    }
+    if (pages)
+        error("max_map_pages too large for %lu MAPs", ARRAY_SIZE(BIG) - 2);
+    LD = (struct kexec_load){
+        .size = sizeof(LD), .type = KEXEC_TYPE_DEFAULT, .arch = KEXEC_ARCH_64,
+        .entry_maddr = D0, .entries = PTR(BIG), .nr_entries = n,
+        .bad_entry = 0x5a5a,
+    };
+}
+
+static void load_and_unload(const char *what)
+{
+    long rc = kx_load(&LD);
+
+    if (check_eq(rc, 0, "%s loads", what))
+        check_eq(kx_unload(KEXEC_TYPE_DEFAULT), 0, "... and unloads");
+    else
+        info("... bad_entry %#lx", LD.bad_entry);
+    unchanged(what);
+}
+
+static void crash_load_range(void)
+{
+    uint64_t vs, vz;
+
+    check_eq(kx_get_range(KEXEC_RANGE_MA_VMCOREINFO, &vs, &vz), 0,
+             "get_range KEXEC_RANGE_MA_VMCOREINFO");
+    check_eq(vs, cr_start + cr_size,
+             "MA_CRASH ends where the VMCOREINFO page begins (%#lx)",
+             cr_start + cr_size);
+    info("crash load range %#lx, %#lx bytes", cr_start, cr_size);
+    memset(E, 0, sizeof(E));
+    E[0] = ent(KEXEC_OP_DEST, cr_start, 0, 0);
+    E[1] = ent(KEXEC_OP_ZERO, 0, cr_size >> PAGE_SHIFT, 0);
+    LD = (struct kexec_load){
+        .size = sizeof(LD), .type = KEXEC_TYPE_CRASH, .arch = KEXEC_ARCH_64,
+        .entry_maddr = cr_start, .entries = PTR(E), .nr_entries = 2,
+    };
+    check_eq(kx_load(&LD), 0, "a crash load filling the crash load range");
+    E[1].arg1++;
+    E[1].arg2 = 0;
+    check_eq(kx_load(&LD), -HV_ENOSPC, "one page more: -ENOSPC");
+    check_eq(LD.bad_entry, 1, "... bad_entry");
+    kx_check_status(KEXEC_TYPE_CRASH, KEXEC_STATUS_LOADED,
+                    "after the refused load");
+}
+
+static void abi_cases(void)
+{
+    uint64_t s, z, si_mfn = va_to_mfn(PTR(si)),
+             hc_mfn = va_to_mfn(hypercall_page_va);
+    struct kexec_range r;
+
+    /* item: the MAP of the issue: VA 0..64 MiB onto the ZERO at 64 MiB */
+    map_list(0, 0x4000);
+    load_and_unload("MAP of VA 0..64 MiB onto a ZERO of 0x8000 pages at 64 MiB");
+    map_list(0, 0x4000);
+    BIG[3] = ent(KEXEC_OP_MAP, 0x8000000UL, 1, 0x4000);   /* 128 MiB..192 MiB */
+    LD.nr_entries = 4;
+    expect("a MAP over the ZERO's own 1:1 addresses", HV_EADDRINUSE, 3);
+
+    /* a MAP over a destination that only a later entry names */
+    CASE("a MAP over a later entry's destination", HV_EADDRINUSE, 5,
+         E[5] = ent(KEXEC_OP_MAP, D0 + 0x20000, 1, 1);
+         E[6] = ent(KEXEC_OP_DEST, D0 + 0x20000, 0, 0);
+         E[7] = ent(KEXEC_OP_ZERO, 0, 1, 0); LD.nr_entries = 8);
+
+    /* MAP pages against max_map_pages */
+    info("max_map_pages %lu", lim.max_map_pages);
+    map_list(0xffffc00000000000UL, lim.max_map_pages);
+    load_and_unload("MAPs of exactly max_map_pages pages");
+    map_list(0xffffc00000000000UL, lim.max_map_pages);
+    BIG[LD.nr_entries] = ent(KEXEC_OP_MAP, 0xffffe00000000000UL, 1, 1);
+    LD.nr_entries++;
+    expect("MAPs of max_map_pages + 1 pages", HV_E2BIG, LD.nr_entries - 1);
+
+    /* the open points */
+    CASE("a MAP from the low half into the hole", HV_EADDRNOTAVAIL, 5,
+         E[5] = ent(KEXEC_OP_MAP, 0x00007ffffffff000UL, 2, 2));
+    CASE("several rules: COPY of frame 0 before any DEST (-ENXIO first)",
+         HV_ENXIO, 0, E[0] = ent(KEXEC_OP_COPY, 0, 1, 0));
+    CASE("several rules: ZERO with arg0 set before any DEST (-EINVAL first)",
+         HV_EINVAL, 0, E[0] = ent(KEXEC_OP_ZERO, 1, 1, 0));
+    CASE("several rules: destination above the limit and not RAM (-ERANGE)",
+         HV_ERANGE, 4, E[3].arg0 = lim.phys_limit + 0x100000);
+    CASE("several rules: MAP misaligned and of 0 pages (-EADDRNOTAVAIL)",
+         HV_EADDRNOTAVAIL, 5, E[5].arg0 += 0x10; E[5].arg2 = 0);
+    CASE("several rules: bad type, 0 entries (-EINVAL first)", HV_EINVAL, H,
+         LD.type = 7; LD.nr_entries = 0);
+    CASE("several rules: an entry's flags and a MAP over a destination "
+         "(the entry's rule first)", HV_EINVAL, 4,
+         E[5].arg0 = D0; E[4].flags = 1);
+    CASE("nr_entries max_entries, the list longer than readable memory "
+         "(-EFAULT, not -ENOMEM)", HV_EFAULT, H,
+         LD.nr_entries = lim.max_entries);
+    CASE("COPY of the start_info frame (the hypervisor's)", HV_EACCES, 4,
+         E[4].arg0 = si_mfn);
+    CASE("COPY of the hypercall-page frame (the hypervisor's)", HV_EACCES, 4,
+         E[4].arg0 = hc_mfn);
+
+    r = (struct kexec_range){ .range = KEXEC_RANGE_MA_VMCOREINFO, .nr = 1 };
+    check_eq(hc_kexec_op(KEXEC_CMD_kexec_get_range, PTR(&r)), -HV_EINVAL,
+             "get_range MA_VMCOREINFO with nr 1");
+    r = (struct kexec_range){ .range = KEXEC_RANGE_MA_HVINFO, .nr = 1 };
+    check_eq(hc_kexec_op(KEXEC_CMD_kexec_get_range, PTR(&r)), -HV_EINVAL,
+             "get_range MA_HVINFO with nr 1");
+    r = (struct kexec_range){ .range = KEXEC_RANGE_MA_CRASH, .nr = 3 };
+    check_eq(hc_kexec_op(KEXEC_CMD_kexec_get_range, PTR(&r)), -HV_EINVAL,
+             "get_range MA_CRASH with nr 3");
+    check_eq(kx_get_range(KEXEC_RANGE_MA_HVINFO, &s, &z), 0,
+             "get_range MA_HVINFO with nr 0 still works");
+    check_eq(hc_console_io(CONSOLEIO_read, 16, 0xffff830000000000UL),
+             -HV_EFAULT, "console_io read into the hypervisor's area, nothing "
+             "waiting");
+    check_eq(hc_console_io(CONSOLEIO_read, 16, 0x1000), 0,
+             "console_io read into an unmapped guest page, nothing waiting");
+    unchanged("the open points");
+}
+
+DEFINE_KX_TEST(kexec_abi, "kexec-abi",
+               "MAP rules, MAP limit, crash load range, the ABI's open points")
+{
+    struct kx_opts c;
+    uint64_t g1 = take_free_gfn(), g2 = take_free_gfn();
+
+    if (g2 == NO_GFN) {
+        error("no free gfns for the source frames");
+        return;
+    }
+    src1 = gfn_to_mfn(g1);
+    src2 = gfn_to_mfn(g2);
+    if (!check_eq(kx_get_limits(&lim), 0, "get_limits") ||
+        !kx_crash_region(&cr_start, &cr_size))
+        return;
+    crash_load_range();
+
+    c = (struct kx_opts){
+        .module = 0, .type = KEXEC_TYPE_CRASH,
+        .base = cr_start + KX_CRASH_OFFSET, .image_id = 1, .map = true,
+        .region_start = cr_start, .region_size = cr_size,
+    };
+    if (kx_load_image(&c, "the crash image (check64)"))
+        return;
+    abi_cases();
+    kx_check_status(KEXEC_TYPE_CRASH, KEXEC_STATUS_LOADED, "before the crash");
+    kx_crash_dom0();
+}

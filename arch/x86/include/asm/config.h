@@ -15,8 +15,11 @@
 #define _AC(x, y) x##y
 #endif
 
-#define HV_VIRT_AREA_START   _AC(0xffff800000000000, UL)
-#define HV_VIRT_AREA_END     _AC(0xffff880000000000, UL)
+#include <public/hv-area.h>
+
+/* The one definition is public: the ABI names it (hv-area.h). */
+#define HV_VIRT_AREA_START   HYPERVISOR_VIRT_START
+#define HV_VIRT_AREA_END     HYPERVISOR_VIRT_END
 
 /* Per-CPU stacks with unmapped guard pages (arch/x86/smp/smpboot.c). */
 #define STACKS_VIRT_START    _AC(0xffff820000000000, UL)
