@@ -186,6 +186,43 @@ static paddr_t region_end(const struct mem_region *m)
     return m->size > UINT64_MAX - m->start ? UINT64_MAX : m->start + m->size;
 }
 
+uint64_t crashkernel_ram_size(const struct mem_region *mem,
+                              unsigned int nr_mem)
+{
+    uint64_t total = 0;
+    paddr_t cur = 0;
+
+    /*
+     * Walk from boundary to boundary: no region starts or ends inside
+     * [cur, next), so what covers cur covers all of it.
+     */
+    for (;;) {
+        paddr_t next = cur;     /* cur: no boundary above cur */
+        bool ram = false, other = false;
+
+        for (unsigned int i = 0; i < nr_mem; i++) {
+            paddr_t s = mem[i].start, e = region_end(&mem[i]);
+
+            if (s <= cur && cur < e) {
+                if (mem[i].type == MEM_RAM)
+                    ram = true;
+                else
+                    other = true;
+            }
+            if (s > cur && (next == cur || s < next))
+                next = s;
+            if (e > cur && (next == cur || e < next))
+                next = e;
+        }
+        if (next == cur)
+            break;
+        if (ram && !other)
+            total += next - cur;
+        cur = next;
+    }
+    return total;
+}
+
 /*
  * Whatever [s, e) must not touch: a busy range, or a non-RAM region that
  * overlaps RAM (the stricter type wins, as in the frame allocator).

@@ -50,6 +50,14 @@ int crashkernel_parse(const char *val, struct crashkernel_req *req,
                       const char **why);
 
 /*
+ * The RAM size the ranges form is matched against: the bytes that some
+ * RAM region of the map covers and no other region does (the stricter
+ * type wins, as in placement and the frame allocator).
+ */
+uint64_t crashkernel_ram_size(const struct mem_region *mem,
+                              unsigned int nr_mem);
+
+/*
  * For a request with ranges: the size for a machine with ram bytes of RAM.
  * Ranges are tried in order; one whose size is at least ram is skipped and
  * bit i of *ignored set (for the caller's warning), as Xen does; the first

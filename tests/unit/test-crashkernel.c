@@ -127,6 +127,30 @@ static const struct busy_range pc_busy[] = {
     { MiB(100), MiB(110) },
 };
 
+START_TEST(test_ram_size)
+{
+    static const struct mem_region overlap[] = {
+        { 0, GiB(1), MEM_RAM },
+        { MiB(512), GiB(1), MEM_RAM },          /* RAM over RAM: once */
+        { MiB(256), MiB(16), MEM_RESERVED },    /* non-RAM inside RAM wins */
+        { MiB(256) + MiB(8), MiB(16), MEM_ACPI }, /* and overlaps another */
+        { GiB(4), GiB(1), MEM_NVS },            /* non-RAM alone: nothing */
+    };
+    static const struct mem_region top[] = {
+        { 0xfffffffffff00000, KiB(512), MEM_RAM },  /* near 2^64 */
+        { KiB(4), KiB(8), MEM_RAM },
+    };
+
+    ck_assert_uint_eq(crashkernel_ram_size(pc_map, ARRAY_SIZE(pc_map)),
+                      KiB(640) + GiB(3) - MiB(1) + GiB(4));
+    ck_assert_uint_eq(crashkernel_ram_size(overlap, ARRAY_SIZE(overlap)),
+                      GiB(1) + MiB(512) - MiB(24));
+    ck_assert_uint_eq(crashkernel_ram_size(top, ARRAY_SIZE(top)),
+                      KiB(512) + KiB(8));
+    ck_assert_uint_eq(crashkernel_ram_size(pc_map, 0), 0);
+}
+END_TEST
+
 static int place(const char *val, const struct mem_region *mem,
                  unsigned int nr_mem, const struct busy_range *busy,
                  unsigned int nr_busy, paddr_t *start, const char **why)
@@ -648,6 +672,7 @@ static Suite *crashkernel_suite(void)
     tcase_add_test(placement, test_place_fixed_base);
     tcase_add_test(placement, test_place_random);
     tcase_add_test(placement, test_ranges_pick_then_place);
+    tcase_add_test(placement, test_ram_size);
     suite_add_tcase(s, placement);
     return s;
 }

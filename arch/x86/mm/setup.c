@@ -156,20 +156,15 @@ static void crash_region_refused(const char *why)
 }
 
 /*
- * With ranges, the size depends on the machine's RAM: the RAM regions of
- * the firmware's memory map, which its holes make a little less than
- * QEMU's -m.
+ * With ranges, the size depends on the machine's RAM: what the firmware's
+ * memory map calls RAM, which its holes make a little less than QEMU's -m.
  */
 static bool crash_region_pick_range(struct crashkernel_req *req)
 {
-    uint64_t ram = 0;
+    uint64_t ram = crashkernel_ram_size(boot_info.mem, boot_info.nr_mem);
     uint32_t ignored;
     const char *why;
     int chosen;
-
-    for (unsigned int i = 0; i < boot_info.nr_mem; i++)
-        if (boot_info.mem[i].type == MEM_RAM)
-            ram += boot_info.mem[i].size;
     if (crashkernel_pick_range(req, ram, &chosen, &ignored, &why)) {
         crash_region_refused(why);
         return false;
