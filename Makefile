@@ -67,6 +67,7 @@ HV_SRCS := \
 	common/domain.c \
 	common/errno-name.c \
 	common/memory-op.c \
+	common/abi-check.c \
 	common/kexec.c \
 	common/kimage.c \
 	common/crash-notes.c \

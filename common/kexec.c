@@ -55,10 +55,6 @@ static struct kexec_limits kexec_limits(void)
         .max_map_pages = frames_max_mfn(),
     };
 }
-/* The ABI's layout (include/public/kexec.h): appended to, never moved. */
-BUILD_BUG_ON(sizeof(struct kexec_limits) != 40);
-BUILD_BUG_ON(offsetof(struct kexec_limits, load_size) != 28);
-BUILD_BUG_ON(offsetof(struct kexec_limits, max_map_pages) != 32);
 /* Test hooks (docs/command-line.md). */
 static uint64_t opt_reload_panic_after;
 integer_param("kexec_test_reload_panic", opt_reload_panic_after);

@@ -269,6 +269,25 @@ def test_kexec_crash(boot, firmware, smp, via):
     r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
 
 
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4),
+                                           ("uefi", 2)])
+def test_kexec_crash_from_nmi(boot, firmware, smp):
+    """A crash taken inside an NMI handler (an unexpected NMI is fatal)
+    still hands over with NMIs unblocked: check64's first check sends
+    itself an NMI and must take it, which fails if the CPU was left in NMI
+    context at the jump."""
+    r = run(boot, firmware, smp, "test=kexec-crash via=inject:nmi", [CHECK64])
+    must = guest_passed("kexec-crash", "load check64 as the crash image")
+    must += [r"^\(HV\) Injecting 'nmi'",
+             r"^\(HV\) Unexpected NMI on CPU 0",
+             r"^\(HV\) FATAL TRAP: vector 2 \(NMI\)",
+             r"^\(HV\) kexec: running the crash image \(in place\), "
+             rf"entry {CRASH_BASE:#x}$"]
+    must += image_ran("check64", 1, "crash", CRASH_BASE)
+    bad = [b for b in BAD if b != r"FATAL TRAP"]
+    r.expect(STATUS_IMAGE_PASS, must, bad + [d0(r"Test result:")])
+
+
 @pytest.mark.parametrize("firmware,smp", MATRIX)
 def test_kexec_crash32(boot, firmware, smp):
     """A 32-bit CRASH image: check32 is linked at 0x2000000, so the region
