@@ -2,8 +2,8 @@
 /*
  * The guest ABI's layouts, checked at build time: every struct of
  * include/public/ with its size and the offset of every field.  A change
- * here is an ABI change: a struct may only grow at its end, and only
- * where its header says how a caller tells the versions apart.
+ * here is an ABI change: fields never move, and a struct grows only at its
+ * end.
  */
 #include <stddef.h>
 #include <hv/types.h>
