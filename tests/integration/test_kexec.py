@@ -301,7 +301,7 @@ def test_kexec_crash32(boot, firmware, smp):
     must += [r"^\(HV\) kexec: loaded a crash image \(32-bit\)",
              r"^\(HV\) Domain 0 crashed",
              r"^\(HV\) kexec: running the crash image \(in place\), "
-             r"entry 0x200000c$", QUIESCED]
+             r"entry 0x200000c$"]
     must += image_ran("check32", 1, "crash", 0x2000000)
     r.expect(STATUS_IMAGE_PASS, must, BAD + [d0(r"Test result:")])
 
