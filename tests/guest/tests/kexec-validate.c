@@ -250,22 +250,29 @@ static void other_refusals(void)
     unchanged("the other commands");
 }
 
-DEFINE_KX_TEST(kexec_validate, "kexec-validate",
-               "every load rule: errno, bad_entry, nothing changes; then crash")
+/* Two source frames of dom0's own, the limits and the crash region. */
+static bool take_sources_and_limits(void)
 {
-    struct kx_opts c;
     uint64_t g1 = take_free_gfn(), g2 = take_free_gfn();
 
     if (g2 == NO_GFN) {
         error("no free gfns for the source frames");
-        return;
+        return false;
     }
     src1 = gfn_to_mfn(g1);
     src2 = gfn_to_mfn(g2);
-    if (!check_eq(kx_get_limits(&lim), 0, "get_limits") ||
+    return check_eq(kx_get_limits(&lim), 0, "get_limits") &&
+           kx_crash_region(&cr_start, &cr_size);
+}
+
+DEFINE_KX_TEST(kexec_validate, "kexec-validate",
+               "every load rule: errno, bad_entry, nothing changes; then crash")
+{
+    struct kx_opts c;
+
+    if (!take_sources_and_limits() ||
         !check_eq(kx_get_range(KEXEC_RANGE_MA_XEN, &hv_start, &hv_size), 0,
-                  "get_range KEXEC_RANGE_MA_XEN") ||
-        !kx_crash_region(&cr_start, &cr_size))
+                  "get_range KEXEC_RANGE_MA_XEN"))
         return;
     info("hypervisor image %#lx, %#lx bytes; limits: %lu entries, %lu pages, "
          "physical limit %#lx; source frames %#lx %#lx", hv_start, hv_size,
@@ -463,16 +470,8 @@ DEFINE_KX_TEST(kexec_abi, "kexec-abi",
                "MAP rules, MAP limit, crash load range, the ABI's open points")
 {
     struct kx_opts c;
-    uint64_t g1 = take_free_gfn(), g2 = take_free_gfn();
 
-    if (g2 == NO_GFN) {
-        error("no free gfns for the source frames");
-        return;
-    }
-    src1 = gfn_to_mfn(g1);
-    src2 = gfn_to_mfn(g2);
-    if (!check_eq(kx_get_limits(&lim), 0, "get_limits") ||
-        !kx_crash_region(&cr_start, &cr_size))
+    if (!take_sources_and_limits())
         return;
     crash_load_range();
 
