@@ -91,15 +91,14 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
         if (panicking_cpu != me) {
             /*
              * Another CPU is crashing the machine.  Save our context as
-             * the winner saves its own (its stop NMI keeps a saved note),
-             * leave NMI context should we have panicked in an NMI
-             * handler, and wait for that NMI.
+             * the winner saves its own (its stop NMI keeps a saved note,
+             * and returns at once while we are still writing it), then
+             * stop as the stop NMI would: leave NMI context should we
+             * have panicked in an NMI handler, and halt.
              */
             crash_save_cpu_regs(regs);
             __atomic_fetch_add(&racers_parked, 1, __ATOMIC_RELEASE);
-            nmi_unlatch();
-            for (;;)
-                halt();
+            smp_stop_this_cpu();    /* leaves NMI context, then halts */
         }
         if (++reentries > 2)
             machine_exit(EXIT_PANIC);   /* faulted printing the line below */

@@ -137,14 +137,31 @@ static void regs_to_prstatus(struct hv_elf_prstatus *p, unsigned int cpu,
     p->pr_pid = (int32_t)cpu + 1;
 }
 
+/*
+ * A CPU's note is written once: the first save claims it, so that a stop
+ * NMI landing while the CPU writes its own note (a CPU that lost the panic
+ * race) neither overwrites it nor stops the CPU half way
+ * (crash_cpu_saving()).
+ */
+static uint32_t cpus_claimed;
+
 void crash_save_cpu_regs(const struct cpu_user_regs *regs)
 {
     unsigned int cpu = smp_processor_id();
 
-    if (!notes_page || cpu >= NR_CPUS)
+    if (!notes_page || cpu >= NR_CPUS ||
+        (__atomic_fetch_or(&cpus_claimed, 1u << cpu, __ATOMIC_ACQ_REL) &
+         (1u << cpu)))
         return;
     regs_to_prstatus(cpu_prstatus(cpu), cpu, regs);
     __atomic_fetch_or(&crash_info->cpus_saved, 1u << cpu, __ATOMIC_RELEASE);
+}
+
+bool crash_cpu_saving(unsigned int cpu)
+{
+    return cpu < 32 &&
+           (__atomic_load_n(&cpus_claimed, __ATOMIC_ACQUIRE) & (1u << cpu)) &&
+           !crash_cpu_saved(cpu);
 }
 
 bool crash_cpu_saved(unsigned int cpu)

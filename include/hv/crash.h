@@ -18,6 +18,8 @@ const void *crash_vmcoreinfo(size_t *size);
 void crash_save_cpu_regs(const struct cpu_user_regs *regs);
 /* Has this CPU's note got its registers already (crash_save_cpu_regs)? */
 bool crash_cpu_saved(unsigned int cpu);
+/* This CPU's note is being written by the CPU itself (claimed, not done). */
+bool crash_cpu_saving(unsigned int cpu);
 void crash_capture_caller(struct cpu_user_regs *r, uint64_t rip, uint64_t rsp,
                           uint64_t rbp);
 void crash_info_panic(unsigned int cpu, uint64_t tsc, const char *reason);

@@ -133,7 +133,7 @@ static void ipi_flush_handler(struct cpu_user_regs *regs)
     apic_eoi();
 }
 
-static __noreturn void stop_this_cpu(void)
+__noreturn void smp_stop_this_cpu(void)
 {
     local_irq_disable();
     apic_quiesce();         /* before STOPPED: a kexec waits for that */
@@ -157,11 +157,16 @@ static void nmi_stop_handler(struct cpu_user_regs *regs)
 {
     unsigned int cpu = smp_processor_id();
 
-    if (cpu_state(get_cpu_info()) == CPU_STOPPED)
+    if (cpu_state(get_cpu_info()) == CPU_STOPPED) {
         __atomic_fetch_add(&stopped_nmis[cpu], 1, __ATOMIC_RELEASE);
-    else if (stop_saves_registers && !crash_cpu_saved(cpu))
+    } else if (stop_saves_registers && crash_cpu_saving(cpu)) {
+        /* It lost the panic race and is writing its note: it stops
+         * itself once done (vpanic()). */
+        return;
+    } else if (stop_saves_registers && !crash_cpu_saved(cpu)) {
         crash_save_cpu_regs(regs);
-    stop_this_cpu();
+    }
+    smp_stop_this_cpu();
 }
 
 void ap_start_c(void)
@@ -635,7 +640,9 @@ void smp_stop_other_cpus_timeout(uint64_t timeout_ms, bool save_registers)
 
         if (i == me || !ci)
             continue;
-        if (cpu_state(ci) == CPU_ONLINE) {
+        /* A CPU that lost a panic race stopped itself: it is asked too
+         * (it takes the NMI like any stopped CPU) and counted. */
+        if (cpu_state(ci) == CPU_ONLINE || cpu_state(ci) == CPU_STOPPED) {
             nmi[i] = true;
             asked++;
         } else if (cpu_state(ci) == CPU_BOOTING) {

@@ -67,6 +67,8 @@ void smp_flush_tlb_others(void);
 bool smp_nmi_is_late_check(void);
 /* Stop every other CPU (they halt with interrupts off). */
 void smp_stop_other_cpus(void);
+/* What a stop NMI does: APIC quiesced, CPU_STOPPED, NMIs unlatched, halt. */
+__noreturn void smp_stop_this_cpu(void);
 /*
  * The crash path's variant: bounded wait of timeout_ms, and each stopped
  * CPU saves the registers its NMI interrupted into its crash note.
