@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Quiescing the machine before a kexec handoff, for both paths
- * (machine_kexec()), as Linux's machine_shutdown() leaves it for the next
- * kernel: every IOAPIC redirection entry masked, both 8259s masked, the
- * PIT's channel 0 stopped.  The local APICs are apic_quiesce()'s, on every
+ * (machine_kexec()), as Linux's kexec path does with disable_IO_APIC()
+ * (without its return to virtual-wire mode): every IOAPIC redirection
+ * entry masked, both 8259s masked, the PIT's channel 0 stopped.  The local APICs are apic_quiesce()'s, on every
  * CPU.  The IOAPICs are mapped at boot: nothing is mapped on the crash
  * path.
  */

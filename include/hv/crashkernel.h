@@ -10,7 +10,9 @@
  *               followed by nothing, @<base>, ,below=<addr> or <<addr>
  *                                    the size depends on the machine's RAM:
  *                                    the first range with start <= RAM < end
- *                                    (no end: unbounded) gives it
+ *                                    (no end: unbounded) gives it; a size
+ *                                    of 0 means no region (Xen's parser
+ *                                    takes a 0 as the end of the list)
  *
  * Sizes and addresses take K/M/G/T suffixes.  The parser is pure (host
  * tested); crashkernel_pick_range() chooses a range's size for the RAM of

@@ -281,12 +281,18 @@ struct kexec_load {
  * The CPU state at the image's entry point (both types, both paths).
  *
  * One CPU runs; every other CPU is stopped (halted with interrupts off,
- * its local APIC's timer stopped and its LVTs masked).  Interrupts are
+ * its local APIC's timer stopped and its LVTs masked).  The stop waits a
+ * bounded time (crash_nmi_timeout_ms); a CPU that does not answer in time
+ * is named on the console ("SMP: CPU n did not stop ...") and the handoff
+ * goes on without it, as Linux's crash shootdown does: that CPU is the one
+ * exception to this paragraph.  Interrupts are
  * disabled (RFLAGS = 0x2).  Every general-purpose register is zero,
  * %rsp/%esp included: the image sets up its own stack.  NMIs are not
  * blocked (the image takes the next NMI sent to it).
  *
- * The machine is quiesced, as Linux's machine_shutdown() leaves it: every
+ * The machine is quiesced (what Linux's kexec path does with
+ * disable_IO_APIC() and disable_local_APIC(), except that the local APIC
+ * is left masked rather than put back in virtual-wire mode): every
  * redirection entry of every IOAPIC the ACPI MADT lists masked, both 8259
  * PICs masked (IMR 0xff), PIT channel 0 stopped (mode 0, no count
  * loaded), and on this CPU's local APIC the timer stopped (initial count
@@ -309,9 +315,12 @@ struct kexec_load {
  *   The entry point and the control page are below 4 GiB (-ERANGE
  *   otherwise).
  *
- * Faults in the handoff.  From the hypervisor's jump into the control page
- * until the null IDT is loaded, every instruction runs with a fault IDT
- * and a stack in the control page: first at the page's alias address
+ * Faults in the handoff.  The control page's first instructions (cli,
+ * CR0.WP off, lgdt and lidt of the page's alias GDT and IDT) run with the
+ * hypervisor's own IDT and stack, which still catch a fault there.  From
+ * the instruction after that lidt until the null IDT is loaded, every
+ * instruction runs with a fault IDT and a stack in the control page: first
+ * at the page's alias address
  * (mapped in both the hypervisor's and the relocation tables, so the
  * switch to the relocation tables is covered), then at its 1:1 address
  * (mapped in the relocation and the handoff tables), and in the 32-bit

@@ -22,8 +22,9 @@
  *      IDT, %rsp = 0 and the jump.  A 32-bit image first drops through
  *      compatibility mode to protected mode with paging and long mode off,
  *      where a 32-bit IDT of the same stubs takes over.
- * Every instruction from step 1 to the null IDT runs with the page's fault
- * IDT and a stack in this page: a fault lands in a stub, which prints
+ * Step 1's own instructions run with the hypervisor's IDT and stack;
+ * every instruction after its lidt, up to the null IDT, with the page's
+ * fault IDT and a stack in this page: a fault lands in a stub, which prints
  * vector, RIP and CR2 on COM1 and stops the machine.  Unprotected are
  * only instructions that cannot fault: after `lidt` of the null IDT,
  * `mov $0, %esp` and the jump through the page's own data (64-bit); or

@@ -34,7 +34,8 @@ mfn_t idle_pg_table_mfn;
 struct crash_region crash_region;
 static bool directmap_ready;
 
-static char crashkernel_opt[240];  /* room for 16 ranges */
+/* Room for any value: a command-line word is shorter (common/param.c). */
+static char crashkernel_opt[256];
 string_param("crashkernel", crashkernel_opt);
 
 static pte_t *hv_table_va(void *ctx, mfn_t mfn)
