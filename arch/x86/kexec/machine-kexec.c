@@ -407,9 +407,16 @@ static int build(struct builder *b, const struct kexec_load *hdr,
         rc = map_hv_pages(img->alias_va, img->control_mfn, 1,
                           _PAGE_PRESENT | _PAGE_ACCESSED | MAP_SMALL_ONLY |
                           MAP_REPLACE);
-    /* only memory can run out: the control page's frame was placed where
-       nothing is mapped, and its alias slot is this image's own */
-    BUG_ON(rc && rc != -ENOMEM);
+    /*
+     * Only memory can run out: the control page's frame was placed where
+     * nothing is mapped, and its alias slot is this image's own.  Anything
+     * else is a hypervisor bug, refused rather than fatal: a guest's call
+     * must not be able to crash the machine.
+     */
+    if (rc && rc != -ENOMEM) {
+        *why = "mapping the control page failed (a hypervisor bug)";
+        return -EADDRINUSE;
+    }
     if (rc)
         return rc;
     fill_control(img);
