@@ -83,10 +83,11 @@ void quiesce_test_arm(void)
     outb(PIT_CH0, 0);
     outb(PIT_CH0, 0);
     outb(PIC1_DATA, 0xfe);
-    /* The last entry of the first IOAPIC: unused, unmasked, edge, fixed,
-     * to this CPU. */
-    if (nr_ioapics && ioapic[0]) {
-        unsigned int n = ioapic_entries[0] - 1;
+    /* The first IOAPIC's pin 2, where QEMU's PIT interrupt arrives (the
+     * MADT's ISA override of IRQ 0): unmasked, edge, fixed, to this CPU,
+     * so that it fires while the PIT runs. */
+    if (nr_ioapics && ioapic[0] && ioapic_entries[0] > 2) {
+        unsigned int n = 2;
 
         ioapic_write(0, IOAPIC_REDIR(n) + 1, apic_id() << 24);
         ioapic_write(0, IOAPIC_REDIR(n), VECTOR_KEXEC_TEST_IOAPIC);
