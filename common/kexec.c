@@ -212,7 +212,9 @@ static long kexec_load(struct domain *d, uint64_t arg)
     if (rc)
         return rc;
 
-    /* Header checks first: the list is not copied for a bad header. */
+    /* Header checks first: the list is not copied for a bad header.  The
+     * count is kimage_validate_header()'s first rule too; here it gets a
+     * line with the numbers. */
     if (hdr.nr_entries > lim.max_entries) {
         rc = kexec_refuse(-E2BIG, "load: %lu entries, the limit is %lu",
                           (unsigned long)hdr.nr_entries,

@@ -72,6 +72,9 @@ int kimage_validate_header(const struct kexec_load *hdr,
 {
     struct vstate v = { m, NULL, bad, why };
 
+    /* In kexec.h's order: the count before the fields. */
+    if (hdr->nr_entries > m->max_entries)
+        return refuse(&v, KEXEC_BAD_HEADER, -E2BIG, "more entries than the limit");
     if (hdr->size < sizeof(*hdr))
         return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "struct size too small");
     if (hdr->type != KEXEC_TYPE_DEFAULT && hdr->type != KEXEC_TYPE_CRASH)
@@ -82,8 +85,6 @@ int kimage_validate_header(const struct kexec_load *hdr,
         return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "unknown flags");
     if (!hdr->nr_entries)
         return refuse(&v, KEXEC_BAD_HEADER, -ENXIO, "no entries");
-    if (hdr->nr_entries > m->max_entries)
-        return refuse(&v, KEXEC_BAD_HEADER, -E2BIG, "more entries than the limit");
     return 0;
 }
 

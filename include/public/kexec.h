@@ -63,8 +63,9 @@ struct kexec_exec {
  * kexec unsafe is memory_op XENMEM_decrease_reservation giving a frame
  * back ("(HV) d0: kexec is no longer safe: memory was ballooned out"):
  * the frame returns to the hypervisor's allocator, while the images dom0
- * builds, and the kernels they start, describe memory as dom0 was given
- * it at boot, so they could count on memory that is no longer dom0's.
+ * builds, and the kernels they start, are sized by the memory dom0 was
+ * given at boot (an image's pages themselves are copied at load, so which
+ * frames dom0 holds does not matter to it, only how many).
  * A refused decrease_reservation (nothing given back) changes nothing.
  * The one operation that makes it safe again is
  * XENMEM_increase_reservation, once it has given dom0 as many frames as

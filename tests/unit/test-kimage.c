@@ -708,6 +708,11 @@ START_TEST(test_header_alone)
     ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -E2BIG);
     hdr.nr_entries = 0;
     ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -ENXIO);
+    /* kexec.h's order: the count before every field */
+    hdr.nr_entries = MAX_ENTRIES + 1;
+    hdr.size = 1;
+    hdr.type = 9;
+    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -E2BIG);
 }
 END_TEST
 
