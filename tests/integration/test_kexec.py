@@ -192,54 +192,36 @@ def test_kexec_arm_timers(boot, firmware, smp):
                                              d0(r"Test result:")])
 
 
+# Each hook puts a ud2 in one stretch of the trampoline; the control
+# page's fault handler must catch it (vector 6, QEMU status 11), never a
+# triple fault or a hang, and the image must not start.
+FAULT_LINE64 = (r"^\(HV\) kexec: fault in the handoff: vector "
+                r"0x0000000000000006 rip 0x{rip} cr2 0x[0-9a-f]{{16}}$")
+HANDOFF_FAULTS = {
+    # after the switch to the handoff tables (the page's 1:1 IDT)
+    "kexec_test_handoff_fault": ("kexec-handoff-fault", "check64", CHECK64,
+        FAULT_LINE64.format(rip="[0-9a-f]{16}")),
+    # first instruction after the switch to the relocation tables, still
+    # at the control page's alias: the alias IDT, mapped in both tables
+    "kexec_test_reloc_fault": ("kexec-handoff-fault", "check64", CHECK64,
+        FAULT_LINE64.format(rip="ffff82e0000[0-9a-f]{5}")),
+    # the 32-bit path after paging is off: the page's 32-bit IDT
+    "kexec_test_fault32": ("kexec-exec32", "check32", CHECK32,
+        r"^\(HV\) kexec: fault in the handoff: vector 0x00000006 "
+        r"eip 0x[0-9a-f]{8} cr2 0x[0-9a-f]{8}$"),
+}
+
+
+@pytest.mark.parametrize("hook", sorted(HANDOFF_FAULTS))
 @pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
-def test_kexec_handoff_fault(boot, firmware, smp):
-    """kexec_test_handoff_fault: ud2 after the switch to the handoff
-    tables, caught by the control page's IDT: vector 6, status 11."""
-    r = run(boot, firmware, smp, "test=kexec-handoff-fault", [CHECK64],
-            "kexec_test_handoff_fault")
-    must = guest_passed("kexec-handoff-fault",
-                        "load check64 as the default image")
-    must += [r"^\(HV\) kexec: executing the default image",
-             r"^\(HV\) kexec: fault in the handoff: vector "
-             r"0x0000000000000006 rip 0x[0-9a-f]{16} cr2 0x[0-9a-f]{16}$"]
+def test_kexec_handoff_fault(boot, firmware, smp, hook):
+    test, image, elf, fault_line = HANDOFF_FAULTS[hook]
+    r = run(boot, firmware, smp, f"test={test}", [elf], hook)
+    must = guest_passed(test, f"load {image} as the default image")
+    must += [r"^\(HV\) kexec: executing the default image", fault_line]
     r.expect(STATUS_KEXEC_FAULT, must,
              [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
-              d0(r"Test result:"), r"^check64: start"])
-
-
-@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
-def test_kexec_reloc_fault(boot, firmware, smp):
-    """kexec_test_reloc_fault: ud2 as the first instruction after the switch
-    to the relocation tables, still at the control page's alias: the
-    alias IDT (loaded before the switch, mapped in both tables) catches
-    it, vector 6 at an alias address, status 11 (no triple fault)."""
-    r = run(boot, firmware, smp, "test=kexec-handoff-fault", [CHECK64],
-            "kexec_test_reloc_fault")
-    must = guest_passed("kexec-handoff-fault",
-                        "load check64 as the default image")
-    must += [r"^\(HV\) kexec: executing the default image",
-             r"^\(HV\) kexec: fault in the handoff: vector "
-             r"0x0000000000000006 rip 0xffff82e0000[0-9a-f]{5} "
-             r"cr2 0x[0-9a-f]{16}$"]
-    r.expect(STATUS_KEXEC_FAULT, must,
-             [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
-              d0(r"Test result:"), r"^check64: start"])
-
-
-@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("uefi", 4)])
-def test_kexec_fault32(boot, firmware, smp):
-    """kexec_test_fault32: ud2 in the 32-bit path after paging is off:
-    the control page's 32-bit IDT catches it (32-bit fields), status 11."""
-    r = run(boot, firmware, smp, "test=kexec-exec32", [CHECK32],
-            "kexec_test_fault32")
-    must = guest_passed("kexec-exec32", "load check32 as the default image")
-    must += [r"^\(HV\) kexec: executing the default image",
-             r"^\(HV\) kexec: fault in the handoff: vector 0x00000006 "
-             r"eip 0x[0-9a-f]{8} cr2 0x[0-9a-f]{8}$"]
-    r.expect(STATUS_KEXEC_FAULT, must,
-             [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
-              d0(r"Test result:"), r"^check32: start"])
+              d0(r"Test result:"), rf"^{image}: start"])
 
 
 # ---- CRASH images -----------------------------------------------------------

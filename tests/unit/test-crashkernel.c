@@ -49,6 +49,24 @@ struct bad_case {
     const char *why_has;    /* a word the explanation must contain */
 };
 
+/* Each value refused with -EINVAL, a reason naming the fault, and the
+ * request left alone. */
+static void check_bad_cases(const struct bad_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct bad_case *c = &cases[i];
+        struct crashkernel_req req = { .size = 1, .base = 2, .below = 3 };
+        const char *why = NULL;
+        int rc = crashkernel_parse(c->val, &req, &why);
+
+        ck_assert_msg(rc == -EINVAL, "'%s' gave %d", c->val, rc);
+        ck_assert_msg(why && *why, "'%s': no explanation", c->val);
+        ck_assert_msg(strstr(why, c->why_has), "'%s': why \"%s\" lacks \"%s\"",
+                      c->val, why, c->why_has);
+        ck_assert(req.size == 1 && req.base == 2 && req.below == 3);
+    }
+}
+
 START_TEST(test_parse_invalid)
 {
     static const struct bad_case cases[] = {
@@ -82,19 +100,7 @@ START_TEST(test_parse_invalid)
         { "256M,below=", "address" },
     };
 
-    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        const struct bad_case *c = &cases[i];
-        struct crashkernel_req req = { .size = 1, .base = 2, .below = 3 };
-        const char *why = NULL;
-        int rc = crashkernel_parse(c->val, &req, &why);
-
-        ck_assert_msg(rc == -EINVAL, "'%s' gave %d", c->val, rc);
-        ck_assert_msg(why && *why, "'%s': no explanation", c->val);
-        ck_assert_msg(strstr(why, c->why_has), "'%s': why \"%s\" lacks \"%s\"",
-                      c->val, why, c->why_has);
-        /* a refused value leaves the request alone */
-        ck_assert(req.size == 1 && req.base == 2 && req.below == 3);
-    }
+    check_bad_cases(cases, ARRAY_SIZE(cases));
 }
 END_TEST
 
@@ -513,18 +519,7 @@ START_TEST(test_ranges_parse_invalid)
           "13G-14G:4K,14G-15G:4K,15G-16G:4K,16G-:4K", "16 ranges" },
     };
 
-    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        const struct bad_case *c = &cases[i];
-        struct crashkernel_req req = { .size = 1, .base = 2, .below = 3 };
-        const char *why = NULL;
-        int rc = crashkernel_parse(c->val, &req, &why);
-
-        ck_assert_msg(rc == -EINVAL, "'%s' gave %d", c->val, rc);
-        ck_assert_msg(why && strstr(why, c->why_has),
-                      "'%s': why \"%s\" lacks \"%s\"", c->val, why ? why : "",
-                      c->why_has);
-        ck_assert(req.size == 1 && req.base == 2 && req.below == 3);
-    }
+    check_bad_cases(cases, ARRAY_SIZE(cases));
 }
 END_TEST
 
