@@ -35,51 +35,98 @@ idt_stubs:
         .set    vec, vec + 1
         .endr
 
+/*
+ * Call-frame information, so that a debugger (gdb on a vmcore) unwinds
+ * from a CPU stopped anywhere in here into the interrupted code: the CFA
+ * is the interrupted stack, above the error code and the iret frame
+ * (rip at CFA-40, rsp at CFA-16), as for a signal frame.
+ */
+        .cfi_sections .debug_frame
 handle_exception:
+        .cfi_startproc simple
+        .cfi_signal_frame
+        .cfi_def_cfa rsp, 48
+        .cfi_offset rip, -40
+        .cfi_offset rsp, -16
         cld
         push    %rdi
+        .cfi_adjust_cfa_offset 8
         push    %rsi
+        .cfi_adjust_cfa_offset 8
         push    %rdx
+        .cfi_adjust_cfa_offset 8
         push    %rcx
+        .cfi_adjust_cfa_offset 8
         push    %rax
+        .cfi_adjust_cfa_offset 8
         push    %r8
+        .cfi_adjust_cfa_offset 8
         push    %r9
+        .cfi_adjust_cfa_offset 8
         push    %r10
+        .cfi_adjust_cfa_offset 8
         push    %r11
+        .cfi_adjust_cfa_offset 8
         push    %rbx
+        .cfi_adjust_cfa_offset 8
         push    %rbp
+        .cfi_adjust_cfa_offset 8
+        .cfi_rel_offset rbp, 0
         push    %r12
+        .cfi_adjust_cfa_offset 8
         push    %r13
+        .cfi_adjust_cfa_offset 8
         push    %r14
+        .cfi_adjust_cfa_offset 8
         push    %r15
+        .cfi_adjust_cfa_offset 8
         testb   $1, cpu_has_smap_byte(%rip)
         jz      1f
         clac
 1:      mov     %rsp, %rdi
         /* Align the stack for C; the frame pointer chain starts afresh. */
         mov     %rsp, %rbp
+        .cfi_def_cfa rbp, 168
         and     $~15, %rsp
         call    do_trap
         mov     %rbp, %rsp
+        .cfi_def_cfa rsp, 168
 /* Pop a struct cpu_user_regs from %rsp and return to where it says. */
 restore_all:
         pop     %r15
+        .cfi_adjust_cfa_offset -8
         pop     %r14
+        .cfi_adjust_cfa_offset -8
         pop     %r13
+        .cfi_adjust_cfa_offset -8
         pop     %r12
+        .cfi_adjust_cfa_offset -8
         pop     %rbp
+        .cfi_adjust_cfa_offset -8
         pop     %rbx
+        .cfi_adjust_cfa_offset -8
         pop     %r11
+        .cfi_adjust_cfa_offset -8
         pop     %r10
+        .cfi_adjust_cfa_offset -8
         pop     %r9
+        .cfi_adjust_cfa_offset -8
         pop     %r8
+        .cfi_adjust_cfa_offset -8
         pop     %rax
+        .cfi_adjust_cfa_offset -8
         pop     %rcx
+        .cfi_adjust_cfa_offset -8
         pop     %rdx
+        .cfi_adjust_cfa_offset -8
         pop     %rsi
+        .cfi_adjust_cfa_offset -8
         pop     %rdi
+        .cfi_adjust_cfa_offset -8
         add     $8, %rsp        /* error code and vector */
+        .cfi_adjust_cfa_offset -8
         iretq
+        .cfi_endproc
 
 /*
  * Hypercall entry: `syscall` from a ring-3 guest (LSTAR).  %rcx holds the

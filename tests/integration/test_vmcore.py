@@ -25,8 +25,9 @@ COM2 before the hypervisor starts: the vmcore is the file's tail).  Then:
   - `thread apply all bt`: every CPU's stack is in the vmcore (crashdump64
     streams the stacks at their virtual addresses), so every thread
     unwinds past frame #0: the crashing CPU through the injection
-    function to its caller (inject_crash, or the interrupt entry for the
-    injections run on CPU 1), every other CPU through the code it was
+    function to its caller (inject_crash, or for the injections run on
+    CPU 1 by an IPI, through the interrupt frame into the idle loop it
+    interrupted), every other CPU through the code it was
     running to its caller (an idle AP: ap_start_c, then ap_start64);
     every CPU's frame #0 is the function it ran, never the NMI path
     (do_trap, nmi_stop_handler ...: a note holding the stop NMI's own
@@ -92,11 +93,14 @@ OTHERS = {
 }
 IDLE = r"ap_start_c"
 # The frame after the injection function (its caller), by function.
-CALLER = {r"inject_panic_on_ap": r"handle_exception",
-          r"inject_hold_console": r"handle_exception",
+# Work run on CPU 1 by an IPI: gdb unwinds through the interrupt frame
+# (entry.S's call-frame information, "<signal handler called>") into the
+# idle loop the IPI interrupted.
+CALLER = {r"inject_panic_on_ap": IDLE,
+          r"inject_hold_console": IDLE,
           IDLE: r"ap_start64"}
 # The NMI path: no note may hold its registers.
-NMI_PATH = {"do_trap", "nmi_stop_handler", "stop_this_cpu", "nmi_unlatch",
+NMI_PATH = {"do_trap", "nmi_stop_handler", "smp_stop_this_cpu", "nmi_unlatch",
             "halt_forever", "crash_save_cpu_regs", "regs_to_prstatus"}
 
 # Kinds that need a second CPU (another CPU panics, holds the console lock
