@@ -265,11 +265,20 @@ static bool take_sources_and_limits(void)
            kx_crash_region(&cr_start, &cr_size);
 }
 
+/* The crash image (check64) that must survive every refusal. */
+static bool load_survivor(void)
+{
+    struct kx_opts c = {
+        .module = 0, .type = KEXEC_TYPE_CRASH,
+        .base = cr_start + KX_CRASH_OFFSET, .image_id = 1, .map = true,
+        .region_start = cr_start, .region_size = cr_size,
+    };
+    return !kx_load_image(&c, "the crash image (check64)");
+}
+
 DEFINE_KX_TEST(kexec_validate, "kexec-validate",
                "every load rule: errno, bad_entry, nothing changes; then crash")
 {
-    struct kx_opts c;
-
     if (!take_sources_and_limits() ||
         !check_eq(kx_get_range(KEXEC_RANGE_MA_XEN, &hv_start, &hv_size), 0,
                   "get_range KEXEC_RANGE_MA_XEN"))
@@ -278,13 +287,7 @@ DEFINE_KX_TEST(kexec_validate, "kexec-validate",
          "physical limit %#lx; source frames %#lx %#lx", hv_start, hv_size,
          lim.max_entries, lim.max_pages, lim.phys_limit, src1, src2);
 
-    /* the crash image that must survive every refusal */
-    c = (struct kx_opts){
-        .module = 0, .type = KEXEC_TYPE_CRASH,
-        .base = cr_start + KX_CRASH_OFFSET, .image_id = 1, .map = true,
-        .region_start = cr_start, .region_size = cr_size,
-    };
-    if (kx_load_image(&c, "the crash image (check64)"))
+    if (!load_survivor())
         return;
     kx_check_status(KEXEC_TYPE_CRASH, KEXEC_STATUS_LOADED, "at the start");
     kx_check_status(KEXEC_TYPE_DEFAULT, 0, "at the start");
@@ -469,18 +472,11 @@ static void abi_cases(void)
 DEFINE_KX_TEST(kexec_abi, "kexec-abi",
                "MAP rules, MAP limit, crash load range, the ABI's open points")
 {
-    struct kx_opts c;
-
     if (!take_sources_and_limits())
         return;
     crash_load_range();
 
-    c = (struct kx_opts){
-        .module = 0, .type = KEXEC_TYPE_CRASH,
-        .base = cr_start + KX_CRASH_OFFSET, .image_id = 1, .map = true,
-        .region_start = cr_start, .region_size = cr_size,
-    };
-    if (kx_load_image(&c, "the crash image (check64)"))
+    if (!load_survivor())
         return;
     abi_cases();
     kx_check_status(KEXEC_TYPE_CRASH, KEXEC_STATUS_LOADED, "before the crash");
