@@ -36,22 +36,33 @@ static int read_reservation(uint64_t arg, struct xen_memory_reservation *r,
     return 0;
 }
 
+/*
+ * Each extent costs the same, whatever the domain's size (a free gfn is
+ * popped off a stack, "is it mapped" is a count), and a call does at most
+ * XENMEM_MAX_EXTENTS_PER_CALL of them: hypercalls run with interrupts
+ * off, so one call's work must be bounded (include/public/xen.h).
+ */
+static uint64_t extents_this_call(const struct xen_memory_reservation *r)
+{
+    return MIN(r->nr_extents, (uint64_t)XENMEM_MAX_EXTENTS_PER_CALL);
+}
+
 static long increase_reservation(struct domain *d, uint64_t arg)
 {
     struct xen_memory_reservation r;
-    uint64_t done;
+    uint64_t done, todo;
     int rc = read_reservation(arg, &r, "increase_reservation");
 
     if (rc)
         return rc;
-    for (done = 0; done < r.nr_extents; done++) {
+    todo = extents_this_call(&r);
+    for (done = 0; done < todo; done++) {
         uint64_t gfn;
         mfn_t mfn;
 
-        for (gfn = 0; gfn < d->p2m_size && d->p2m[gfn] != P2M_INVALID; gfn++)
-            ;
-        if (gfn == d->p2m_size || d->nr_pages >= d->p2m_size)
+        if (!d->nr_free_gfns)
             break;  /* at the maximum reservation: a partial result */
+        gfn = d->free_gfns[d->nr_free_gfns - 1];
         mfn = alloc_frame(0);
         if (mfn == INVALID_MFN)
             break;
@@ -62,6 +73,7 @@ static long increase_reservation(struct domain *d, uint64_t arg)
                           "increase_reservation: extent list unwritable");
             return done ? (long)done : -EFAULT;
         }
+        d->nr_free_gfns--;
         frame_table[mfn].owner = OWNER_DOM0;
         d->p2m[gfn] = mfn;
         d->nr_pages++;
@@ -71,28 +83,55 @@ static long increase_reservation(struct domain *d, uint64_t arg)
     return (long)done;
 }
 
+/*
+ * Frames taken from the domain wait here until every CPU that may still
+ * hold a translation of them has flushed its TLB: the guest may have
+ * cleared its last mapping without a flush.
+ */
+#define FREE_BATCH 64
+
+struct free_batch {
+    unsigned int nr;
+    mfn_t mfns[FREE_BATCH];
+};
+
+static void free_batch_flush(struct domain *d, struct free_batch *b)
+{
+    if (!b->nr)
+        return;
+    pv_flush_domain_tlbs(d);
+    for (unsigned int i = 0; i < b->nr; i++)
+        free_frame(b->mfns[i]);
+    b->nr = 0;
+}
+
 static long decrease_reservation(struct domain *d, uint64_t arg)
 {
     struct xen_memory_reservation r;
-    uint64_t done;
+    struct free_batch batch = { .nr = 0 };
+    uint64_t done, todo;
+    long err = 0;
     int rc = read_reservation(arg, &r, "decrease_reservation");
 
     if (rc)
         return rc;
-    for (done = 0; done < r.nr_extents; done++) {
+    todo = extents_this_call(&r);
+    for (done = 0; done < todo; done++) {
         uint64_t gfn;
         mfn_t mfn;
 
         if (copy_from_guest(&gfn, r.extent_start + done * 8, 8)) {
             guest_refusal("memory_op", -EFAULT,
                           "decrease_reservation: extent list unreadable");
-            return done ? (long)done : -EFAULT;
+            err = -EFAULT;
+            break;
         }
         if (gfn >= d->p2m_size || d->p2m[gfn] == P2M_INVALID) {
             guest_refusal("memory_op", -EACCES,
                           "decrease_reservation: gfn %#lx has no frame of d%u",
                           (unsigned long)gfn, d->id);
-            return done ? (long)done : -EACCES;
+            err = -EACCES;
+            break;
         }
         mfn = d->p2m[gfn];
         if (frame_is_pt(mfn) || frame_table[mfn].boot) {
@@ -100,22 +139,29 @@ static long decrease_reservation(struct domain *d, uint64_t arg)
                           "decrease_reservation: gfn %#lx is a %s",
                           (unsigned long)gfn,
                           frame_is_pt(mfn) ? "page table" : "boot module page");
-            return done ? (long)done : -EPERM;
+            err = -EPERM;
+            break;
         }
-        if (pv_frame_is_mapped(d, mfn)) {
+        if (pv_frame_is_mapped(mfn)) {
             guest_refusal("memory_op", -EBUSY,
                           "decrease_reservation: gfn %#lx is still mapped",
                           (unsigned long)gfn);
-            return done ? (long)done : -EBUSY;
+            err = -EBUSY;
+            break;
         }
+        /* Not the domain's any more: no new mapping of it can be made. */
         d->kexec_frames_owed++;
         domain_set_kexec_unsafe(d, "memory was ballooned out");
         frame_table[mfn].owner = OWNER_NONE;
         d->p2m[gfn] = P2M_INVALID;
+        d->free_gfns[d->nr_free_gfns++] = (uint32_t)gfn;
         d->nr_pages--;
-        free_frame(mfn);
+        batch.mfns[batch.nr++] = mfn;
+        if (batch.nr == FREE_BATCH)
+            free_batch_flush(d, &batch);
     }
-    return (long)done;
+    free_batch_flush(d, &batch);
+    return done ? (long)done : err;
 }
 
 static long machine_memory_map(struct domain *d, uint64_t arg)

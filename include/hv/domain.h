@@ -29,6 +29,15 @@ struct domain {
     bool kexec_safe;
     const char *kexec_unsafe_reason;
     uint64_t kexec_frames_owed; /* ballooned out, not yet given back */
+    /*
+     * Ballooning in constant time per extent: the gfns that have no frame,
+     * as a stack (increase_reservation pops, decrease pushes), and the
+     * CPUs that have run on the domain's tables, so may still hold its
+     * translations in their TLBs (a frame leaves only after they flush).
+     */
+    uint32_t *free_gfns;
+    uint64_t nr_free_gfns;
+    uint64_t tlb_cpus;          /* bit n: CPU n */
 };
 
 extern struct domain *dom0;
@@ -44,6 +53,7 @@ struct frame_info {
     uint8_t type;       /* enum frame_type */
     uint8_t boot;       /* boot memory (a module): never freed */
     uint8_t pad;
+    uint32_t l1_refs;   /* L1 entries of guest tables that map it */
 };
 extern struct frame_info *frame_table;
 void frame_table_init(void);

@@ -24,11 +24,19 @@ __noreturn void enter_guest(struct cpu_user_regs *regs);
 void do_hypercall(struct cpu_user_regs *regs);
 void pv_guest_fault(struct cpu_user_regs *regs);
 
-/* True when some L1 entry of d's tables maps mfn. */
 struct domain;
 /* The L1 slot that maps va in d's tables (via the direct map), or NULL. */
 pte_t *pv_find_l1e(struct domain *d, uint64_t va);
-bool pv_frame_is_mapped(struct domain *d, mfn_t mfn);
+/* Set every frame's l1_refs from d's L1 tables (once, when d is built). */
+void pv_count_l1_refs(struct domain *d);
+/* True when some L1 entry of a guest's tables maps mfn (constant time). */
+bool pv_frame_is_mapped(mfn_t mfn);
+/*
+ * Every CPU that may hold a translation of d's tables flushes its TLB;
+ * returns when all have.  A frame leaves d only after this, once no L1
+ * entry maps it: a stale TLB entry would still reach the freed frame.
+ */
+void pv_flush_domain_tlbs(struct domain *d);
 
 /* Hypercall handlers. */
 long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf);

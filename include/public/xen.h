@@ -156,20 +156,31 @@ struct mmu_update {
  *   XENMEM_increase_reservation: arg -> struct xen_memory_reservation;
  *     allocates nr_extents frames (extent_order must be 0) and writes
  *     the guest frame numbers given to them into extent_start[]; their
- *     machine frames appear in the P2M list.  Returns the number done.
+ *     machine frames appear in the P2M list.  Returns the number done:
+ *     fewer than asked at the maximum reservation, when memory runs out,
+ *     or past XENMEM_MAX_EXTENTS_PER_CALL.  The gfn given is the one
+ *     given back most recently.
  *   XENMEM_decrease_reservation: gives back the guest frames listed in
  *     extent_start[] (extent_order 0).  The gfn must have a frame
  *     (-EACCES), not a boot module's (-EPERM; page tables, start_info and
  *     the hypercall page have no gfn at all) and not be mapped anywhere in
  *     the caller's tables (-EBUSY, which includes the pages of its own
  *     image).  Stops at the first refused gfn: returns the number done,
- *     or the errno if none was done.  Ballooning out memory makes a later kexec unreliable: it
+ *     or the errno if none was done.  A frame given back is flushed from
+ *     every TLB that may hold it before it is free: a guest that unmaps
+ *     without a flush and keeps using the address takes a page fault.
+ *     Ballooning out memory makes a later kexec unreliable: it
  *     clears the "kexec is safe" state (see kexec.h).
+ *   Both do at most XENMEM_MAX_EXTENTS_PER_CALL extents per call, each in
+ *     constant time (hypercalls run with interrupts off): a caller with
+ *     more loops, from extent_start + 8 * (the number returned), as with
+ *     Xen's partial results.
  *   XENMEM_current_reservation / XENMEM_maximum_reservation: arg points at
  *     a domid_t (DOMID_SELF); returns the number of frames.
  *   XENMEM_machine_memory_map [privileged]: arg -> struct xen_memory_map;
  *     fills at most nr_entries e820 entries into buffer, sets nr_entries.
  */
+#define XENMEM_MAX_EXTENTS_PER_CALL 512
 #define XENMEM_increase_reservation 0
 #define XENMEM_decrease_reservation 1
 #define XENMEM_current_reservation  3

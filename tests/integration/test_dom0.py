@@ -37,7 +37,8 @@ GUEST_BAD = ALWAYS_BAD + [
     r"Domain 0 crashed",
 ]
 
-ALL_TESTS = ["hypercalls", "page_user", "mmu_refusals", "balloon", "unpriv",
+ALL_TESTS = ["hypercalls", "page_user", "mmu_refusals", "balloon",
+             "balloon_stale", "balloon_batch", "unpriv",
              "fault_pf", "fault_ud", "fault_gp", "fault_ptwrite"]
 
 # The crash region the mmu_refusals test aims at (crashkernel=32M@256M).
@@ -146,6 +147,38 @@ def test_balloon(boot, tmp_path, firmware, smp):
     must = [SUCCESS] + refusals("memory_op", "EACCES", "EPERM", "EBUSY",
                                 "EFAULT")
     r.expect(STATUS_POWEROFF, must, GUEST_BAD)
+
+
+@pytest.mark.parametrize("smp", [1, 4])
+@pytest.mark.parametrize("mode", ["privileged", "unprivileged"])
+def test_balloon_stale_tlb(boot, smp, mode):
+    """Unmap without a flush, give the frame back, write through the old
+    address: the write must fault, not reach a free frame."""
+    cmdline = "dom0-unprivileged" if mode == "unprivileged" else ""
+    r = run_guest(boot, "bios", smp, "test=balloon_stale", cmdline)
+    r.expect(STATUS_PANIC,
+             [d0(r"balloon_stale: about to fault: write through the stale"),
+              r"^\(HV\) d0: fatal page fault at RIP",
+              r"^\(HV\) Domain 0 crashed"],
+             [d0(r"FAIL: "), d0(r"Test result:"), r"\[qemu stderr\]"])
+    m = r.search(d0(r"balloon_stale: about to fault: .* address (0x[0-9a-f]+)"
+                    r" at RIP ([0-9a-f]{16})$"))
+    va, rip = int(m.group(1), 16), int(m.group(2), 16)
+    f = r.search(r"^\(HV\) d0: fatal page fault at RIP ([0-9a-f]+), "
+                 r"error code (0x[0-9a-f]+), CR2 ([0-9a-f]+)")
+    assert int(f.group(1), 16) == rip, f"fault RIP {f.group(1)} != {rip:#x}"
+    assert int(f.group(3), 16) == va, f"CR2 {f.group(3)} != {va:#x}"
+    # A write (bit 1) from user mode (bit 2) to a page not present (bit 0 clear).
+    assert int(f.group(2), 16) == 0x6, f"error code {f.group(2)}"
+
+
+@pytest.mark.parametrize("firmware,smp", MATRIX_BIOS + [("uefi", 1)])
+def test_balloon_batch(boot, firmware, smp):
+    """Each call does at most XENMEM_MAX_EXTENTS_PER_CALL extents."""
+    r = run_guest(boot, firmware, smp, "test=balloon_batch")
+    r.expect(STATUS_POWEROFF,
+             [SUCCESS, d0(r"balloon_batch: decrease_reservation: 512 extents "
+                          r"in \d+ TSC cycles")], GUEST_BAD)
 
 
 @pytest.mark.parametrize("firmware,smp", MATRIX_BIOS)

@@ -122,6 +122,20 @@ static mfn_t hv_frame(void)
     return mfn;
 }
 
+/* Zeroed hypervisor memory for one of the domain's own arrays. */
+static void *hv_array(uint64_t bytes, const char *what)
+{
+    uint64_t pages = ROUNDUP(bytes, PAGE_SIZE) >> PAGE_SHIFT;
+    mfn_t mfn = alloc_frames(pages ? pages : 1, 1, 0);
+
+    if (mfn == INVALID_MFN)
+        panic("dom0 builder: no memory for %s", what);
+    for (uint64_t i = 0; i < pages; i++)
+        frame_table[mfn + i].owner = OWNER_HV;
+    memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, pages * PAGE_SIZE);
+    return maddr_to_virt(mfn << PAGE_SHIFT);
+}
+
 /* Set each table's level by walking from the root (guest slots only). */
 static void classify_tables(struct domain *d)
 {
@@ -238,15 +252,16 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
     dom_pt_ops.ctx = d;
 
     /* The P2M list: hypervisor frames, read-only to the guest. */
+    if (d->p2m_size >> 32)      /* free_gfns holds 32-bit gfns */
+        panic("dom0 builder: dom0_mem=%luM is too large",
+              (unsigned long)(opt_dom0_mem >> 20));
     p2m_pages = ROUNDUP(d->p2m_size * 8, PAGE_SIZE) >> PAGE_SHIFT;
-    p2m_mfn = alloc_frames(p2m_pages, 1, 0);
-    if (p2m_mfn == INVALID_MFN)
-        panic("dom0 builder: no memory for the P2M list");
-    d->p2m = maddr_to_virt(p2m_mfn << PAGE_SHIFT);
-    for (uint64_t i = 0; i < p2m_pages; i++)
-        frame_table[p2m_mfn + i].owner = OWNER_HV;
+    d->p2m = hv_array(d->p2m_size * 8, "the P2M list");
+    p2m_mfn = virt_to_maddr(d->p2m) >> PAGE_SHIFT;
     for (uint64_t i = 0; i < d->p2m_size; i++)
         d->p2m[i] = P2M_INVALID;
+    d->free_gfns = hv_array(d->p2m_size * sizeof(*d->free_gfns),
+                            "the free-gfn stack");
 
     /* Root: the hypervisor's slots are shared with every other root. */
     d->l4_mfn = dom_alloc_table(d);
@@ -306,6 +321,11 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
         dom_map(d, DOM0_PTVIEW_VA + i * PAGE_SIZE, d->pt_frames[i],
                 GUEST_RO | _PAGE_NX);
     classify_tables(d);
+    pv_count_l1_refs(d);
+    /* Gfns left without a frame, lowest on top (today: none). */
+    for (uint64_t gfn = d->p2m_size; gfn-- > 0;)
+        if (d->p2m[gfn] == P2M_INVALID)
+            d->free_gfns[d->nr_free_gfns++] = (uint32_t)gfn;
 
     memcpy(si->magic, START_INFO_MAGIC, sizeof(START_INFO_MAGIC));
     si->version = START_INFO_VERSION;
@@ -352,6 +372,7 @@ void dom0_start(void)
 
     get_cpu_info()->current = dom0;
     pv_init_cpu();
+    dom0->tlb_cpus |= 1UL << smp_processor_id();
     write_cr3(dom0->l4_mfn << PAGE_SHIFT);
     printk("Entering dom0\n");
     enter_guest(&regs);

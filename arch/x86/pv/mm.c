@@ -14,6 +14,7 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <hv/bug.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -93,14 +94,27 @@ static int validate_l1e(struct domain *d, const char *call, pte_t val,
     return 0;
 }
 
+static mfn_t pte_mfn(pte_t e)
+{
+    return (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+}
+
+/* Store a checked entry, keeping both frames' l1_refs exact. */
 static int write_l1e(struct domain *d, const char *call, pte_t *slot, pte_t val)
 {
-    pte_t v;
+    pte_t v, old = *slot;
     int rc = validate_l1e(d, call, val, &v);
 
-    if (!rc)
-        *slot = v;
-    return rc;
+    if (rc)
+        return rc;
+    if (v & _PAGE_PRESENT)
+        frame_table[pte_mfn(v)].l1_refs++;
+    if (old & _PAGE_PRESENT) {
+        BUG_ON(!frame_table[pte_mfn(old)].l1_refs);
+        frame_table[pte_mfn(old)].l1_refs--;
+    }
+    *slot = v;
+    return 0;
 }
 
 long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done_ptr,
@@ -189,7 +203,12 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
     return 0;
 }
 
-bool pv_frame_is_mapped(struct domain *d, mfn_t mfn)
+/*
+ * The builder writes L1 entries with the generic map_pages(); count them
+ * once at the end.  From then on write_l1e() is the only writer of a
+ * guest L1 entry, and it keeps the counts.
+ */
+void pv_count_l1_refs(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_pt_frames; i++) {
         const pte_t *t = maddr_to_virt(d->pt_frames[i] << PAGE_SHIFT);
@@ -197,9 +216,17 @@ bool pv_frame_is_mapped(struct domain *d, mfn_t mfn)
         if (frame_table[d->pt_frames[i]].type != PGT_L1)
             continue;
         for (unsigned int j = 0; j < PT_ENTRIES; j++)
-            if ((t[j] & _PAGE_PRESENT) &&
-                ((t[j] & PTE_ADDR_MASK) >> PAGE_SHIFT) == mfn)
-                return true;
+            if (t[j] & _PAGE_PRESENT)
+                frame_table[pte_mfn(t[j])].l1_refs++;
     }
-    return false;
+}
+
+bool pv_frame_is_mapped(mfn_t mfn)
+{
+    return frame_table[mfn].l1_refs != 0;
+}
+
+void pv_flush_domain_tlbs(struct domain *d)
+{
+    smp_flush_tlb_cpus(d->tlb_cpus);
 }

@@ -550,17 +550,20 @@ void smp_boot_cpus(void)
  * second, names the CPUs being waited for, as Linux does for a CPU that
  * does not answer a cross call.
  */
-void smp_flush_tlb_others(void)
+void smp_flush_tlb_cpus(uint64_t cpus)
 {
     unsigned int me = smp_processor_id();
     uint64_t want[NR_CPUS] = { 0 }, start = rdtsc(), ms;
     uint64_t next_note = IPI_CHECK_TIMEOUT_MS;
     bool waited = false;
 
+    if (cpus & (1UL << me))
+        flush_tlb_local();
     for (unsigned int i = 0; i < nr_cpus && i < NR_CPUS; i++) {
         struct cpu_info *ci = cpu_infos[i];
 
-        if (i == me || !ci || cpu_state(ci) != CPU_ONLINE)
+        if (i == me || !(cpus & (1UL << i)) || !ci ||
+            cpu_state(ci) != CPU_ONLINE)
             continue;
         want[i] = __atomic_load_n(&ci->tlb_flushes, __ATOMIC_ACQUIRE) + 1;
         apic_send_ipi(ci->apic_id, VECTOR_IPI_FLUSH);
@@ -590,6 +593,11 @@ void smp_flush_tlb_others(void)
     if (waited)
         printk("SMP: TLB shootdown: every CPU flushed after %lu ms\n",
                (unsigned long)ms);
+}
+
+void smp_flush_tlb_others(void)
+{
+    smp_flush_tlb_cpus(~(1UL << smp_processor_id()));
 }
 
 /*

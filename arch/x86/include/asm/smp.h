@@ -59,9 +59,11 @@ extern struct cpu_info *cpu_infos[NR_CPUS];  /* NULL until allocated */
 struct cpu_info *alloc_cpu_stack(unsigned int cpu);
 void smp_boot_cpus(void);
 /*
- * Every other online CPU flushes its TLB; waits until each has (or has
- * left the online state), however long that takes.
+ * Every CPU in cpus (bit n: CPU n; this one included, if set) flushes its
+ * TLB; waits until each online one has (or has left the online state),
+ * however long that takes.  smp_flush_tlb_others: every other CPU.
  */
+void smp_flush_tlb_cpus(uint64_t cpus);
 void smp_flush_tlb_others(void);
 /* An NMI nobody expects: the IPI check's, late?  Counted, then ignore it. */
 bool smp_nmi_is_late_check(void);
