@@ -21,7 +21,7 @@
  * caller goes on from there.  Gives back 2 * MAX + 3 gfns, in calls that
  * each return at most MAX, and takes as many back, the same way; the
  * first gfn taken back is the last given.  Prints the TSC cycles of each
- * full call (a figure, not asserted).
+ * call (a figure, not asserted).
  *   Expected guest lines: PASS only, "Test result: SUCCESS".
  */
 #include "guest.h"
@@ -128,12 +128,12 @@ static bool all_extents(unsigned int cmd, const char *what, uint64_t *list,
         uint64_t want = left < XENMEM_MAX_EXTENTS_PER_CALL ?
                         left : XENMEM_MAX_EXTENTS_PER_CALL;
 
+        if (rc > 0)
+            info("%s: %ld extents in %lu TSC cycles (%lu per extent)", what,
+                 rc, cycles, cycles / (uint64_t)rc);
         if (!check_eq(rc, want, "%s call %u of %lu extents returns %lu",
                       what, calls + 1, left, want))
             return false;
-        if (rc == XENMEM_MAX_EXTENTS_PER_CALL)
-            info("%s: %ld extents in %lu TSC cycles (%lu per extent)", what,
-                 rc, cycles, cycles / (uint64_t)rc);
         done += (uint64_t)rc;
         calls++;
     }
