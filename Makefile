@@ -158,7 +158,8 @@ deps:
 # The demonstration: the hypervisor boots with a crash region, dom0 loads
 # check64 as the crash image, a panic is injected, and check64 reports
 # from the inside that every promise of the handoff held.
-DEMO_HV_CMDLINE := crashkernel=64M@256M
+# debug-inject: the injection below is a test hook, off in a production boot.
+DEMO_HV_CMDLINE := crashkernel=64M@256M debug-inject
 DEMO_MODULES := --module "$(GUEST_ELF) test=kexec-crash via=inject:panic" \
 	--module "$(BUILD)/images/check64.elf"
 

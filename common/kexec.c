@@ -57,13 +57,13 @@ static struct kexec_limits kexec_limits(void)
 }
 /* Test hooks (docs/command-line.md). */
 static uint64_t opt_reload_panic_after;
-integer_param("kexec_test_reload_panic", opt_reload_panic_after);
+test_integer_param("kexec_test_reload_panic", opt_reload_panic_after);
 bool kexec_test_fault_in_handoff, kexec_test_fault_in_reloc;
 bool kexec_test_fault_in_32, kexec_test_arm_timers;
-boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
-boolean_param("kexec_test_reloc_fault", kexec_test_fault_in_reloc);
-boolean_param("kexec_test_fault32", kexec_test_fault_in_32);
-boolean_param("kexec_test_arm_timers", kexec_test_arm_timers);
+test_boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
+test_boolean_param("kexec_test_reloc_fault", kexec_test_fault_in_reloc);
+test_boolean_param("kexec_test_fault32", kexec_test_fault_in_32);
+test_boolean_param("kexec_test_arm_timers", kexec_test_arm_timers);
 
 /* The active image of each type; read by the crash path without a lock. */
 static struct kexec_image *volatile kexec_image[2];

@@ -72,15 +72,45 @@ static int apply(const struct param *p, const char *val, bool negated)
     return -EINVAL;
 }
 
-int parse_params(const char *cmdline, const struct param *start,
-                 const struct param *end, param_report_fn report)
+/* The entry for word ("no-NAME" finds a boolean NAME, negated), or NULL. */
+static const struct param *find_param(const struct param *start,
+                                      const struct param *end,
+                                      const char *word, bool *negated)
 {
+    for (const struct param *p = start; p < end; p++) {
+        if (!strcmp(p->name, word)) {
+            *negated = false;
+            return p;
+        }
+        if (p->type == PARAM_BOOL && !strncmp(word, "no-", 3) &&
+            !strcmp(p->name, word + 3)) {
+            *negated = true;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The gate (PARAM_TEST_GATE) is parsed in a pass of its own before every
+ * other word, so that "inject=panic debug-inject" means what
+ * "debug-inject inject=panic" means.  Each pass reports only its own
+ * problems: the gate pass its bad values, the main pass everything else.
+ */
+enum pass { PASS_GATE, PASS_MAIN };
+
+static int parse_pass(const char *cmdline, const struct param *start,
+                      const struct param *end, param_report_fn report,
+                      enum pass pass, const struct param *gate)
+{
+    bool hooks_allowed = gate && *(bool *)gate->var;
     char word[256];
     int problems = 0;
 
     while (*cmdline) {
+        const struct param *p;
         const char *val = NULL;
-        bool negated = false, found = false;
+        bool negated;
         size_t len = 0;
         char *eq;
 
@@ -91,8 +121,11 @@ int parse_params(const char *cmdline, const struct param *start,
         while (cmdline[len] && cmdline[len] != ' ')
             len++;
         if (len >= sizeof(word)) {
-            report("cmdline: option too long, ignored: '%.32s...'\n", cmdline);
-            problems++;
+            if (pass == PASS_MAIN) {
+                report("cmdline: option too long, ignored: '%.32s...'\n",
+                       cmdline);
+                problems++;
+            }
             cmdline += len;
             continue;
         }
@@ -105,28 +138,40 @@ int parse_params(const char *cmdline, const struct param *start,
             *eq = '\0';
             val = eq + 1;
         }
-        for (const struct param *p = start; p < end; p++) {
-            const char *name = word;
-
-            if (strcmp(p->name, name) && p->type == PARAM_BOOL &&
-                !strncmp(name, "no-", 3) && !strcmp(p->name, name + 3)) {
-                negated = true;
-                name += 3;
-            }
-            if (strcmp(p->name, name))
-                continue;
-            found = true;
-            if (apply(p, val, negated)) {
-                report("cmdline: bad value for '%s': '%s', ignored\n",
-                       p->name, val ? val : "");
+        p = find_param(start, end, word, &negated);
+        if (!p) {
+            if (pass == PASS_MAIN) {
+                report("cmdline: unknown option '%s', ignored\n", word);
                 problems++;
             }
-            break;
+            continue;
         }
-        if (!found) {
-            report("cmdline: unknown option '%s', ignored\n", word);
+        if ((pass == PASS_GATE) != !!(p->flags & PARAM_TEST_GATE))
+            continue;
+        if ((p->flags & PARAM_TEST_HOOK) && !hooks_allowed) {
+            report("cmdline: '%s' is a test hook: needs %s, ignored\n",
+                   p->name, gate ? gate->name : "a gate option");
+            problems++;
+            continue;
+        }
+        if (apply(p, val, negated)) {
+            report("cmdline: bad value for '%s': '%s', ignored\n",
+                   p->name, val ? val : "");
             problems++;
         }
     }
     return problems;
+}
+
+int parse_params(const char *cmdline, const struct param *start,
+                 const struct param *end, param_report_fn report)
+{
+    const struct param *gate = NULL;
+    int problems;
+
+    for (const struct param *p = start; p < end && !gate; p++)
+        if (p->flags & PARAM_TEST_GATE)
+            gate = p;
+    problems = parse_pass(cmdline, start, end, report, PASS_GATE, gate);
+    return problems + parse_pass(cmdline, start, end, report, PASS_MAIN, gate);
 }

@@ -5,6 +5,11 @@
  *   - the command line, inject=KIND, at the end of boot (before dom0);
  *   - the debug hypercall, debug_op(DEBUGOP_inject, "KIND") [privileged];
  *   - the serial debug key 'C' (a plain panic), read while dom0 yields.
+ * The first two are test hooks: they work only when the boot option
+ * debug-inject is on (off by default), so that no guest can kill a
+ * production hypervisor on request.  The key is the host administrator's,
+ * typed on the hypervisor's own serial console (which no guest can write),
+ * like Xen's 'C' key handler: it works in every boot.
  *
  *   panic    panic()                     ud    #UD (ud2)
  *   pf       NULL dereference (#PF)      gp    non-canonical access (#GP)
@@ -46,10 +51,14 @@
 #include <hv/mm.h>
 #include <hv/param.h>
 
+/* The gate of every test hook (include/hv/param.h, docs/command-line.md). */
+bool opt_debug_inject;
+test_gate_param("debug-inject", opt_debug_inject);
+
 static char opt_inject[16];
-string_param("inject", opt_inject);
+test_string_param("inject", opt_inject);
 static bool opt_touch_region;
-boolean_param("crash_test_touch_region", opt_touch_region);
+test_boolean_param("crash_test_touch_region", opt_touch_region);
 
 static noinline void inject_panic(void)
 {
@@ -281,6 +290,7 @@ void run_injection(void)
         printk(HVLOG_WARNING "inject=%s: unknown kind\n", opt_inject);
 }
 
+/* The administrator's key: needs no debug-inject (see the top). */
 void debug_key_poll(void)
 {
     if (uart_getc() == 'C')

@@ -36,6 +36,10 @@ extern const struct param __params_start[], __params_end[];
 void parse_cmdline(const char *cmdline)
 {
     parse_params(cmdline, __params_start, __params_end, printk);
+    if (opt_debug_inject)
+        printk(HVLOG_WARNING "debug-inject: test hooks and crash injection "
+               "are on (a testing boot: any privileged guest may crash the "
+               "machine)\n");
 }
 
 static void detect_cpu_features(void)

@@ -214,10 +214,18 @@ struct xen_memory_map {
  *   DEBUGOP_inject: arg -> NUL-terminated name (at most 15 characters) of
  *     a crash to inject (docs/crash-path.md lists them: panic, ud, pf, gp,
  *     de, df, nmi, ap, two, console, nested, nested2, hang, regionwrite).
- *     Does not return; an unknown name gives -EINVAL.
+ *     Only in a boot with the hypervisor option debug-inject (off by
+ *     default: a production hypervisor does not let a guest kill it on
+ *     request); without it -EOPNOTSUPP, checked before arg is read.
+ *     With it: does not return; an unreadable name gives -EFAULT, an
+ *     unknown one -EINVAL.
  *   DEBUGOP_free_frames: returns the number of free machine frames in the
  *     hypervisor's allocator (tests check that refused requests give back
- *     all the memory they took); arg unused.
+ *     all the memory they took); arg unused.  Needs no debug-inject: it
+ *     reads one count and changes nothing, and a privileged domain learns
+ *     as much from the memory map and its own reservation.
+ *   Errors: -EPERM for an unprivileged caller (before anything else),
+ *     -EOPNOTSUPP for an unknown cmd.
  */
 #define DEBUGOP_inject      0
 #define DEBUGOP_free_frames 1

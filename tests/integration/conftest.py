@@ -72,9 +72,17 @@ class BootResult:
 
 @pytest.fixture
 def boot(tmp_path):
-    """boot(firmware, smp, cmdline, modules=(), cpu='max') -> BootResult"""
+    """boot(firmware, smp, cmdline, modules=(), cpu='max') -> BootResult
+
+    Every boot is a testing boot: `debug-inject` (the gate of the test
+    hooks and of debug_op's crash injection, docs/command-line.md) is
+    appended to the command line, last, unless debug_inject=False.
+    """
     def _boot(firmware="bios", smp=1, cmdline="", modules=(), cpu="max",
-              timeout=None, memory=512, serial2=None, serial_input=None):
+              timeout=None, memory=512, serial2=None, serial_input=None,
+              debug_inject=True):
+        if debug_inject:
+            cmdline = f"{cmdline} debug-inject".strip()
         log = str(tmp_path / f"serial-{firmware}-{smp}.log")
         res = qemu_run.run(firmware, smp, cmdline, modules,
                            timeout or TIMEOUT[firmware], log, memory=memory,

@@ -38,7 +38,7 @@ GUEST_BAD = ALWAYS_BAD + [
 ]
 
 ALL_TESTS = ["hypercalls", "page_user", "mmu_refusals", "balloon",
-             "balloon_stale", "balloon_batch", "unpriv",
+             "balloon_stale", "balloon_batch", "unpriv", "debug_gate",
              "fault_pf", "fault_ud", "fault_gp", "fault_ptwrite"]
 
 # The crash region the mmu_refusals test aims at (crashkernel=32M@256M).

@@ -85,11 +85,13 @@ class KexecBoot:
         return self.res.expect(status, must, must_not)
 
 
-def run(boot, firmware, smp, guest_args, images, hv_extra=""):
+def run(boot, firmware, smp, guest_args, images, hv_extra="",
+        debug_inject=True):
     cmdline = CRASH_OPT + (" " + hv_extra if hv_extra else "")
     return KexecBoot(boot(firmware, smp, cmdline,
                           modules=[(GUEST_ELF, guest_args)] +
-                          [(i, None) for i in images]))
+                          [(i, None) for i in images],
+                          debug_inject=debug_inject))
 
 
 def image_ran(image, image_id=1, type_name="default", base=None):
@@ -222,6 +224,21 @@ def test_kexec_handoff_fault(boot, firmware, smp, hook):
     r.expect(STATUS_KEXEC_FAULT, must,
              [r"FATAL TRAP", r"\[qemu stderr\]", d0(r"FAIL: "),
               d0(r"Test result:"), rf"^{image}: start"])
+
+
+@pytest.mark.parametrize("hook", sorted(HANDOFF_FAULTS))
+def test_kexec_handoff_fault_hook_needs_debug_inject(boot, hook):
+    """Without debug-inject a kexec_test_* hook is a word of the command
+    line that is reported and ignored: the handoff does not fault, the
+    image runs and passes."""
+    test, image, elf, _ = HANDOFF_FAULTS[hook]
+    r = run(boot, "bios", 1, f"test={test}", [elf], hook, debug_inject=False)
+    must = [rf"^\(HV\) cmdline: '{hook}' is a test hook: needs debug-inject, "
+            r"ignored$",
+            r"^\(HV\) kexec: executing the default image"]
+    must += image_ran(image, 1, "default")
+    r.expect(STATUS_IMAGE_PASS, must, BAD + [r"Panic on CPU",
+                                             d0(r"Test result:")])
 
 
 # ---- CRASH images -----------------------------------------------------------

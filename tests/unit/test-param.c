@@ -15,6 +15,10 @@ static bool opt_flag, opt_other;
 static char opt_str[8];
 static char custom_seen[64];
 static int custom_calls;
+/* The gate and three test hooks, in a table of their own. */
+static bool opt_gate, opt_hook_flag;
+static uint32_t opt_hook_num;
+static char opt_hook_str[8];
 
 static int parse_custom(const char *val)
 {
@@ -39,6 +43,19 @@ static const struct param params[] = {
     { .name = "custom", .type = PARAM_CUSTOM, .parse = parse_custom },
 };
 
+static const struct param gated_params[] = {
+    { .name = "hook_flag", .type = PARAM_BOOL, .flags = PARAM_TEST_HOOK,
+      .var = &opt_hook_flag, .size = sizeof(opt_hook_flag) },
+    { .name = "hook_num", .type = PARAM_UINT, .flags = PARAM_TEST_HOOK,
+      .var = &opt_hook_num, .size = sizeof(opt_hook_num) },
+    { .name = "hook_str", .type = PARAM_STRING, .flags = PARAM_TEST_HOOK,
+      .var = opt_hook_str, .size = sizeof(opt_hook_str) },
+    { .name = "flag", .type = PARAM_BOOL, .var = &opt_flag,
+      .size = sizeof(opt_flag) },
+    { .name = "gate", .type = PARAM_BOOL, .flags = PARAM_TEST_GATE,
+      .var = &opt_gate, .size = sizeof(opt_gate) },
+};
+
 #define MAX_REPORTS 8
 static char reports[MAX_REPORTS][256];
 static unsigned int nr_reports;
@@ -56,6 +73,12 @@ static void __printf(1, 2) report(const char *fmt, ...)
 static int parse(const char *cmdline)
 {
     return parse_params(cmdline, params, params + ARRAY_SIZE(params), report);
+}
+
+static int parse_gated(const char *cmdline)
+{
+    return parse_params(cmdline, gated_params,
+                        gated_params + ARRAY_SIZE(gated_params), report);
 }
 
 static const uint8_t zero_guard[8];
@@ -80,6 +103,9 @@ static void reset(void)
     memset(opt_str, 0, sizeof(opt_str));
     memset(custom_seen, 0, sizeof(custom_seen));
     custom_calls = 0;
+    opt_gate = opt_hook_flag = false;
+    opt_hook_num = 0;
+    memset(opt_hook_str, 0, sizeof(opt_hook_str));
     memset(reports, 0, sizeof(reports));
     nr_reports = 0;
 }
@@ -306,6 +332,102 @@ START_TEST(test_too_long)
 }
 END_TEST
 
+/* Nothing of a test hook is applied; one line each names it and the gate. */
+static void check_hooks_refused(const char *cmd)
+{
+    reset();
+    ck_assert_msg(parse_gated(cmd) == 3, "'%s': want 3 problems", cmd);
+    ck_assert_msg(!opt_gate, "'%s' turned the gate on", cmd);
+    ck_assert(!opt_hook_flag);
+    ck_assert_uint_eq(opt_hook_num, 0);
+    ck_assert_str_eq(opt_hook_str, "");
+    ck_assert(opt_flag);    /* an ordinary option still applies */
+    ck_assert_uint_eq(nr_reports, 3);
+    ck_assert_str_eq(reports[0],
+                     "cmdline: 'hook_flag' is a test hook: needs gate, "
+                     "ignored\n");
+    ck_assert_str_eq(reports[1],
+                     "cmdline: 'hook_num' is a test hook: needs gate, "
+                     "ignored\n");
+    ck_assert_str_eq(reports[2],
+                     "cmdline: 'hook_str' is a test hook: needs gate, "
+                     "ignored\n");
+}
+
+START_TEST(test_hooks_need_the_gate)
+{
+    /* No gate, or the gate's off forms, wherever they are on the line. */
+    check_hooks_refused("hook_flag hook_num=5 flag hook_str=abc");
+    check_hooks_refused("gate=0 hook_flag hook_num=5 flag hook_str=abc");
+    check_hooks_refused("hook_flag hook_num=5 flag hook_str=abc no-gate");
+    check_hooks_refused("gate hook_flag hook_num=5 flag hook_str=abc gate=off");
+    check_hooks_refused("no-gate hook_flag hook_num=5 gate=no flag hook_str=abc");
+}
+END_TEST
+
+START_TEST(test_gate_lets_hooks_in)
+{
+    static const char *const lines[] = {
+        "gate hook_flag hook_num=5 flag hook_str=abc",
+        "hook_flag hook_num=5 flag hook_str=abc gate",  /* gate last */
+        "hook_flag gate=1 hook_num=5 flag hook_str=abc",
+        "no-gate hook_flag hook_num=5 flag hook_str=abc gate=yes",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+        reset();
+        ck_assert_msg(parse_gated(lines[i]) == 0, "'%s' failed", lines[i]);
+        ck_assert(opt_gate);
+        ck_assert(opt_hook_flag);
+        ck_assert_uint_eq(opt_hook_num, 5);
+        ck_assert_str_eq(opt_hook_str, "abc");
+        ck_assert(opt_flag);
+        ck_assert_uint_eq(nr_reports, 0);
+    }
+}
+END_TEST
+
+/* The gate's own problems are reported once; a bad value leaves it off. */
+START_TEST(test_gate_bad_value)
+{
+    ck_assert_int_eq(parse_gated("hook_flag gate=maybe nope"), 3);
+    ck_assert(!opt_gate);
+    ck_assert(!opt_hook_flag);
+    ck_assert_uint_eq(nr_reports, 3);
+    ck_assert_str_eq(reports[0], "cmdline: bad value for 'gate': 'maybe', "
+                                 "ignored\n");
+    ck_assert_ptr_nonnull(strstr(reports[1], "'hook_flag' is a test hook"));
+    ck_assert_ptr_nonnull(strstr(reports[2], "unknown option 'nope'"));
+}
+END_TEST
+
+/* A hook's bad value, with the gate on, is an ordinary bad value. */
+START_TEST(test_gated_hook_bad_value)
+{
+    opt_hook_num = 9;
+    ck_assert_int_eq(parse_gated("hook_num=x gate"), 1);
+    ck_assert_uint_eq(opt_hook_num, 9);
+    ck_assert_uint_eq(nr_reports, 1);
+    ck_assert_str_eq(reports[0], "cmdline: bad value for 'hook_num': 'x', "
+                                 "ignored\n");
+}
+END_TEST
+
+/* A table without a gate (the others here) refuses its hooks too. */
+START_TEST(test_hooks_without_a_gate)
+{
+    static const struct param no_gate[] = {
+        { .name = "hook_flag", .type = PARAM_BOOL, .flags = PARAM_TEST_HOOK,
+          .var = &opt_hook_flag, .size = sizeof(opt_hook_flag) },
+    };
+
+    ck_assert_int_eq(parse_params("hook_flag", no_gate, no_gate + 1, report),
+                     1);
+    ck_assert(!opt_hook_flag);
+    ck_assert_ptr_nonnull(strstr(reports[0], "'hook_flag' is a test hook"));
+}
+END_TEST
+
 static Suite *param_suite(void)
 {
     Suite *s = suite_create("param");
@@ -325,6 +447,11 @@ static Suite *param_suite(void)
     tcase_add_test(tc, test_spaces);
     tcase_add_test(tc, test_last_wins);
     tcase_add_test(tc, test_too_long);
+    tcase_add_test(tc, test_hooks_need_the_gate);
+    tcase_add_test(tc, test_gate_lets_hooks_in);
+    tcase_add_test(tc, test_gate_bad_value);
+    tcase_add_test(tc, test_gated_hook_bad_value);
+    tcase_add_test(tc, test_hooks_without_a_gate);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -247,6 +247,12 @@ long do_debug_op(uint64_t cmd, uint64_t arg)
                       (unsigned long)cmd);
         return -EOPNOTSUPP;
     }
+    /* A guest may kill the machine only in a boot made for testing. */
+    if (!opt_debug_inject) {
+        guest_refusal("debug_op", -EOPNOTSUPP,
+                      "crash injection needs the boot option debug-inject");
+        return -EOPNOTSUPP;
+    }
     if (copy_from_guest(kind, arg, sizeof(kind))) {
         guest_refusal("debug_op", -EFAULT, "name %#lx unreadable",
                       (unsigned long)arg);

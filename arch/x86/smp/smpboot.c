@@ -36,11 +36,11 @@
 
 /* Test hooks (docs/command-line.md). */
 static uint64_t opt_flush_delay_ms;
-integer_param("smp_test_flush_delay_ms", opt_flush_delay_ms);
+test_integer_param("smp_test_flush_delay_ms", opt_flush_delay_ms);
 static uint64_t opt_ipi_late_cpu;
-integer_param("smp_test_late_nmi_cpu", opt_ipi_late_cpu);
+test_integer_param("smp_test_late_nmi_cpu", opt_ipi_late_cpu);
 static bool opt_parked_nmi;
-boolean_param("crash_test_parked_nmi", opt_parked_nmi);
+test_boolean_param("crash_test_parked_nmi", opt_parked_nmi);
 
 /* Must match the parameter block at the end of ap-trampoline.S. */
 struct ap_tramp_params {
