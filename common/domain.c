@@ -11,6 +11,7 @@
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
+#include <hv/ratelimit.h>
 #include <hv/shutdown.h>
 #include <public/xen.h>
 
@@ -42,67 +43,48 @@ void frame_table_init(void)
  *   - a privileged dom0's refusal lines: the first GUEST_LOG_BURST, then
  *     only every GUEST_LOG_EVERY-th, marked "[rate limited]";
  *   - an unprivileged domain's lines, writes and refusals alike: a bucket
- *     of UNPRIV_LOG_BURST lines that refills one line per UNPRIV_LOG_MS.
+ *     of UNPRIV_LOG_BURST lines that refills one line per UNPRIV_LOG_MS
+ *     (include/hv/ratelimit.h, on the TSC).
  *     When a line gets through after some were dropped, one line with
  *     their count comes first; the domain's end prints what is left.
  *
- * One domain exists, so the state is one static block.
+ * One domain exists, so the state is static.
  */
 #define GUEST_LOG_BURST 10000
 #define GUEST_LOG_EVERY 1000
 #define UNPRIV_LOG_BURST 64
 #define UNPRIV_LOG_MS    500
 
-static struct {
-    uint64_t refusals;      /* a privileged dom0's refusal lines so far */
-    bool bucket_ready;
-    uint64_t tokens;        /* TSC ticks; a line costs line_cost */
-    uint64_t line_cost;
-    uint64_t last_tsc;
-    uint64_t suppressed;    /* dropped since the last line printed */
-} guest_log;
+static uint64_t priv_refusals;         /* a privileged dom0's, so far */
+static struct ratelimit unpriv_lines = { .burst = UNPRIV_LOG_BURST };
 
-static void guest_log_report_suppressed(struct domain *d)
+static void report_suppressed(struct domain *d, uint64_t n)
 {
-    if (!guest_log.suppressed)
-        return;
-    printk(HVLOG_WARNING "d%u: %lu console lines suppressed (rate limited)\n",
-           d->id, (unsigned long)guest_log.suppressed);
-    guest_log.suppressed = 0;
+    if (n)
+        printk(HVLOG_WARNING "d%u: %lu console lines suppressed (rate limited)\n",
+               d->id, (unsigned long)n);
 }
 
-/* Xen's __printk_ratelimit, with the TSC as its clock. */
-static bool unpriv_bucket_take(struct domain *d)
+static bool unpriv_line_allowed(struct domain *d)
 {
-    uint64_t now = rdtsc();
+    uint64_t dropped;
 
-    if (!guest_log.bucket_ready) {
-        guest_log.line_cost = us_to_tsc(UNPRIV_LOG_MS * 1000ULL);
-        guest_log.tokens = UNPRIV_LOG_BURST * guest_log.line_cost;
-        guest_log.bucket_ready = true;
-    } else {
-        guest_log.tokens += now - guest_log.last_tsc;
-        guest_log.tokens = MIN(guest_log.tokens,
-                               UNPRIV_LOG_BURST * guest_log.line_cost);
-    }
-    guest_log.last_tsc = now;
-    if (guest_log.tokens < guest_log.line_cost) {
-        guest_log.suppressed++;
+    if (!unpriv_lines.cost)
+        unpriv_lines.cost = us_to_tsc(UNPRIV_LOG_MS * 1000ULL);
+    if (!ratelimit_take(&unpriv_lines, rdtsc(), &dropped))
         return false;
-    }
-    guest_log.tokens -= guest_log.line_cost;
-    guest_log_report_suppressed(d);
+    report_suppressed(d, dropped);
     return true;
 }
 
 bool guest_line_allowed(struct domain *d, enum guest_line kind)
 {
     if (!d->privileged)
-        return unpriv_bucket_take(d);
+        return unpriv_line_allowed(d);
     if (kind == GUEST_LINE_CONSOLE)
         return true;
-    return ++guest_log.refusals <= GUEST_LOG_BURST ||
-           guest_log.refusals % GUEST_LOG_EVERY == 0;
+    return ++priv_refusals <= GUEST_LOG_BURST ||
+           priv_refusals % GUEST_LOG_EVERY == 0;
 }
 
 void guest_refusal(const char *call, int err, const char *fmt, ...)
@@ -118,7 +100,7 @@ void guest_refusal(const char *call, int err, const char *fmt, ...)
     va_end(ap);
     printk(HVLOG_WARNING "d%u %s: %s (-%s)%s\n", d->id, call, why,
            errno_name(err) ? errno_name(err) : "E?",
-           d->privileged && guest_log.refusals > GUEST_LOG_BURST ?
+           d->privileged && priv_refusals > GUEST_LOG_BURST ?
            " [rate limited]" : "");
 }
 
@@ -151,7 +133,7 @@ void domain_set_kexec_safe(struct domain *d, const char *why)
  */
 static __noreturn void domain_ended(struct domain *d)
 {
-    guest_log_report_suppressed(d);
+    report_suppressed(d, ratelimit_take_suppressed(&unpriv_lines));
     get_cpu_info()->current = NULL;
     printk("no domain left to run: halting\n");
     machine_exit(EXIT_NO_DOMAIN);
