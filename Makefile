@@ -65,6 +65,7 @@ HV_SRCS := \
 	common/page-alloc.c \
 	common/panic.c \
 	common/domain.c \
+	common/ratelimit.c \
 	common/errno-name.c \
 	common/memory-op.c \
 	common/abi-check.c \

@@ -99,7 +99,12 @@ void traps_init_cpu(unsigned int cpu)
     ci->gdt[0] = 0;
     ci->gdt[HV_CS >> 3] = 0x00af9a000000ffffUL;          /* ring-0 code, L */
     ci->gdt[HV_DS >> 3] = 0x00cf92000000ffffUL;          /* ring-0 data */
-    ci->gdt[GUEST_CS32 >> 3] = 0x00cffa000000ffffUL;     /* ring-3 code, 32 */
+    /*
+     * Guests are 64-bit only: the 32-bit ring-3 code slot stays a null
+     * descriptor (loading GUEST_CS32 gives #GP), so no guest can enter
+     * compat mode.  The slot is kept because STAR's sysret base names it.
+     */
+    ci->gdt[GUEST_CS32 >> 3] = 0;
     ci->gdt[GUEST_DS >> 3] = 0x00cff2000000ffffUL;       /* ring-3 data */
     ci->gdt[GUEST_CS >> 3] = 0x00affa000000ffffUL;       /* ring-3 code, L */
     ci->gdt[TSS_SEL >> 3] = (sizeof(ci->tss) - 1) | ((tss & 0xffffff) << 16) |

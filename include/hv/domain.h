@@ -62,14 +62,6 @@ static inline bool frame_is_pt(mfn_t mfn)
     return frame_table[mfn].type != PGT_NONE;
 }
 
-/*
- * Guest misbehaviour: one line saying why, then the domain is gone.  For
- * dom0 that is a hypervisor-level event: it ends in panic() (and, with the
- * kexec issue, in the crash image).
- */
-__noreturn void domain_crash(struct domain *d, const char *fmt, ...)
-    __printf(2, 3);
-
 /* Build dom0 from the first boot module and enter it; never returns. */
 __noreturn void dom0_start(void);
 
@@ -81,5 +73,32 @@ void domain_set_kexec_safe(struct domain *d, const char *why);
 /* Guest refusals: "(HV) d0 <call>: <reason> (-ENAME)", rate limited. */
 void guest_refusal(const char *call, int err, const char *fmt, ...)
     __printf(3, 4);
+
+/*
+ * What a domain may do to the host, decided here by d->privileged
+ * (docs/guest-abi.md, "What a domain may do").
+ */
+
+/*
+ * Guest misbehaviour: one line saying why, "Domain N crashed", then the
+ * domain is gone.  A privileged dom0's crash is a hypervisor-level event:
+ * panic(), and so the crash image.  An unprivileged domain's crash ends
+ * only itself (with no other domain: "no domain left to run: halting").
+ */
+__noreturn void domain_crash(struct domain *d, const char *fmt, ...)
+    __printf(2, 3);
+
+/*
+ * SCHEDOP_shutdown poweroff or reboot (SHUTDOWN_*): a privileged dom0's
+ * are the host's; an unprivileged domain's end only that domain.
+ */
+__noreturn void domain_shutdown(struct domain *d, unsigned int reason);
+
+/*
+ * May this console line caused by d be printed?  Every line a guest can
+ * cause asks first: its console_io writes, and refusals (guest_refusal).
+ */
+enum guest_line { GUEST_LINE_CONSOLE, GUEST_LINE_REFUSAL };
+bool guest_line_allowed(struct domain *d, enum guest_line kind);
 
 #endif /* HV_DOMAIN_H */

@@ -18,7 +18,8 @@
  *   - Calls marked [privileged] give -EPERM to an unprivileged domain
  *     (start_info.flags without SIF_PRIVILEGED).
  *   - Every refused call also prints one line on the hypervisor console,
- *     naming the domain, the call and the reason.
+ *     naming the domain, the call and the reason, rate limited as the
+ *     console_io writes below.
  * Fixed-width types and explicit padding throughout; layouts are checked at
  * build time (common/abi-check.c).
  */
@@ -47,7 +48,15 @@ typedef uint16_t domid_t;
  * console_io(cmd, count, buffer)
  *   CONSOLEIO_write: print count bytes from buffer on the hypervisor
  *     console (at most CONSOLEIO_MAX bytes per call, -E2BIG above).
- *     Returns 0.  -EFAULT if buffer is unreadable.
+ *     Returns 0.  -EFAULT if buffer is unreadable.  Text goes out line by
+ *     line ("(d0) <line>"; a line ends at a newline or after 255 bytes).
+ *     Rate limits: a privileged domain's lines are never dropped (its
+ *     refusal lines: the first 10000, then every 1000th, marked
+ *     "[rate limited]").  An unprivileged domain's lines and its refusal
+ *     lines share one bucket of 64 lines that refills one line every
+ *     500 ms; a line without a token is dropped (the call still returns
+ *     0), and the next line printed is preceded by "d0: N console lines
+ *     suppressed (rate limited)", as is the domain's end.
  *   CONSOLEIO_read [privileged]: copy up to count bytes received on the
  *     serial port into buffer; returns the number of bytes (0 if none).
  *     A buffer whose first min(count, 128) bytes are not guest addresses
@@ -94,9 +103,14 @@ struct xen_feature_info {
  * sched_op(cmd, arg)
  *   SCHEDOP_yield: returns 0.
  *   SCHEDOP_shutdown: arg -> struct sched_shutdown.  Does not return.
- *     poweroff ends the machine (under QEMU: exit status 3), reboot ends
- *     it with status 5, crash is a domain crash (see the kexec ABI: it
- *     runs the loaded crash image).  An unknown reason gives -EINVAL.
+ *     For a privileged domain, poweroff ends the machine (under QEMU:
+ *     exit status 3), reboot ends it with status 5, crash is a domain
+ *     crash, which for a privileged domain is the host's (see the kexec
+ *     ABI: it runs the loaded crash image).  For an unprivileged domain
+ *     each of the three ends that domain only ("Domain 0 shut down
+ *     (poweroff|reboot)", "Domain 0 crashed"); with no domain left the
+ *     hypervisor halts (under QEMU: status 7).  A fatal fault of the
+ *     domain is a crash too.  An unknown reason gives -EINVAL.
  */
 #define SCHEDOP_yield    0
 #define SCHEDOP_shutdown 2

@@ -28,6 +28,7 @@ TIMEOUT = {"bios": 60, "uefi": 120}
 
 STATUS_POWEROFF = 3
 STATUS_PANIC = 9
+STATUS_NO_DOMAIN = 7     # an unprivileged domain ended, none left (EXIT_NO_DOMAIN)
 
 # Lines that must never appear in a boot that is meant to go well.
 ALWAYS_BAD = [r"FATAL TRAP", r"Panic on CPU", r"selftest: .*: FAIL",

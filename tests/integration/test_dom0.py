@@ -15,7 +15,8 @@ import re
 
 import pytest
 
-from conftest import ALWAYS_BAD, BUILD, STATUS_PANIC, STATUS_POWEROFF
+from conftest import (ALWAYS_BAD, BUILD, STATUS_NO_DOMAIN, STATUS_PANIC,
+                      STATUS_POWEROFF)
 
 GUEST_ELF = os.path.join(BUILD, "guest", "dom0.elf")
 
@@ -39,7 +40,9 @@ GUEST_BAD = ALWAYS_BAD + [
 
 ALL_TESTS = ["hypercalls", "page_user", "mmu_refusals", "balloon",
              "balloon_stale", "balloon_batch", "unpriv", "debug_gate",
-             "fault_pf", "fault_ud", "fault_gp", "fault_ptwrite"]
+             "fault_pf", "fault_ud", "fault_gp", "fault_ptwrite",
+             "end_poweroff", "end_reboot", "end_crash", "console_flood",
+             "compat_cs"]
 
 # The crash region the mmu_refusals test aims at (crashkernel=32M@256M).
 CRASH_OPT = "crashkernel=32M@256M"
@@ -188,7 +191,9 @@ def test_unpriv(boot, firmware, smp):
     must += refusals("memory_op", "EPERM")
     must += refusals("console_io", "EPERM")
     must += refusals("kexec_op", "EPERM")
-    r.expect(STATUS_POWEROFF, must, GUEST_BAD)
+    # Its poweroff ends only itself (see "what a domain may do" below).
+    must += [r"^\(HV\) Domain 0 shut down \(poweroff\)$", NO_DOMAIN_LEFT]
+    r.expect(STATUS_NO_DOMAIN, must, GUEST_BAD + [r"suppressed"])
 
 
 def test_unpriv_needs_the_option(boot):
@@ -239,3 +244,102 @@ def test_guest_fault(boot, test, smp):
         f"hypervisor RIP {m.group(1)} != guest's {want:016x}"
     if test == "fault_pf":
         r.search(r"^\(HV\) d0: fatal page fault .*CR2 (?:0x)?0*1000\b")
+
+
+# ---- what a domain may do (docs/guest-abi.md) ------------------------------
+#
+# A privileged dom0's end is the machine's: poweroff, reboot, and a crash
+# that panics into the crash image.  An unprivileged domain's end is its
+# own: one line saying how it ended, "no domain left to run: halting",
+# status 7, and never a panic.
+
+STATUS_REBOOT = 5
+UNPRIV = "dom0-unprivileged"
+NO_DOMAIN_LEFT = r"^\(HV\) no domain left to run: halting$"
+# An unprivileged domain's end must not reach the host's panic path.
+NO_PANIC = [r"Panic", r"FATAL TRAP", r"\[qemu stderr\]",
+            r"requested (?:poweroff|reboot)", d0(r"FAIL: "),
+            d0(r"Test result:")]
+
+UNPRIV_ENDS = {
+    "end_poweroff": [r"^\(HV\) Domain 0 shut down \(poweroff\)$"],
+    "end_reboot": [r"^\(HV\) Domain 0 shut down \(reboot\)$"],
+    "end_crash": [r"^\(HV\) d0: requested crash \(SCHEDOP_shutdown\)$",
+                  r"^\(HV\) Domain 0 crashed$"],
+    "fault_pf": [r"^\(HV\) d0: fatal page fault at RIP",
+                 r"^\(HV\) Domain 0 crashed$"],
+    "fault_gp": [r"^\(HV\) d0: fatal general protection fault at RIP",
+                 r"^\(HV\) Domain 0 crashed$"],
+}
+
+
+@pytest.mark.parametrize("test", sorted(UNPRIV_ENDS))
+def test_unpriv_end_is_the_domains(boot, test):
+    r = run_guest(boot, "bios", 2, f"test={test}", UNPRIV)
+    r.expect(STATUS_NO_DOMAIN, [d0(rf"{test}: about to")] +
+             UNPRIV_ENDS[test] + [NO_DOMAIN_LEFT], NO_PANIC)
+    # One line saying how it ended, then the halt, in that order.
+    end = r.log.index(re.search(UNPRIV_ENDS[test][-1], r.log, re.M).group(0))
+    assert end < r.log.index("no domain left to run"), "halt before the end"
+
+
+PRIV_ENDS = {
+    "end_poweroff": (STATUS_POWEROFF, r"^\(HV\) d0 requested poweroff$"),
+    "end_reboot": (STATUS_REBOOT, r"^\(HV\) d0 requested reboot$"),
+    "end_crash": (STATUS_PANIC, r"^\(HV\) Panic on CPU 0:"),
+}
+
+
+@pytest.mark.parametrize("test", sorted(PRIV_ENDS))
+def test_priv_end_is_the_machines(boot, test):
+    status, line = PRIV_ENDS[test]
+    r = run_guest(boot, "bios", 1, f"test={test}")
+    r.expect(status, [d0(rf"{test}: about to"), line],
+             [r"no domain left", r"Domain 0 shut down", d0(r"FAIL: ")])
+
+
+FLOOD = 1000
+FLOOD_LINE = d0(r"console_flood: line (\d+)$")
+SUPPRESSED = r"^\(HV\) d0: (\d+) console lines suppressed \(rate limited\)$"
+UNPRIV_BURST = 64       # common/domain.c UNPRIV_LOG_BURST
+
+
+def test_unpriv_console_flood_is_limited(boot):
+    r = run_guest(boot, "bios", 1, "test=console_flood", UNPRIV)
+    r.expect(STATUS_NO_DOMAIN,
+             [d0(r"console_flood: flooding the console"), SUPPRESSED,
+              r"^\(HV\) Domain 0 shut down \(poweroff\)$", NO_DOMAIN_LEFT],
+             NO_PANIC[:-1] + [r"Domain 0 crashed"])
+    shown = [int(n) for n in re.findall(FLOOD_LINE, r.log, re.M)]
+    suppressed = sum(int(n) for n in re.findall(SUPPRESSED, r.log, re.M))
+    # The burst passes whole, in order; the rest is a trickle (one line per
+    # 500 ms); every line is either shown or counted.
+    assert shown[:10] == list(range(10)), shown[:10]
+    assert len(shown) < UNPRIV_BURST + 20, f"{len(shown)} flood lines shown"
+    assert len(shown) + suppressed >= FLOOD, (len(shown), suppressed)
+
+
+def test_priv_console_flood_is_whole(boot):
+    r = run_guest(boot, "bios", 1, "test=console_flood")
+    r.expect(STATUS_POWEROFF, [SUCCESS], GUEST_BAD + [r"suppressed"])
+    shown = [int(n) for n in re.findall(FLOOD_LINE, r.log, re.M)]
+    assert shown == list(range(FLOOD)), f"{len(shown)} of {FLOOD} lines"
+
+
+# The far jump to the null 32-bit code slot: #GP(0x18) at the ljmp.
+COMPAT_GP = (r"^\(HV\) d0: fatal general protection fault at RIP "
+             r"(?:0x)?([0-9a-f]+), error code 0x18,")
+
+
+@pytest.mark.parametrize("unpriv", [False, True])
+def test_compat_segment_is_gone(boot, unpriv):
+    r = run_guest(boot, "bios", 1, "test=compat_cs", UNPRIV if unpriv else "")
+    must = [COMPAT_GP, r"^\(HV\) Domain 0 crashed$"]
+    if unpriv:
+        r.expect(STATUS_NO_DOMAIN, must + [NO_DOMAIN_LEFT], NO_PANIC)
+    else:
+        r.expect(STATUS_PANIC, must + [r"^\(HV\) Panic on CPU 0:"],
+                 [r"no domain left", d0(r"FAIL: ")])
+    want = int(r.search(d0(r"compat_cs: about to ljmp to 0x1b:0x1000 at RIP "
+                           r"([0-9a-f]{16})$")).group(1), 16)
+    assert int(r.search(COMPAT_GP).group(1), 16) == want

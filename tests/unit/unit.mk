@@ -32,8 +32,9 @@ UNIT_SRCS_crashkernel := common/crashkernel.c common/vsnprintf.c
 UNIT_SRCS_page-alloc  := common/page-alloc.c
 UNIT_SRCS_memmap      := common/memmap.c
 UNIT_SRCS_paging      := arch/x86/mm/paging.c common/vsnprintf.c
+UNIT_SRCS_ratelimit   := common/ratelimit.c
 
-UNIT_MODULES := vsnprintf param crashkernel page-alloc memmap
+UNIT_MODULES := vsnprintf param crashkernel page-alloc memmap ratelimit
 # arch/x86/mm/paging.c may not be written yet; test it once it is.
 ifneq ($(wildcard arch/x86/mm/paging.c),)
 UNIT_MODULES += paging

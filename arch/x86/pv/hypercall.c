@@ -16,7 +16,6 @@
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
 #include <hv/pv.h>
-#include <hv/shutdown.h>
 #include <hv/version.h>
 #include <public/xen.h>
 
@@ -59,8 +58,11 @@ void do_hypercall(struct cpu_user_regs *regs)
 
 /* ---- console_io --------------------------------------------------------- */
 
-/* Guest text goes out line by line as "(d0) ...", like Xen's. */
-static void guest_console_put(const char *s, size_t n)
+/*
+ * Guest text goes out line by line as "(d0) ...", like Xen's; each line
+ * asks the guest-line limiter (common/domain.c) first.
+ */
+static void guest_console_put(struct domain *d, const char *s, size_t n)
 {
     static char line[256];
     static size_t len;
@@ -70,9 +72,11 @@ static void guest_console_put(const char *s, size_t n)
             line[len++] = s[i];
             continue;
         }
-        console_write("(d0) ", 5);
-        console_write(line, len);
-        console_write("\n", 1);
+        if (guest_line_allowed(d, GUEST_LINE_CONSOLE)) {
+            console_write("(d0) ", 5);
+            console_write(line, len);
+            console_write("\n", 1);
+        }
         len = 0;
         if (s[i] != '\n')
             line[len++] = s[i];
@@ -105,7 +109,7 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf)
                               (unsigned long)(buf + done));
                 return -EFAULT;
             }
-            guest_console_put(chunk, n);
+            guest_console_put(d, chunk, n);
             done += n;
         }
         return 0;
@@ -206,11 +210,8 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
         }
         switch (sd.reason) {
         case SHUTDOWN_poweroff:
-            printk("d%u requested poweroff\n", d->id);
-            machine_exit(EXIT_POWEROFF);
         case SHUTDOWN_reboot:
-            printk("d%u requested reboot\n", d->id);
-            machine_exit(EXIT_REBOOT);
+            domain_shutdown(d, sd.reason);
         case SHUTDOWN_crash:
             domain_crash(d, "requested crash (SCHEDOP_shutdown)");
         default:
@@ -284,9 +285,22 @@ extern const char syscall_entry[];
 
 void pv_init_cpu(void)
 {
-    /* sysret base 0x18: user CS = 0x2b, SS = 0x23; kernel CS 0x08, SS 0x10. */
+    /*
+     * sysret base 0x18: user CS = 0x2b, SS = 0x23; kernel CS 0x08, SS 0x10.
+     * (A 64-bit sysret loads CS = base + 16, SS = base + 8 without reading
+     * the descriptors; the base slot itself, GUEST_CS32, is null.)
+     */
     wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HV_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    /*
+     * A syscall from compat mode enters at CSTAR.  Guests are 64-bit only:
+     * the GDT's 32-bit ring-3 slot (GUEST_CS32) is a null descriptor
+     * (traps.c), there is no LDT, so no guest reaches compat mode.  Should
+     * one ever, CSTAR is not left at whatever firmware put there: it is the
+     * same entry as LSTAR, whose first act is to leave the guest's stack,
+     * and whose frame returns to 64-bit GUEST_CS.
+     */
+    wrmsr(MSR_CSTAR, (uint64_t)syscall_entry);
     wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_AC | 0x100 /* TF */ |
                             0x400 /* DF */ | 0x4000 /* NT */);
     wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)get_cpu_info());

@@ -5,7 +5,8 @@
  * Rule guarded: a fault in the guest is fatal to the domain (there is no
  * guest exception delivery in this ABI): the hypervisor prints a
  * diagnostic naming the domain, the fault and the guest RIP, and crashes
- * the domain; with no crash image that ends the machine.  The guest
+ * the domain (docs/guest-abi.md: a privileged dom0's crash panics, into
+ * the crash image if one is loaded; an unprivileged domain's ends it).  The guest
  * prints the RIP of its faulting instruction first, so the test can
  * compare the two.
  *
@@ -19,7 +20,8 @@
  * Expected guest line: "<test>: about to fault: <what> at RIP <hex>", and
  * no verdict.  Expected hypervisor line:
  * "(HV) d0: fatal <page fault|invalid opcode|general protection fault> at
- * RIP <hex> ...", then the end of the run (today a panic: QEMU status 9).
+ * RIP <hex> ...", then the end of the run: for a privileged dom0 a panic
+ * (QEMU status 9), for an unprivileged one the domain's end (status 7).
  * Should the guest survive, it prints FAIL and "Test result: FAILURE".
  */
 #include "guest.h"

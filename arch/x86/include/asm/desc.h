@@ -10,7 +10,7 @@
 
 #define HV_CS        0x08   /* 64-bit ring-0 code */
 #define HV_DS        0x10   /* ring-0 data */
-#define GUEST_CS32   0x1b   /* 32-bit ring-3 code (sysret base) */
+#define GUEST_CS32   0x1b   /* sysret base only: a null descriptor */
 #define GUEST_DS     0x23   /* ring-3 data */
 #define GUEST_CS     0x2b   /* 64-bit ring-3 code */
 #define TSS_SEL      0x30   /* 16-byte TSS descriptor */
