@@ -71,6 +71,13 @@ uint64_t scratch_slot_pte(unsigned int slot);     /* read through the view */
  */
 uint64_t take_free_gfn(void);
 
+/*
+ * memory_op XENMEM_increase/decrease_reservation (cmd) of nr order-0
+ * extents at gfns, for DOMID_SELF; and XENMEM_current_reservation.
+ */
+long reservation(unsigned int cmd, uint64_t *gfns, uint64_t nr);
+long current_reservation(void);
+
 /* One MMU_NORMAL_PT_UPDATE request for DOMID_SELF. */
 long mmu_update1(uint64_t ptr, uint64_t val);
 

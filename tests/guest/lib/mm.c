@@ -108,6 +108,22 @@ uint64_t take_free_gfn(void)
     return NO_GFN;
 }
 
+long reservation(unsigned int cmd, uint64_t *gfns, uint64_t nr)
+{
+    struct xen_memory_reservation r = {
+        .extent_start = PTR(gfns), .nr_extents = nr, .domid = DOMID_SELF,
+    };
+
+    return hc_memory_op(cmd, PTR(&r));
+}
+
+long current_reservation(void)
+{
+    static const domid_t self = DOMID_SELF;
+
+    return hc_memory_op(XENMEM_current_reservation, PTR(&self));
+}
+
 long mmu_update1(uint64_t ptr, uint64_t val)
 {
     struct mmu_update req = { .ptr = ptr, .val = val };

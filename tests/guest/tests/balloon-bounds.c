@@ -46,24 +46,6 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-static domid_t self = DOMID_SELF;
-
-static long current(void)
-{
-    return hc_memory_op(XENMEM_current_reservation, PTR(&self));
-}
-
-static long reservation(unsigned int cmd, uint64_t *gfns, uint64_t nr)
-{
-    struct xen_memory_reservation r = {
-        .extent_start = PTR(gfns),
-        .nr_extents = nr,
-        .domid = DOMID_SELF,
-    };
-
-    return hc_memory_op(cmd, PTR(&r));
-}
-
 #define PATTERN 0x57a1e7ab1e5eedUL
 
 DEFINE_TEST(balloon_stale, "a frame given back is unreachable through a "
@@ -143,7 +125,7 @@ static bool all_extents(unsigned int cmd, const char *what, uint64_t *list,
 DEFINE_TEST(balloon_batch, "at most XENMEM_MAX_EXTENTS_PER_CALL extents "
             "per call, partial results")
 {
-    long cur0 = current();
+    long cur0 = current_reservation();
     uint64_t i;
 
     for (i = 0; i < BATCH_TOTAL; i++)
@@ -154,7 +136,7 @@ DEFINE_TEST(balloon_batch, "at most XENMEM_MAX_EXTENTS_PER_CALL extents "
     if (!all_extents(XENMEM_decrease_reservation, "decrease_reservation",
                      gfns, BATCH_TOTAL))
         return;
-    check_eq(current(), cur0 - BATCH_TOTAL, "current_reservation dropped by %u",
+    check_eq(current_reservation(), cur0 - BATCH_TOTAL, "current_reservation dropped by %u",
              BATCH_TOTAL);
     for (i = 0; i < BATCH_TOTAL && gfn_to_mfn(gfns[i]) == P2M_INVALID; i++)
         ;
@@ -168,7 +150,7 @@ DEFINE_TEST(balloon_batch, "at most XENMEM_MAX_EXTENTS_PER_CALL extents "
         return;
     check_eq(back[0], gfns[BATCH_TOTAL - 1],
              "the first gfn taken back is the last one given");
-    check_eq(current(), cur0, "current_reservation is back where it was");
+    check_eq(current_reservation(), cur0, "current_reservation is back where it was");
     for (i = 0; i < BATCH_TOTAL && back[i] < si->p2m_size &&
                 gfn_to_mfn(back[i]) != P2M_INVALID; i++)
         ;

@@ -29,39 +29,21 @@
 
 static domid_t self = DOMID_SELF;
 
-static long current(void)
-{
-    return hc_memory_op(XENMEM_current_reservation, PTR(&self));
-}
-
-static long reservation(unsigned int cmd, uint64_t *gfns, uint64_t nr)
-{
-    struct xen_memory_reservation r = {
-        .extent_start = PTR(gfns),
-        .nr_extents = nr,
-        .extent_order = 0,
-        .mem_flags = 0,
-        .domid = DOMID_SELF,
-    };
-
-    return hc_memory_op(cmd, PTR(&r));
-}
-
 /* decrease_reservation of one gfn that must be refused with want. */
 static void refuse(uint64_t gfn, long want, const char *what)
 {
     uint64_t g = gfn, mfn = gfn_to_mfn(gfn);
-    long before = current();
+    long before = current_reservation();
 
     check_eq(reservation(XENMEM_decrease_reservation, &g, 1), want,
              "decrease_reservation of %s (gfn %#lx)", what, gfn);
-    check_eq(current(), before, "... current_reservation unchanged");
+    check_eq(current_reservation(), before, "... current_reservation unchanged");
     check_eq(gfn_to_mfn(gfn), mfn, "... P2M entry unchanged");
 }
 
 DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
 {
-    long cur0 = current(), cur;
+    long cur0 = current_reservation(), cur;
     uint64_t a = take_free_gfn(), b = take_free_gfn();
     uint64_t mfn_b = gfn_to_mfn(b), g, mfn, gfn;
     struct xen_memory_reservation r;
@@ -77,7 +59,7 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
     info("giving back gfn %#lx (mfn %#lx)", a, gfn_to_mfn(a));
     check_eq(reservation(XENMEM_decrease_reservation, &g, 1), 1,
              "decrease_reservation of free gfn %#lx", a);
-    check_eq(current(), cur0 - 1, "current_reservation dropped by 1");
+    check_eq(current_reservation(), cur0 - 1, "current_reservation dropped by 1");
     check_eq(gfn_to_mfn(a), P2M_INVALID, "P2M entry of gfn %#lx is "
              "P2M_INVALID", a);
 
@@ -119,14 +101,14 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
                    "(< first_free_gfn)", gfn)) {
         /* mapped (-EBUSY); a boot page too, if the image counts (-EPERM) */
         uint64_t g2 = gfn;
-        long before = current(), rc;
+        long before = current_reservation(), rc;
 
         rc = reservation(XENMEM_decrease_reservation, &g2, 1);
         check_true(rc == -HV_EBUSY || rc == -HV_EPERM,
                    "decrease_reservation of a page of the guest image (gfn "
                    "%#lx) gives -EBUSY or -EPERM: %ld %s", gfn, rc,
                    errno_name(rc) ? errno_name(rc) : "");
-        check_eq(current(), before, "... current_reservation unchanged");
+        check_eq(current_reservation(), before, "... current_reservation unchanged");
         check_eq(gfn_to_mfn(gfn), mfn, "... P2M entry unchanged");
     }
     if (check_eq(scratch_map(0, mfn_b, PTE_RW), 0,
@@ -142,7 +124,7 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
     check_eq(reservation(XENMEM_decrease_reservation, &g, 1), 1,
              "decrease_reservation of gfn %#lx once unmapped", b);
     check_eq(gfn_to_mfn(b), P2M_INVALID, "... its P2M entry is P2M_INVALID");
-    check_eq(current(), cur0 - 2, "current_reservation dropped by 2 in all");
+    check_eq(current_reservation(), cur0 - 2, "current_reservation dropped by 2 in all");
 
     /* empty and bad arguments */
     check_eq(reservation(XENMEM_decrease_reservation, &g, 0), 0,
@@ -159,7 +141,7 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
                  -HV_EFAULT, "increase_reservation with its argument at %#lx",
                  bad_guest_ptrs[i]);
     }
-    check_eq(current(), cur0 - 2, "current_reservation unchanged by those");
+    check_eq(current_reservation(), cur0 - 2, "current_reservation unchanged by those");
 
     /* increase by one */
     g = ~0UL;
@@ -176,7 +158,7 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
                  "the new frame is usable");
         check_eq(scratch_unmap(1), 0, "unmap it");
     }
-    cur = current();
+    cur = current_reservation();
     check_eq(cur, cur0 - 1, "current_reservation went up by 1");
     check_true(hc_memory_op(XENMEM_maximum_reservation, PTR(&self)) >= cur,
                "maximum_reservation >= current_reservation");
@@ -188,5 +170,5 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
     g = ~0UL;
     check_true(hc_memory_op(XENMEM_increase_reservation, PTR(&r)) <= 0,
                "increase_reservation with extent_order 1 does nothing");
-    check_eq(current(), cur, "... current_reservation unchanged");
+    check_eq(current_reservation(), cur, "... current_reservation unchanged");
 }

@@ -135,15 +135,6 @@ DEFINE_KX_TEST(kexec_status, "kexec-status",
  * Then the default image loaded while safe again is executed: check64
  * must run and pass (status 65).
  */
-static long reservation(unsigned int cmd, uint64_t *gfns, uint64_t n)
-{
-    struct xen_memory_reservation r = {
-        .extent_start = PTR(gfns), .nr_extents = n, .domid = DOMID_SELF,
-    };
-
-    return hc_memory_op(cmd, PTR(&r));
-}
-
 static bool balloon_out(unsigned int n)
 {
     for (unsigned int i = 0; i < n; i++) {
