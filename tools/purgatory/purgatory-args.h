@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract between a kexec loader (tools/kexec-loader/, run in dom0)
+ * and purgatory (tools/purgatory/), the small program the loader places
+ * in front of the real image and the hypervisor enters first.
+ *
+ * Self-contained: <stdint.h> only, fixed-width fields, explicit padding,
+ * little endian, the same layout for every compiler.
+ *
+ * WHERE IT IS.  purgatory.elf has exactly one block: the ELF section
+ * ".purgatory_args" (SHT_PROGBITS, sh_addr page aligned, sh_size 4096),
+ * also the global symbol `purgatory_args`, all zero as built.  The loader
+ * fills it in its bounce copy of that page before the load; purgatory
+ * reads it in place (RIP-relative) and never writes it.
+ *
+ * WHAT PURGATORY DOES, in this order:
+ *   1. sets up its own stack, GDT (PURGATORY_CS64 / PURGATORY_DS below,
+ *      the selectors Linux's 64-bit boot protocol names __BOOT_CS and
+ *      __BOOT_DS) and IDT (any exception: one line on COM1, then exit
+ *      PURGATORY_EXIT_FAULT), and turns on SSE (CR4.OSFXSR) for SHA-NI;
+ *   2. checks the block: magic, version, nr_regions <= PURGATORY_MAX_REGIONS
+ *      (else exit PURGATORY_EXIT_BADARGS with one line);
+ *   3. computes the SHA-256 of every region [start, start + size) (machine
+ *      addresses, identity mapped by the handoff tables) and compares it
+ *      with sha256[]; on the first mismatch it prints, on COM1:
+ *        purgatory: region N [start, +size) "name": SHA-256 mismatch
+ *        purgatory:   expected <64 hex digits>
+ *        purgatory:   computed <64 hex digits>
+ *      and exits PURGATORY_EXIT_MISMATCH (never a silent spin);
+ *   4. prints one line: regions, bytes, TSC cycles, which SHA-256 code
+ *      (SHA extensions or portable) -- unless flags has PURGATORY_F_QUIET;
+ *   5. enters the next image as `mode` says, with every general-purpose
+ *      register not named by the mode zero, RFLAGS = 0x2 (interrupts off).
+ *
+ * "Exit" means: write the code to the isa-debug-exit port (exit_port,
+ * usually 0xf4; QEMU's status is then (code << 1) | 1), then halt with
+ * interrupts off, for good, on hardware without the device.
+ *
+ * The loader computes each region's digest at load time over exactly the
+ * bytes the hypervisor will place there: file bytes and zero fill alike
+ * (the whole memsz of a segment).  Purgatory's own pages are not a region
+ * (they hold the digests).
+ */
+#ifndef PURGATORY_ARGS_H
+#define PURGATORY_ARGS_H
+
+#include <stdint.h>
+
+#define PURGATORY_ARGS_MAGIC    "KXPURG01"      /* 8 bytes, no NUL */
+#define PURGATORY_ARGS_VERSION  1u
+#define PURGATORY_MAX_REGIONS   48u
+#define PURGATORY_NAME_LEN      16u
+
+/* Purgatory's GDT selectors, as Linux's boot protocol wants them. */
+#define PURGATORY_CS64          0x10u   /* 64-bit flat code (__BOOT_CS) */
+#define PURGATORY_DS            0x18u   /* flat data (__BOOT_DS) */
+#define PURGATORY_CS32          0x08u   /* 32-bit flat code (Multiboot) */
+
+/* How the next image is entered (purgatory_args.mode). */
+#define PURGATORY_MODE_LINUX64    1u  /* 64-bit, paging on (the handoff's
+                                         tables), CS = PURGATORY_CS64,
+                                         DS = ES = SS = PURGATORY_DS, FS =
+                                         GS = 0; rsi = regs.rsi
+                                         (boot_params), rbx = regs.rbx,
+                                         rsp = regs.rsp; jump to entry */
+#define PURGATORY_MODE_MULTIBOOT32 2u /* reserved for the Multiboot loader */
+
+/* purgatory_args.flags */
+#define PURGATORY_F_QUIET       (1u << 0)   /* no progress line */
+
+/* Exit codes (QEMU status (code << 1) | 1), next to include/hv/shutdown.h's. */
+#define PURGATORY_EXIT_MISMATCH 0x30u   /* status 97: a digest differs */
+#define PURGATORY_EXIT_BADARGS  0x31u   /* status 99: bad block */
+#define PURGATORY_EXIT_FAULT    0x32u   /* status 101: an exception */
+
+struct purgatory_region {               /* 64 bytes */
+    uint64_t start;                     /* machine address */
+    uint64_t size;                      /* bytes (not 0) */
+    uint8_t sha256[32];
+    char name[PURGATORY_NAME_LEN];      /* for the mismatch line; NUL padded */
+};
+
+struct purgatory_regs {                 /* 32 bytes */
+    uint64_t rsi, rbx, rsp, rbp;        /* the rest are zero at the jump */
+};
+
+struct purgatory_args {
+    char magic[8];                      /* PURGATORY_ARGS_MAGIC */
+    uint32_t version;                   /* PURGATORY_ARGS_VERSION */
+    uint32_t nr_regions;
+    uint32_t flags;                     /* PURGATORY_F_* */
+    uint32_t mode;                      /* PURGATORY_MODE_* */
+    uint16_t serial_port;               /* COM1: 0x3f8; 0: no output */
+    uint16_t exit_port;                 /* isa-debug-exit: 0xf4; 0: none */
+    uint32_t pad0;
+    uint64_t entry;                     /* machine address of the jump */
+    struct purgatory_regs regs;
+    uint64_t reserved[4];               /* zero */
+    struct purgatory_region regions[PURGATORY_MAX_REGIONS];
+};
+
+#define PURGATORY_ARGS_SIZE     4096u
+
+_Static_assert(sizeof(struct purgatory_region) == 64, "region layout");
+_Static_assert(sizeof(struct purgatory_args) == 104 + 48 * 64, "args layout");
+_Static_assert(sizeof(struct purgatory_args) <= PURGATORY_ARGS_SIZE,
+               "args fit their page");
+
+#endif /* PURGATORY_ARGS_H */
