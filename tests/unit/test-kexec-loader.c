@@ -659,6 +659,78 @@ START_TEST(test_exec64_paddr)
 }
 END_TEST
 
+/*
+ * by_paddr (a vmlinux): segments move together by p_paddr to BASE, even
+ * one with p_vaddr 0 (Linux's percpu segment); e_entry is physical.
+ */
+START_TEST(test_exec64_by_paddr)
+{
+    static const struct tseg segs[] = {
+        { 1, 0x1000, 0xffffffff81000000ULL, 0x1000000, 0x1000, 0x1000 },
+        { 1, 0x2000, 0, 0x1001000, 0x1000, 0x3000 },
+    };
+    struct telf t = { true, 2, 0, 0x1000040, segs, 2, 0x3000, 0, 0, 0 };
+    struct kexec_entry ents[16];
+    struct kxl_result res;
+    struct kxl_request req;
+
+    build_elf(&t);
+    req = request(0x10200000);
+    req.by_paddr = true;
+    ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
+    EXPECT(ents, res, D(0x10200000), C(BUF_MFN + 1, 1),
+           D(0x10201000), C(BUF_MFN + 2, 1), Z(2));
+    ck_assert_uint_eq(res.entry_maddr, 0x10200040);
+    ck_assert_uint_eq(res.placed[1].dest, 0x10201000);
+    ck_assert_uint_eq(res.placed[1].end, 0x10204000);
+    ck_assert_uint_eq(res.placed[1].filesz, 0x1000);
+    /* 0: as linked; an ET_DYN is refused */
+    req = request(0);
+    req.by_paddr = true;
+    ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
+    ck_assert_uint_eq(res.entry_maddr, 0x1000040);
+    t.type = 3;
+    free(buf);
+    build_elf(&t);
+    req = request(0x10200000);
+    req.by_paddr = true;
+    ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_EUNSUP);
+}
+END_TEST
+
+/* A raw blob: whole pages straight from the buffer, the tail bounced. */
+START_TEST(test_raw_blob)
+{
+    static const struct tseg segs[] = {
+        { 1, 0x1000, 0x1000, 0x1000, 0x1000, 0x1000 },
+    };
+    struct telf t = { true, 3, 0, 0x1000, segs, 1, 0x3000, 0, 0, 0 };
+    struct kexec_entry ents[16];
+    struct kxl_result res;
+    struct kxl_raw raw;
+
+    build_elf(&t);      /* only for a patterned, page-mapped buffer */
+    raw = (struct kxl_raw){ .buf = buf, .filesz = 0x1800, .memsz = 0x4000,
+                            .dest = 0x20000000 };
+    ck_assert_int_eq(kxl_build_raw(&raw, &env, ents, 16, &res), KXL_OK);
+    EXPECT(ents, res, D(0x20000000), C(BUF_MFN, 1), C(BOUNCE_MFN, 1), Z(2));
+    ck_assert_mem_eq(bounce_of(BOUNCE_MFN), buf + 0x1000, 0x800);
+    for (unsigned int i = 0x800; i < PG; i++)
+        ck_assert_uint_eq(bounce_of(BOUNCE_MFN)[i], 0);
+    ck_assert_uint_eq(res.entry_maddr, 0x20000000);
+    /* refusals */
+    raw.dest = 0x20000800;
+    ck_assert_int_eq(kxl_build_raw(&raw, &env, ents, 16, &res), KXL_EARG);
+    raw.dest = 0x20000000;
+    raw.filesz = raw.memsz + 1;
+    ck_assert_int_eq(kxl_build_raw(&raw, &env, ents, 16, &res), KXL_EARG);
+    raw.filesz = 0x1800;
+    raw.region_start = 0x20000000;
+    raw.region_size = 0x3000;
+    ck_assert_int_eq(kxl_build_raw(&raw, &env, ents, 16, &res), KXL_EREGION);
+}
+END_TEST
+
 /* Capacity: exactly enough works; one less is KXL_E2BIG, no overrun. */
 START_TEST(test_capacity)
 {
@@ -1278,6 +1350,8 @@ static Suite *suite(void)
     tcase_add_test(list, test_dyn_base_offset);
     tcase_add_test(list, test_exec32);
     tcase_add_test(list, test_exec64_paddr);
+    tcase_add_test(list, test_exec64_by_paddr);
+    tcase_add_test(list, test_raw_blob);
     tcase_add_test(list, test_capacity);
     tcase_add_test(list, test_maps);
     tcase_add_test(list, test_map_refusals);

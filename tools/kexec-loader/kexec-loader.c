@@ -252,11 +252,15 @@ static int place(struct elf *e, const struct kxl_request *req,
     uint64_t low = ~(uint64_t)0, base;
     bool found_entry = false;
 
+    if (req->by_paddr && (e->type != ET_EXEC || !e->is64))
+        return KXL_EUNSUP;
     for (unsigned int i = 0; i < e->nsegs; i++)
         low = min_u64(low, e->type == ET_DYN ? e->segs[i].vaddr
                                               : e->segs[i].paddr);
     low = PG_DOWN(low);
-    if (e->type == ET_EXEC) {
+    if (req->by_paddr) {
+        base = req->base ? req->base : low;
+    } else if (e->type == ET_EXEC) {
         if (req->base && req->base != low)
             return KXL_EBASE;
         base = low;
@@ -270,8 +274,8 @@ static int place(struct elf *e, const struct kxl_request *req,
         uint64_t rel, end;
 
         res->where = i;
-        if (e->type == ET_DYN) {
-            rel = s->vaddr - low;
+        if (e->type == ET_DYN || req->by_paddr) {
+            rel = (e->type == ET_DYN ? s->vaddr : s->paddr) - low;
             if (base + rel < base)
                 return KXL_EADDR;
             s->dest = base + rel;
@@ -297,10 +301,16 @@ static int place(struct elf *e, const struct kxl_request *req,
             req->zero_maddr < s->end)
             return KXL_ESHARED;
         res->image_end = max_u64(res->image_end, s->end);
-        if (!found_entry && e->entry >= s->vaddr &&
-            e->entry - s->vaddr < s->memsz) {
-            res->entry_maddr = s->dest + (e->entry - s->vaddr);
-            found_entry = true;
+        res->placed[i] = (struct kxl_placed){ .dest = s->dest,
+            .first = s->first, .end = s->end, .file_offset = s->offset,
+            .filesz = s->filesz };
+        {
+            uint64_t at = req->by_paddr ? s->paddr : s->vaddr;
+
+            if (!found_entry && e->entry >= at && e->entry - at < s->memsz) {
+                res->entry_maddr = s->dest + (e->entry - at);
+                found_entry = true;
+            }
         }
     }
     res->where = KXL_WHERE_NONE;
@@ -631,6 +641,46 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
         rc = gen_maps(&g, NULL);
     }
 out:
+    res->nr_entries = g.n;
+    return rc;
+}
+
+int kxl_build_raw(const struct kxl_raw *raw, const struct kxl_env *env,
+                  struct kexec_entry *ents, size_t cap, struct kxl_result *res)
+{
+    struct kxl_request req = { .region_start = raw ? raw->region_start : 0,
+                               .region_size = raw ? raw->region_size : 0 };
+    struct elf e;
+    struct seg *s = &e.segs[0];
+    struct gen g;
+    int rc;
+
+    if (!res)
+        return KXL_EARG;
+    kxl_memset(res, 0, sizeof(*res));
+    res->where = KXL_WHERE_NONE;
+    if (!raw || !env || !env->va_to_mfn || !env->bounce || (!ents && cap) ||
+        (!raw->buf && raw->filesz) || PG_OFF(raw->dest) || !raw->memsz ||
+        raw->filesz > raw->memsz)
+        return KXL_EARG;
+    kxl_memset(&e, 0, sizeof(e));
+    e.buf = raw->buf;
+    e.size = raw->filesz;
+    e.is64 = true;
+    e.type = ET_DYN;
+    e.entry = 0;
+    e.nsegs = 1;
+    *s = (struct seg){ .offset = 0, .vaddr = 0, .paddr = 0,
+                       .filesz = raw->filesz, .memsz = raw->memsz };
+    req.base = raw->dest;
+    rc = place(&e, &req, res);
+    if (rc)
+        return rc;
+    res->arch = KEXEC_ARCH_64;
+    res->nr_segments = 1;
+    g = (struct gen){ .req = &req, .env = env, .res = res, .ents = ents,
+                      .cap = cap };
+    rc = gen_segment(&g, &e, s, false, 0);
     res->nr_entries = g.n;
     return rc;
 }

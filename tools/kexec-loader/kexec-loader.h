@@ -28,6 +28,10 @@
  *            rule: BASE + (p_vaddr - lowest p_vaddr).
  *   ET_EXEC: p_paddr, as linked.  BASE is then the lowest p_paddr rounded
  *            down to a page; req->base must be 0 or exactly that.
+ *   by_paddr (ELF64 ET_EXEC only, e.g. a Linux vmlinux): every segment
+ *            moves by the same delta, BASE + (p_paddr - low_paddr_page),
+ *            with BASE = req->base (0: as linked); e_entry is then a
+ *            physical address, inside a segment's [p_paddr, + p_memsz).
  *   The entry point is the machine address of e_entry (a p_vaddr inside
  *   a segment's [p_vaddr, p_vaddr + p_memsz)).
  *
@@ -174,6 +178,15 @@ struct kxl_request {
     uint64_t image_id;
     const uint64_t *unmapped;           /* nr_unmapped <= KXL_MAX_UNMAPPED */
     uint32_t nr_unmapped;
+    /* Place an ELF64 ET_EXEC by p_paddr, moved to base (see above). */
+    bool by_paddr;
+};
+
+/* Where one segment went: its bytes are [dest, dest + filesz) from
+   elf + file_offset, zero elsewhere in its pages [first, end). */
+struct kxl_placed {
+    uint64_t dest, first, end;
+    uint64_t file_offset, filesz;
 };
 
 struct kxl_result {
@@ -191,6 +204,7 @@ struct kxl_result {
     uint64_t nr_map_entries;    /* MAP entries emitted */
     uint64_t params_maddr;      /* where the parameter block lands, or 0 */
     uint32_t where;             /* on failure: the index at fault */
+    struct kxl_placed placed[KXL_MAX_SEGMENTS];  /* [0, nr_segments) */
 };
 
 /*
@@ -199,6 +213,22 @@ struct kxl_result {
  */
 int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
               struct kexec_entry *ents, size_t cap, struct kxl_result *res);
+
+/*
+ * A raw blob, as one segment: DEST dest (page aligned), then COPY/ZERO
+ * page by page exactly as for an ELF segment: the filesz bytes of buf,
+ * zero after them up to memsz (rounded up to a page).  Checked against
+ * [region_start, + region_size) when region_size != 0.  res is filled as
+ * by kxl_build (nr_segments 1, placed[0]; entry_maddr = dest).
+ */
+struct kxl_raw {
+    const void *buf;
+    uint64_t filesz, memsz;     /* filesz <= memsz, memsz > 0 */
+    uint64_t dest;
+    uint64_t region_start, region_size;
+};
+int kxl_build_raw(const struct kxl_raw *raw, const struct kxl_env *env,
+                  struct kexec_entry *ents, size_t cap, struct kxl_result *res);
 
 /*
  * A struct kexec_load for the list kxl_build() produced (size, type, arch
