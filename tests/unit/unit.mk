@@ -82,7 +82,10 @@ unit-test-bin: $(UNIT_TEST_BINS)
 UNIT_SRCS_kexec-loader := tools/kexec-loader/kexec-loader.c \
 	tools/kexec-loader/crc32.c common/kimage.c
 UNIT_SRCS_kimage       := common/kimage.c
-UNIT_KEXEC_MODULES := kexec-loader kimage
+UNIT_SRCS_linux-load   := tools/kexec-loader/linux-load.c \
+	tools/kexec-loader/kexec-loader.c tools/kexec-loader/crc32.c \
+	common/kimage.c
+UNIT_KEXEC_MODULES := kexec-loader kimage linux-load
 UNIT_KEXEC_BINS    := $(patsubst %,$(UNIT_DIR)/test-%,$(UNIT_KEXEC_MODULES))
 UNIT_KEXEC_SRCS    := $(filter-out $(UNIT_HV_SRCS),$(sort \
 	$(foreach m,$(UNIT_KEXEC_MODULES),$(UNIT_SRCS_$(m)))))
