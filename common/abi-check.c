@@ -85,7 +85,7 @@ LAYOUT_AT(start_module, size, 8);
 LAYOUT_AT(start_module, first_gfn, 16);
 LAYOUT_AT(start_module, cmdline, 24);
 
-LAYOUT_SIZE(start_info, 1536);
+LAYOUT_SIZE(start_info, 1544);
 LAYOUT_AT(start_info, magic, 0);
 LAYOUT_AT(start_info, version, 16);
 LAYOUT_AT(start_info, flags, 20);
@@ -105,6 +105,7 @@ LAYOUT_AT(start_info, nr_modules, 120);
 LAYOUT_AT(start_info, pad, 124);
 LAYOUT_AT(start_info, modules, 128);
 LAYOUT_AT(start_info, cmd_line, 1024);
+LAYOUT_AT(start_info, rsdp_paddr, 1536);
 
 LAYOUT_SIZE(xen_feature_info, 8);
 LAYOUT_AT(xen_feature_info, submap_idx, 0);

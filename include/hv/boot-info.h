@@ -43,7 +43,8 @@ struct boot_info {
     struct mem_region mem[BOOT_MAX_MEM_REGIONS];
     unsigned int nr_modules;
     struct boot_module modules[BOOT_MAX_MODULES];
-    paddr_t rsdp;                       /* ACPI RSDP from UEFI, 0 if unknown */
+    paddr_t rsdp;                       /* ACPI RSDP: from UEFI, then the one
+                                           acpi_init() checked; 0 if none */
     paddr_t image_start, image_end;     /* where the hypervisor image lies */
 };
 

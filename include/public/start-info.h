@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define START_INFO_MAGIC   "kexec-hv-pv-1"
-#define START_INFO_VERSION 1
+#define START_INFO_VERSION 2
 #define START_STACK_PAGES  4
 #define START_MAX_MODULES  7
 #define START_CMDLINE_LEN  512
@@ -64,6 +64,13 @@ struct start_info {
     uint32_t pad;
     struct start_module modules[START_MAX_MODULES];
     char cmd_line[START_CMDLINE_LEN];
+    /*
+     * Machine address of the ACPI RSDP the hypervisor found (UEFI's
+     * configuration table, or the BIOS areas), 0 if none: what a loader
+     * passes to a next kernel that cannot scan for it (under UEFI there
+     * is no RSDP in the BIOS area).  Xen's PVH start info has the same.
+     */
+    uint64_t rsdp_paddr;
 };
 
 #endif /* HV_PUBLIC_START_INFO_H */

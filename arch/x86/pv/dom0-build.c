@@ -345,6 +345,7 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
     si->hypercall_page = DOM0_HCALL_PAGE;
     si->stack_top = DOM0_STACK + START_STACK_PAGES * PAGE_SIZE;
     strlcpy(si->cmd_line, image->cmdline, sizeof(si->cmd_line));
+    si->rsdp_paddr = boot_info.rsdp;
 
     printk("dom0: %lu pages (%lu MiB), %u page-table frames, %u module%s, %s\n",
            (unsigned long)d->nr_pages, (unsigned long)(d->nr_pages >> 8),

@@ -342,6 +342,8 @@ void acpi_init(void)
             rsdp = NULL;
         }
     }
+    /* The one every later reader uses (dom0's start_info.rsdp_paddr). */
+    boot_info.rsdp = rsdp ? rsdp_pa : 0;
     if (rsdp) {
         printk("ACPI: RSDP %#lx (%s, revision %u, %.6s)\n",
                (unsigned long)rsdp_pa, where, rsdp->revision, rsdp->oem_id);

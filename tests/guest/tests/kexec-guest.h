@@ -15,6 +15,7 @@
 #include "guest.h"
 #include <public/kexec.h>
 #include "../../../tools/kexec-loader/kexec-loader.h"
+#include "../../../tools/kexec-loader/elfcore.h"
 
 #define KX_MAP_VA        0xffffc00000000000UL   /* the MAP the tests ask for */
 #define KX_MAP_PAGES     2
@@ -103,5 +104,26 @@ void kx_crash_dom0(void);
  */
 long kx_refused_then_reload(uint8_t type, uint64_t base, uint64_t region_start,
                             uint64_t region_size);
+
+/* ---- what an ELF core header describes (kexec-core.c) ------------------ */
+
+#define KX_MAX_CPUS 64
+
+struct kx_core_info {
+    struct elfcore_range notes[KX_MAX_CPUS + 2];   /* CPUs, HV, VMCOREINFO */
+    unsigned int nr_notes, nr_cpus;
+    struct elfcore_mem mem[ELFCORE_MAX_MEM];
+    struct e820_entry e820[ELFCORE_MAX_MEM];        /* the machine map */
+    unsigned int nr_mem;
+    uint64_t hv_start, hv_size;                     /* the hypervisor image */
+};
+
+/* Every note, the hypervisor image, the machine map; false (FAIL/ERROR) if
+   one cannot be had. */
+bool kx_collect_core_info(struct kx_core_info *ci);
+/* The elfcore request for a crash region [crash_start, + crash_size) as
+   get_range reports it. */
+struct elfcore_req kx_core_req(const struct kx_core_info *ci,
+                               uint64_t crash_start, uint64_t crash_size);
 
 #endif

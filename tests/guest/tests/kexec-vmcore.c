@@ -37,90 +37,11 @@
  * Should the injection return: FAIL and "Test result: FAILURE".
  */
 #include "kexec-guest.h"
-#include "../../../tools/kexec-loader/elfcore.h"
 #include "../../images/kexec-params.h"
 
-#define KV_MAX_CPUS      64
-#define KV_MAX_MEM       ELFCORE_MAX_MEM
 #define KV_HDR_PAGES     4              /* up to 4 pages of header */
 #define KV_SLOT_HDR      200            /* scratch slots 200 .. 203 */
 #define KV_SLOT_PARAMS   210
-
-static long get_range_nr(uint32_t range, uint32_t nr, uint64_t *start,
-                         uint64_t *size)
-{
-    struct kexec_range r = { .range = range, .nr = nr };
-    long rc = hc_kexec_op(KEXEC_CMD_kexec_get_range, PTR(&r));
-
-    if (!rc) {
-        *start = r.start;
-        *size = r.size;
-    }
-    return rc;
-}
-
-static struct elfcore_range notes[KV_MAX_CPUS + 2];
-static struct elfcore_mem mem[KV_MAX_MEM];
-static struct e820_entry e820[KV_MAX_MEM];
-
-/* Steps 1 and 2: the notes (CPUs first); returns the CPU count or 0. */
-static unsigned int collect_notes(unsigned int *nr_notes)
-{
-    unsigned int n = 0;
-    uint64_t start = 0, size = 0;
-    long rc;
-
-    for (;;) {
-        rc = get_range_nr(KEXEC_RANGE_MA_CPU, n, &start, &size);
-        if (rc)
-            break;
-        if (n == KV_MAX_CPUS) {
-            error("more than %u CPUs", KV_MAX_CPUS);
-            return 0;
-        }
-        notes[n].start = start;
-        notes[n].size = size;
-        info("CPU %u's note at %#lx, %lu bytes", n, start, size);
-        n++;
-    }
-    if (!check_eq(rc, -HV_ERANGE, "get_range KEXEC_RANGE_MA_CPU nr=%u (one "
-                  "past the last CPU): -ERANGE", n) ||
-        !check_true(n > 0, "get_range KEXEC_RANGE_MA_CPU: %u CPUs", n))
-        return 0;
-    if (!check_eq(get_range_nr(KEXEC_RANGE_MA_HVINFO, 0, &start, &size), 0,
-                  "get_range KEXEC_RANGE_MA_HVINFO"))
-        return 0;
-    info("hypervisor note at %#lx, %lu bytes", start, size);
-    notes[n] = (struct elfcore_range){ start, size };
-    if (!check_eq(get_range_nr(KEXEC_RANGE_MA_VMCOREINFO, 0, &start, &size), 0,
-                  "get_range KEXEC_RANGE_MA_VMCOREINFO"))
-        return 0;
-    info("VMCOREINFO note at %#lx, %lu bytes", start, size);
-    notes[n + 1] = (struct elfcore_range){ start, size };
-    *nr_notes = n + 2;
-    return n;
-}
-
-static unsigned int collect_memory_map(void)
-{
-    struct xen_memory_map map = {
-        .nr_entries = KV_MAX_MEM, .buffer = PTR(e820),
-    };
-
-    if (!check_eq(hc_memory_op(XENMEM_machine_memory_map, PTR(&map)), 0,
-                  "memory_op XENMEM_machine_memory_map"))
-        return 0;
-    if (map.nr_entries == KV_MAX_MEM)
-        info("memory map: %u entries, as many as asked for: the map may be "
-             "longer", map.nr_entries);
-    for (unsigned int i = 0; i < map.nr_entries; i++) {
-        mem[i] = (struct elfcore_mem){ e820[i].addr, e820[i].size,
-                                       e820[i].type, 0 };
-        info("memory map: %#lx - %#lx type %u", e820[i].addr,
-             e820[i].addr + e820[i].size, e820[i].type);
-    }
-    return map.nr_entries;
-}
 
 /* Step 3: the header in fresh dom0 frames; their mfns in hdr_mfn[]. */
 static bool build_header(const struct elfcore_req *req, uint64_t *hdr_mfn,
@@ -183,8 +104,9 @@ DEFINE_KX_TEST(kexec_vmcore, "kexec-vmcore",
 {
     static char kind[16];
     static uint64_t hdr_mfn[KV_HDR_PAGES];
-    uint64_t start = 0, size = 0, hv_start = 0, hv_size = 0, mfn;
-    unsigned int nr_notes = 0, nr_cpus, nr_mem, pages;
+    static struct kx_core_info core;
+    uint64_t start = 0, size = 0, mfn;
+    unsigned int nr_cpus, pages;
     struct elfcore_result hres;
     struct elfcore_req req;
     struct kexec_load ld;
@@ -202,25 +124,12 @@ DEFINE_KX_TEST(kexec_vmcore, "kexec-vmcore",
     memcpy(kind, k, len);
     kind[len] = '\0';
 
-    if (!kx_crash_region(&start, &size))
+    if (!kx_crash_region(&start, &size) || !kx_collect_core_info(&core))
         return;
-    nr_cpus = collect_notes(&nr_notes);
-    if (!nr_cpus)
-        return;
-    if (!check_eq(get_range_nr(KEXEC_RANGE_MA_XEN, 0, &hv_start, &hv_size), 0,
-                  "get_range KEXEC_RANGE_MA_XEN"))
-        return;
-    info("hypervisor image at %#lx, %#lx bytes", hv_start, hv_size);
-    nr_mem = collect_memory_map();
-    if (!nr_mem)
-        return;
+    nr_cpus = core.nr_cpus;
 
     /* the reserved region is get_range's size plus the VMCOREINFO page */
-    req = (struct elfcore_req){
-        .notes = notes, .nr_notes = nr_notes, .mem = mem, .nr_mem = nr_mem,
-        .crash_start = start, .crash_size = size + PAGE_SIZE,
-        .hv_start = hv_start, .hv_size = hv_size,
-    };
+    req = kx_core_req(&core, start, size);
     if (!build_header(&req, hdr_mfn, &hres))
         return;
     pages = (unsigned int)((hres.size + PAGE_SIZE - 1) / PAGE_SIZE);
