@@ -64,6 +64,13 @@ test_boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
 test_boolean_param("kexec_test_reloc_fault", kexec_test_fault_in_reloc);
 test_boolean_param("kexec_test_fault32", kexec_test_fault_in_32);
 test_boolean_param("kexec_test_arm_timers", kexec_test_arm_timers);
+/*
+ * kexec_test_corrupt_crash=OFFSET+1: after each crash load, flip the byte
+ * at crash region + OFFSET (0: off), as memory corruption between the load
+ * and the crash would.  For purgatory's digest check.
+ */
+static uint64_t opt_corrupt_crash;
+test_integer_param("kexec_test_corrupt_crash", opt_corrupt_crash);
 
 /* The active image of each type; read by the crash path without a lock. */
 static struct kexec_image *volatile kexec_image[2];
@@ -175,6 +182,15 @@ static void install(struct kexec_image *img)
     machine_kexec_protect_region(false);
     vmcoreinfo_safe_copy();
     machine_kexec_place(img, old ? opt_reload_panic_after : 0);
+    if (opt_corrupt_crash && opt_corrupt_crash <= crash_region.size) {
+        volatile uint8_t *p = maddr_to_virt(crash_region.start +
+                                            opt_corrupt_crash - 1);
+
+        *p ^= 0x01;
+        printk(HVLOG_WARNING "kexec: test: flipped bit 0 of the byte at %#lx "
+               "in the crash region\n",
+               (unsigned long)(crash_region.start + opt_corrupt_crash - 1));
+    }
     machine_kexec_protect_region(true);
     machine_kexec_free(old);
 }

@@ -506,6 +506,7 @@ int kxl_linux_build(const struct kxl_linux_req *req, const struct kxl_env *env,
     rc = fill_cmdline(req, &res->hdr, cl, &res->cmdline_len);
     if (rc)
         return rc;
+    res->cmdline = cl;
     add_seg(res, "cmdline", res->cmdline_maddr, PG, 0, cl, PG);
 
     rc = build_page(env, ents + res->nr_entries, cap - res->nr_entries,

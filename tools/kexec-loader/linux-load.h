@@ -154,6 +154,7 @@ struct kxl_linux_result {
     uint64_t usable_end;            /* region end - reserve_top */
     uint32_t nr_e820;
     uint32_t cmdline_len;
+    const char *cmdline;            /* the line as written (a bounce page) */
     unsigned int nr_segs;
     struct kxl_linux_segment segs[KXLL_MAX_SEGS];
     int kxl_error;                  /* KXLL_EBUILD / KXLL_EVMLINUX detail */

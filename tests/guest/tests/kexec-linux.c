@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kexec-linux: a Linux kernel as the crash image (or the default one),
+ * behind our purgatory, as `kexec -p` loads one for a Xen dom0.
+ *
+ * Boot modules after dom0's own, told apart by the first word of their
+ * command line:
+ *   kernel    the bzImage (required: its setup header, and the kernel when
+ *             there is no vmlinux)
+ *   vmlinux   the bzImage's payload, decompressed at load time by
+ *             tools/linux-prep (optional, the fast path: no decompression
+ *             at crash time)
+ *   initrd    the initramfs (optional)
+ *   cmdline   a text file: the crash kernel's command line (optional; the
+ *             loader appends elfcorehdr= for a crash image)
+ *
+ * dom0's command line: `test=kexec-linux [linux=crash|exec]
+ * [via=inject:panic|...]` (kx_crash_dom0: how the crash is raised; default
+ * inject:panic).  linux=exec loads the kernel as the DEFAULT image at
+ * 64 MiB and execs it (a fast reboot into Linux, all RAM).
+ *
+ * What dom0 does for a crash image, with the region [R, R + S) that
+ * get_range reports:
+ *   1. gathers the notes, the hypervisor image and the machine map
+ *      (kexec-core.c) and builds the ELF core header
+ *      (tools/kexec-loader/elfcore.c) for the top pages of the region;
+ *   2. places purgatory below it, and the kernel, initrd, command line and
+ *      boot_params below that (tools/kexec-loader/linux-load.c);
+ *   3. computes the SHA-256 of every part (the whole memory image: zero
+ *      fill included) into purgatory's argument block, with the entry
+ *      (startup_64) and %rsi = boot_params;
+ *   4. loads the whole as KEXEC_TYPE_CRASH, entered at purgatory, prints
+ *      the load's timings (TSC) and raises the crash.
+ *
+ * Expected guest lines: PASS only (no verdict: the crash ends the guest).
+ * Then purgatory's line, and the crash kernel's console.
+ */
+#include "kexec-guest.h"
+#include "../../../tools/kexec-loader/linux-load.h"
+#include "../../../tools/kexec-loader/purgatory-load.h"
+#include "../../../tools/kexec-loader/sha256.h"
+#include "../../../tools/purgatory/purgatory-args.h"
+
+#define KL_MAX_ENTRIES   1024
+#define KL_SLOT_FIRST    300        /* scratch slots for bounce frames */
+#define KL_MAX_BOUNCE    48
+#define KL_HDR_MAX       (4 * PAGE_SIZE)
+#define KL_DEFAULT_BASE  0x4000000UL        /* 64 MiB */
+#define KL_DEFAULT_SIZE  0x10000000UL       /* 256 MiB */
+#define KL_COM1          0x3f8
+#define KL_DEBUG_EXIT    0xf4
+
+static struct kexec_entry ents[KL_MAX_ENTRIES];
+static struct kx_core_info core;
+static struct purgatory_args pargs;
+static uint8_t hdr_buf[KL_HDR_MAX];
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* ---- modules and the loader's callbacks --------------------------------- */
+
+static const struct start_module *module_named(const char *role)
+{
+    size_t n = strlen(role);
+
+    for (unsigned int i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++) {
+        const char *c = si->modules[i].cmdline, *w = c;
+
+        /* the first word after the path (QEMU passes "path args") */
+        while (*w && *w != ' ')
+            w++;
+        while (*w == ' ')
+            w++;
+        if (!strncmp(w, role, n) && (w[n] == '\0' || w[n] == ' '))
+            return &si->modules[i];
+        if (!strncmp(c, role, n) && (c[n] == '\0' || c[n] == ' '))
+            return &si->modules[i];
+    }
+    return NULL;
+}
+
+static uint64_t kl_va_to_mfn(void *ctx, const void *va)
+{
+    uint64_t a = PTR(va);
+
+    (void)ctx;
+    for (unsigned int i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++) {
+        const struct start_module *m = &si->modules[i];
+        uint64_t pages = (m->size + PAGE_SIZE - 1) >> PAGE_SHIFT, mfn;
+
+        if (a < m->va || ((a - m->va) >> PAGE_SHIFT) >= pages)
+            continue;
+        mfn = gfn_to_mfn(m->first_gfn + ((a - m->va) >> PAGE_SHIFT));
+        return mfn == P2M_INVALID ? KXL_NO_MFN : mfn;
+    }
+    return KXL_NO_MFN;
+}
+
+static unsigned int next_slot;
+
+/* A fresh dom0 frame, kept mapped in its own scratch slot until the end. */
+static int kl_bounce(void *ctx, struct kxl_frame *out)
+{
+    uint64_t gfn, mfn;
+    unsigned int slot;
+
+    (void)ctx;
+    if (next_slot >= KL_MAX_BOUNCE || (gfn = take_free_gfn()) == NO_GFN)
+        return -1;
+    mfn = gfn_to_mfn(gfn);
+    slot = KL_SLOT_FIRST + next_slot++;
+    if (scratch_map(slot, mfn, PTE_RW)) {
+        error("mapping bounce frame %#lx in scratch slot %u", mfn, slot);
+        return -1;
+    }
+    out->mfn = mfn;
+    out->va = (void *)scratch_slot_va(slot);
+    return 0;
+}
+
+static const struct kxl_env env = { kl_va_to_mfn, kl_bounce, NULL };
+
+/* purgatory.elf, built into dom0 (tests/guest.mk). */
+extern const uint8_t purgatory_elf[], purgatory_elf_end[];
+#define PURGATORY_ELF_SIZE ((size_t)(purgatory_elf_end - purgatory_elf))
+
+/* The bytes of pages purgatory needs (its span), 0 if it is no ELF. */
+static uint64_t purgatory_span(void)
+{
+    struct kxl_request req = { .elf = purgatory_elf,
+                               .elf_size = PURGATORY_ELF_SIZE };
+    struct kxl_result r;
+    int rc = kxl_build(&req, &env, NULL, 0, &r);
+
+    return rc == KXL_OK || rc == KXL_E2BIG ? r.image_end - r.base : 0;
+}
+
+/* ---- digests ----------------------------------------------------------- */
+
+static bool add_region(const char *name, uint64_t dest, uint64_t memsz,
+                       uint64_t lead_zero, const void *data, uint64_t filesz)
+{
+    struct purgatory_region *r;
+    struct sha256_ctx c;
+
+    if (pargs.nr_regions == PURGATORY_MAX_REGIONS) {
+        error("more than %u regions for purgatory", PURGATORY_MAX_REGIONS);
+        return false;
+    }
+    r = &pargs.regions[pargs.nr_regions++];
+    r->start = dest;
+    r->size = memsz;
+    for (unsigned int i = 0; i < PURGATORY_NAME_LEN - 1 && name[i]; i++)
+        r->name[i] = name[i];
+    sha256_init(&c, NULL);
+    sha256_update_zeros(&c, lead_zero);
+    sha256_update(&c, data, filesz);
+    sha256_update_zeros(&c, memsz - lead_zero - filesz);
+    sha256_final(&c, r->sha256);
+    return true;
+}
+
+/* ---- the load ------------------------------------------------------------ */
+
+struct kl_plan {
+    uint8_t type;
+    uint64_t region_start, region_size;     /* where everything goes */
+    uint64_t hdr_maddr, hdr_size;           /* CRASH: the core header */
+    uint64_t purg_maddr, purg_size;
+};
+
+/* The ELF core header, in fresh frames at the top of the region. */
+static bool build_core_header(struct kl_plan *p, uint64_t crash_start,
+                              uint64_t crash_size, uint64_t *n)
+{
+    struct elfcore_req req = kx_core_req(&core, crash_start, crash_size);
+    struct elfcore_result hres;
+    uint64_t pages;
+    int rc = elfcore_build(&req, hdr_buf, sizeof(hdr_buf), &hres);
+
+    if (!check_eq(rc, ELFCORE_OK, "elfcore_build: %s", elfcore_strerror(rc)))
+        return false;
+    pages = (hres.size + PAGE_SIZE - 1) / PAGE_SIZE;
+    p->hdr_size = pages * PAGE_SIZE;
+    p->hdr_maddr = p->region_start + p->region_size - p->hdr_size;
+    info("ELF core header: %lu bytes, %u PT_NOTE, %u RAM PT_LOAD, %u "
+         "hypervisor PT_LOAD, at %#lx", hres.size, hres.nr_notes, hres.nr_ram,
+         hres.nr_hv, p->hdr_maddr);
+    /* hdr_buf is in dom0's image, not a module: copy it into fresh frames */
+    if (*n + 1 + pages > KL_MAX_ENTRIES)
+        return false;
+    ents[(*n)++] = (struct kexec_entry){ .op = KEXEC_OP_DEST,
+                                         .arg0 = p->hdr_maddr };
+    for (uint64_t i = 0; i < pages; i++) {
+        struct kxl_frame f;
+
+        if (kl_bounce(NULL, &f)) {
+            error("no frame for the core header");
+            return false;
+        }
+        memcpy(f.va, hdr_buf + i * PAGE_SIZE, PAGE_SIZE);
+        ents[(*n)++] = (struct kexec_entry){ .op = KEXEC_OP_COPY,
+                                             .arg0 = f.mfn, .arg1 = 1 };
+    }
+    return add_region("elfcorehdr", p->hdr_maddr, p->hdr_size, 0, hdr_buf,
+                      hres.size);
+}
+
+static char cmdline[4096];
+
+static const char *crash_cmdline(void)
+{
+    const struct start_module *m = module_named("cmdline");
+    size_t n;
+
+    if (!m)
+        return "console=ttyS0,115200";
+    n = m->size < sizeof(cmdline) - 1 ? m->size : sizeof(cmdline) - 1;
+    memcpy(cmdline, (const void *)m->va, n);
+    while (n && (cmdline[n - 1] == '\n' || cmdline[n - 1] == ' '))
+        n--;
+    cmdline[n] = '\0';
+    return cmdline;
+}
+
+static bool load_linux(uint8_t type)
+{
+    const struct start_module *kernel = module_named("kernel");
+    const struct start_module *vmlinux = module_named("vmlinux");
+    const struct start_module *initrd = module_named("initrd");
+    struct kl_plan p = { .type = type };
+    struct kxl_linux_req lr;
+    struct kxl_linux_result lres;
+    struct kxl_result pres;
+    struct kexec_load ld;
+    uint64_t n = 0, t0, t_built, t_hashed, t_loaded;
+    uint64_t crash_start = 0, crash_size = 0, bytes = 0;
+    int rc;
+    long hrc;
+
+    if (!kernel) {
+        error("no module named 'kernel' (the bzImage)");
+        return false;
+    }
+    if (type == KEXEC_TYPE_CRASH) {
+        if (!kx_crash_region(&crash_start, &crash_size) ||
+            !kx_collect_core_info(&core))
+            return false;
+        p.region_start = crash_start;
+        p.region_size = crash_size;
+    } else {
+        if (!kx_collect_core_info(&core))
+            return false;
+        p.region_start = KL_DEFAULT_BASE;
+        p.region_size = KL_DEFAULT_SIZE;
+    }
+    t0 = rdtsc();
+    if (type == KEXEC_TYPE_CRASH &&
+        !build_core_header(&p, crash_start, crash_size, &n))
+        return false;
+
+    /* purgatory: its span, then its place below the header */
+    p.purg_size = purgatory_span();
+    if (!check_true(p.purg_size != 0, "purgatory.elf: %lu bytes of pages",
+                    p.purg_size))
+        return false;
+    p.purg_maddr = (p.region_start + p.region_size - p.hdr_size -
+                    p.purg_size) & ~(uint64_t)(PAGE_SIZE - 1);
+
+    lr = (struct kxl_linux_req){
+        .bzimage = (const void *)kernel->va, .bzimage_size = kernel->size,
+        .vmlinux = vmlinux ? (const void *)vmlinux->va : NULL,
+        .vmlinux_size = vmlinux ? vmlinux->size : 0,
+        .initrd = initrd ? (const void *)initrd->va : NULL,
+        .initrd_size = initrd ? initrd->size : 0,
+        .cmdline = crash_cmdline(), .type = type,
+        .region_start = p.region_start, .region_size = p.region_size,
+        .reserve_top = p.region_start + p.region_size - p.purg_maddr,
+        .mem = core.e820, .nr_mem = core.nr_mem,
+        .acpi_rsdp = si->rsdp_paddr,
+        .elfcorehdr_maddr = p.hdr_maddr, .elfcorehdr_size = p.hdr_size,
+    };
+    rc = kxl_linux_build(&lr, &env, ents + n, KL_MAX_ENTRIES - n, &lres);
+    if (rc) {
+        error("linux-load: %s%s%s (where %u)", kxl_linux_strerror(rc),
+              lres.kxl_error ? ": " : "",
+              lres.kxl_error ? kxl_strerror(lres.kxl_error) : "", lres.where);
+        return false;
+    }
+    n += lres.nr_entries;
+    info("Linux boot protocol %u.%02u, %s at %#lx (%#lx bytes), entry %#lx, "
+         "initrd at %#lx (%lu bytes), boot_params at %#lx, %u e820 entries, "
+         "RSDP %#lx", lres.hdr.version >> 8, lres.hdr.version & 0xff,
+         lres.fast ? "vmlinux" : "bzImage", lres.kernel_maddr,
+         lres.kernel_size, lres.entry_maddr, lres.initrd_maddr,
+         initrd ? initrd->size : 0, lres.boot_params_maddr, lres.nr_e820,
+         si->rsdp_paddr);
+    info("the kernel's command line: '%s'", lres.cmdline);
+    t_built = rdtsc();
+
+    for (unsigned int i = 0; i < lres.nr_segs; i++) {
+        const struct kxl_linux_segment *s = &lres.segs[i];
+
+        if (!add_region(s->name, s->dest, s->memsz, s->lead_zero, s->data,
+                        s->filesz))
+            return false;
+    }
+    for (unsigned int i = 0; i < pargs.nr_regions; i++)
+        bytes += pargs.regions[i].size;
+    t_hashed = rdtsc();
+    memcpy(pargs.magic, PURGATORY_ARGS_MAGIC, sizeof(pargs.magic));
+    pargs.version = PURGATORY_ARGS_VERSION;
+    pargs.mode = PURGATORY_MODE_LINUX64;
+    pargs.serial_port = KL_COM1;
+    pargs.exit_port = KL_DEBUG_EXIT;
+    pargs.entry = lres.entry_maddr;
+    pargs.regs.rsi = lres.boot_params_maddr;
+
+    rc = kxl_build_purgatory(purgatory_elf, PURGATORY_ELF_SIZE, p.purg_maddr,
+                             p.region_start, p.region_size,
+                             &pargs, &env, ents + n, KL_MAX_ENTRIES - n,
+                             &pres);
+    if (!check_eq(rc, KXL_OK, "purgatory's entries: %s", kxl_strerror(rc)))
+        return false;
+    n += pres.nr_entries;
+
+    ld = (struct kexec_load){
+        .size = sizeof(ld), .type = type, .arch = KEXEC_ARCH_64,
+        .entry_maddr = pres.entry_maddr, .entries = PTR(ents),
+        .nr_entries = n,
+    };
+    hrc = kx_load(&ld);
+    t_loaded = rdtsc();
+    if (!check_eq(hrc, 0, "load Linux behind purgatory (at %#lx) as the %s "
+                  "image: %lu entries, %u regions of %lu bytes", p.purg_maddr,
+                  type == KEXEC_TYPE_CRASH ? "crash" : "default", n,
+                  pargs.nr_regions, bytes)) {
+        info("... bad_entry %#lx", ld.bad_entry);
+        return false;
+    }
+    info("load timings (TSC cycles): build %lu, SHA-256 of %lu bytes %lu, "
+         "hypercall %lu", t_built - t0, bytes, t_hashed - t_built,
+         t_loaded - t_hashed);
+    return true;
+}
+
+DEFINE_KX_TEST(kexec_linux, "kexec-linux",
+               "a Linux bzImage (+vmlinux, initrd) behind purgatory, then crash")
+{
+    size_t len;
+    const char *how = cmdline_find("linux", &len);
+    bool exec = how && len == 4 && !strncmp(how, "exec", 4);
+
+    if (!load_linux(exec ? KEXEC_TYPE_DEFAULT : KEXEC_TYPE_CRASH))
+        return;
+    if (exec) {
+        long rc;
+
+        info("KEXEC_CMD_kexec of the default image: Linux runs next");
+        rc = kx_exec(KEXEC_TYPE_DEFAULT);
+        fail("KEXEC_CMD_kexec returned %ld", rc);
+        return;
+    }
+    if (!cmdline_find("via", &len)) {
+        static char panic_kind[] = "panic";
+
+        info("crashing the hypervisor: debug_op inject 'panic'");
+        hypercall2(__HYPERVISOR_debug_op, DEBUGOP_inject, PTR(panic_kind));
+        fail("debug_op inject 'panic' returned");
+        return;
+    }
+    kx_crash_dom0();
+}
