@@ -89,8 +89,9 @@ Q := $(if $(V),,@)
 include tests/unit/unit.mk
 include tests/guest.mk
 -include tests/images/images.mk
+include tools/purgatory/purgatory.mk
 
-all: $(BUILD)/hv.elf $(BUILD)/hv.efi guest $(IMAGES_ELFS)
+all: $(BUILD)/hv.elf $(BUILD)/hv.efi guest $(IMAGES_ELFS) $(PURGATORY_ELF)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -174,3 +174,67 @@ UNIT_TEST_BINS += $(UNIT_RELOCATE_BIN)
 unit-test-bin: $(UNIT_RELOCATE_BIN)
 
 -include $(UNIT_RELOCATE_OBJS:.o=.d) $(UNIT_DIR)/test-relocate.d
+
+# ---- purgatory: SHA-256 (tools/kexec-loader/sha256.c, portable, and
+# tools/purgatory/sha256-shani.c, SHA extensions) -----------------------------
+# (Self-contained like the blocks above.)  sha256-shani.c needs -msha
+# -msse4.1; test-sha256 also runs the host's sha256sum.
+UNIT_SHA256_BIN    := $(UNIT_DIR)/test-sha256
+UNIT_SHA256_HV_OBJS := $(UNIT_DIR)/hv/tools/kexec-loader/sha256.o \
+	$(UNIT_DIR)/hv/tools/purgatory/sha256-shani.o
+
+$(UNIT_DIR)/hv/tools/kexec-loader/sha256.o: tools/kexec-loader/sha256.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(UNIT_CC) $(UNIT_HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(UNIT_DIR)/hv/tools/purgatory/sha256-shani.o: tools/purgatory/sha256-shani.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(UNIT_CC) $(UNIT_HV_CFLAGS) -msha -msse4.1 -MMD -MP -c $< -o $@
+
+$(UNIT_DIR)/test-sha256.o: tests/unit/test-sha256.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+$(UNIT_SHA256_BIN): $(UNIT_DIR)/test-sha256.o $(UNIT_DIR)/harness.o \
+		$(UNIT_SHA256_HV_OBJS)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^ $(UNIT_CHECK_LIBS)
+
+UNIT_TEST_BINS += $(UNIT_SHA256_BIN)
+unit-test-bin: $(UNIT_SHA256_BIN)
+
+-include $(UNIT_SHA256_HV_OBJS:.o=.d) $(UNIT_DIR)/test-sha256.d
+
+# ---- purgatory: placing it (tools/kexec-loader/purgatory-load.c) ------------
+# (Self-contained.)  test-purgatory-load loads the real
+# $(BUILD)/purgatory/purgatory.elf (tools/purgatory/purgatory.mk).
+UNIT_PURGLOAD_BIN := $(UNIT_DIR)/test-purgatory-load
+UNIT_PURGLOAD_HV_OBJS := $(UNIT_DIR)/hv/tools/kexec-loader/purgatory-load.o \
+	$(UNIT_DIR)/hv/tools/kexec-loader/kexec-loader.o \
+	$(UNIT_DIR)/hv/tools/kexec-loader/crc32.o \
+	$(UNIT_DIR)/hv/tools/kexec-loader/sha256.o
+
+$(UNIT_DIR)/hv/tools/kexec-loader/purgatory-load.o: tools/kexec-loader/purgatory-load.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(UNIT_CC) $(UNIT_HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(UNIT_DIR)/test-purgatory-load.o: tests/unit/test-purgatory-load.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) \
+		-DPURGATORY_ELF_PATH='"$(abspath $(BUILD))/purgatory/purgatory.elf"' \
+		-MMD -MP -c $< -o $@
+
+$(UNIT_PURGLOAD_BIN): $(UNIT_DIR)/test-purgatory-load.o $(UNIT_DIR)/harness.o \
+		$(UNIT_PURGLOAD_HV_OBJS) $(BUILD)/purgatory/purgatory.elf
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(filter %.o,$^) $(UNIT_CHECK_LIBS)
+
+UNIT_TEST_BINS += $(UNIT_PURGLOAD_BIN)
+unit-test-bin: $(UNIT_PURGLOAD_BIN)
+
+-include $(UNIT_DIR)/hv/tools/kexec-loader/purgatory-load.d $(UNIT_DIR)/test-purgatory-load.d

@@ -88,7 +88,7 @@ const char *kxl_strerror(int err)
     case KXL_EXLATE:    return "KXL_EXLATE: no machine frame for a buffer page";
     case KXL_EBOUNCE:   return "KXL_EBOUNCE: no bounce frame";
     case KXL_EMAP:      return "KXL_EMAP: bad MAP request";
-    case KXL_ENOPARAMS: return "KXL_ENOPARAMS: no usable .kexec_params section";
+    case KXL_ENOPARAMS: return "KXL_ENOPARAMS: no usable .kexec_params (or named) section";
     case KXL_EPARAMS:   return "KXL_EPARAMS: parameter block cannot describe the load";
     default:            return "KXL_E?: unknown error";
     }
@@ -119,11 +119,17 @@ struct elf {
 #define FIELD(e, base, o64, o32, s64, s32) \
     rd((e)->buf + (base) + ((e)->is64 ? (o64) : (o32)), (e)->is64 ? (s64) : (s32))
 
+/* The section to fill: req->section_name, else ".kexec_params". */
 static int find_params(struct elf *e, uint64_t shoff, uint64_t shnum,
-                       uint64_t shentsize, uint64_t shstrndx)
+                       uint64_t shentsize, uint64_t shstrndx,
+                       const char *name)
 {
     uint64_t want_ent = e->is64 ? 64 : 40, str_off, str_size;
-    static const char name[] = KXPARAM_SECTION;
+    size_t name_len = 0;
+
+    while (name[name_len])
+        name_len++;
+    name_len++;                         /* the NUL too */
 
     if (!shoff)
         return KXL_OK;                  /* no section table */
@@ -149,10 +155,10 @@ static int find_params(struct elf *e, uint64_t shoff, uint64_t shnum,
         uint64_t sh = shoff + i * want_ent;
         uint64_t nm = rd(e->buf + sh, 4);
 
-        if (nm >= str_size || str_size - nm < sizeof(name))
+        if (nm >= str_size || str_size - nm < name_len)
             continue;
         bool same = true;
-        for (size_t k = 0; k < sizeof(name); k++)   /* includes the NUL */
+        for (size_t k = 0; k < name_len; k++)       /* includes the NUL */
             if (e->buf[str_off + nm + k] != (uint8_t)name[k]) {
                 same = false;
                 break;
@@ -169,7 +175,7 @@ static int find_params(struct elf *e, uint64_t shoff, uint64_t shnum,
 }
 
 static int parse_elf(struct elf *e, const void *buf, size_t size,
-                     uint32_t *where)
+                     uint32_t *where, const char *section_name)
 {
     const uint8_t *b = buf;
     uint64_t phoff, phnum, phentsize, shoff, shnum, shentsize, shstrndx;
@@ -241,7 +247,7 @@ static int parse_elf(struct elf *e, const void *buf, size_t size,
     *where = KXL_WHERE_NONE;
     if (!e->nsegs)
         return KXL_ENOLOAD;
-    return find_params(e, shoff, shnum, shentsize, shstrndx);
+    return find_params(e, shoff, shnum, shentsize, shstrndx, section_name);
 }
 
 /* ---- 2. placing the segments --------------------------------------------- */
@@ -557,6 +563,11 @@ static int check_request(const struct kxl_request *req,
         req->nr_unmapped > KXL_MAX_UNMAPPED ||
         (req->nr_unmapped && !req->unmapped))
         return KXL_EARG;
+    /* a named section: its bytes given, at most one page, not with params */
+    if (req->section_name &&
+        (req->params || !req->section_name[0] || !req->section_bytes ||
+         req->section_len > KXPARAM_SIZE))
+        return KXL_EARG;
     if (req->zero_pages &&
         (PG_OFF(req->zero_maddr) || req->zero_pages > (~(uint64_t)0 >> 12) ||
          req->zero_maddr + req->zero_pages * PG < req->zero_maddr))
@@ -585,6 +596,7 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
     struct elf e;
     struct gen g;
     uint64_t pdest = 0;
+    bool fill;
     int rc;
 
     if (!res)
@@ -597,7 +609,8 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
     if (rc)
         return rc;
     kxl_memset(&e, 0, sizeof(e));
-    rc = parse_elf(&e, req->elf, req->elf_size, &res->where);
+    rc = parse_elf(&e, req->elf, req->elf_size, &res->where,
+                   req->section_name ? req->section_name : KXPARAM_SECTION);
     if (rc)
         return rc;
     res->arch = e.is64 ? KEXEC_ARCH_64 : KEXEC_ARCH_32;
@@ -606,11 +619,12 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
     rc = place(&e, req, res);
     if (rc)
         return rc;
-    if (req->params) {
+    fill = req->params || req->section_name;
+    if (fill) {
         rc = params_dest(&e, &pdest);
         if (rc)
             return rc;
-        if (e.nsegs > KXPARAM_MAX_SEGS)
+        if (req->params && e.nsegs > KXPARAM_MAX_SEGS)
             return KXL_EPARAMS;
         res->params_maddr = pdest;
     }
@@ -619,7 +633,7 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
                       .cap = cap };
     for (unsigned int i = 0; i < e.nsegs; i++) {
         res->where = i;
-        rc = gen_segment(&g, &e, &e.segs[i], req->params, pdest);
+        rc = gen_segment(&g, &e, &e.segs[i], fill, pdest);
         if (rc)
             goto out;
     }
@@ -637,6 +651,10 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
 
         fill_params(&e, req, res, kp);
         rc = gen_maps(&g, kp);
+    } else if (req->section_name) {
+        /* the bounce copy holds the section's file bytes: overwrite */
+        kxl_memcpy(g.params_page, req->section_bytes, req->section_len);
+        rc = gen_maps(&g, NULL);
     } else {
         rc = gen_maps(&g, NULL);
     }

@@ -74,6 +74,13 @@
  *   machine address, pages), the caller's unmapped[] list and
  *   expect_type = req->type.  Everything else zero.
  *
+ * A NAMED SECTION (req->section_name, e.g. purgatory's ".purgatory_args",
+ *   tools/kexec-loader/purgatory-load.h), instead of the parameter block:
+ *   the same placement rules and the same bounce page, filled with the
+ *   caller's section_len bytes (the rest of the page stays the file's).
+ *   Asking for both, an empty name, no bytes or more than 4096 bytes is
+ *   KXL_EARG; no such usable section is KXL_ENOPARAMS.
+ *
  * RESULT CODES: 0 or one of the negative KXL_E* below (never an errno of
  * the hypervisor's ABI, so the two cannot be confused); kxl_strerror()
  * names them.  On failure res->where says which segment / map request /
@@ -125,7 +132,8 @@ enum kxl_error {
                              of the image's (or zero range's) pages */
     KXL_ENOPARAMS = -16,  /* params asked for, no usable ".kexec_params"
                              section (absent, not 4096 bytes, not page
-                             aligned, not inside a segment's file bytes) */
+                             aligned, not inside a segment's file bytes);
+                             the same for req->section_name */
     KXL_EPARAMS   = -17,  /* the block cannot describe this load (more
                              than KXPARAM_MAX_SEGS segments or
                              KXPARAM_MAX_MAPS MAP entries) */
@@ -178,6 +186,14 @@ struct kxl_request {
     uint64_t image_id;
     const uint64_t *unmapped;           /* nr_unmapped <= KXL_MAX_UNMAPPED */
     uint32_t nr_unmapped;
+    /* Optional, instead of params: fill the section of this name (its
+       rules are the parameter block's: 4096 bytes, page aligned, inside
+       one segment's file bytes) with section_len <= 4096 bytes from
+       section_bytes; its other bytes stay the file's.  res->params_maddr
+       says where it lands.  NULL: no such section. */
+    const char *section_name;
+    const void *section_bytes;
+    size_t section_len;
     /* Place an ELF64 ET_EXEC by p_paddr, moved to base (see above). */
     bool by_paddr;
 };

@@ -44,35 +44,43 @@
 #ifndef PURGATORY_ARGS_H
 #define PURGATORY_ARGS_H
 
+/* Constants usable from assembly too (head.S): no C suffix there. */
+#ifdef __ASSEMBLER__
+#define PURGATORY_U(x)          x
+#else
 #include <stdint.h>
+#define PURGATORY_U(x)          x##u
+#endif
 
 #define PURGATORY_ARGS_MAGIC    "KXPURG01"      /* 8 bytes, no NUL */
-#define PURGATORY_ARGS_VERSION  1u
-#define PURGATORY_MAX_REGIONS   48u
-#define PURGATORY_NAME_LEN      16u
+#define PURGATORY_ARGS_VERSION  PURGATORY_U(1)
+#define PURGATORY_MAX_REGIONS   PURGATORY_U(48)
+#define PURGATORY_NAME_LEN      PURGATORY_U(16)
+#define PURGATORY_ARGS_SIZE     PURGATORY_U(4096) /* the whole section */
 
 /* Purgatory's GDT selectors, as Linux's boot protocol wants them. */
-#define PURGATORY_CS64          0x10u   /* 64-bit flat code (__BOOT_CS) */
-#define PURGATORY_DS            0x18u   /* flat data (__BOOT_DS) */
-#define PURGATORY_CS32          0x08u   /* 32-bit flat code (Multiboot) */
+#define PURGATORY_CS64          PURGATORY_U(0x10)   /* 64-bit flat code (__BOOT_CS) */
+#define PURGATORY_DS            PURGATORY_U(0x18)   /* flat data (__BOOT_DS) */
+#define PURGATORY_CS32          PURGATORY_U(0x08)   /* 32-bit flat code (Multiboot) */
 
 /* How the next image is entered (purgatory_args.mode). */
-#define PURGATORY_MODE_LINUX64    1u  /* 64-bit, paging on (the handoff's
+#define PURGATORY_MODE_LINUX64    PURGATORY_U(1)  /* 64-bit, paging on (the handoff's
                                          tables), CS = PURGATORY_CS64,
                                          DS = ES = SS = PURGATORY_DS, FS =
                                          GS = 0; rsi = regs.rsi
                                          (boot_params), rbx = regs.rbx,
                                          rsp = regs.rsp; jump to entry */
-#define PURGATORY_MODE_MULTIBOOT32 2u /* reserved for the Multiboot loader */
+#define PURGATORY_MODE_MULTIBOOT32 PURGATORY_U(2) /* reserved for the Multiboot loader */
 
 /* purgatory_args.flags */
-#define PURGATORY_F_QUIET       (1u << 0)   /* no progress line */
+#define PURGATORY_F_QUIET       (PURGATORY_U(1) << 0)   /* no progress line */
 
 /* Exit codes (QEMU status (code << 1) | 1), next to include/hv/shutdown.h's. */
-#define PURGATORY_EXIT_MISMATCH 0x30u   /* status 97: a digest differs */
-#define PURGATORY_EXIT_BADARGS  0x31u   /* status 99: bad block */
-#define PURGATORY_EXIT_FAULT    0x32u   /* status 101: an exception */
+#define PURGATORY_EXIT_MISMATCH PURGATORY_U(0x30)   /* status 97: a digest differs */
+#define PURGATORY_EXIT_BADARGS  PURGATORY_U(0x31)   /* status 99: bad block */
+#define PURGATORY_EXIT_FAULT    PURGATORY_U(0x32)   /* status 101: an exception */
 
+#ifndef __ASSEMBLER__
 struct purgatory_region {               /* 64 bytes */
     uint64_t start;                     /* machine address */
     uint64_t size;                      /* bytes (not 0) */
@@ -99,11 +107,11 @@ struct purgatory_args {
     struct purgatory_region regions[PURGATORY_MAX_REGIONS];
 };
 
-#define PURGATORY_ARGS_SIZE     4096u
 
 _Static_assert(sizeof(struct purgatory_region) == 64, "region layout");
 _Static_assert(sizeof(struct purgatory_args) == 104 + 48 * 64, "args layout");
 _Static_assert(sizeof(struct purgatory_args) <= PURGATORY_ARGS_SIZE,
                "args fit their page");
+#endif /* !__ASSEMBLER__ */
 
 #endif /* PURGATORY_ARGS_H */
