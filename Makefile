@@ -87,9 +87,10 @@ HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
 Q := $(if $(V),,@)
 
 include tests/unit/unit.mk
+# purgatory before the guest, which has it built in.
+include tools/purgatory/purgatory.mk
 include tests/guest.mk
 -include tests/images/images.mk
-include tools/purgatory/purgatory.mk
 
 all: $(BUILD)/hv.elf $(BUILD)/hv.efi guest $(IMAGES_ELFS) $(PURGATORY_ELF)
 

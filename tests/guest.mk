@@ -34,7 +34,7 @@ GUEST_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 # head.S first: _start opens the text segment.
 GUEST_C_SRCS := $(sort $(wildcard tests/guest/lib/*.c)) \
 	$(sort $(wildcard tests/guest/tests/*.c))
-GUEST_S_SRCS := tests/guest/head.S
+GUEST_S_SRCS := tests/guest/head.S tests/guest/purgatory-blob.S
 
 GUEST_C_OBJS := $(patsubst tests/guest/%.c,$(GUEST_OBJDIR)/%.o,$(GUEST_C_SRCS))
 GUEST_S_OBJS := $(patsubst tests/guest/%.S,$(GUEST_OBJDIR)/%.o,$(GUEST_S_SRCS))
@@ -72,6 +72,11 @@ $(GUEST_S_OBJS): $(GUEST_OBJDIR)/%.o: tests/guest/%.S
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(GUEST_CC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@
+
+# purgatory.elf is part of dom0 (tests/guest/purgatory-blob.S).
+$(GUEST_OBJDIR)/purgatory-blob.o: $(PURGATORY_ELF)
+$(GUEST_OBJDIR)/purgatory-blob.o: GUEST_ASFLAGS += \
+	-DPURGATORY_ELF_PATH='"$(PURGATORY_ELF)"'
 
 $(GUEST_ELF): $(GUEST_OBJS) $(GUEST_LDS)
 	@$(if $(Q),echo "  LD      $@")

@@ -99,7 +99,12 @@ static uint64_t kl_va_to_mfn(void *ctx, const void *va)
         mfn = gfn_to_mfn(m->first_gfn + ((a - m->va) >> PAGE_SHIFT));
         return mfn == P2M_INVALID ? KXL_NO_MFN : mfn;
     }
-    return KXL_NO_MFN;
+    /* dom0's own image (the built-in purgatory.elf) */
+    {
+        uint64_t mfn = va_to_mfn(a);
+
+        return mfn == NO_MFN ? KXL_NO_MFN : mfn;
+    }
 }
 
 static unsigned int next_slot;
