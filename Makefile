@@ -7,6 +7,7 @@
 #   make run-efi    the same under OVMF
 #   make test       unit tests, then the QEMU integration matrix
 #   make debug      boot halted, waiting for gdb (see docs/debugging.md)
+#   make linux      the Linux crash kernel's parts (tools/linux.mk)
 #
 # `make run` and `make test` install what they lack (tools/install-deps).
 
@@ -91,6 +92,7 @@ include tests/unit/unit.mk
 include tools/purgatory/purgatory.mk
 include tests/guest.mk
 -include tests/images/images.mk
+include tools/linux.mk
 
 all: $(BUILD)/hv.elf $(BUILD)/hv.efi guest $(IMAGES_ELFS) $(PURGATORY_ELF)
 
@@ -170,7 +172,7 @@ DEMO_MODULES := --module "$(GUEST_ELF) test=kexec-crash via=inject:panic" \
 # again for the work itself: the Makefiles read the toolchain and Check
 # ($(shell gcc ...), pkg-config) when they are parsed, which on a fresh
 # machine is before anything is installed.
-ENTRY_POINTS := run run-efi debug test
+ENTRY_POINTS := run run-efi debug test $(LINUX_ENTRY_POINTS)
 $(ENTRY_POINTS): deps
 	$(Q)$(MAKE) --no-print-directory $@-installed
 
@@ -187,7 +189,7 @@ debug-installed: all
 
 # ---- tests ---------------------------------------------------------------
 
-test-installed: all unit-test-bin
+test-installed: all unit-test-bin $(LINUX_ARTIFACTS)
 	$(PYTHON) tools/run_tests.py --unit $(UNIT_TEST_BINS) --build $(BUILD)
 
 clean:

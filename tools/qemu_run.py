@@ -8,6 +8,12 @@ file BOOTX64.CFG), with the serial console captured to a log, the
 isa-debug-exit device for exit codes (include/hv/shutdown.h), and a
 timeout.  Used by `make run`, `make debug` and the integration tests.
 
+`--firmware linux` boots a Linux bzImage directly instead (`-kernel
+--linux-kernel -initrd --initrd -append --cmdline`), the crash kernel's
+test without the hypervisor (docs/linux-crash-kernel.md).  `--disk PATH`
+attaches a raw file as a virtio-blk disk (the crash initramfs saves the
+vmcore there); it is created sparse, `--disk-size` bytes, when missing.
+
 The UEFI config file (read by arch/x86/boot/efi-boot.c):
     options=<hypervisor command line>
     module=<file> [args]        one line per module, dom0 first
@@ -35,7 +41,11 @@ EXIT_MEANING = {
     5: "reboot",
     9: "panic, no crash image",
     11: "fault in the kexec handoff",
+    81: "crash-init: everything it was asked to do worked",
+    83: "crash-init: something failed (its FAILED line says what)",
 }
+
+DEFAULT_DISK_SIZE = 64 << 20
 
 
 @dataclass
@@ -53,7 +63,8 @@ def build_dir():
 
 def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
                  memory=512, cpu="max", gdb=False, stdio=False, extra=(),
-                 serial2=None, input_socket=None):
+                 serial2=None, input_socket=None, disk=None,
+                 linux_kernel=None, initrd=None):
     build = build_dir()
     cmd = ["qemu-system-x86_64", "-machine", "pc", "-accel", "tcg",
            "-cpu", cpu, "-smp", str(smp), "-m", str(memory),
@@ -99,8 +110,17 @@ def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
                 "-drive", f"if=pflash,format=raw,file={vars_copy}",
                 "-drive", f"file=fat:rw:{esp},format=raw,media=disk",
                 "-net", "none"]
+    elif firmware == "linux":
+        cmd += ["-kernel", linux_kernel or os.path.join(build, "linux",
+                                                         "vmlinuz"),
+                "-append", cmdline]
+        if initrd:
+            cmd += ["-initrd", initrd]
     else:
         raise ValueError(f"unknown firmware {firmware}")
+    if disk:
+        cmd += ["-drive", f"file={disk},format=raw,if=none,id=vmcore",
+                "-device", "virtio-blk-pci,drive=vmcore"]
     if gdb:
         cmd += ["-s", "-S"]
     return cmd + list(extra)
@@ -140,17 +160,25 @@ def type_when(sock_path, pattern, data, deadline):
 
 def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
         log_path=None, memory=512, cpu="max", gdb=False, stdio=False,
-        extra=(), serial2=None, serial_input=None):
+        extra=(), serial2=None, serial_input=None, disk=None,
+        disk_size=DEFAULT_DISK_SIZE, linux_kernel=None, initrd=None):
     """Boot once; returns Result.  modules: [(path, args-or-None), ...]
     serial2: file for COM2's output.  serial_input: (regex, bytes): type
-    the bytes on COM1 once the serial log matches the regex."""
+    the bytes on COM1 once the serial log matches the regex.  disk: a raw
+    file attached as virtio-blk, created sparse (disk_size bytes) when
+    missing.  linux_kernel, initrd: for firmware "linux"."""
+    if disk and not os.path.exists(disk):
+        with open(disk, "wb") as f:
+            f.truncate(disk_size)
     with tempfile.TemporaryDirectory(prefix="hv-qemu-") as work:
         log = log_path or os.path.join(work, "serial.log")
         open(log, "w").close()
         sock = os.path.join(work, "com1.sock") if serial_input else None
         cmd = qemu_command(firmware, smp, cmdline, modules, work, log,
                            memory=memory, cpu=cpu, gdb=gdb, stdio=stdio,
-                           extra=extra, serial2=serial2, input_socket=sock)
+                           extra=extra, serial2=serial2, input_socket=sock,
+                           disk=disk, linux_kernel=linux_kernel,
+                           initrd=initrd)
         start = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                 stdout=None if stdio else subprocess.DEVNULL,
@@ -188,7 +216,8 @@ def parse_module(spec):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--firmware", choices=["bios", "uefi"], default="bios")
+    ap.add_argument("--firmware", choices=["bios", "uefi", "linux"],
+                    default="bios")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--cmdline", default="")
     ap.add_argument("--module", action="append", default=[],
@@ -197,6 +226,13 @@ def main():
     ap.add_argument("--memory", type=int, default=512)
     ap.add_argument("--cpu", default="max")
     ap.add_argument("--log", help="also keep the serial log here")
+    ap.add_argument("--disk", help="raw file attached as virtio-blk "
+                    "(created sparse when missing)")
+    ap.add_argument("--disk-size", type=int, default=DEFAULT_DISK_SIZE,
+                    help="bytes, for a --disk that does not exist yet")
+    ap.add_argument("--linux-kernel", help="--firmware linux: the bzImage "
+                    "(default build/linux/vmlinuz)")
+    ap.add_argument("--initrd", help="--firmware linux: the initramfs")
     ap.add_argument("--expect-status", type=int, default=3,
                     help="the QEMU exit status that means success")
     ap.add_argument("--gdb", action="store_true",
@@ -204,7 +240,9 @@ def main():
     args = ap.parse_args()
     res = run(args.firmware, args.smp, args.cmdline,
               [parse_module(m) for m in args.module], args.timeout,
-              args.log, args.memory, args.cpu, args.gdb, stdio=True)
+              args.log, args.memory, args.cpu, args.gdb, stdio=True,
+              disk=args.disk, disk_size=args.disk_size,
+              linux_kernel=args.linux_kernel, initrd=args.initrd)
     if res.timed_out:
         print(f"\n[qemu-run] timed out after {args.timeout:.0f} s")
         return 1
