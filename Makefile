@@ -172,7 +172,8 @@ DEMO_MODULES := --module "$(GUEST_ELF) test=kexec-crash via=inject:panic" \
 # again for the work itself: the Makefiles read the toolchain and Check
 # ($(shell gcc ...), pkg-config) when they are parsed, which on a fresh
 # machine is before anything is installed.
-ENTRY_POINTS := run run-efi debug test $(LINUX_ENTRY_POINTS)
+ENTRY_POINTS := run run-efi debug test run-linux run-linux-kexec \
+	$(LINUX_ENTRY_POINTS)
 $(ENTRY_POINTS): deps
 	$(Q)$(MAKE) --no-print-directory $@-installed
 
@@ -183,6 +184,21 @@ run-installed: all
 run-efi-installed: all
 	$(QEMU_RUN) --firmware uefi --smp 4 --cmdline "$(DEMO_HV_CMDLINE)" \
 		$(DEMO_MODULES) --expect-status 65 $(RUN_ARGS)
+
+# A real Linux as the crash kernel (docs/linux-crash-kernel.md):
+#   make run-linux [KERNEL=bzImage] [INITRD=initramfs] [APPEND="words"]
+#                  [SMP=n] [FIRMWARE=bios|uefi] [QEMU_EXTRA="args"]
+# run-linux-kexec: the same kernel as the DEFAULT image, exec'd.
+RUN_LINUX_ARGS = $(if $(KERNEL),--kernel "$(KERNEL)") \
+	$(if $(INITRD),--initrd "$(INITRD)") --append "$(APPEND)" \
+	$(if $(SMP),--smp $(SMP)) $(if $(FIRMWARE),--firmware $(FIRMWARE)) \
+	--qemu-extra "$(QEMU_EXTRA)"
+
+run-linux-installed: all $(LINUX_ARTIFACTS)
+	$(PYTHON) tools/run-linux.py $(RUN_LINUX_ARGS)
+
+run-linux-kexec-installed: all $(LINUX_ARTIFACTS)
+	$(PYTHON) tools/run-linux.py --mode kexec $(RUN_LINUX_ARGS)
 
 debug-installed: all
 	$(QEMU_RUN) --firmware bios --smp 2 --gdb $(RUN_ARGS)

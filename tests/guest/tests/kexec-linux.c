@@ -15,9 +15,15 @@
  *             loader appends elfcorehdr= for a crash image)
  *
  * dom0's command line: `test=kexec-linux [linux=crash|exec]
- * [via=inject:panic|...]` (kx_crash_dom0: how the crash is raised; default
- * inject:panic).  linux=exec loads the kernel as the DEFAULT image at
- * 64 MiB and execs it (a fast reboot into Linux, all RAM).
+ * [via=inject:panic|...] [refusals=1]` (kx_crash_dom0: how the crash is
+ * raised; default inject:panic).  linux=exec loads the kernel as the
+ * DEFAULT image at 64 MiB and execs it (a fast reboot into Linux, all
+ * RAM).  refusals=1: after the good crash load, every bad input of the
+ * issue is tried (a vmlinux as the bzImage, protocol 2.11, no 64-bit
+ * entry, not relocatable, kernel or initrd too large for the region, a
+ * command line over cmdline_size, a truncated file): each is refused by
+ * the loader with its code and one line, and the crash image loaded
+ * before stays loaded (and runs at the crash).
  *
  * What dom0 does for a crash image, with the region [R, R + S) that
  * get_range reports:
@@ -355,6 +361,86 @@ static bool load_linux(uint8_t type)
     return true;
 }
 
+/* ---- refusals: each one a clear line, nothing loaded ----------------------- */
+
+/* A copy of the bzImage's first pages, to break one header field at a time. */
+#define KL_HDR_COPY (64 * 1024)
+static uint8_t bz_copy[KL_HDR_COPY];
+static char long_line[2100];
+
+static void refuse_one(const char *what, int want, const void *bz, size_t bz_size,
+                       const void *initrd, size_t initrd_size,
+                       const char *line)
+{
+    uint64_t crash_start = 0, crash_size = 0;
+    struct kxl_linux_result res;
+    struct kxl_linux_req lr;
+    int rc;
+
+    kx_get_range(KEXEC_RANGE_MA_CRASH, &crash_start, &crash_size);
+    lr = (struct kxl_linux_req){
+        .bzimage = bz, .bzimage_size = bz_size, .initrd = initrd,
+        .initrd_size = initrd_size, .cmdline = line, .type = KEXEC_TYPE_CRASH,
+        .region_start = crash_start, .region_size = crash_size,
+        .reserve_top = 16 * PAGE_SIZE, .mem = core.e820, .nr_mem = core.nr_mem,
+        .elfcorehdr_maddr = crash_start + crash_size - PAGE_SIZE,
+        .elfcorehdr_size = PAGE_SIZE,
+    };
+    rc = kxl_linux_build(&lr, &env, ents, KL_MAX_ENTRIES, &res);
+    check_eq(rc, want, "%s: refused with %s", what, kxl_linux_strerror(want));
+    if (rc)
+        info("linux-load refused %s: %s", what, kxl_linux_strerror(rc));
+    kx_check_status(KEXEC_TYPE_CRASH, KEXEC_STATUS_LOADED,
+                    "... the crash image loaded before is still there");
+}
+
+/* Patch `bytes` bytes at off in the header copy, little endian. */
+static const void *patched(unsigned int off, uint64_t v, unsigned int bytes)
+{
+    const struct start_module *kernel = module_named("kernel");
+
+    memcpy(bz_copy, (const void *)kernel->va, KL_HDR_COPY);
+    for (unsigned int i = 0; i < bytes; i++, v >>= 8)
+        bz_copy[off + i] = (uint8_t)v;
+    return bz_copy;
+}
+
+/* After a good load: every bad input the issue names, none of it loaded. */
+static void refusals(void)
+{
+    const struct start_module *kernel = module_named("kernel");
+    const struct start_module *vmlinux = module_named("vmlinux");
+    const struct start_module *initrd = module_named("initrd");
+    const char *line = "console=ttyS0,115200";
+    struct kxl_linux_header h;
+
+    if (!kernel || !vmlinux || !initrd ||
+        kxl_linux_parse((const void *)kernel->va, kernel->size, &h) ||
+        kernel->size < KL_HDR_COPY) {
+        error("refusals need the kernel, vmlinux and initrd modules");
+        return;
+    }
+    refuse_one("a vmlinux given as the bzImage", KXLL_ENOTBZ,
+               (const void *)vmlinux->va, vmlinux->size, NULL, 0, line);
+    refuse_one("boot protocol 2.11", KXLL_EVERSION, patched(0x206, 0x020B, 2),
+               KL_HDR_COPY, NULL, 0, line);
+    refuse_one("no 64-bit entry (xloadflags bit 0 clear)", KXLL_ENO64,
+               patched(0x236, 0x7E, 2), KL_HDR_COPY, NULL, 0, line);
+    refuse_one("not relocatable", KXLL_ERELOC, patched(0x234, 0, 1),
+               KL_HDR_COPY, NULL, 0, line);
+    refuse_one("init_size larger than the region", KXLL_EKERNELFIT,
+               patched(0x260, 0x7ff00000, 4), KL_HDR_COPY, NULL, 0, line);
+    refuse_one("an initrd larger than the region", KXLL_EINITRDFIT,
+               (const void *)kernel->va, kernel->size,
+               (const void *)vmlinux->va, (size_t)1 << 40, line);
+    memset(long_line, 'x', sizeof(long_line) - 1);
+    refuse_one("a command line longer than cmdline_size", KXLL_ECMDLINE,
+               (const void *)kernel->va, kernel->size,
+               (const void *)initrd->va, initrd->size, long_line);
+    refuse_one("a file cut after its setup sectors", KXLL_ETRUNC,
+               (const void *)kernel->va, h.pm_offset, NULL, 0, line);
+}
+
 DEFINE_KX_TEST(kexec_linux, "kexec-linux",
                "a Linux bzImage (+vmlinux, initrd) behind purgatory, then crash")
 {
@@ -364,6 +450,8 @@ DEFINE_KX_TEST(kexec_linux, "kexec-linux",
 
     if (!load_linux(exec ? KEXEC_TYPE_DEFAULT : KEXEC_TYPE_CRASH))
         return;
+    if (cmdline_find("refusals", &len))
+        refusals();
     if (exec) {
         long rc;
 
