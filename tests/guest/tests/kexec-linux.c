@@ -428,8 +428,12 @@ static void refusals(void)
                patched(0x236, 0x7E, 2), KL_HDR_COPY, NULL, 0, line);
     refuse_one("not relocatable", KXLL_ERELOC, patched(0x234, 0, 1),
                KL_HDR_COPY, NULL, 0, line);
-    refuse_one("init_size larger than the region", KXLL_EKERNELFIT,
-               patched(0x260, 0x7ff00000, 4), KL_HDR_COPY, NULL, 0, line);
+    /* (the copy is the file's first 64 KiB: syssize says as much) */
+    patched(0x260, 0x7ff00000, 4);
+    for (unsigned int i = 0; i < 4; i++)
+        bz_copy[0x1F4 + i] = (uint8_t)(((KL_HDR_COPY - h.pm_offset) / 16) >> (8 * i));
+    refuse_one("init_size larger than the region", KXLL_EKERNELFIT, bz_copy,
+               KL_HDR_COPY, NULL, 0, line);
     refuse_one("an initrd larger than the region", KXLL_EINITRDFIT,
                (const void *)kernel->va, kernel->size,
                (const void *)vmlinux->va, (size_t)1 << 40, line);
