@@ -74,6 +74,12 @@
 
 /* purgatory_args.flags */
 #define PURGATORY_F_QUIET       (PURGATORY_U(1) << 0)   /* no progress line */
+#define PURGATORY_F_BENCH       (PURGATORY_U(1) << 1)   /* after verifying, time
+                                         each SHA-256 code and rep movsq
+                                         over the same bytes, one line each
+                                         (a measurement, not for production:
+                                         rep movsq rewrites each region onto
+                                         itself, unchanged) */
 
 /* Exit codes (QEMU status (code << 1) | 1), next to include/hv/shutdown.h's. */
 #define PURGATORY_EXIT_MISMATCH PURGATORY_U(0x30)   /* status 97: a digest differs */
