@@ -114,6 +114,9 @@ static bool known_mapped(const struct kexec_params *p, uint64_t va)
         return false;
     if (pg >= p->zero_maddr && pg - p->zero_maddr < (p->zero_pages << 12))
         return true;
+    if (pg >= p->foreign_maddr &&
+        pg - p->foreign_maddr < (p->foreign_pages << 12))
+        return true;
     for (unsigned int i = 0; i < p->nr_maps; i++) {
         const struct kxparam_map *m = &p->maps[i];
 
@@ -517,6 +520,7 @@ struct walk {
     const struct kexec_params *p;
     uint64_t control;               /* the control page (the GDT's page) */
     uint64_t image, zero, target, ctl, map, other;  /* present, by kind */
+    uint64_t foreign;
     uint64_t first_other_va, first_other_pa;
 };
 
@@ -551,6 +555,11 @@ static void walk_page(struct walk *w, uint64_t va, uint64_t pa)
     }
     if (p && p->zero_pages && in_range(pa, p->zero_maddr, p->zero_pages)) {
         w->zero++;
+        return;
+    }
+    if (p && p->foreign_pages &&
+        in_range(pa, p->foreign_maddr, p->foreign_pages)) {
+        w->foreign++;
         return;
     }
     if (p)
@@ -601,7 +610,7 @@ static void check_handoff_tables(const struct kexec_params *p)
     struct walk w = { .p = p, .control = entry_state.gdtr.base & PAGE_MASK };
     uint64_t cr3 = read_cr3() & PTE_ADDR;
     uint64_t want_image = ((uintptr_t)__image_end - image_base()) >> 12;
-    uint64_t want_zero = 0, want_target = 0, want_map = 0;
+    uint64_t want_zero = 0, want_target = 0, want_map = 0, want_foreign = 0;
 
     if (cr3 >= OWN_TABLES_LIMIT) {
         fail("handoff tables: every present page accounted for (got CR3 "
@@ -615,6 +624,14 @@ static void check_handoff_tables(const struct kexec_params *p)
     /* What the walk must have found: the pages of each kind, each once. */
     for (uint64_t i = 0; p && i < p->zero_pages; i++)
         want_zero += !overlaps_image(p->zero_maddr + (i << 12), PAGE_SIZE);
+    /* foreign pages the image or zero range do not already count */
+    for (uint64_t i = 0; p && i < p->foreign_pages; i++) {
+        uint64_t pa = p->foreign_maddr + (i << 12);
+
+        want_foreign += !overlaps_image(pa, PAGE_SIZE) &&
+                        !(p->zero_pages &&
+                          in_range(pa, p->zero_maddr, p->zero_pages));
+    }
     for (unsigned int m = 0; p && m < p->nr_maps; m++) {
         want_map += p->maps[m].pages;
         for (uint64_t i = 0; i < p->maps[m].pages; i++) {
@@ -636,22 +653,27 @@ static void check_handoff_tables(const struct kexec_params *p)
              (unsigned long long)w.first_other_va,
              (unsigned long long)w.first_other_pa);
     else if (w.image != want_image || w.zero != want_zero ||
-             w.target != want_target || w.ctl != 1 || w.map != want_map)
+             w.target != want_target || w.ctl != 1 || w.map != want_map ||
+             w.foreign != want_foreign)
         fail("handoff tables: every present page accounted for (got %llu "
              "image, %llu zero-range, %llu other map-target, %llu control, "
-             "%llu MAP pages, want %llu, %llu, %llu, 1, %llu)",
+             "%llu MAP, %llu foreign pages, want %llu, %llu, %llu, 1, %llu, "
+             "%llu)",
              (unsigned long long)w.image, (unsigned long long)w.zero,
              (unsigned long long)w.target, (unsigned long long)w.ctl,
-             (unsigned long long)w.map, (unsigned long long)want_image,
+             (unsigned long long)w.map, (unsigned long long)w.foreign,
+             (unsigned long long)want_image,
              (unsigned long long)want_zero, (unsigned long long)want_target,
-             (unsigned long long)want_map);
+             (unsigned long long)want_map, (unsigned long long)want_foreign);
     else
         pass("handoff tables: %llu pages present, each accounted for: %llu "
              "image, %llu zero-range, %llu other map-target, 1 control, "
-             "%llu MAP pages",
-             (unsigned long long)(w.image + w.zero + w.target + 1 + w.map),
+             "%llu MAP, %llu foreign pages",
+             (unsigned long long)(w.image + w.zero + w.target + 1 + w.map +
+                                  w.foreign),
              (unsigned long long)w.image, (unsigned long long)w.zero,
-             (unsigned long long)w.target, (unsigned long long)w.map);
+             (unsigned long long)w.target, (unsigned long long)w.map,
+             (unsigned long long)w.foreign);
 }
 
 /* ---- main ---------------------------------------------------------------- */

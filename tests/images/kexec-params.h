@@ -43,7 +43,8 @@
  *
  * DESTINATIONS.  Every destination page of the load must be one of: the
  * image's pages [BASE, BASE + image span rounded up to a page), the zero
- * range (zero_maddr), a map target (maps[].target_maddr).  check64 relies
+ * range (zero_maddr), a map target (maps[].target_maddr), the foreign
+ * range (foreign_maddr: another program of the load, e.g. purgatory).  check64 relies
  * on this to decide which neighbouring pages must be unmapped (see
  * nr_unmapped): the page just below BASE and the page just after the
  * image's last page must be none of those (or be listed as the zero range
@@ -130,7 +131,17 @@ struct kexec_params {
                                        list (tests/images/README.md) */
     /* 0x248 */ uint64_t expect_type; /* KEXEC_TYPE_* the image was loaded as
                                        (0 default, 1 crash); printed only */
-    /* 0x250 */ uint8_t reserved[0xfe8 - 0x250]; /* 0 */
+    /* 0x250 */ uint64_t foreign_maddr; /* first machine address of the pages
+                                       of another program of the same load
+                                       (tools/purgatory/, which runs before
+                                       the image): page aligned; check64
+                                       counts them in its page walk as
+                                       identity-mapped destinations and does
+                                       not probe them (the kexec loader leaves
+                                       it 0; the dom0 test kexec-purgatory
+                                       fills it in the bounce copy) */
+    /* 0x258 */ uint64_t foreign_pages; /* pages in that range; 0: none */
+    /* 0x260 */ uint8_t reserved[0xfe8 - 0x260]; /* 0 */
     /*
      * The crash-dump fields, at the end of the block (added after the
      * fields above, which did not move).  Used by crashdump64 only; the
@@ -166,7 +177,9 @@ KXPARAM_CHECK_OFF(maps, 0x100);
 KXPARAM_CHECK_OFF(nr_unmapped, 0x1c0);
 KXPARAM_CHECK_OFF(unmapped, 0x1c8);
 KXPARAM_CHECK_OFF(expect_type, 0x248);
-KXPARAM_CHECK_OFF(reserved, 0x250);
+KXPARAM_CHECK_OFF(foreign_maddr, 0x250);
+KXPARAM_CHECK_OFF(foreign_pages, 0x258);
+KXPARAM_CHECK_OFF(reserved, 0x260);
 KXPARAM_CHECK_OFF(elfcorehdr_maddr, 0xfe8);
 KXPARAM_CHECK_OFF(elfcorehdr_size, 0xff0);
 KXPARAM_CHECK_OFF(nr_cpus, 0xff8);

@@ -30,12 +30,12 @@ static const uint32_t H0[8] = {
 };
 
 #define ROR(x, n)   (((x) >> (n)) | ((x) << (32 - (n))))
-#define S0(x)       (ROR(x, 2) ^ ROR(x, 13) ^ ROR(x, 22))
-#define S1(x)       (ROR(x, 6) ^ ROR(x, 11) ^ ROR(x, 25))
-#define s0(x)       (ROR(x, 7) ^ ROR(x, 18) ^ ((x) >> 3))
-#define s1(x)       (ROR(x, 17) ^ ROR(x, 19) ^ ((x) >> 10))
+/* The Sigmas nested (Intel's arrangement): fewer copies of x. */
+#define S0(x)       ROR(ROR(ROR(x, 9) ^ (x), 11) ^ (x), 2)
+#define S1(x)       ROR(ROR(ROR(x, 14) ^ (x), 5) ^ (x), 6)
+#define s0(x)       (ROR(ROR(x, 11) ^ (x), 7) ^ ((x) >> 3))
+#define s1(x)       (ROR(ROR(x, 2) ^ (x), 17) ^ ((x) >> 10))
 #define CH(x, y, z)  ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 
 static inline uint32_t load_be32(const uint8_t *p)
 {
@@ -51,11 +51,17 @@ static inline void store_be32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-/* Round i with word w: only d and h change, the caller rotates the names. */
-#define RND(a, b, c, d, e, f, g, h, i, w) do {                          \
+/*
+ * Round i with word w: only d and h change, the caller rotates the names.
+ * Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), and this round's b ^ c is the
+ * previous round's a ^ b: bc holds it, ab receives this round's (the two
+ * swap roles from round to round).
+ */
+#define RND(a, b, c, d, e, f, g, h, i, w, ab, bc) do {                  \
         uint32_t t1_ = h + S1(e) + CH(e, f, g) + K[i] + (w);            \
+        ab = a ^ b;                                                     \
         d += t1_;                                                       \
-        h = t1_ + S0(a) + MAJ(a, b, c);                                 \
+        h = t1_ + S0(a) + (b ^ (ab & bc));                              \
     } while (0)
 
 /* W[i] for i >= 16, in place in the 16-word window. */
@@ -63,26 +69,27 @@ static inline void store_be32(uint8_t *p, uint32_t v)
                              s0(W[((i) - 15) & 15]))
 
 #define R8(i, w)                                                        \
-    RND(a, b, c, d, e, f, g, h, (i) + 0, w((i) + 0));                   \
-    RND(h, a, b, c, d, e, f, g, (i) + 1, w((i) + 1));                   \
-    RND(g, h, a, b, c, d, e, f, (i) + 2, w((i) + 2));                   \
-    RND(f, g, h, a, b, c, d, e, (i) + 3, w((i) + 3));                   \
-    RND(e, f, g, h, a, b, c, d, (i) + 4, w((i) + 4));                   \
-    RND(d, e, f, g, h, a, b, c, (i) + 5, w((i) + 5));                   \
-    RND(c, d, e, f, g, h, a, b, (i) + 6, w((i) + 6));                   \
-    RND(b, c, d, e, f, g, h, a, (i) + 7, w((i) + 7))
+    RND(a, b, c, d, e, f, g, h, (i) + 0, w((i) + 0), x, y);             \
+    RND(h, a, b, c, d, e, f, g, (i) + 1, w((i) + 1), y, x);             \
+    RND(g, h, a, b, c, d, e, f, (i) + 2, w((i) + 2), x, y);             \
+    RND(f, g, h, a, b, c, d, e, (i) + 3, w((i) + 3), y, x);             \
+    RND(e, f, g, h, a, b, c, d, (i) + 4, w((i) + 4), x, y);             \
+    RND(d, e, f, g, h, a, b, c, (i) + 5, w((i) + 5), y, x);             \
+    RND(c, d, e, f, g, h, a, b, (i) + 6, w((i) + 6), x, y);             \
+    RND(b, c, d, e, f, g, h, a, (i) + 7, w((i) + 7), y, x)
 
 #define W0(i) (W[i] = load_be32(p + 4 * (i)))
 
 void sha256_blocks_portable(uint32_t state[8], const uint8_t *blocks,
                             size_t nblocks)
 {
-    uint32_t a, b, c, d, e, f, g, h, W[16];
+    uint32_t a, b, c, d, e, f, g, h, x, y, W[16];
     const uint8_t *p = blocks;
 
     for (; nblocks; nblocks--, p += 64) {
         a = state[0]; b = state[1]; c = state[2]; d = state[3];
         e = state[4]; f = state[5]; g = state[6]; h = state[7];
+        y = b ^ c;
         R8(0, W0);
         R8(8, W0);
         R8(16, W);

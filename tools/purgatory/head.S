@@ -112,8 +112,6 @@ purgatory_enter_linux64:
     mov     %eax, %ss
     mov     %eax, %fs
     mov     %eax, %gs
-    pushq   $2
-    popfq
     xor     %eax, %eax
     xor     %ecx, %ecx
     xor     %edx, %edx
@@ -126,6 +124,8 @@ purgatory_enter_linux64:
     xor     %r13d, %r13d
     xor     %r14d, %r14d
     xor     %r15d, %r15d
+    pushq   $2                  /* after the xors, which set flags */
+    popfq
     /* mov does not touch RFLAGS; the jump reads entry from memory */
     mov     purgatory_args+PA_RSI(%rip), %rsi
     mov     purgatory_args+PA_RBX(%rip), %rbx

@@ -18,8 +18,8 @@
  *      the selectors Linux's 64-bit boot protocol names __BOOT_CS and
  *      __BOOT_DS) and IDT (any exception: one line on COM1, then exit
  *      PURGATORY_EXIT_FAULT), and turns on SSE (CR4.OSFXSR) for SHA-NI;
- *   2. checks the block: magic, version, nr_regions <= PURGATORY_MAX_REGIONS
- *      (else exit PURGATORY_EXIT_BADARGS with one line);
+ *   2. checks the block: magic, version, nr_regions <= PURGATORY_MAX_REGIONS,
+ *      the rest below (else exit PURGATORY_EXIT_BADARGS with one line);
  *   3. computes the SHA-256 of every region [start, start + size) (machine
  *      addresses, identity mapped by the handoff tables) and compares it
  *      with sha256[]; on the first mismatch it prints, on COM1:
@@ -27,10 +27,20 @@
  *        purgatory:   expected <64 hex digits>
  *        purgatory:   computed <64 hex digits>
  *      and exits PURGATORY_EXIT_MISMATCH (never a silent spin);
- *   4. prints one line: regions, bytes, TSC cycles, which SHA-256 code
- *      (SHA extensions or portable) -- unless flags has PURGATORY_F_QUIET;
+ *   4. prints one line -- unless flags has PURGATORY_F_QUIET:
+ *        purgatory: N regions, B bytes verified in C TSC cycles (SHA-256:
+ *        SHA extensions|portable); entering 0x<entry>
+ *      (SHA extensions when CPUID leaf 7 EBX bit 29, SSSE3 and SSE4.1 are
+ *      there; QEMU 7.2's TCG offers none, so there it is the portable code);
  *   5. enters the next image as `mode` says, with every general-purpose
  *      register not named by the mode zero, RFLAGS = 0x2 (interrupts off).
+ *
+ * Bad arguments: wrong magic or version, nr_regions above the maximum, a
+ * mode other than PURGATORY_MODE_LINUX64, an unknown flag, non-zero pad0 or
+ * reserved[], a region of size 0 or one that wraps: one line
+ * "purgatory: bad arguments: <what>" and PURGATORY_EXIT_BADARGS.  An
+ * exception: "purgatory: exception V error E at rip R cr2 C" and
+ * PURGATORY_EXIT_FAULT.  An NMI while purgatory runs is ignored (iretq).
  *
  * "Exit" means: write the code to the isa-debug-exit port (exit_port,
  * usually 0xf4; QEMU's status is then (code << 1) | 1), then halt with
@@ -58,22 +68,39 @@
 #define PURGATORY_NAME_LEN      PURGATORY_U(16)
 #define PURGATORY_ARGS_SIZE     PURGATORY_U(4096) /* the whole section */
 
-/* Purgatory's GDT selectors, as Linux's boot protocol wants them. */
-#define PURGATORY_CS64          PURGATORY_U(0x10)   /* 64-bit flat code (__BOOT_CS) */
-#define PURGATORY_DS            PURGATORY_U(0x18)   /* flat data (__BOOT_DS) */
-#define PURGATORY_CS32          PURGATORY_U(0x08)   /* 32-bit flat code (Multiboot) */
+/* Purgatory's GDT selectors, as Linux's boot protocol wants them; the
+ * handoff's GDT (include/public/kexec.h) has the same three. */
+#define PURGATORY_CS64  PURGATORY_U(0x10)   /* 64-bit flat code (__BOOT_CS) */
+#define PURGATORY_DS    PURGATORY_U(0x18)   /* flat data (__BOOT_DS) */
+#define PURGATORY_CS32  PURGATORY_U(0x08)   /* 32-bit flat code (Multiboot) */
 
-/* How the next image is entered (purgatory_args.mode). */
-#define PURGATORY_MODE_LINUX64    PURGATORY_U(1)  /* 64-bit, paging on (the handoff's
-                                         tables), CS = PURGATORY_CS64,
-                                         DS = ES = SS = PURGATORY_DS, FS =
-                                         GS = 0; rsi = regs.rsi
-                                         (boot_params), rbx = regs.rbx,
-                                         rsp = regs.rsp; jump to entry */
-#define PURGATORY_MODE_MULTIBOOT32 PURGATORY_U(2) /* reserved for the Multiboot loader */
+/*
+ * How the next image is entered (purgatory_args.mode).
+ *
+ * PURGATORY_MODE_LINUX64: in the kexec handoff state itself (kexec.h,
+ *   KEXEC_ARCH_64), which purgatory gives back before the jump: the
+ *   handoff's page tables, GDT (in the control page) and null IDT, its CR0
+ *   and CR4 (SSE off again), EFER; CS = PURGATORY_CS64, DS = ES = SS = FS =
+ *   GS = PURGATORY_DS; RFLAGS = 0x2; rsi = regs.rsi (boot_params), rbx =
+ *   regs.rbx, rsp = regs.rsp, rbp = regs.rbp, every other GPR zero; jump
+ *   to entry.  That is what Linux's 64-bit boot protocol asks (__BOOT_CS,
+ *   __BOOT_DS, paging with the kernel and boot_params mapped 1:1, rsi),
+ *   and an image that checks the handoff (tests/images/check64) sees it
+ *   unchanged.
+ * PURGATORY_MODE_MULTIBOOT32: reserved for the Multiboot loader
+ *   (purgatory refuses it today: PURGATORY_EXIT_BADARGS).
+ */
+#define PURGATORY_MODE_LINUX64    PURGATORY_U(1)
+#define PURGATORY_MODE_MULTIBOOT32 PURGATORY_U(2)
 
 /* purgatory_args.flags */
 #define PURGATORY_F_QUIET       (PURGATORY_U(1) << 0)   /* no progress line */
+#define PURGATORY_F_BENCH       (PURGATORY_U(1) << 1)   /* after verifying, time
+                                         each SHA-256 code and rep movsq
+                                         over the same bytes, one line each
+                                         (a measurement, not for production:
+                                         rep movsq rewrites each region onto
+                                         itself, unchanged) */
 
 /* Exit codes (QEMU status (code << 1) | 1), next to include/hv/shutdown.h's. */
 #define PURGATORY_EXIT_MISMATCH PURGATORY_U(0x30)   /* status 97: a digest differs */

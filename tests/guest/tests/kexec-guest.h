@@ -73,6 +73,12 @@ int kx_build(const struct kx_opts *o, struct kexec_load *ld,
              struct kxl_result *res);
 
 /*
+ * The loader's callbacks for module m (its pages' frames; bounce frames
+ * taken after those of the last kx_build(), which starts them afresh).
+ */
+struct kxl_env kx_env(const struct start_module *m);
+
+/*
  * Build and load; a PASS/FAIL line "load <what>" for a 0 result.  Returns
  * the hypercall's result (or -1000 if the build failed).
  */

@@ -127,6 +127,15 @@ static int kx_bounce(void *ctx, struct kxl_frame *out)
     return 0;
 }
 
+/* kexec-guest.h: the callbacks for another module's ELF, bounce frames
+ * continuing after the last kx_build()'s. */
+struct kxl_env kx_env(const struct start_module *m)
+{
+    struct kxl_env env = { kx_va_to_mfn, kx_bounce, (void *)m };
+
+    return env;
+}
+
 /* A dom0 frame full of 0xa5, away from [lo, hi): its machine address. */
 static uint64_t patterned_frame(uint64_t lo, uint64_t hi, bool below_4g)
 {
