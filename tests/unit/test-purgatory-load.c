@@ -259,6 +259,38 @@ START_TEST(test_region_record)
 }
 END_TEST
 
+/* kxl_purgatory_add: leading zeros, the data, trailing zeros; its limits. */
+START_TEST(test_region_add)
+{
+    static struct purgatory_args a;
+    uint8_t data[3000], want[32], *full = calloc(1, 9000);
+
+    ck_assert_ptr_nonnull(full);
+    for (unsigned int i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 7 + 3);
+    memcpy(full + 100, data, sizeof(data));
+    memset(&a, 0, sizeof(a));
+    ck_assert_int_eq(kxl_purgatory_add(&a, "vmlinux", 0x2000000, 9000, 100,
+                                       data, sizeof(data)), KXL_OK);
+    sha256(full, 9000, want);
+    ck_assert_uint_eq(a.nr_regions, 1);
+    ck_assert_uint_eq(a.regions[0].start, 0x2000000);
+    ck_assert_uint_eq(a.regions[0].size, 9000);
+    ck_assert_int_eq(memcmp(a.regions[0].sha256, want, 32), 0);
+    ck_assert_int_eq(memcmp(a.regions[0].name, "vmlinux", 8), 0);
+    /* more than size: refused, nothing added */
+    ck_assert_int_eq(kxl_purgatory_add(&a, "x", 0, 3000, 1, data, 3000),
+                     KXL_EARG);
+    ck_assert_uint_eq(a.nr_regions, 1);
+    /* the table full */
+    a.nr_regions = PURGATORY_MAX_REGIONS;
+    ck_assert_int_eq(kxl_purgatory_add(&a, "x", 0, 4096, 0, NULL, 0),
+                     KXL_E2BIG);
+    ck_assert_uint_eq(a.nr_regions, PURGATORY_MAX_REGIONS);
+    free(full);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("purgatory-load");
@@ -268,6 +300,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_args_land_in_their_page);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_region_record);
+    tcase_add_test(tc, test_region_add);
     suite_add_tcase(s, tc);
     return s;
 }

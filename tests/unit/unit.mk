@@ -208,30 +208,6 @@ unit-test-bin: $(UNIT_SHA256_BIN)
 
 -include $(UNIT_SHA256_HV_OBJS:.o=.d) $(UNIT_DIR)/test-sha256.d
 
-# ---- purgatory: eight lanes of AVX2 (tools/purgatory/sha256-x8.c) ----------
-UNIT_SHA256X8_BIN := $(UNIT_DIR)/test-sha256-x8
-
-$(UNIT_DIR)/hv/tools/purgatory/sha256-x8.o: tools/purgatory/sha256-x8.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $<")
-	$(Q)$(UNIT_CC) $(UNIT_HV_CFLAGS) -mavx2 -MMD -MP -c $< -o $@
-
-$(UNIT_DIR)/test-sha256-x8.o: tests/unit/test-sha256-x8.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $<")
-	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) -MMD -MP -c $< -o $@
-
-$(UNIT_SHA256X8_BIN): $(UNIT_DIR)/test-sha256-x8.o $(UNIT_DIR)/harness.o \
-		$(UNIT_DIR)/hv/tools/purgatory/sha256-x8.o \
-		$(UNIT_DIR)/hv/tools/kexec-loader/sha256.o
-	@$(if $(Q),echo "  HOSTLD  $@")
-	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^ $(UNIT_CHECK_LIBS)
-
-UNIT_TEST_BINS += $(UNIT_SHA256X8_BIN)
-unit-test-bin: $(UNIT_SHA256X8_BIN)
-
--include $(UNIT_DIR)/hv/tools/purgatory/sha256-x8.d $(UNIT_DIR)/test-sha256-x8.d
-
 # ---- purgatory: placing it (tools/kexec-loader/purgatory-load.c) ------------
 # (Self-contained.)  test-purgatory-load loads the real
 # $(BUILD)/purgatory/purgatory.elf (tools/purgatory/purgatory.mk).

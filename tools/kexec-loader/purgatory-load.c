@@ -53,3 +53,24 @@ void kxl_purgatory_region(struct purgatory_region *r, const char *name,
     sha256_update_zeros(&c, size - filled);
     sha256_final(&c, r->sha256);
 }
+
+int kxl_purgatory_add(struct purgatory_args *a, const char *name,
+                      uint64_t start, uint64_t size, uint64_t lead_zero,
+                      const void *data, uint64_t filled)
+{
+    struct purgatory_region *r;
+    struct sha256_ctx c;
+
+    if (lead_zero > size || filled > size - lead_zero)
+        return KXL_EARG;
+    if (a->nr_regions >= PURGATORY_MAX_REGIONS)
+        return KXL_E2BIG;
+    r = &a->regions[a->nr_regions++];
+    kxl_purgatory_region(r, name, start, size, NULL, 0);
+    sha256_init(&c, NULL);
+    sha256_update_zeros(&c, lead_zero);
+    sha256_update(&c, data, (size_t)filled);
+    sha256_update_zeros(&c, size - lead_zero - filled);
+    sha256_final(&c, r->sha256);
+    return KXL_OK;
+}

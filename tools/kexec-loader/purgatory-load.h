@@ -43,4 +43,14 @@ void kxl_purgatory_region(struct purgatory_region *r, const char *name,
                           uint64_t start, uint64_t size, const void *data,
                           uint64_t filled);
 
+/*
+ * Append the record of one segment to a: [start, + size) holds lead_zero
+ * zero bytes, then data[0 .. filled), then zeros.  KXL_E2BIG if a has
+ * PURGATORY_MAX_REGIONS already, KXL_EARG if lead_zero + filled > size; a
+ * is unchanged then.
+ */
+int kxl_purgatory_add(struct purgatory_args *a, const char *name,
+                      uint64_t start, uint64_t size, uint64_t lead_zero,
+                      const void *data, uint64_t filled);
+
 #endif

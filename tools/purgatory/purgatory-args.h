@@ -64,7 +64,7 @@
 
 #define PURGATORY_ARGS_MAGIC    "KXPURG01"      /* 8 bytes, no NUL */
 #define PURGATORY_ARGS_VERSION  PURGATORY_U(1)
-#define PURGATORY_MAX_REGIONS   PURGATORY_U(48)
+#define PURGATORY_MAX_REGIONS   PURGATORY_U(62)   /* as many as fit the page */
 #define PURGATORY_NAME_LEN      PURGATORY_U(16)
 #define PURGATORY_ARGS_SIZE     PURGATORY_U(4096) /* the whole section */
 
@@ -136,7 +136,7 @@ struct purgatory_args {
 
 
 _Static_assert(sizeof(struct purgatory_region) == 64, "region layout");
-_Static_assert(sizeof(struct purgatory_args) == 104 + 48 * 64, "args layout");
+_Static_assert(sizeof(struct purgatory_args) == 104 + 62 * 64, "args layout");
 _Static_assert(sizeof(struct purgatory_args) <= PURGATORY_ARGS_SIZE,
                "args fit their page");
 #endif /* !__ASSEMBLER__ */

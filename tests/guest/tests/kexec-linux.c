@@ -157,24 +157,11 @@ static uint64_t purgatory_span(void)
 static bool add_region(const char *name, uint64_t dest, uint64_t memsz,
                        uint64_t lead_zero, const void *data, uint64_t filesz)
 {
-    struct purgatory_region *r;
-    struct sha256_ctx c;
+    int rc = kxl_purgatory_add(&pargs, name, dest, memsz, lead_zero, data,
+                               filesz);
 
-    if (pargs.nr_regions == PURGATORY_MAX_REGIONS) {
-        error("more than %u regions for purgatory", PURGATORY_MAX_REGIONS);
-        return false;
-    }
-    r = &pargs.regions[pargs.nr_regions++];
-    r->start = dest;
-    r->size = memsz;
-    for (unsigned int i = 0; i < PURGATORY_NAME_LEN - 1 && name[i]; i++)
-        r->name[i] = name[i];
-    sha256_init(&c, NULL);
-    sha256_update_zeros(&c, lead_zero);
-    sha256_update(&c, data, filesz);
-    sha256_update_zeros(&c, memsz - lead_zero - filesz);
-    sha256_final(&c, r->sha256);
-    return true;
+    return check_eq(rc, KXL_OK, "purgatory records for %s (%#lx, +%#lx): %s",
+                    name, dest, memsz, kxl_strerror(rc));
 }
 
 /* ---- the load ------------------------------------------------------------ */
