@@ -119,7 +119,7 @@ def check_boot_and_first_line(log):
     first = must(log, r"^crash-init: .*$")
     assert first.group(0) == "crash-init: /init started", first.group(0)
     assert linux.start() < run_init.start() < first.start()
-    must(log, r"^crash-init: uptime \d+\.\d\d s$")
+    must(log, r"^crash-init: uptime \d+\.\d\d s, TSC \d+$")
 
 
 def test_crash_init_saves_a_dump(tmp_path):
