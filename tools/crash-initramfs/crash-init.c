@@ -144,6 +144,10 @@ static void print_hv_note(const uint8_t *desc, uint32_t descsz)
     say("HV note: version %u, crashing CPU %u of %u, saved mask 0x%x, "
         "reason \"%s\"", hi.version, hi.crashing_cpu, hi.nr_cpus,
         hi.cpus_saved, hi.reason);
+    /* The TSC does not stop across the handoff: /init's own TSC (the
+       "uptime" line) minus tsc_panic is the whole crash boot. */
+    say("HV note: TSC %" PRIu64 " kHz, at panic %" PRIu64 ", at handoff %"
+        PRIu64, hi.tsc_khz, hi.tsc_panic, hi.tsc_handoff);
 }
 
 /* Walks one PT_NOTE segment, adding each note to kinds[]. */
