@@ -41,7 +41,8 @@ MATRIX = [("bios", 1), ("bios", 4), ("uefi", 1), ("uefi", 4)]
 KEXEC_TESTS = ["kexec-exec64", "kexec-exec32", "kexec-crash",
                "kexec-validate", "kexec-status", "kexec-unsafe",
                "kexec-reload", "kexec-handoff-fault", "kexec-crash32",
-               "kexec-exec-refused-reload", "kexec-crash-refused-reload"]
+               "kexec-exec-refused-reload", "kexec-crash-refused-reload",
+               "kexec-purgatory", "kexec-linux"]
 
 
 def d0(pat):
