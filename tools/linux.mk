@@ -8,7 +8,8 @@
 #                          downloaded once, unpacked, never installed)
 #   make linux-vmlinux     $(LINUX_DIR)/vmlinux, the ELF inside the bzImage
 #   make crash-initramfs   $(LINUX_DIR)/crash-initramfs.cpio
-#   make linux             all three, and the tools
+#   make linux             all three, and the tools (bzimage-extract, and
+#                          kdump-load for the tests' native kdump)
 #
 # Like `make test`, these entry points run tools/install-deps first.
 
@@ -19,13 +20,14 @@ LINUX_VMLINUX   := $(LINUX_DIR)/vmlinux
 CRASH_INITRAMFS := $(LINUX_DIR)/crash-initramfs.cpio
 BZIMAGE_EXTRACT := $(LINUX_TOOLS_DIR)/bzimage-extract
 CRASH_INIT      := $(LINUX_TOOLS_DIR)/crash-init
+KDUMP_LOAD      := $(LINUX_TOOLS_DIR)/kdump-load
 
 LINUX_HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 LINUX_DECOMP_LIBS := -llzma -lz -lzstd -llz4 -lbz2 -llzo2
 
 LINUX_ENTRY_POINTS := linux linux-kernel linux-vmlinux crash-initramfs
 LINUX_ARTIFACTS := $(LINUX_VMLINUZ) $(LINUX_VMLINUX) $(CRASH_INITRAMFS) \
-	$(BZIMAGE_EXTRACT)
+	$(BZIMAGE_EXTRACT) $(KDUMP_LOAD)
 
 linux-installed: $(LINUX_ARTIFACTS)
 linux-kernel-installed: $(LINUX_VMLINUZ)
@@ -50,6 +52,11 @@ $(LINUX_VMLINUX): $(LINUX_VMLINUZ) $(BZIMAGE_EXTRACT)
 # Static: the initramfs has no C library.
 $(CRASH_INIT): tools/crash-initramfs/crash-init.c \
 		tools/crash-initramfs/crash-disk.h include/public/elfnote.h
+	@mkdir -p $(dir $@)
+	$(CC) $(LINUX_HOST_CFLAGS) -static -o $@ $<
+
+# The tests' native kdump (test_linux_crash_kernel.py), static as well.
+$(KDUMP_LOAD): tools/crash-initramfs/kdump-load.c
 	@mkdir -p $(dir $@)
 	$(CC) $(LINUX_HOST_CFLAGS) -static -o $@ $<
 

@@ -14,8 +14,16 @@ note, VMCOREINFO, two PT_LOADs with zero and non-zero blocks) and checks:
   - the notes and PT_LOADs /init reports are those of the file;
   - the virtio modules load, the file is saved to the virtio-blk disk,
     tools/vmcore-extract gets it back byte-exact and sparse; status 81;
-  - a source that does not exist: one FAILED line, status 83;
-  - crash-init=shell: a busybox shell that runs what is typed.
+  - a source that does not exist: one FAILED line, status 83.
+
+And a real /proc/vmcore, from native Linux kdump: the kernel boots with
+crashkernel= and crash-init=shell; in the busybox shell the test types
+a command (its arithmetic proves a shell ran it) and
+build/linux-prep/kdump-load, which loads the same kernel and initramfs
+with kexec_file_load(KEXEC_FILE_ON_CRASH) and crashes through sysrq.  The
+crash kernel's /init reports the real notes (CORE/NT_PRSTATUS,
+VMCOREINFO, no HV note) and saves /proc/vmcore; on the host,
+vmcore-extract, readelf and gdb read it.
 """
 import os
 import random
@@ -36,6 +44,7 @@ LINUX = os.path.join(BUILD, "linux")
 VMLINUZ = os.path.join(LINUX, "vmlinuz")
 INITRAMFS = os.path.join(LINUX, "crash-initramfs.cpio")
 VMCORE_EXTRACT = os.path.join(ROOT, "tools", "vmcore-extract")
+KDUMP_LOAD = os.path.join(BUILD, "linux-prep", "kdump-load")
 MEMORY = 256
 TIMEOUT = 150
 STATUS_OK = 81
@@ -84,22 +93,27 @@ def synthetic_core():
     return core, len(load1) + len(load2)
 
 
-def boot(tmp_path, cmdline, extra_files=(), disk=None, serial_input=None):
-    for path, target in ((VMLINUZ, "linux-kernel"), (INITRAMFS, "crash-initramfs")):
+def boot(tmp_path, cmdline, extra_files=(), disk=None, serial_input=None,
+         memory=MEMORY, disk_size=qemu_run.DEFAULT_DISK_SIZE):
+    """extra_files: [(path, bytes[, "exec"])], appended as a second cpio."""
+    for path, target in ((VMLINUZ, "linux-kernel"), (INITRAMFS, "crash-initramfs"),
+                         (KDUMP_LOAD, "linux")):
         if not os.path.exists(path):
             pytest.fail(f"{path} is missing: run `make {target}`", pytrace=False)
     initrd = INITRAMFS
     if extra_files:
         initrd = str(tmp_path / "initrd.cpio")
-        dirs = sorted({os.path.dirname(p) for p, _ in extra_files})
+        dirs = sorted({os.path.dirname(f[0]) for f in extra_files})
         with open(initrd, "wb") as f:
             f.write(open(INITRAMFS, "rb").read())
             f.write(mkinitramfs.newc_archive(
                 [(d, "dir", None) for d in dirs] +
-                [(p, "file", data) for p, data in extra_files]))
+                [(f[0], f[2] if len(f) > 2 else "file", f[1])
+                 for f in extra_files]))
     res = qemu_run.run("linux", cmdline=f"console=ttyS0 {cmdline}",
                        timeout=TIMEOUT, log_path=str(tmp_path / "serial.log"),
-                       memory=MEMORY, cpu="max,-smap", disk=disk,
+                       memory=memory, cpu="max,-smap", disk=disk,
+                       disk_size=disk_size,
                        linux_kernel=VMLINUZ, initrd=initrd,
                        serial_input=serial_input)
     assert not res.timed_out, "timed out\n" + tail(res.log)
@@ -120,6 +134,7 @@ def check_boot_and_first_line(log):
     assert first.group(0) == "crash-init: /init started", first.group(0)
     assert linux.start() < run_init.start() < first.start()
     must(log, r"^crash-init: uptime \d+\.\d\d s, TSC \d+$")
+    return first.end()
 
 
 def test_crash_init_saves_a_dump(tmp_path):
@@ -181,14 +196,79 @@ def test_crash_init_failure_exits_83(tmp_path):
     assert res.status == STATUS_FAILED, f"status {res.status}\n{tail(res.log)}"
 
 
-def test_crash_init_shell(tmp_path):
-    """crash-init=shell: /init execs busybox sh on the console; what is
-    typed runs (the arithmetic proves a shell computed it), and busybox
-    poweroff ends QEMU with status 0."""
-    res = boot(tmp_path, "crash-init=shell",
-               serial_input=(r"starting /bin/busybox sh",
-                             b"echo shell-$((6*7))-ok; poweroff -f\n"))
-    check_boot_and_first_line(res.log)
-    must(res.log, r"^crash-init: no /proc/vmcore \(not a crash kernel\)$")
-    must(res.log, r"^shell-42-ok$")
-    assert res.status == 0, f"status {res.status}\n{tail(res.log)}"
+# Below 384 MiB kexec_file_load refuses the crash kernel (EINVAL).
+KDUMP_MEMORY = 384
+KDUMP_CRASHKERNEL = "128M"
+
+
+def test_native_kdump_real_vmcore(tmp_path):
+    release = open(os.path.join(LINUX, "version")).read().strip()
+    crash_cmdline = "console=ttyS0 nr_cpus=1 reset_devices kdump.word=crash"
+    typed = (f'echo shell-$((6*7))-ok; /kd/kdump-load /kd/vmlinuz '
+             f'/kd/crash.cpio "{crash_cmdline}" --crash || poweroff -f\n')
+    disk = str(tmp_path / "vmcore.disk")
+    # nokaslr: the crashed kernel runs at the vmlinux's link addresses
+    res = boot(tmp_path, f"crashkernel={KDUMP_CRASHKERNEL} nokaslr "
+               "crash-init=shell",
+               extra_files=[("kd/vmlinuz", open(VMLINUZ, "rb").read()),
+                            ("kd/crash.cpio", open(INITRAMFS, "rb").read()),
+                            ("kd/kdump-load", open(KDUMP_LOAD, "rb").read(),
+                             "exec")],
+               disk=disk, disk_size=1 << 30, memory=KDUMP_MEMORY,
+               serial_input=(r"starting /bin/busybox sh", typed.encode()))
+    log = res.log
+    # The first kernel: no vmcore, the shell, the typed command, the crash.
+    first_end = check_boot_and_first_line(log)
+    must(log, r"^crash-init: no /proc/vmcore \(not a crash kernel\)$")
+    must(log, r"^shell-42-ok$")
+    must(log, r"^kdump-load: crash kernel loaded$")
+    panic = must(log, r"Kernel panic - not syncing: sysrq triggered crash")
+    # The crash kernel: its /init's first line, then the real vmcore.
+    crash_log = log[panic.end():]
+    assert check_boot_and_first_line(crash_log), tail(log)
+    assert first_end < panic.start()
+    cmdline = must(crash_log, r"^crash-init: cmdline: (.*)$").group(1).split()
+    assert "kdump.word=crash" in cmdline and \
+        any(w.startswith("elfcorehdr=") for w in cmdline), cmdline
+    size = int(must(crash_log, r"^crash-init: /proc/vmcore: (\d+) bytes$")
+               .group(1))
+    must(crash_log, r'^crash-init: note "CORE" type 0x1 \(NT_PRSTATUS\) x1$')
+    must(crash_log, r"^crash-init: notes: 1 PT_NOTE, CORE/NT_PRSTATUS x1, "
+                    r"VMCOREINFO present, HV note absent$")
+    nloads = int(must(crash_log, r"^crash-init: PT_LOAD: (\d+) segments")
+                 .group(1))
+    must(crash_log, rf"^crash-init: saved {size} bytes of /proc/vmcore "
+                    r"to /dev/vda$")
+    assert "FAILED" not in log, tail(log)
+    assert res.status == STATUS_OK, f"status {res.status}\n{tail(log)}"
+
+    out = str(tmp_path / "vmcore")
+    ext = subprocess.run([VMCORE_EXTRACT, disk, out], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    assert ext.returncode == 0, ext.stdout
+    assert ext.stdout.startswith(f"vmcore-extract: {size} bytes (/proc/vmcore, "
+                                 f"saved by {release} "), ext.stdout
+    assert os.path.getsize(out) == size
+    notes = subprocess.run(["readelf", "-n", "-l", "-W", out],
+                           stdout=subprocess.PIPE, text=True).stdout
+    assert notes.count("NT_PRSTATUS") == 1, notes
+    assert len(re.findall(r"^\s+LOAD\s", notes, re.M)) == nloads, notes
+    # VMCOREINFO's OSRELEASE names the crashed kernel.
+    raw = open(out, "rb").read(1 << 20)
+    assert f"OSRELEASE={release}\n".encode() in raw
+    # gdb opens it: one thread, its rip in the vmlinux's text segment.
+    vmlinux = os.path.join(LINUX, "vmlinux")
+    gdb = subprocess.run(["gdb", "-batch", "-nx", "-ex", "info threads",
+                          "-ex", "p/x $pc", vmlinux, out],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, timeout=120)
+    pc = re.search(r"^\$1 = (0x[0-9a-f]+)$", gdb.stdout, re.M)
+    assert pc, gdb.stdout
+    text = subprocess.run(["readelf", "-l", "-W", vmlinux],
+                          stdout=subprocess.PIPE, text=True).stdout
+    start, memsz = re.search(r"^\s+LOAD\s+\S+ (0x[0-9a-f]+) \S+ \S+ "
+                             r"(0x[0-9a-f]+) R E", text, re.M).groups()
+    assert int(start, 16) <= int(pc.group(1), 16) < \
+        int(start, 16) + int(memsz, 16), (pc.group(1), start, memsz)
+    assert len(re.findall(r"^\*?\s+\d+\s+LWP", gdb.stdout, re.M)) == 1, \
+        gdb.stdout
