@@ -10,7 +10,8 @@
  */
 #include "sha256.h"
 
-static const uint32_t K[64] = {
+/* FIPS 180-4 4.2.2; 16-byte aligned for the SHA-extensions code. */
+const uint32_t sha256_k[64] __attribute__((aligned(16))) = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
     0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
     0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -58,7 +59,7 @@ static inline void store_be32(uint8_t *p, uint32_t v)
  * swap roles from round to round).
  */
 #define RND(a, b, c, d, e, f, g, h, i, w, ab, bc) do {                  \
-        uint32_t t1_ = h + S1(e) + CH(e, f, g) + K[i] + (w);            \
+        uint32_t t1_ = h + S1(e) + CH(e, f, g) + sha256_k[i] + (w);            \
         ab = a ^ b;                                                     \
         d += t1_;                                                       \
         h = t1_ + S0(a) + (b ^ (ab & bc));                              \

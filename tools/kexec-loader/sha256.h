@@ -34,6 +34,9 @@ struct sha256_ctx {
     sha256_blocks_fn *blocks;   /* the compression function */
 };
 
+/* The 64 round constants K (FIPS 180-4 4.2.2), 16-byte aligned. */
+extern const uint32_t sha256_k[64];
+
 void sha256_blocks_portable(uint32_t state[8], const uint8_t *blocks,
                             size_t nblocks);
 

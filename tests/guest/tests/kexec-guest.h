@@ -62,6 +62,9 @@ struct kx_opts {
 /* The last list built (kx_build), KX_MAX_ENTRIES long. */
 extern struct kexec_entry kx_ents[KX_MAX_ENTRIES];
 
+/* The frame kx_ents[0 .. n) COPYs to machine address dest, or NO_MFN. */
+uint64_t kx_copy_source(uint64_t n, uint64_t dest);
+
 /* modules[i], or NULL (with an ERROR line) if the run has no such module. */
 const struct start_module *kx_module(unsigned int i);
 

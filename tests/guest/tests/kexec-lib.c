@@ -236,6 +236,27 @@ long kx_load_image(const struct kx_opts *o, const char *what)
     return rc;
 }
 
+uint64_t kx_copy_source(uint64_t n, uint64_t dest)
+{
+    uint64_t at = 0;
+
+    for (uint64_t i = 0; i < n; i++) {
+        const struct kexec_entry *e = &kx_ents[i];
+
+        if (e->op == KEXEC_OP_DEST) {
+            at = e->arg0;
+            continue;
+        }
+        if (e->op != KEXEC_OP_COPY && e->op != KEXEC_OP_ZERO)
+            continue;
+        if (dest >= at && dest < at + e->arg1 * PAGE_SIZE)
+            return e->op == KEXEC_OP_COPY ? e->arg0 + (dest - at) / PAGE_SIZE
+                                          : NO_MFN;
+        at += e->arg1 * PAGE_SIZE;
+    }
+    return NO_MFN;
+}
+
 /* ---- crashing -------------------------------------------------------------- */
 
 void kx_crash_dom0(void)

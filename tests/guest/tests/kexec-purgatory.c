@@ -49,28 +49,6 @@
 
 static struct purgatory_args args;
 
-/* The frame the list COPYs to machine address dest, or NO_MFN. */
-static uint64_t copy_source(uint64_t n, uint64_t dest)
-{
-    uint64_t at = 0;
-
-    for (uint64_t i = 0; i < n; i++) {
-        const struct kexec_entry *e = &kx_ents[i];
-
-        if (e->op == KEXEC_OP_DEST) {
-            at = e->arg0;
-            continue;
-        }
-        if (e->op != KEXEC_OP_COPY && e->op != KEXEC_OP_ZERO)
-            continue;
-        if (dest >= at && dest < at + e->arg1 * PAGE_SIZE)
-            return e->op == KEXEC_OP_COPY ? e->arg0 + (dest - at) / PAGE_SIZE
-                                          : NO_MFN;
-        at += e->arg1 * PAGE_SIZE;
-    }
-    return NO_MFN;
-}
-
 /* One region per DEST run of kx_ents[0 .. n): the digest of its pages. */
 static bool regions_of_list(uint64_t n)
 {
@@ -124,7 +102,7 @@ static bool regions_of_list(uint64_t n)
 static bool set_foreign(uint64_t n, uint64_t params_maddr, uint64_t start,
                         uint64_t pages)
 {
-    uint64_t mfn = copy_source(n, params_maddr);
+    uint64_t mfn = kx_copy_source(n, params_maddr);
     struct kexec_params *kp;
 
     if (!check_true(params_maddr && mfn != NO_MFN,

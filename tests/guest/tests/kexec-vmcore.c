@@ -77,28 +77,6 @@ static bool build_header(const struct elfcore_req *req, uint64_t *hdr_mfn,
     return true;
 }
 
-/* The frame the loader COPYs to machine address dest (from kx_ents). */
-static uint64_t copy_source_of(const struct kxl_result *res, uint64_t dest)
-{
-    uint64_t at = 0;
-
-    for (uint64_t i = 0; i < res->nr_entries; i++) {
-        const struct kexec_entry *e = &kx_ents[i];
-
-        if (e->op == KEXEC_OP_DEST) {
-            at = e->arg0;
-            continue;
-        }
-        if (e->op != KEXEC_OP_COPY && e->op != KEXEC_OP_ZERO)
-            continue;
-        if (dest >= at && dest < at + e->arg1 * PAGE_SIZE)
-            return e->op == KEXEC_OP_COPY ? e->arg0 + (dest - at) / PAGE_SIZE
-                                          : NO_MFN;
-        at += e->arg1 * PAGE_SIZE;
-    }
-    return NO_MFN;
-}
-
 DEFINE_KX_TEST(kexec_vmcore, "kexec-vmcore",
                "crashdump64 + ELF core header as the crash image, inject=KIND")
 {
@@ -141,7 +119,7 @@ DEFINE_KX_TEST(kexec_vmcore, "kexec-vmcore",
     };
     if (kx_build(&o, &ld, &res))
         return;
-    mfn = copy_source_of(&res, res.params_maddr);
+    mfn = kx_copy_source(res.nr_entries, res.params_maddr);
     if (!check_true(res.params_maddr && mfn != NO_MFN,
                     "the parameter block (at %#lx) is a COPY of frame %#lx",
                     res.params_maddr, mfn))
