@@ -172,7 +172,7 @@ DEMO_MODULES := --module "$(GUEST_ELF) test=kexec-crash via=inject:panic" \
 # again for the work itself: the Makefiles read the toolchain and Check
 # ($(shell gcc ...), pkg-config) when they are parsed, which on a fresh
 # machine is before anything is installed.
-ENTRY_POINTS := run run-efi debug test run-linux run-linux-kexec \
+ENTRY_POINTS := run run-efi debug test bench run-linux run-linux-kexec \
 	$(LINUX_ENTRY_POINTS)
 $(ENTRY_POINTS): deps
 	$(Q)$(MAKE) --no-print-directory $@-installed
@@ -202,6 +202,15 @@ run-linux-kexec-installed: all $(LINUX_ARTIFACTS)
 
 debug-installed: all
 	$(QEMU_RUN) --firmware bios --smp 2 --gdb $(RUN_ARGS)
+
+# ---- benchmarks ------------------------------------------------------------
+# make bench [BENCH_ARGS="--runs N --only crash,linux,boot,guest,host"]:
+# every figure of docs/benchmarks.md into build/bench/ (results.json,
+# results.md, *.png).  Not part of `make test`, which runs it once with
+# --quick only to see that each scenario works.
+BENCH_ARGS ?=
+bench-installed: all $(LINUX_ARTIFACTS) $(BENCH_HOST_BINS)
+	$(PYTHON) tools/bench.py $(BENCH_ARGS)
 
 # ---- tests ---------------------------------------------------------------
 

@@ -35,14 +35,15 @@ LINUX = os.path.join(BUILD, "linux")
 WORDS = os.environ.get("KDUMP_WORDS", "console=ttyS0,115200 nr_cpus=1 irqpoll reset_devices")
 
 
-def one(smp, icount, work):
+def one(smp, icount, work, dom0_extra=""):
     line = os.path.join(work, "cmdline.txt")
     with open(line, "w") as f:
         f.write(WORDS + "\n")
     disk = os.path.join(work, "vmcore.img")
     if os.path.exists(disk):
         os.unlink(disk)
-    mods = [(os.path.join(BUILD, "guest", "dom0.elf"), "test=kexec-linux"),
+    mods = [(os.path.join(BUILD, "guest", "dom0.elf"),
+             f"test=kexec-linux {dom0_extra}".strip()),
             (os.path.join(LINUX, "vmlinuz"), "kernel"),
             (os.path.join(LINUX, "vmlinux"), "vmlinux"),
             (os.path.join(LINUX, "crash-initramfs.cpio"), "initrd"),
@@ -65,6 +66,12 @@ def one(smp, icount, work):
         r"load timings \(TSC cycles\): build (\d+), SHA-256 of (\d+) bytes "
         r"(\d+), hypercall (\d+)").groups())
     ms = lambda c: c / khz                               # noqa: E731
+    bench = dict((w, (int(b), int(c))) for w, b, c in re.findall(
+        r"^purgatory: bench: (.*?): (\d+) bytes in (\d+) TSC cycles", log,
+        re.M))
+    extra = {}
+    for what, (b, c) in bench.items():
+        extra[f"purgatory bench: {what} (MB/s)"] = b / 1e6 / (ms(c) / 1e3)
     init = ms(int(tsc_init) - panic)
     return {
         "load: build (ms)": ms(build),
@@ -76,6 +83,7 @@ def one(smp, icount, work):
         "panic -> kernel start (ms)": init - float(uptime) * 1000,
         "panic -> /init (ms)": init,
         "bytes verified": sha_bytes,
+        **extra,
     }
 
 

@@ -375,6 +375,6 @@ void dom0_start(void)
     pv_init_cpu();
     dom0->tlb_cpus |= 1UL << smp_processor_id();
     write_cr3(dom0->l4_mfn << PAGE_SHIFT);
-    printk("Entering dom0\n");
+    printk("Entering dom0 (TSC %lu)\n", (unsigned long)rdtsc());
     enter_guest(&regs);
 }

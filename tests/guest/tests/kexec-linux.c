@@ -15,8 +15,9 @@
  *             loader appends elfcorehdr= for a crash image)
  *
  * dom0's command line: `test=kexec-linux [linux=crash|exec]
- * [via=inject:panic|...] [refusals=1]` (kx_crash_dom0: how the crash is
- * raised; default inject:panic).  linux=exec loads the kernel as the
+ * [via=inject:panic|...] [refusals=1] [purgatory-bench=1]`
+ * (kx_crash_dom0: how the crash is raised; default inject:panic;
+ * purgatory-bench=1 makes purgatory time its SHA-256 against rep movsq).  linux=exec loads the kernel as the
  * DEFAULT image at 64 MiB and execs it (a fast reboot into Linux, all
  * RAM).  refusals=1: after the good crash load, every bad input of the
  * issue is tried (a vmlinux as the bzImage, protocol 2.11, no 64-bit
@@ -318,6 +319,14 @@ static bool load_linux(uint8_t type)
     pargs.serial_port = KL_COM1;
     pargs.exit_port = KL_DEBUG_EXIT;
     pargs.entry = lres.entry_maddr;
+    {
+        size_t len;
+
+        /* purgatory-bench=1: purgatory times SHA-256 and rep movsq over
+           the same regions in the crash boot (make bench) */
+        if (cmdline_find("purgatory-bench", &len))
+            pargs.flags |= PURGATORY_F_BENCH;
+    }
     pargs.regs.rsi = lres.boot_params_maddr;
 
     rc = kxl_build_purgatory(purgatory_elf, PURGATORY_ELF_SIZE, p.purg_maddr,
