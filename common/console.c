@@ -98,14 +98,19 @@ void vprintk(const char *fmt, va_list ap)
     len = vsnprintf(line, sizeof(line), fmt, ap);
     if (len >= (int)sizeof(line))
         len = sizeof(line) - 1;
-    for (int i = 0; i < len; i++) {
-        if (at_line_start) {
+    /* Line by line, each after its "(HV) " prefix: one write per run. */
+    for (int i = 0; i < len;) {
+        int end = i;
+
+        while (end < len && line[end] != '\n')
+            end++;
+        if (end < len)
+            end++;              /* the newline goes with its line */
+        if (at_line_start)
             uart_write("(HV) ", 5);
-            at_line_start = false;
-        }
-        uart_write(&line[i], 1);
-        if (line[i] == '\n')
-            at_line_start = true;
+        uart_write(&line[i], (size_t)(end - i));
+        at_line_start = line[end - 1] == '\n';
+        i = end;
     }
     console_lock_release(held);
 }

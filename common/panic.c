@@ -119,10 +119,11 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
 
     console_force_unlock();
     vsnprintf(reason, sizeof(reason), fmt, ap);
-    printk(HVLOG_ERR "\n****************************************\n");
-    printk(HVLOG_ERR "Panic on CPU %d:\n", me);
-    printk(HVLOG_ERR "%s\n", reason);
-    printk(HVLOG_ERR "****************************************\n");
+    /*
+     * Two lines, no banner: on the crash path every console byte is
+     * latency (about 40 ns each under TCG, 87 us on a 115200-baud line).
+     */
+    printk(HVLOG_ERR "Panic on CPU %d:\n%s\n", me, reason);
 
     crash_info_panic((unsigned int)me, tsc, reason);
     crash_save_cpu_regs(regs);
