@@ -19,7 +19,9 @@ the TSC frequency the hypervisor calibrated; under -icount shift=0 that is
 virtual time, one instruction per ns) and from `BENCH <name> <value>
 <unit> [ref=<name>:<value>]` lines; never from when a host pipe reader
 happened to see a line.  docs/benchmarks.md explains each figure.
---quick: one run per scenario (the smoke test uses it; not a result).
+--quick: one run per scenario (not a result).  --smoke: less still (the
+smallest case of each scenario, no icount Linux boot): what
+tests/integration/test_bench.py runs to see that every scenario works.
 """
 import argparse
 import importlib.util
@@ -116,7 +118,7 @@ def crash_latency(fig, runs, quick):
     note's TSCs (crashdump64 prints them)."""
     mods = [(GUEST, "test=kexec-vmcore inject=panic"),
             (os.path.join(BUILD, "images", "crashdump64.elf"), None)]
-    for smp in (1, 2, 4, 8):
+    for smp in ((1, 2) if SMOKE else (1, 2, 4, 8)):
         for mode, extra, n in (("TCG", (), runs), ("icount", ICOUNT, 1 if quick else 2)):
             cond = f"SeaBIOS, {smp} CPU(s), -m 512, crashkernel=64M@256M, {mode}"
             for _ in range(n):
@@ -135,7 +137,9 @@ def linux_crash_boot(fig, runs, quick):
     The times come from plain runs; purgatory's SHA-256 throughput against
     rep movsq over the same bytes from runs with purgatory-bench=1 (which
     re-hashes after the check, so those runs' times are not used)."""
-    for mode, icount, n in (("TCG", False, runs), ("icount", True, 1)):
+    modes = (("TCG", False, runs),) if SMOKE else \
+        (("TCG", False, runs), ("icount", True, 1))
+    for mode, icount, n in modes:
         cond = ("SeaBIOS, 1 CPU, -m 384, crashkernel=128M@128M, Debian "
                 f"6.1 vmlinux behind purgatory, {mode}")
         with tempfile.TemporaryDirectory(prefix="bench-linux-") as work:
@@ -162,7 +166,8 @@ def linux_crash_boot(fig, runs, quick):
 def boot_time(fig, runs, quick):
     """Figure 7: machine reset -> "Boot complete" and -> dom0 entry (TSC
     values the hypervisor prints; the TSC starts at the reset)."""
-    for firmware, smp in (("bios", 1), ("bios", 4), ("uefi", 1)):
+    for firmware, smp in ((("bios", 1),) if SMOKE else
+                          (("bios", 1), ("bios", 4), ("uefi", 1))):
         cond = f"{'SeaBIOS' if firmware == 'bios' else 'OVMF'}, {smp} CPU(s), -m 512, TCG"
         for _ in range(runs):
             r = boot(firmware, smp, "", [(GUEST, "test=list")])
@@ -207,6 +212,7 @@ def host_bench(fig, runs, quick):
         fig.add_bench_lines(out, cond)
 
 
+SMOKE = False
 SCENARIOS = {"crash": crash_latency, "linux": linux_crash_boot,
              "boot": boot_time, "guest": guest_bench, "host": host_bench}
 
@@ -305,8 +311,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--only", default=",".join(SCENARIOS))
     args = ap.parse_args()
+    global SMOKE
+    SMOKE = args.smoke
+    args.quick = args.quick or args.smoke
     runs = 1 if args.quick else args.runs
     os.makedirs(OUT, exist_ok=True)
     fig = Figures()
