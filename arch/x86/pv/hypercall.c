@@ -273,12 +273,7 @@ static long bench_copy(uint64_t arg)
     t0 = rdtsc();
     memcpy(dd, s, bc.bytes);
     t1 = rdtsc();
-    {
-        void *di = dd, *si = s;
-        uint64_t n = bc.bytes / 8;
-
-        asm volatile("rep movsq" : "+D"(di), "+S"(si), "+c"(n) :: "memory");
-    }
+    copy_pages(dd, s, pages);
     t2 = rdtsc();
     if (flags & X86_EFLAGS_IF)
         local_irq_enable();
