@@ -238,10 +238,33 @@ struct xen_memory_map {
  *     all the memory they took); arg unused.  Needs no debug-inject: it
  *     reads one count and changes nothing, and a privileged domain learns
  *     as much from the memory map and its own reservation.
+ *   DEBUGOP_bench_copy: arg -> struct debug_bench_copy; the reference
+ *     figures of the benchmarks (docs/benchmarks.md).  Only with the
+ *     option debug-inject (-EOPNOTSUPP without it, checked before arg is
+ *     read: it holds the CPU for as long as the copies take).  The
+ *     hypervisor allocates two runs of `bytes` bytes of its own frames,
+ *     writes both once (so that no first touch is timed), then times with
+ *     the TSC, interrupts off, one memcpy() (the one the kexec load uses)
+ *     from the first to the second, then one `rep movsq` of the same
+ *     bytes, frees both runs and writes the cycle counts and the TSC's
+ *     frequency back.  bytes: a multiple of 4096, 4096 .. 64 MiB, else
+ *     -EINVAL; no contiguous memory for both runs: -ENOMEM; an unreadable
+ *     or unwritable arg: -EFAULT.  Returns 0.
  *   Errors: -EPERM for an unprivileged caller (before anything else),
  *     -EOPNOTSUPP for an unknown cmd.
  */
 #define DEBUGOP_inject      0
 #define DEBUGOP_free_frames 1
+#define DEBUGOP_bench_copy  2
+
+#define DEBUG_BENCH_COPY_MAX (64UL << 20)
+
+struct debug_bench_copy {
+    uint64_t bytes;          /* [in] bytes to copy */
+    uint64_t tsc_khz;        /* [out] the TSC's frequency, kHz (as calibrated
+                                at boot; every CPU's TSC runs at it) */
+    uint64_t memcpy_cycles;  /* [out] TSC cycles of memcpy(dst, src, bytes) */
+    uint64_t movsq_cycles;   /* [out] TSC cycles of rep movsq, bytes / 8 */
+};
 
 #endif /* HV_PUBLIC_XEN_H */

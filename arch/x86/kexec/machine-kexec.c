@@ -294,6 +294,77 @@ static void fill_control(struct kexec_image *img)
     }
 }
 
+/*
+ * Up to `want` staging frames in one contiguous run, none a destination,
+ * recorded in the image's staging list: *got of them from *first.  Not
+ * zeroed: the caller overwrites every byte.  Falls back to shorter runs
+ * and, if the runs it finds hold destinations, to one frame at a time
+ * (kx_alloc() sets destination frames aside).
+ */
+static int alloc_staging_run(struct builder *b, uint64_t want, mfn_t *first,
+                             uint64_t *got)
+{
+    struct frame_list *fl = &b->img->staging;
+
+    for (uint64_t n = want; n > 1; n /= 2) {
+        mfn_t run = alloc_frames(n, 1, 0);
+        uint64_t i;
+
+        if (run == INVALID_MFN)
+            continue;
+        for (i = 0; i < n && !kimage_is_dest(b->m, run + i); i++)
+            ;
+        if (i < n) {            /* a destination inside: no runs here */
+            free_frames(run, n);
+            break;
+        }
+        for (i = 0; i < n; i++)
+            if (fl_push(fl, run + i)) {
+                free_frames(run + i, n - i);
+                return -ENOMEM;
+            }
+        *first = run;
+        *got = n;
+        return 0;
+    }
+    *first = kx_alloc(b, fl, 0);
+    *got = 1;
+    return *first == INVALID_MFN ? -ENOMEM : 0;
+}
+
+/* Largest staging run asked for at once: 2 MiB. */
+#define STAGING_RUN_MAX 512
+
+/*
+ * A COPY entry's frames [src, + count) into staging frames, a relocation
+ * list word per page, the staging frames mapped 1:1 in the relocation
+ * tables: a run of contiguous staging frames at a time, so that the copy
+ * and the mapping are one call per run rather than per page.
+ */
+static int stage_copy(struct builder *b, const struct pt_ops *ops, mfn_t src,
+                      uint64_t count)
+{
+    while (count) {
+        mfn_t s;
+        uint64_t n;
+        int rc = alloc_staging_run(b, MIN(count, STAGING_RUN_MAX), &s, &n);
+
+        if (rc)
+            return rc;
+        copy_pages(maddr_to_virt(s << PAGE_SHIFT),
+                   maddr_to_virt(src << PAGE_SHIFT), n);
+        for (uint64_t p = 0; !rc && p < n; p++)
+            rc = list_add(b, ((s + p) << PAGE_SHIFT) | IND_SOURCE);
+        if (!rc)
+            rc = map_both(b, ops, s << PAGE_SHIFT, s, n, false);
+        if (rc)
+            return rc;
+        src += n;
+        count -= n;
+    }
+    return 0;
+}
+
 static int build(struct builder *b, const struct kexec_load *hdr,
                  const struct kexec_entry *ents, uint64_t *bad,
                  const char **why)
@@ -323,24 +394,13 @@ static int build(struct builder *b, const struct kexec_load *hdr,
                not destinations */
             if (!rc)
                 rc = map_both(b, &ops, dest, dest >> PAGE_SHIFT, e->arg1, true);
-            for (uint64_t p = 0; !rc && p < e->arg1; p++) {
-                mfn_t s;
-
-                if (e->op == KEXEC_OP_ZERO) {
-                    rc = list_add(b, IND_ZERO);
-                    continue;
-                }
-                s = kx_alloc(b, &img->staging, 0);
-                if (s == INVALID_MFN) {
-                    rc = -ENOMEM;
-                    break;
-                }
-                memcpy(maddr_to_virt(s << PAGE_SHIFT),
-                       maddr_to_virt((e->arg0 + p) << PAGE_SHIFT), PAGE_SIZE);
-                rc = list_add(b, (s << PAGE_SHIFT) | IND_SOURCE);
+            if (e->op == KEXEC_OP_COPY) {
                 if (!rc)
-                    rc = map_both(b, &ops, s << PAGE_SHIFT, s, 1, false);
+                    rc = stage_copy(b, &ops, e->arg0, e->arg1);
+                break;
             }
+            for (uint64_t p = 0; !rc && p < e->arg1; p++)
+                rc = list_add(b, IND_ZERO);
             break;
         case KEXEC_OP_MAP:
             /* map_pages() accepts an identical mapping: look first */
@@ -498,7 +558,7 @@ void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
             p = maddr_to_virt(addr);
         } else if (w & (IND_SOURCE | IND_ZERO)) {
             if (w & IND_SOURCE)
-                memcpy(dest, maddr_to_virt(addr), PAGE_SIZE);
+                copy_pages(dest, maddr_to_virt(addr), 1);
             else
                 memset(dest, 0, PAGE_SIZE);
             dest += PAGE_SIZE;

@@ -4,8 +4,10 @@
  * the small hypercalls: console_io, xen_version, sched_op.
  */
 #include <asm/desc.h>
+#include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/time.h>
 #include <asm/traps.h>
 #include <asm/uart.h>
 #include <hv/console.h>
@@ -228,6 +230,66 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
 
 /* ---- debug_op ---------------------------------------------------------- */
 
+/*
+ * DEBUGOP_bench_copy (include/public/xen.h): the hypervisor's own copy
+ * speed over the same bytes a benchmark's load copies, in the same boot,
+ * so that a load's throughput is judged against the machine's.
+ */
+static long bench_copy(uint64_t arg)
+{
+    struct debug_bench_copy bc;
+    uint64_t pages, t0, t1, t2, flags;
+    mfn_t src, dst;
+    void *s, *dd;
+
+    if (copy_from_guest(&bc, arg, sizeof(bc))) {
+        guest_refusal("debug_op", -EFAULT, "bench_copy argument %#lx unreadable",
+                      (unsigned long)arg);
+        return -EFAULT;
+    }
+    if (!bc.bytes || bc.bytes > DEBUG_BENCH_COPY_MAX ||
+        (bc.bytes & (PAGE_SIZE - 1))) {
+        guest_refusal("debug_op", -EINVAL, "bench_copy of %lu bytes (want a "
+                      "multiple of 4096, at most %lu)", (unsigned long)bc.bytes,
+                      DEBUG_BENCH_COPY_MAX);
+        return -EINVAL;
+    }
+    pages = bc.bytes >> PAGE_SHIFT;
+    src = alloc_frames(pages, 1, 0);
+    dst = src == INVALID_MFN ? INVALID_MFN : alloc_frames(pages, 1, 0);
+    if (dst == INVALID_MFN) {
+        if (src != INVALID_MFN)
+            free_frames(src, pages);
+        guest_refusal("debug_op", -ENOMEM, "bench_copy: no 2 x %lu contiguous "
+                      "frames", (unsigned long)pages);
+        return -ENOMEM;
+    }
+    s = maddr_to_virt(src << PAGE_SHIFT);
+    dd = maddr_to_virt(dst << PAGE_SHIFT);
+    memset(s, 0x5a, bc.bytes);      /* first touches are not timed */
+    memset(dd, 0, bc.bytes);
+    flags = read_rflags();
+    local_irq_disable();
+    t0 = rdtsc();
+    memcpy(dd, s, bc.bytes);
+    t1 = rdtsc();
+    copy_pages(dd, s, pages);
+    t2 = rdtsc();
+    if (flags & X86_EFLAGS_IF)
+        local_irq_enable();
+    free_frames(src, pages);
+    free_frames(dst, pages);
+    bc.tsc_khz = tsc_khz;
+    bc.memcpy_cycles = t1 - t0;
+    bc.movsq_cycles = t2 - t1;
+    if (copy_to_guest(arg, &bc, sizeof(bc))) {
+        guest_refusal("debug_op", -EFAULT, "bench_copy argument %#lx unwritable",
+                      (unsigned long)arg);
+        return -EFAULT;
+    }
+    return 0;
+}
+
 long do_debug_op(uint64_t cmd, uint64_t arg)
 {
     struct domain *d = get_cpu_info()->current;
@@ -242,6 +304,14 @@ long do_debug_op(uint64_t cmd, uint64_t arg)
 
         frames_get_stats(&st);
         return (long)st.free;
+    }
+    if (cmd == DEBUGOP_bench_copy) {
+        if (!opt_debug_inject) {
+            guest_refusal("debug_op", -EOPNOTSUPP,
+                          "bench_copy needs the boot option debug-inject");
+            return -EOPNOTSUPP;
+        }
+        return bench_copy(arg);
     }
     if (cmd != DEBUGOP_inject) {
         guest_refusal("debug_op", -EOPNOTSUPP, "unknown command %lu",
