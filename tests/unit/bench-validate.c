@@ -18,8 +18,7 @@
  * copies of the list (each with its own destinations) back to back
  * between two clock_gettime (CLOCK_MONOTONIC) calls, so that at least
  * 4096 entries are timed and the clock's own cost stays below 1%; what
- * validation wrote (arg2, the destination structure) is undone outside
- * the timed part.  The figure is the median over S samples
+ * validation wrote (arg2) is undone outside the timed part.  The figure is the median over S samples
  * (default 15) of time / entries validated.  Every validation must
  * succeed: the program exits 1 otherwise.
  *
@@ -129,22 +128,16 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The destination structure one validation needs (kimage.h). */
-static uint64_t *dest_bitmap;
+/* The destination record one validation needs (kimage.h): nothing to
+   clear between validations. */
+static struct kimage_dests dests;
 
-static void dests_init(struct kimage_machine *m)
+static void dests_init(struct kimage_machine *m, uint64_t max_n)
 {
-    dest_bitmap = calloc(PHYS_LIMIT >> PAGE_SHIFT >> 6, sizeof(uint64_t));
-    if (!dest_bitmap)
+    dests.runs = calloc(max_n, sizeof(*dests.runs));
+    if (!dests.runs)
         abort();
-    m->dest_bitmap = dest_bitmap;
-    m->bitmap_frames = PHYS_LIMIT >> PAGE_SHIFT;
-}
-
-/* Make the structure ready for the next sample, untimed. */
-static void dests_reset(void)
-{
-    memset(dest_bitmap, 0, (PHYS_LIMIT >> PAGE_SHIFT) / 8);
+    m->dests = &dests;
 }
 
 /* Undo what validation wrote into the list (arg2 of COPY and ZERO). */
@@ -199,7 +192,6 @@ static double bench_size(struct kimage_machine *m, uint64_t n, unsigned samples,
         t1 = now_ns();
         t[s] = (double)(t1 - t0) / (double)(copies * n);
         clear_arg2(ents, copies * n);
-        dests_reset();
     }
     qsort(t, samples, sizeof(*t), cmp_double);
     *min = t[0];
@@ -241,7 +233,7 @@ int main(int argc, char **argv)
         return 2;
     }
     prefix = shuffled ? "validate-shuffled" : "validate";
-    dests_init(&m);
+    dests_init(&m, max_n);
     /* 2, 10, 100, ...: no list of 1 entry is valid (a COPY needs a DEST) */
     for (uint64_t n = 2; n <= max_n; n = n == 2 ? 10 : n * 10) {
         double min, max, med = bench_size(&m, n, samples, shuffled, &min, &max);
