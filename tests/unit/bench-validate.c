@@ -14,12 +14,12 @@
  * --shuffled puts the 16-entry groups in a random order (fixed seed):
  * the destinations then go up and down, validation's worst case.
  *
- * The method: for each size N, a sample validates ceil(4096 / N) fresh
+ * The method: for each size N, a sample validates ceil(65536 / N) fresh
  * copies of the list (each with its own destinations) back to back
  * between two clock_gettime (CLOCK_MONOTONIC) calls, so that at least
- * 4096 entries are timed and the clock's own cost stays below 1%; what
+ * 65536 entries are timed and the clock's own cost stays below 1%; what
  * validation wrote (arg2) is undone outside the timed part.  The figure is the median over S samples
- * (default 15) of time / entries validated.  Every validation must
+ * (default 31) of time / entries validated.  Every validation must
  * succeed: the program exits 1 otherwise.
  *
  * Output, one line per figure (tools/bench.py reads them):
@@ -43,7 +43,7 @@
 #define OWN_COUNT   0x100u
 #define DEST_BASE   MiB(16)
 #define GROUP       16              /* entries per DEST */
-#define MIN_TIMED   4096            /* entries per sample at least */
+#define MIN_TIMED   65536           /* entries per sample at least */
 
 static bool fake_owned(void *ctx, uint64_t mfn)
 {
@@ -206,7 +206,7 @@ static double bench_size(struct kimage_machine *m, uint64_t n, unsigned samples,
 int main(int argc, char **argv)
 {
     uint64_t max_n = 1000000;
-    unsigned samples = 15;
+    unsigned samples = 31;
     bool shuffled = false;
     struct kimage_machine m = {
         .frame_owned = fake_owned, .is_ram = fake_ram,
