@@ -205,7 +205,7 @@ debug-installed: all
 
 # ---- tests ---------------------------------------------------------------
 
-test-installed: all unit-test-bin $(LINUX_ARTIFACTS)
+test-installed: all unit-test-bin bench-host-bin $(LINUX_ARTIFACTS)
 	$(PYTHON) tools/run_tests.py --unit $(UNIT_TEST_BINS) --build $(BUILD)
 
 clean:
