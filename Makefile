@@ -214,7 +214,7 @@ bench-installed: all $(LINUX_ARTIFACTS) $(BENCH_HOST_BINS)
 
 # ---- tests ---------------------------------------------------------------
 
-test-installed: all unit-test-bin $(LINUX_ARTIFACTS)
+test-installed: all unit-test-bin bench-host-bin $(LINUX_ARTIFACTS)
 	$(PYTHON) tools/run_tests.py --unit $(UNIT_TEST_BINS) --build $(BUILD)
 
 clean:

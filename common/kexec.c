@@ -212,11 +212,11 @@ static long kexec_load(struct domain *d, uint64_t arg)
         .max_entries = lim.max_entries,
         .max_pages = lim.max_pages,
         .max_map_pages = lim.max_map_pages,
-        .bitmap_frames = frames_max_mfn(),
     };
+    struct kimage_dests dests;
     struct kexec_image *img = NULL;
-    uint64_t bad = KEXEC_BAD_HEADER, ents_pages = 0, bm_pages;
-    mfn_t ents_mfn = INVALID_MFN, bm_mfn;
+    uint64_t bad = KEXEC_BAD_HEADER, ents_pages = 0, runs_pages;
+    mfn_t ents_mfn = INVALID_MFN, runs_mfn;
     const char *why = "";
     unsigned int slot;
     int rc;
@@ -263,14 +263,17 @@ static long kexec_load(struct domain *d, uint64_t arg)
         goto out_free_ents;
     }
 
-    bm_pages = ROUNDUP(ROUNDUP(m.bitmap_frames, 64) / 8, PAGE_SIZE) >> PAGE_SHIFT;
-    bm_mfn = alloc_frames(bm_pages, 1, 0);
-    if (bm_mfn == INVALID_MFN) {
-        rc = kexec_refuse(-ENOMEM, "load: no memory for the destination bitmap");
+    /* The destinations' record: sized by the list (a run per entry at
+       most), not by RAM, so a small load costs the same on any machine. */
+    runs_pages = ROUNDUP(hdr.nr_entries * sizeof(*dests.runs), PAGE_SIZE) >>
+                 PAGE_SHIFT;
+    runs_mfn = alloc_frames(runs_pages, 1, 0);
+    if (runs_mfn == INVALID_MFN) {
+        rc = kexec_refuse(-ENOMEM, "load: no memory for the destination runs");
         goto out_free_ents;
     }
-    m.dest_bitmap = maddr_to_virt(bm_mfn << PAGE_SHIFT);
-    memset(m.dest_bitmap, 0, bm_pages * PAGE_SIZE);
+    dests.runs = maddr_to_virt(runs_mfn << PAGE_SHIFT);
+    m.dests = &dests;
 
     rc = kimage_validate(&hdr, ents, &m, &sum, &bad, &why);
     if (!rc) {
@@ -279,7 +282,7 @@ static long kexec_load(struct domain *d, uint64_t arg)
         if (!rc)    /* only an installed image takes the slot */
             slot_generation[hdr.type]++;
     }
-    free_frames(bm_mfn, bm_pages);
+    free_frames(runs_mfn, runs_pages);
     if (rc) {
         if (bad == KEXEC_BAD_HEADER)
             kexec_refuse(rc, "load refused: %s", why);

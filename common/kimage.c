@@ -27,6 +27,145 @@ static int refuse(struct vstate *v, uint64_t index, int err, const char *why)
     return err;
 }
 
+/* ---- destinations as runs of frames ------------------------------------ */
+
+/*
+ * Record entry i's destination frames [s, e).  A run that begins where
+ * the previous one ends extends it: the usual list (DEST, then COPY and
+ * ZERO pages one after the other) is one run per DEST.  Overlaps are not
+ * looked for here but in settle_dests(), once the list is read: a run
+ * that begins at or above every end so far overlaps nothing earlier, so
+ * a list that only goes up needs no more.
+ */
+static void record_dest(struct kimage_dests *d, uint64_t i, uint64_t s,
+                        uint64_t e)
+{
+    if (d->nr_runs && s == d->runs[d->nr_runs - 1].end) {
+        d->runs[d->nr_runs - 1].end = e;
+    } else {
+        if (s < d->max_end)
+            d->ascending = false;
+        d->runs[d->nr_runs++] = (struct kimage_run){ s, e, i };
+    }
+    d->max_end = MAX(d->max_end, e);
+}
+
+static bool run_before(const struct kimage_run *a, const struct kimage_run *b)
+{
+    return a->start < b->start;
+}
+
+/* Move r[i] down the max-heap r[0, n) to where it belongs. */
+static void sift_down(struct kimage_run *r, uint64_t i, uint64_t n)
+{
+    struct kimage_run moving = r[i];
+
+    for (;;) {
+        uint64_t child = 2 * i + 1;
+
+        if (child >= n)
+            break;
+        if (child + 1 < n && run_before(&r[child], &r[child + 1]))
+            child++;
+        if (!run_before(&moving, &r[child]))
+            break;
+        r[i] = r[child];
+        i = child;
+    }
+    r[i] = moving;
+}
+
+/* Heapsort by start: in place, no recursion, O(n log n) at worst. */
+static void sort_runs(struct kimage_run *r, uint64_t n)
+{
+    for (uint64_t i = n / 2; i-- > 0; )
+        sift_down(r, i, n);
+    for (uint64_t end = n; end > 1; end--) {
+        struct kimage_run top = r[0];
+
+        r[0] = r[end - 1];
+        r[end - 1] = top;
+        sift_down(r, 0, end - 1);
+    }
+}
+
+/* Does any run overlap another (runs sorted by start)?  One pass: a run
+   overlaps an earlier-starting one exactly when it begins below the
+   highest end before it.  Only the runs of entries up to 'last'. */
+static bool overlap_up_to(const struct kimage_dests *d, uint64_t last)
+{
+    uint64_t max_end = 0;
+
+    for (uint64_t r = 0; r < d->nr_runs; r++) {
+        const struct kimage_run *run = &d->runs[r];
+
+        if (run->entry > last)
+            continue;
+        if (run->start < max_end)
+            return true;
+        max_end = MAX(max_end, run->end);
+    }
+    return false;
+}
+
+/*
+ * Leave the runs sorted, and return the first entry (in list order)
+ * whose destination overlaps an earlier entry's, or UINT64_MAX: what
+ * stopping at the first overlap while reading the list would find.  The
+ * entries of one run never overlap each other, so the runs tell whether
+ * there is an overlap.  To name the entry, the runs are made again, one
+ * per entry of the first 'validated' (arg2 holds their destinations),
+ * sorted, and the smallest entry index whose prefix of the list has an
+ * overlap is found by bisection, each step one pass: O(n log n) in all.
+ */
+static uint64_t settle_dests(struct kimage_dests *d,
+                             const struct kexec_entry *ents, uint64_t validated)
+{
+    uint64_t lo = 0, hi = 0;
+
+    if (d->ascending)
+        return UINT64_MAX;
+    sort_runs(d->runs, d->nr_runs);
+    if (!overlap_up_to(d, UINT64_MAX))
+        return UINT64_MAX;
+
+    d->nr_runs = 0;
+    for (uint64_t i = 0; i < validated; i++)
+        if (ents[i].op == KEXEC_OP_COPY || ents[i].op == KEXEC_OP_ZERO) {
+            uint64_t s = ents[i].arg2 >> PAGE_SHIFT;
+
+            d->runs[d->nr_runs++] = (struct kimage_run){ s, s + ents[i].arg1, i };
+            hi = i;
+        }
+    sort_runs(d->runs, d->nr_runs);
+    while (lo < hi) {           /* overlap_up_to(hi) holds */
+        uint64_t mid = lo + (hi - lo) / 2;
+
+        if (overlap_up_to(d, mid))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+bool kimage_is_dest(const struct kimage_machine *m, uint64_t mfn)
+{
+    const struct kimage_dests *d = m->dests;
+    uint64_t lo = 0, hi = d->nr_runs;
+
+    /* the last run starting at or below mfn */
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+
+        if (d->runs[mid].start <= mfn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo && mfn < d->runs[lo - 1].end;
+}
+
 /* The destination range of a COPY or ZERO entry: every rule on it. */
 static int check_dest(struct vstate *v, uint64_t i, uint64_t dest,
                       uint64_t pages, uint8_t type)
@@ -53,15 +192,7 @@ static int check_dest(struct vstate *v, uint64_t i, uint64_t dest,
                       : "no crash region reserved");
     if (v->sum->dest_pages + pages > m->max_pages)
         return refuse(v, i, -E2BIG, "image larger than the page limit");
-    for (uint64_t f = dest >> PAGE_SHIFT; f < end >> PAGE_SHIFT; f++) {
-        uint64_t *word = &m->dest_bitmap[f / 64];
-
-        if (f >= m->bitmap_frames)
-            return refuse(v, i, -ERANGE, "destination above the physical limit");
-        if ((*word >> (f % 64)) & 1)
-            return refuse(v, i, -EADDRINUSE, "destinations overlap");
-        *word |= 1ULL << (f % 64);
-    }
+    record_dest(v->m->dests, i, dest >> PAGE_SHIFT, end >> PAGE_SHIFT);
     v->sum->dest_pages += pages;
     return 0;
 }
@@ -110,19 +241,19 @@ static int check_maps_off_destinations(struct vstate *v,
     return 0;
 }
 
-int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
-                    const struct kimage_machine *m, struct kimage_summary *sum,
-                    uint64_t *bad, const char **why)
+/*
+ * Every entry's own rules, in index order (kexec.h's step 4), but for the
+ * overlap of destinations: the caller finds that in settle_dests().
+ */
+static int validate_entries(struct vstate *vs, const struct kexec_load *hdr,
+                            struct kexec_entry *ents)
 {
-    struct vstate v = { m, sum, bad, why };
+    struct vstate v = *vs;
+    const struct kimage_machine *m = v.m;
+    struct kimage_summary *sum = v.sum;
     uint64_t dest = 0, n = hdr->nr_entries;
     bool have_dest = false;
     int rc;
-
-    *sum = (struct kimage_summary){ 0 };
-    rc = kimage_validate_header(hdr, m, bad, why);
-    if (rc)
-        return rc;
 
     for (uint64_t i = 0; i < n; i++) {
         struct kexec_entry *e = &ents[i];
@@ -212,7 +343,34 @@ int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
             return refuse(&v, i, -EINVAL, "unknown operation");
         }
     }
-    rc = check_maps_off_destinations(&v, ents, n);
+    return 0;
+}
+
+int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
+                    const struct kimage_machine *m, struct kimage_summary *sum,
+                    uint64_t *bad, const char **why)
+{
+    struct vstate v = { m, sum, bad, why };
+    uint64_t overlap;
+    int rc;
+
+    *sum = (struct kimage_summary){ 0 };
+    m->dests->nr_runs = 0;
+    m->dests->max_end = 0;
+    m->dests->ascending = true;
+    rc = kimage_validate_header(hdr, m, bad, why);
+    if (rc)
+        return rc;
+
+    rc = validate_entries(&v, hdr, ents);
+    /* An overlap wins over a refusal of a later entry: the runs hold only
+       entries before the one refused, so any overlap found is earlier. */
+    overlap = settle_dests(m->dests, ents, rc ? *bad : hdr->nr_entries);
+    if (overlap != UINT64_MAX)
+        return refuse(&v, overlap, -EADDRINUSE, "destinations overlap");
+    if (rc)
+        return rc;
+    rc = check_maps_off_destinations(&v, ents, hdr->nr_entries);
     if (rc)
         return rc;
     /* The entry point must lie in a page the image fills. */

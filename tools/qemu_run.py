@@ -61,6 +61,10 @@ def build_dir():
         os.path.abspath(__file__)), "..", "build"))
 
 
+# Above this (MiB), guest RAM is mapped without a reservation (below).
+BIG_MEMORY_MIB = 8192
+
+
 def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
                  memory=512, cpu="max", gdb=False, stdio=False, extra=(),
                  serial2=None, input_socket=None, disk=None,
@@ -70,6 +74,13 @@ def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
            "-cpu", cpu, "-smp", str(smp), "-m", str(memory),
            "-display", "none", "-vga", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if memory > BIG_MEMORY_MIB:
+        # Guest RAM without a reservation (MAP_NORESERVE): the host's
+        # overcommit check would refuse more than it has, though TCG
+        # only touches the pages the guest uses (a 64 GiB guest boots).
+        cmd[cmd.index("pc")] = "pc,memory-backend=ram0"
+        cmd += ["-object", f"memory-backend-ram,id=ram0,size={memory}M,"
+                "reserve=off"]
     if stdio:
         cmd += ["-chardev", f"stdio,id=com1,signal=off,logfile={log_path}"]
     elif input_socket:

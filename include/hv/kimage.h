@@ -3,8 +3,10 @@
  * Validation of a kexec entry list (include/public/kexec.h), portable and
  * host-tested.  kimage_validate() checks every rule of the ABI over the
  * hypervisor's private copy of the list, in one pass, in time linear in
- * entries plus destination pages (overlaps are found in a bitmap of
- * destination frames, never pairwise).  It changes nothing but the copy:
+ * entries and independent of the size of RAM: destinations are recorded as
+ * runs of frames, in a buffer sized by the list; a list whose destinations
+ * go up (what loaders make) is checked for overlaps as it is read, any
+ * other is sorted, O(n log n), never compared pairwise.  It changes nothing but the copy:
  * every COPY and ZERO entry gets its destination machine address in arg2
  * (which the ABI requires to be 0 on input), for the image builder and for
  * MAP entries.  The order in which rules are tried is part of the ABI
@@ -29,12 +31,26 @@ struct kimage_machine {
     uint64_t max_entries, max_pages;
     uint64_t max_map_pages;     /* most pages of all MAP entries together */
     /*
-     * Zeroed bitmap of destination frames over [0, bitmap_frames); set by
-     * validation, read afterwards by the builder (it must allocate no
-     * page of its own among them).
+     * The destination frames, filled by validation, read afterwards
+     * (kimage_is_dest()) by the builder: it must allocate no page of its
+     * own among them.  runs must have room for hdr->nr_entries runs (at
+     * most one per entry); nothing needs clearing first.
      */
-    uint64_t *dest_bitmap;
-    uint64_t bitmap_frames;
+    struct kimage_dests *dests;
+};
+
+/* Destination frames [start, end), from entry 'entry' on. */
+struct kimage_run {
+    uint64_t start, end;
+    uint64_t entry;
+};
+
+struct kimage_dests {
+    struct kimage_run *runs;
+    uint64_t nr_runs;           /* after validation: sorted by start */
+    /* while validating: */
+    uint64_t max_end;           /* the highest end recorded */
+    bool ascending;             /* each run began at or above max_end */
 };
 
 struct kimage_summary {
@@ -63,10 +79,7 @@ int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
                     const struct kimage_machine *m, struct kimage_summary *sum,
                     uint64_t *bad, const char **why);
 
-static inline bool kimage_is_dest(const struct kimage_machine *m, uint64_t mfn)
-{
-    return mfn < m->bitmap_frames &&
-           (m->dest_bitmap[mfn / 64] >> (mfn % 64)) & 1;
-}
+/* Is the frame a destination of the list validated last?  O(log runs). */
+bool kimage_is_dest(const struct kimage_machine *m, uint64_t mfn);
 
 #endif /* HV_KIMAGE_H */

@@ -291,7 +291,8 @@ static bool v_ram(void *ctx, uint64_t start, uint64_t size)
 static void expect_valid(const struct kxl_result *res, uint8_t type,
                          const struct kexec_entry *ents)
 {
-    static uint64_t bitmap[GiB(16) / PAGE_SIZE / 64];
+    static struct kimage_run runs[128];
+    struct kimage_dests dests = { .runs = runs };
     struct kexec_entry copy[128];
     struct kexec_load ld;
     struct kimage_machine m = {
@@ -299,7 +300,7 @@ static void expect_valid(const struct kxl_result *res, uint8_t type,
         .hv_start = 0x200000, .hv_end = 0x400000,
         .crash_load_start = 0x10000000, .crash_load_size = MiB(64),
         .max_entries = 128, .max_pages = 1 << 20, .max_map_pages = 1 << 20,
-        .dest_bitmap = bitmap, .bitmap_frames = GiB(16) / PAGE_SIZE,
+        .dests = &dests,
     };
     struct kimage_summary sum;
     uint64_t bad = 0;
@@ -308,7 +309,6 @@ static void expect_valid(const struct kxl_result *res, uint8_t type,
 
     ck_assert_uint_le(res->nr_entries, ARRAY_SIZE(copy));
     memcpy(copy, ents, res->nr_entries * sizeof(*copy));
-    memset(bitmap, 0, sizeof(bitmap));
     kxl_fill_load(&ld, res, type, copy);
     ck_assert_uint_eq(ld.size, sizeof(ld));
     ck_assert_uint_eq(ld.type, type);

@@ -4,7 +4,7 @@
  * of include/public/kexec.h (the errno and the index of the entry at
  * fault, KEXEC_BAD_HEADER for the header), valid lists of every
  * operation, what validation leaves behind (arg2 of COPY/ZERO, the
- * destination bitmap, the summary) and its linear cost at 1,000,000
+ * destination runs, the summary) and its linear cost at 1,000,000
  * entries.
  *
  * The fake machine: RAM at [1 MiB, 3 GiB) (so 0xfee00000 is not RAM) and
@@ -27,11 +27,13 @@
 #define HIGH_RAM      (PHYS_LIMIT - MiB(2))     /* [HIGH_RAM, PHYS_LIMIT) RAM */
 #define OWN_FIRST     0x8000u
 #define OWN_LAST      0x8fffu
-#define BITMAP_FRAMES (PHYS_LIMIT >> PAGE_SHIFT)
+#define PHYS_FRAMES   (PHYS_LIMIT >> PAGE_SHIFT)
 #define MAX_ENTRIES   16
 #define MAX_PAGES     0x10000u
 
-static uint64_t *dest_bitmap;
+/* Room for the million-entry test's runs (kimage.h: one per entry). */
+#define MAX_RUNS      1000000
+static struct kimage_dests dests;
 static uint64_t owned[(OWN_LAST + 1) / 64 + 1];
 static unsigned long owned_calls, ram_calls;
 
@@ -56,10 +58,9 @@ static struct kimage_machine machine;
 
 static void setup(void)
 {
-    if (!dest_bitmap)
-        dest_bitmap = calloc(BITMAP_FRAMES / 64, sizeof(uint64_t));
-    ck_assert_ptr_nonnull(dest_bitmap);
-    memset(dest_bitmap, 0, BITMAP_FRAMES / 8);
+    if (!dests.runs)
+        dests.runs = calloc(MAX_RUNS, sizeof(*dests.runs));
+    ck_assert_ptr_nonnull(dests.runs);
     memset(owned, 0, sizeof(owned));
     for (uint64_t f = OWN_FIRST; f <= OWN_LAST; f++)
         owned[f / 64] |= 1ULL << (f % 64);
@@ -70,7 +71,7 @@ static void setup(void)
         .crash_load_start = CRASH_START, .crash_load_size = CRASH_SIZE,
         .max_entries = MAX_ENTRIES, .max_pages = MAX_PAGES,
         .max_map_pages = MAX_PAGES,
-        .dest_bitmap = dest_bitmap, .bitmap_frames = BITMAP_FRAMES,
+        .dests = &dests,
     };
 }
 
@@ -123,7 +124,6 @@ static int validate(uint64_t *bad, const char **why)
 
     *bad = 12345;
     *why = NULL;
-    memset(dest_bitmap, 0, BITMAP_FRAMES / 8);
     rc = kimage_validate(&hdr, ents, &machine, &sum, bad, why);
     last_why = *why;
     return rc;
@@ -187,13 +187,13 @@ START_TEST(test_good_default)
     ck_assert_uint_eq(ents[0].arg2, 0);
     ck_assert_uint_eq(ents[5].arg2, 2);
     ck_assert_uint_eq(ents[6].arg0, 0x400000);
-    /* the bitmap: exactly the destination frames */
+    /* the runs: exactly the destination frames */
     for (uint64_t f = (DEST0 >> PAGE_SHIFT) - 2; f < (DEST0 >> PAGE_SHIFT) + 8; f++)
         ck_assert_int_eq(kimage_is_dest(&machine, f),
                          f >= (DEST0 >> PAGE_SHIFT) && f < (DEST0 >> PAGE_SHIFT) + 5);
     ck_assert(kimage_is_dest(&machine, (DEST0 + MiB(16)) >> PAGE_SHIFT));
     ck_assert(!kimage_is_dest(&machine, ((DEST0 + MiB(16)) >> PAGE_SHIFT) + 1));
-    ck_assert(!kimage_is_dest(&machine, BITMAP_FRAMES + 5));
+    ck_assert(!kimage_is_dest(&machine, PHYS_FRAMES + 5));
 }
 END_TEST
 
@@ -566,6 +566,136 @@ START_TEST(test_eaddrinuse)
 END_TEST
 
 /*
+ * Destinations in no particular order (what makes the validator sort):
+ * the entry named is still the first, in list order, that overlaps an
+ * earlier one, and an earlier refusal of another rule still wins.
+ */
+#define F(n)    (DEST0 + (uint64_t)(n) * PAGE_SIZE)
+
+static void unordered(void)
+{
+    nents = 0;
+    ents[nents++] = E(KEXEC_OP_DEST, F(10), 0, 0);      /* [0] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 10, 0);         /* [1] 10..19 */
+    ents[nents++] = E(KEXEC_OP_DEST, F(30), 0, 0);      /* [2] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 10, 0);         /* [3] 30..39 */
+    ents[nents++] = E(KEXEC_OP_DEST, F(0), 0, 0);       /* [4] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 5, 0);          /* [5] 0..4 */
+    ents[nents++] = E(KEXEC_OP_DEST, F(50), 0, 0);      /* [6] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 1, 0);          /* [7] 50 */
+    ents[nents++] = E(KEXEC_OP_DEST, F(20), 0, 0);      /* [8] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 10, 0);         /* [9] 20..29 */
+    hdr = (struct kexec_load){
+        .size = sizeof(hdr), .type = KEXEC_TYPE_DEFAULT,
+        .arch = KEXEC_ARCH_64, .entry_maddr = F(0), .nr_entries = nents,
+    };
+}
+
+START_TEST(test_eaddrinuse_unordered)
+{
+    unordered();
+    ACCEPTED();                                 /* touching, not overlapping */
+    for (uint64_t f = 0; f < 60; f++)
+        ck_assert_int_eq(kimage_is_dest(&machine, (F(0) >> PAGE_SHIFT) + f),
+                         f < 5 || (f >= 10 && f < 40) || f == 50);
+
+    /* [7] onto [3]'s last page, [9] onto [1]: [7] is named, though [9]'s
+       overlap is with the earlier entry */
+    unordered();
+    ents[6].arg0 = F(39);
+    ents[8].arg0 = F(15);
+    REFUSED(-EADDRINUSE, 7);
+    /* only [9]'s, onto [5] below everything */
+    unordered();
+    ents[8].arg0 = F(4);
+    ents[9].arg1 = 1;
+    REFUSED(-EADDRINUSE, 9);
+    /* an overlap before a later entry's refusal wins ... */
+    unordered();
+    ents[6].arg0 = F(12);
+    ents[9].op = 99;
+    REFUSED(-EADDRINUSE, 7);
+    /* ... and an earlier refusal wins over an overlap */
+    unordered();
+    ents[8].arg0 = F(12);
+    ents[5].arg0 = 1;
+    REFUSED(-EINVAL, 5);
+    /* an overlap wins over the rules checked after the list */
+    unordered();
+    ents[8].arg0 = F(31);
+    hdr.entry_maddr = F(45);
+    REFUSED(-EADDRINUSE, 9);
+}
+END_TEST
+
+/*
+ * Random lists of DEST and ZERO entries over a small range, so that most
+ * overlap somewhere, held against the rule read literally: the first
+ * entry whose pages meet those of an earlier one, compared pairwise.
+ */
+START_TEST(test_eaddrinuse_random)
+{
+    enum { N = 40, SPAN = 1500 };
+    static struct kexec_entry list[N];
+    uint64_t seed = 12345, overlaps = 0;
+
+    machine.max_entries = N;
+    for (int round = 0; round < 3000; round++) {
+        uint64_t start[N], end[N], want = UINT64_MAX, d = 0, bad;
+        struct kimage_summary sum;
+        const char *why;
+        int rc;
+
+        for (uint64_t i = 0; i < N; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            start[i] = end[i] = 0;      /* a DEST: no pages */
+            /* a DEST first and every third entry or so, else a ZERO
+               going on where the last one ended */
+            if (i == 0 || (i > 1 && (seed >> 60) % 3 == 0)) {
+                d = 1 + (seed >> 33) % SPAN;
+                list[i] = E(KEXEC_OP_DEST, F(d), 0, 0);
+            } else {
+                uint64_t pages = 1 + (seed >> 40) % 3;
+
+                list[i] = E(KEXEC_OP_ZERO, 0, pages, 0);
+                start[i] = d;
+                end[i] = d + pages;
+                for (uint64_t j = 0; j < i && want == UINT64_MAX; j++)
+                    if (start[i] < end[j] && start[j] < end[i])
+                        want = i;
+                d += pages;
+            }
+        }
+        hdr = (struct kexec_load){
+            .size = sizeof(hdr), .type = KEXEC_TYPE_DEFAULT,
+            .arch = KEXEC_ARCH_64, .entry_maddr = list[0].arg0,
+            .nr_entries = N,
+        };
+        rc = kimage_validate(&hdr, list, &machine, &sum, &bad, &why);
+        if (want == UINT64_MAX) {
+            ck_assert_msg(rc == 0, "round %d: %d at %ld", round, rc, (long)bad);
+            for (uint64_t f = 0; round % 16 == 0 && f < SPAN + 3 * N; f++) {
+                bool is = false;
+
+                for (uint64_t j = 0; j < N; j++)
+                    is |= f >= start[j] && f < end[j];
+                ck_assert_int_eq(kimage_is_dest(&machine,
+                                                (F(0) >> PAGE_SHIFT) + f), is);
+            }
+        } else {
+            overlaps++;
+            ck_assert_msg(rc == -EADDRINUSE && bad == want,
+                          "round %d: got %d at %ld, want -EADDRINUSE at %ld",
+                          round, rc, (long)bad, (long)want);
+        }
+    }
+    /* both outcomes were tried, many times */
+    ck_assert_uint_gt(overlaps, 300);
+    ck_assert_uint_lt(overlaps, 2700);
+}
+END_TEST
+
+/*
  * Two MAPs of one address: not a rule of kimage_validate() (the page
  * tables are built later, arch/x86/kexec/machine-kexec.c refuses it with
  * -EADDRINUSE); the validator accepts the list.
@@ -773,7 +903,6 @@ START_TEST(test_million_entries)
         big[k].arg2 = 0;
     big[n - 2] = E(KEXEC_OP_DEST, MiB(8) + PAGE_SIZE * 7, 0, 0);
     big[n - 1] = E(KEXEC_OP_ZERO, 0, 1, 0);
-    memset(dest_bitmap, 0, BITMAP_FRAMES / 8);
     rc = kimage_validate(&hdr, big, &machine, &sum, &bad, &why);
     ck_assert_int_eq(rc, -EADDRINUSE);
     ck_assert_uint_eq(bad, n - 1);
@@ -806,6 +935,8 @@ static Suite *suite(void)
     tcase_add_test(rules, test_ebadmsg);
     tcase_add_test(rules, test_eacces);
     tcase_add_test(rules, test_eaddrinuse);
+    tcase_add_test(rules, test_eaddrinuse_unordered);
+    tcase_add_test(rules, test_eaddrinuse_random);
     tcase_add_test(rules, test_double_map_left_to_the_builder);
     tcase_add_test(rules, test_enospc);
     tcase_add_test(rules, test_enoexec);

@@ -166,7 +166,8 @@ static bool v_ram(void *ctx, uint64_t start, uint64_t size)
 static void expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
                                uint64_t entry)
 {
-    static uint64_t bitmap[GiB(4) / PAGE_SIZE / 64];
+    static struct kimage_run runs[256];
+    struct kimage_dests dests = { .runs = runs };
     struct kexec_entry copy[256];
     struct kexec_load ld = { .size = sizeof(ld), .type = KEXEC_TYPE_CRASH,
                              .arch = KEXEC_ARCH_64, .entry_maddr = entry,
@@ -176,7 +177,7 @@ static void expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
         .hv_start = 0x200000, .hv_end = 0x400000,
         .crash_load_start = REGION, .crash_load_size = REGION_SIZE,
         .max_entries = 256, .max_pages = 1 << 20, .max_map_pages = 1 << 20,
-        .dest_bitmap = bitmap, .bitmap_frames = GiB(4) / PAGE_SIZE,
+        .dests = &dests,
     };
     struct kimage_summary sum;
     uint64_t bad = 0;
@@ -185,7 +186,6 @@ static void expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
 
     ck_assert_uint_le(n, ARRAY_SIZE(copy));
     memcpy(copy, ents, n * sizeof(*copy));
-    memset(bitmap, 0, sizeof(bitmap));
     rc = kimage_validate(&ld, copy, &m, &sum, &bad, &why);
     ck_assert_msg(rc == 0, "kimage_validate: %d at %lu: %s", rc,
                   (unsigned long)bad, why);

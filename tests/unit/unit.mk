@@ -238,3 +238,36 @@ UNIT_TEST_BINS += $(UNIT_PURGLOAD_BIN)
 unit-test-bin: $(UNIT_PURGLOAD_BIN)
 
 -include $(UNIT_DIR)/hv/tools/kexec-loader/purgatory-load.d $(UNIT_DIR)/test-purgatory-load.d
+
+# ---- benchmarks: host builds at -O2, no sanitizers (make bench-host-bin) ----
+# (Self-contained.)  Not unit tests: make test runs only a smoke run of
+# them (tests/integration/test_bench_host.py); tools/bench.py runs them in
+# full.  The hypervisor's sources are built again here, with -O2 like the
+# hypervisor's own build, into $(UNIT_DIR)/bench/.
+BENCH_DIR    := $(UNIT_DIR)/bench
+BENCH_CFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+	-Iinclude -Iarch/x86/include
+BENCH_VALIDATE_BIN  := $(UNIT_DIR)/bench-validate
+BENCH_VALIDATE_OBJS := $(BENCH_DIR)/bench-validate.o $(BENCH_DIR)/hv/common/kimage.o
+
+$(BENCH_DIR)/hv/common/kimage.o: common/kimage.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (bench)")
+	$(Q)$(UNIT_CC) $(BENCH_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BENCH_DIR)/bench-validate.o: tests/unit/bench-validate.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (bench)")
+	$(Q)$(UNIT_CC) $(BENCH_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BENCH_VALIDATE_BIN): $(BENCH_VALIDATE_OBJS)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(UNIT_CC) $(BENCH_CFLAGS) -o $@ $^
+
+BENCH_HOST_BINS := $(BENCH_VALIDATE_BIN)
+bench-host-bin: $(BENCH_HOST_BINS)
+
+-include $(BENCH_VALIDATE_OBJS:.o=.d)
+
+.PHONY: bench-host-bin
