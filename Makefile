@@ -195,10 +195,10 @@ RUN_LINUX_ARGS = $(if $(KERNEL),--kernel "$(KERNEL)") \
 	--qemu-extra "$(QEMU_EXTRA)"
 
 run-linux-installed: all $(LINUX_ARTIFACTS)
-	$(PYTHON) tools/run-linux.py $(RUN_LINUX_ARGS)
+	$(PYTHON) tools/run_linux.py $(RUN_LINUX_ARGS)
 
 run-linux-kexec-installed: all $(LINUX_ARTIFACTS)
-	$(PYTHON) tools/run-linux.py --mode kexec $(RUN_LINUX_ARGS)
+	$(PYTHON) tools/run_linux.py --mode kexec $(RUN_LINUX_ARGS)
 
 debug-installed: all
 	$(QEMU_RUN) --firmware bios --smp 2 --gdb $(RUN_ARGS)

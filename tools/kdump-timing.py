@@ -28,30 +28,21 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import qemu_run  # noqa: E402
+import run_linux  # noqa: E402
 
-ROOT = os.path.dirname(HERE)
-BUILD = os.environ.get("HV_BUILD", os.path.join(ROOT, "build"))
-LINUX = os.path.join(BUILD, "linux")
-WORDS = os.environ.get("KDUMP_WORDS", "console=ttyS0,115200 nr_cpus=1 irqpoll reset_devices")
 
 
 def one(smp, icount, work, dom0_extra=""):
-    line = os.path.join(work, "cmdline.txt")
-    with open(line, "w") as f:
-        f.write(WORDS + "\n")
     disk = os.path.join(work, "vmcore.img")
     if os.path.exists(disk):
         os.unlink(disk)
-    mods = [(os.path.join(BUILD, "guest", "dom0.elf"),
-             f"test=kexec-linux {dom0_extra}".strip()),
-            (os.path.join(LINUX, "vmlinuz"), "kernel"),
-            (os.path.join(LINUX, "vmlinux"), "vmlinux"),
-            (os.path.join(LINUX, "crash-initramfs.cpio"), "initrd"),
-            (line, "cmdline")]
+    mods = run_linux.crash_modules(os.path.join(work, "cmdline.txt"), "",
+                                   f"test=kexec-linux {dom0_extra}".strip())
     extra = ["-icount", "shift=0,sleep=off"] if icount else []
-    r = qemu_run.run("bios", smp, "crashkernel=128M@128M debug-inject", mods,
-                     600, None, memory=384, cpu="max,-smap", disk=disk,
-                     disk_size=400 << 20, extra=extra)
+    r = qemu_run.run("bios", smp, f"{run_linux.CRASHKERNEL} debug-inject",
+                     mods, 600, None, memory=run_linux.MEMORY, cpu="max,-smap",
+                     disk=disk, disk_size=(run_linux.MEMORY + 16) << 20,
+                     extra=extra)
     log = r.log
     if r.status != 81:
         raise SystemExit(f"kdump-timing: run ended with status {r.status}:\n"

@@ -29,28 +29,22 @@ import pytest
 
 from conftest import BUILD, ROOT
 
-GUEST_ELF = os.path.join(BUILD, "guest", "dom0.elf")
 HV_ELF = os.path.join(BUILD, "hv.elf")
-LINUX = os.path.join(BUILD, "linux")
-VMLINUZ = os.path.join(LINUX, "vmlinuz")
-VMLINUX = os.path.join(LINUX, "vmlinux")
-INITRAMFS = os.path.join(LINUX, "crash-initramfs.cpio")
 TOOLS = os.path.join(ROOT, "tools")
+sys.path.insert(0, TOOLS)
+import run_linux  # noqa: E402
 
-CRASH_OPT = "crashkernel=128M@128M"
-MEMORY = 384
+CRASH_OPT = run_linux.CRASHKERNEL
+MEMORY = run_linux.MEMORY
 TIMEOUT = {"bios": 150, "uefi": 240}
 STATUS_INIT_OK = 81
 STATUS_PURGATORY_MISMATCH = 97
-BASE_WORDS = "console=ttyS0,115200 nr_cpus=1 irqpoll reset_devices"
 USER_WORDS = ["kdump.test=1", "another_word"]
 
 
 def modules(tmp_path, dom0_args, words=USER_WORDS):
-    line = tmp_path / "cmdline.txt"
-    line.write_text(" ".join([BASE_WORDS] + words) + "\n")
-    return [(GUEST_ELF, dom0_args), (VMLINUZ, "kernel"), (VMLINUX, "vmlinux"),
-            (INITRAMFS, "initrd"), (str(line), "cmdline")]
+    return run_linux.crash_modules(str(tmp_path / "cmdline.txt"),
+                                   " ".join(words), dom0_args)
 
 
 def crash_boot(boot, tmp_path, firmware, smp, dom0_args="test=kexec-linux",

@@ -78,8 +78,11 @@ int kx_build(const struct kx_opts *o, struct kexec_load *ld,
 /*
  * The loader's callbacks for module m (its pages' frames; bounce frames
  * taken after those of the last kx_build(), which starts them afresh).
+ * m NULL: buffers in any module or in dom0's own image.  Bounce frames
+ * stay mapped (scratch slots KX_SLOT_FIRST on) until the next restart.
  */
 struct kxl_env kx_env(const struct start_module *m);
+void kx_bounce_restart(void);
 
 /*
  * Build and load; a PASS/FAIL line "load <what>" for a 0 result.  Returns

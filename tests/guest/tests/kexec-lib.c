@@ -90,16 +90,29 @@ const struct start_module *kx_module(unsigned int i)
 
 static unsigned int next_slot;
 
-static uint64_t kx_va_to_mfn(void *ctx, const void *va)
+/* The frame of va inside module m, or KXL_NO_MFN. */
+static uint64_t module_va_to_mfn(const struct start_module *m, uint64_t a)
 {
-    const struct start_module *m = ctx;
-    uint64_t a = PTR(va), pages = (m->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-    uint64_t mfn;
+    uint64_t pages = (m->size + PAGE_SIZE - 1) >> PAGE_SHIFT, mfn;
 
     if (a < m->va || ((a - m->va) >> PAGE_SHIFT) >= pages)
         return KXL_NO_MFN;
     mfn = gfn_to_mfn(m->first_gfn + ((a - m->va) >> PAGE_SHIFT));
     return mfn == P2M_INVALID ? KXL_NO_MFN : mfn;
+}
+
+/* ctx: one module; NULL: any module, then dom0's own image. */
+static uint64_t kx_va_to_mfn(void *ctx, const void *va)
+{
+    uint64_t a = PTR(va), mfn;
+
+    if (ctx)
+        return module_va_to_mfn(ctx, a);
+    for (unsigned int i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++)
+        if ((mfn = module_va_to_mfn(&si->modules[i], a)) != KXL_NO_MFN)
+            return mfn;
+    mfn = va_to_mfn(a);
+    return mfn == NO_MFN ? KXL_NO_MFN : mfn;
 }
 
 static int kx_bounce(void *ctx, struct kxl_frame *out)
@@ -129,6 +142,11 @@ static int kx_bounce(void *ctx, struct kxl_frame *out)
 
 /* kexec-guest.h: the callbacks for another module's ELF, bounce frames
  * continuing after the last kx_build()'s. */
+void kx_bounce_restart(void)
+{
+    next_slot = 0;
+}
+
 struct kxl_env kx_env(const struct start_module *m)
 {
     struct kxl_env env = { kx_va_to_mfn, kx_bounce, (void *)m };
@@ -203,7 +221,7 @@ int kx_build(const struct kx_opts *o, struct kexec_load *ld,
         req.maps = &map;
         req.nr_maps = 1;
     }
-    next_slot = 0;
+    kx_bounce_restart();
     rc = kxl_build(&req, &env, kx_ents, KX_MAX_ENTRIES, res);
     if (rc) {
         error("kexec-loader: %s (where %u) loading module %u",

@@ -49,8 +49,6 @@
 #include "../../../tools/purgatory/purgatory-args.h"
 
 #define KL_MAX_ENTRIES   1024
-#define KL_SLOT_FIRST    300        /* scratch slots for bounce frames */
-#define KL_MAX_BOUNCE    48
 #define KL_HDR_MAX       (4 * PAGE_SIZE)
 #define KL_DEFAULT_BASE  0x4000000UL        /* 64 MiB */
 #define KL_DEFAULT_SIZE  0x10000000UL       /* 256 MiB */
@@ -58,6 +56,9 @@
 #define KL_DEBUG_EXIT    0xf4
 
 static struct kexec_entry ents[KL_MAX_ENTRIES];
+/* Buffers in any module or in dom0's own image (the built-in purgatory);
+   bounce frames stay mapped until the test ends (kexec-lib.c). */
+static struct kxl_env env;
 static struct kx_core_info core;
 static struct purgatory_args pargs;
 static uint8_t hdr_buf[KL_HDR_MAX];
@@ -70,7 +71,7 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-/* ---- modules and the loader's callbacks --------------------------------- */
+/* ---- modules ------------------------------------------------------------ */
 
 static const struct start_module *module_named(const char *role)
 {
@@ -92,51 +93,6 @@ static const struct start_module *module_named(const char *role)
     return NULL;
 }
 
-static uint64_t kl_va_to_mfn(void *ctx, const void *va)
-{
-    uint64_t a = PTR(va);
-
-    (void)ctx;
-    for (unsigned int i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++) {
-        const struct start_module *m = &si->modules[i];
-        uint64_t pages = (m->size + PAGE_SIZE - 1) >> PAGE_SHIFT, mfn;
-
-        if (a < m->va || ((a - m->va) >> PAGE_SHIFT) >= pages)
-            continue;
-        mfn = gfn_to_mfn(m->first_gfn + ((a - m->va) >> PAGE_SHIFT));
-        return mfn == P2M_INVALID ? KXL_NO_MFN : mfn;
-    }
-    /* dom0's own image (the built-in purgatory.elf) */
-    {
-        uint64_t mfn = va_to_mfn(a);
-
-        return mfn == NO_MFN ? KXL_NO_MFN : mfn;
-    }
-}
-
-static unsigned int next_slot;
-
-/* A fresh dom0 frame, kept mapped in its own scratch slot until the end. */
-static int kl_bounce(void *ctx, struct kxl_frame *out)
-{
-    uint64_t gfn, mfn;
-    unsigned int slot;
-
-    (void)ctx;
-    if (next_slot >= KL_MAX_BOUNCE || (gfn = take_free_gfn()) == NO_GFN)
-        return -1;
-    mfn = gfn_to_mfn(gfn);
-    slot = KL_SLOT_FIRST + next_slot++;
-    if (scratch_map(slot, mfn, PTE_RW)) {
-        error("mapping bounce frame %#lx in scratch slot %u", mfn, slot);
-        return -1;
-    }
-    out->mfn = mfn;
-    out->va = (void *)scratch_slot_va(slot);
-    return 0;
-}
-
-static const struct kxl_env env = { kl_va_to_mfn, kl_bounce, NULL };
 
 /* purgatory.elf, built into dom0 (tests/guest.mk). */
 extern const uint8_t purgatory_elf[], purgatory_elf_end[];
@@ -199,7 +155,7 @@ static bool build_core_header(struct kl_plan *p, uint64_t crash_start,
     for (uint64_t i = 0; i < pages; i++) {
         struct kxl_frame f;
 
-        if (kl_bounce(NULL, &f)) {
+        if (env.bounce(env.ctx, &f)) {
             error("no frame for the core header");
             return false;
         }
@@ -447,6 +403,9 @@ DEFINE_KX_TEST(kexec_linux, "kexec-linux",
     size_t len;
     const char *how = cmdline_find("linux", &len);
     bool exec = how && len == 4 && !strncmp(how, "exec", 4);
+
+    env = kx_env(NULL);
+    kx_bounce_restart();
 
     if (!load_linux(exec ? KEXEC_TYPE_DEFAULT : KEXEC_TYPE_CRASH))
         return;

@@ -13,7 +13,7 @@ makes the hypervisor's stacks readable to gdb (tools/vmcore-stacks) and
 says where it is.  --mode kexec loads the same kernel as the DEFAULT image
 and execs it instead (a fast reboot into Linux with all RAM).
 
-    tools/run-linux.py [--kernel BZIMAGE] [--initrd CPIO] [--append WORDS]
+    tools/run_linux.py [--kernel BZIMAGE] [--initrd CPIO] [--append WORDS]
                        [--smp N] [--firmware bios|uefi] [--mode crash|kexec]
                        [--qemu-extra "ARGS"]
 
@@ -45,6 +45,20 @@ INIT_OK = 81            # crash-init's exit code 0x28 (docs/linux-crash-kernel.m
 KEXEC_MEMORY = 512
 
 
+def crash_modules(cmdline_path, words="", dom0_args="test=kexec-linux",
+                  kernel=os.path.join(LINUX, "vmlinuz"),
+                  vmlinux=os.path.join(LINUX, "vmlinux"),
+                  initrd=os.path.join(LINUX, "crash-initramfs.cpio")):
+    """The boot modules of a kexec-linux boot (tests/guest/tests/
+    kexec-linux.c tells them apart by their first word), after writing the
+    kernel's command line, BASE_CMDLINE then words, to cmdline_path."""
+    with open(cmdline_path, "w") as f:
+        f.write(" ".join(w for w in (BASE_CMDLINE, words) if w) + "\n")
+    return [(os.path.join(BUILD, "guest", "dom0.elf"), dom0_args),
+            (kernel, "kernel"), (vmlinux, "vmlinux"), (initrd, "initrd"),
+            (cmdline_path, "cmdline")]
+
+
 def prepare(kernel):
     """The vmlinux inside the bzImage, decompressed on the host."""
     default = os.path.join(LINUX, "vmlinuz")
@@ -72,16 +86,12 @@ def main():
 
     os.makedirs(OUT, exist_ok=True)
     vmlinux = prepare(args.kernel)
-    line = os.path.join(OUT, "cmdline.txt")
-    with open(line, "w") as f:
-        f.write(" ".join(w for w in (BASE_CMDLINE, args.append) if w) + "\n")
     disk = os.path.join(OUT, "vmcore.img")
     if os.path.exists(disk):
         os.unlink(disk)
-    guest = os.path.join(BUILD, "guest", "dom0.elf")
     dom0 = "test=kexec-linux" + (" linux=exec" if args.mode == "kexec" else "")
-    modules = [(guest, dom0), (args.kernel, "kernel"), (vmlinux, "vmlinux"),
-               (args.initrd, "initrd"), (line, "cmdline")]
+    modules = crash_modules(os.path.join(OUT, "cmdline.txt"), args.append,
+                            dom0, args.kernel, vmlinux, args.initrd)
     memory = MEMORY if args.mode == "crash" else KEXEC_MEMORY
     res = qemu_run.run(args.firmware, args.smp, f"{CRASHKERNEL} debug-inject",
                        modules, args.timeout, None, memory=memory,
