@@ -14,7 +14,10 @@
  * it into place and run it, whole.  Only then is the region rewritten
  * (machine_kexec_place), after which the image runs in place, and the
  * region is write protected again.  The old image is never run torn: it
- * stops being active before its pages are touched.
+ * stops being active before its pages are touched.  The first CRASH image
+ * (none active) is not staged: once the build has succeeded, its pages
+ * are copied from the guest's frames into the region, then it becomes
+ * active; a refused or failed load has written nothing there.
  */
 #include <asm/paging.h>
 #include <asm/processor.h>
@@ -64,6 +67,8 @@ test_boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
 test_boolean_param("kexec_test_reloc_fault", kexec_test_fault_in_reloc);
 test_boolean_param("kexec_test_fault32", kexec_test_fault_in_32);
 test_boolean_param("kexec_test_arm_timers", kexec_test_arm_timers);
+bool kexec_test_bench_reloc;
+test_boolean_param("kexec_test_bench_reloc", kexec_test_bench_reloc);
 /*
  * kexec_test_corrupt_crash=OFFSET+1: after each crash load, flip the byte
  * at crash region + OFFSET (0: off), as memory corruption between the load
@@ -177,11 +182,14 @@ static void install(struct kexec_image *img)
         machine_kexec_free(old);
         return;
     }
-    /* Staged new image becomes the crash image: old is no longer run. */
-    __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
+    /* Staged new image becomes the crash image: old is no longer run.  An
+       unstaged one (no old image) is placed first, then made active. */
+    if (!img->unstaged)
+        __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
     machine_kexec_protect_region(false);
     vmcoreinfo_safe_copy();
     machine_kexec_place(img, old ? opt_reload_panic_after : 0);
+    __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
     if (opt_corrupt_crash && opt_corrupt_crash <= crash_region.size) {
         volatile uint8_t *p = maddr_to_virt(crash_region.start +
                                             opt_corrupt_crash - 1);
@@ -278,7 +286,12 @@ static long kexec_load(struct domain *d, uint64_t arg)
     rc = kimage_validate(&hdr, ents, &m, &sum, &bad, &why);
     if (!rc) {
         slot = hdr.type * 2 + (slot_generation[hdr.type] & 1);
-        rc = machine_kexec_build(&hdr, ents, &m, slot, &img, &bad, &why);
+        /* The first CRASH image has nothing to keep whole: one copy. */
+        bool unstaged = hdr.type == KEXEC_TYPE_CRASH &&
+                        !kexec_image[KEXEC_TYPE_CRASH];
+
+        rc = machine_kexec_build(&hdr, ents, &m, slot, unstaged, &img, &bad,
+                                 &why);
         if (!rc)    /* only an installed image takes the slot */
             slot_generation[hdr.type]++;
     }

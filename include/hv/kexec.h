@@ -21,6 +21,9 @@ struct kexec_image {
     uint8_t type, arch;
     uint8_t slot;               /* alias slot */
     bool in_place;              /* CRASH: pages written into the region */
+    bool unstaged;              /* CRASH, first load: the list's sources
+                                   are the guest's frames, copied once by
+                                   machine_kexec_place(); never run so */
     uint64_t entry;
     uint64_t dest_pages;
     mfn_t control_mfn;
@@ -31,18 +34,23 @@ struct kexec_image {
     struct frame_list staging;  /* staged copies and list pages */
 };
 
-/* Build an image from a validated list (arch).  0 or -errno + why/bad. */
+/*
+ * Build an image from a validated list (arch).  0 or -errno + why/bad.
+ * unstaged (a CRASH image with none loaded before it): the COPY pages are
+ * not staged, the list names the guest's frames, and the image may only
+ * be placed (one copy per page), not run, until machine_kexec_place().
+ */
 int machine_kexec_build(const struct kexec_load *hdr,
                         const struct kexec_entry *ents,
                         const struct kimage_machine *m, unsigned int slot,
-                        struct kexec_image **out, uint64_t *bad,
+                        bool unstaged, struct kexec_image **out, uint64_t *bad,
                         const char **why);
 void machine_kexec_free(struct kexec_image *img);
 /*
- * CRASH images: write the staged pages into place (walking the list with
- * the direct map), then make the image run without relocation and free
- * the staging pages.  panic_after: test hook, panic after that many pages
- * (0 = never).
+ * CRASH images: write the staged (or, unstaged, the guest's) pages into
+ * place (walking the list with the direct map), then make the image run
+ * without relocation and free the staging pages.  panic_after: test hook,
+ * panic after that many pages (0 = never).
  */
 void machine_kexec_place(struct kexec_image *img, uint64_t panic_after);
 /* Write-protect (or not) the crash region in the direct map. */
@@ -70,5 +78,8 @@ extern bool kexec_test_fault_in_32;       /* kexec_test_fault32: ud2 in the
 extern bool kexec_test_arm_timers;        /* kexec_test_arm_timers: arm
                                              interrupt sources before the
                                              handoff quiesces them */
+extern bool kexec_test_bench_reloc;       /* kexec_test_bench_reloc: time
+                                             the relocation at exec and
+                                             print it (docs/benchmarks.md) */
 
 #endif /* HV_KEXEC_H */

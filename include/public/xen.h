@@ -244,10 +244,10 @@ struct xen_memory_map {
  *     read: it holds the CPU for as long as the copies take).  The
  *     hypervisor allocates two runs of `bytes` bytes of its own frames,
  *     writes both once (so that no first touch is timed), then times with
- *     the TSC, interrupts off, one memcpy() (the one the kexec load uses)
- *     from the first to the second, then one `rep movsq` of the same
- *     bytes, frees both runs and writes the cycle counts and the TSC's
- *     frequency back.  bytes: a multiple of 4096, 4096 .. 64 MiB, else
+ *     the TSC, interrupts off, one memcpy() from the first to the second,
+ *     one `rep movsq` of the same bytes (the kexec load's copy_pages()),
+ *     and memcpy() one page at a time, frees both runs and writes the
+ *     cycle counts and the TSC's frequency back.  bytes: a multiple of 4096, 4096 .. 64 MiB, else
  *     -EINVAL; no contiguous memory for both runs: -ENOMEM; an unreadable
  *     or unwritable arg: -EFAULT.  Returns 0.
  *   Errors: -EPERM for an unprivileged caller (before anything else),
@@ -265,6 +265,8 @@ struct debug_bench_copy {
                                 at boot; every CPU's TSC runs at it) */
     uint64_t memcpy_cycles;  /* [out] TSC cycles of memcpy(dst, src, bytes) */
     uint64_t movsq_cycles;   /* [out] TSC cycles of rep movsq, bytes / 8 */
+    uint64_t memcpy_page_cycles; /* [out] TSC cycles of bytes / 4096
+                                    memcpy()s of 4096 bytes */
 };
 
 #endif /* HV_PUBLIC_XEN_H */

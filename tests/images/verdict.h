@@ -19,6 +19,9 @@
  *   0x20       65      every check passed
  *   0x21       67      at least one check failed (including an unexpected
  *                      exception inside the image, reported as a FAIL line)
+ *   0x22       69      the benchmark's one-page image ran (dom0's
+ *                      bench-reloc, tests/guest/tests/bench.c: it checks
+ *                      nothing, it only shows the handoff reached it)
  *
  * The codes do not collide with the hypervisor's own (include/hv/shutdown.h:
  * 0x01 .. 0x05).  Without the device the write is ignored and the image
@@ -32,6 +35,7 @@
 
 #define IMAGE_EXIT_PASS        0x20    /* QEMU exit status 65 */
 #define IMAGE_EXIT_FAIL        0x21    /* QEMU exit status 67 */
+#define IMAGE_EXIT_BENCH       0x22    /* QEMU exit status 69 */
 
 #define IMAGE_QEMU_STATUS(code) (((code) << 1) | 1)
 

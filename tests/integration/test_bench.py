@@ -9,9 +9,16 @@ their units and that a throughput names its reference are.  Boot:
 dom0_mem=128M (the 64 MiB image is made of dom0's frames), -m 512,
 debug-inject (DEBUGOP_bench_copy needs it).  A second boot without
 debug-inject checks that bench_copy is refused there.
+
+bench_reloc executes a DEFAULT image whose first page is a stub that exits
+with status 69; with kexec_test_bench_reloc the trampoline prints the
+cycles of relocate_pages and of the same walk by byte moves, and the
+number of pages it walked (figure 4).
 """
 import os
 import re
+
+import pytest
 
 from conftest import BUILD, STATUS_POWEROFF
 
@@ -31,6 +38,9 @@ FIGURES = {
     "hv-movsq-64KiB": ("MB/s", "memcpy"),
     "hv-movsq-16MiB": ("MB/s", "memcpy"),
     "hv-movsq-64MiB": ("MB/s", "memcpy"),
+    "hv-memcpy-pages-64KiB": ("MB/s", "memcpy"),
+    "hv-memcpy-pages-16MiB": ("MB/s", "memcpy"),
+    "hv-memcpy-pages-64MiB": ("MB/s", "memcpy"),
 }
 
 BAD = [r"FATAL TRAP", r"Panic on CPU", r"^\(d0\) (?:FAIL|ERROR): "]
@@ -73,3 +83,36 @@ def test_bench_copy_needs_debug_inject(boot):
               r"debug-inject\) \(got -EOPNOTSUPP, want 0\)$",
               r"^\(d0\) Test result: FAILURE$"],
              [r"^\(d0\) BENCH ", r"FATAL TRAP", r"Panic on CPU"])
+
+
+STATUS_BENCH_IMAGE = 69     # IMAGE_EXIT_BENCH (tests/images/verdict.h)
+RELOC = re.compile(r"^\(HV\) kexec: bench: relocate_pages 0x([0-9a-f]{16}) "
+                   r"memcpy 0x([0-9a-f]{16}) pages 0x([0-9a-f]{16})\r?$", re.M)
+
+
+@pytest.mark.parametrize("pages", [16, 300])
+def test_bench_reloc_times_the_relocation(boot, pages):
+    r = boot("bios", 1, "dom0_mem=128M kexec_test_bench_reloc",
+             modules=[(GUEST_ELF, f"test=bench_reloc reloc-pages={pages}")])
+    r.expect(STATUS_BENCH_IMAGE,
+             [rf"^\(HV\) kexec: loaded a default image \(64-bit\): {pages} "
+              rf"pages \({pages} copied, 0 zeroed\)",
+              r"^\(HV\) kexec: executing the default image, entry 0x4000000$"],
+             BAD)
+    found = RELOC.findall(r.log)
+    if len(found) != 1:
+        r.fail(f"{len(found)} relocation bench lines, want 1")
+    reloc, ref, walked = (int(v, 16) for v in found[0])
+    if walked != pages:
+        r.fail(f"the walk counted {walked} pages, the image has {pages}")
+    if not (reloc > 0 and ref > 0):
+        r.fail(f"cycles {reloc} and {ref}: not both positive")
+
+
+def test_bench_reloc_off_by_default(boot):
+    """Without the hook the same image runs, and nothing is timed."""
+    r = boot("bios", 1, "dom0_mem=128M",
+             modules=[(GUEST_ELF, "test=bench_reloc reloc-pages=16")])
+    r.expect(STATUS_BENCH_IMAGE,
+             [r"^\(HV\) kexec: executing the default image"],
+             BAD + [r"kexec: bench:"])

@@ -229,7 +229,8 @@ static uint32_t control_flags(void)
 {
     return (kexec_test_fault_in_handoff ? KCTL_FLAG_FAULT : 0) |
            (kexec_test_fault_in_reloc ? KCTL_FLAG_FAULT_RELOC : 0) |
-           (kexec_test_fault_in_32 ? KCTL_FLAG_FAULT_32 : 0);
+           (kexec_test_fault_in_32 ? KCTL_FLAG_FAULT_32 : 0) |
+           (kexec_test_bench_reloc ? KCTL_FLAG_BENCH_RELOC : 0);
 }
 
 /*
@@ -395,7 +396,11 @@ static int build(struct builder *b, const struct kexec_load *hdr,
             if (!rc)
                 rc = map_both(b, &ops, dest, dest >> PAGE_SHIFT, e->arg1, true);
             if (e->op == KEXEC_OP_COPY) {
-                if (!rc)
+                if (!rc && img->unstaged)   /* placed from the guest's frames */
+                    for (uint64_t p = 0; !rc && p < e->arg1; p++)
+                        rc = list_add(b, ((e->arg0 + p) << PAGE_SHIFT) |
+                                         IND_SOURCE);
+                else if (!rc)
                     rc = stage_copy(b, &ops, e->arg0, e->arg1);
                 break;
             }
@@ -486,7 +491,7 @@ static int build(struct builder *b, const struct kexec_load *hdr,
 int machine_kexec_build(const struct kexec_load *hdr,
                         const struct kexec_entry *ents,
                         const struct kimage_machine *m, unsigned int slot,
-                        struct kexec_image **out, uint64_t *bad,
+                        bool unstaged, struct kexec_image **out, uint64_t *bad,
                         const char **why)
 {
     mfn_t mfn = alloc_frame(0);
@@ -503,6 +508,7 @@ int machine_kexec_build(const struct kexec_load *hdr,
     b.img->type = hdr->type;
     b.img->arch = hdr->arch;
     b.img->slot = slot;
+    b.img->unstaged = unstaged;
     b.img->entry = hdr->entry_maddr;
     b.img->alias_va = KEXEC_VIRT_START + slot * 2 * PAGE_SIZE;
 
@@ -572,6 +578,7 @@ void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
     /* In place now: from here on a crash jumps straight in. */
     __atomic_store_n(&c->list, 0, __ATOMIC_SEQ_CST);
     img->in_place = true;
+    img->unstaged = false;
     img->list = 0;
     fl_free(&img->staging);
 }

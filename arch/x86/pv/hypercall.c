@@ -238,9 +238,9 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
 static long bench_copy(uint64_t arg)
 {
     struct debug_bench_copy bc;
-    uint64_t pages, t0, t1, t2, flags;
+    uint64_t pages, t0, t1, t2, t3, flags;
     mfn_t src, dst;
-    void *s, *dd;
+    uint8_t *s, *dd;
 
     if (copy_from_guest(&bc, arg, sizeof(bc))) {
         guest_refusal("debug_op", -EFAULT, "bench_copy argument %#lx unreadable",
@@ -275,6 +275,9 @@ static long bench_copy(uint64_t arg)
     t1 = rdtsc();
     copy_pages(dd, s, pages);
     t2 = rdtsc();
+    for (uint64_t off = 0; off < bc.bytes; off += PAGE_SIZE)
+        memcpy(dd + off, s + off, PAGE_SIZE);
+    t3 = rdtsc();
     if (flags & X86_EFLAGS_IF)
         local_irq_enable();
     free_frames(src, pages);
@@ -282,6 +285,7 @@ static long bench_copy(uint64_t arg)
     bc.tsc_khz = tsc_khz;
     bc.memcpy_cycles = t1 - t0;
     bc.movsq_cycles = t2 - t1;
+    bc.memcpy_page_cycles = t3 - t2;
     if (copy_to_guest(arg, &bc, sizeof(bc))) {
         guest_refusal("debug_op", -EFAULT, "bench_copy argument %#lx unwritable",
                       (unsigned long)arg);

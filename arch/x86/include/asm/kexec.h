@@ -51,10 +51,11 @@
 #define KCTL_idt_alias     0x300   /* 32 gates x 16 bytes, alias handlers */
 #define KCTL_idt32         0x500   /* 32 gates x 8 bytes, protected mode */
 
-/* KCTL_flags: test hooks (include/hv/kexec.h), one fault each */
+/* KCTL_flags: test hooks (include/hv/kexec.h), a fault each or a benchmark */
 #define KCTL_FLAG_FAULT       0x1  /* ud2 after the handoff CR3 switch */
 #define KCTL_FLAG_FAULT_RELOC 0x2  /* ud2 right after the relocation CR3 switch */
 #define KCTL_FLAG_FAULT_32    0x4  /* ud2 in protected mode (32-bit image) */
+#define KCTL_FLAG_BENCH_RELOC 0x8  /* time the relocation against byte moves */
 
 
 #ifndef __ASSEMBLER__
