@@ -24,7 +24,8 @@ def test_bench_smoke(tmp_path):
     want = ["crash-latency-1cpu-tcg", "crash-latency-1cpu-icount",
             "crash-latency-2cpu-tcg", "boot-boot-complete-bios-1cpu",
             "boot-dom0-entry-bios-1cpu", "linux-panic-init-tcg",
-            "linux-purgatory-sha256-throughput-tcg"]
+            "linux-purgatory-sha256-throughput-tcg", "relocation-64KiB",
+            "load-64KiB", "null-hypercall"]
     missing = [w for w in want if w not in names]
     assert not missing, f"figures missing: {missing}\n{r.stdout[-3000:]}"
     for f in results:
@@ -32,6 +33,8 @@ def test_bench_smoke(tmp_path):
         for k in ("name", "unit", "median", "min", "max", "n", "conditions"):
             assert k in f, (k, f)
     assert names["linux-purgatory-sha256-throughput-tcg"]["ratio"] > 0
+    assert names["relocation-64KiB"]["ratio"] > 0
+    assert os.path.exists(os.path.join(out, "throughput.png"))
     assert os.path.getsize(os.path.join(out, "results.md")) > 0
     assert os.path.exists(os.path.join(out, "crash-latency.png"))
     assert "| figure | median |" in r.stdout
