@@ -85,7 +85,10 @@ UNIT_SRCS_kimage       := common/kimage.c
 UNIT_SRCS_linux-load   := tools/kexec-loader/linux-load.c \
 	tools/kexec-loader/kexec-loader.c tools/kexec-loader/crc32.c \
 	common/kimage.c
-UNIT_KEXEC_MODULES := kexec-loader kimage linux-load
+UNIT_SRCS_multiboot-load := tools/kexec-loader/multiboot-load.c \
+	tools/kexec-loader/kexec-loader.c tools/kexec-loader/crc32.c \
+	common/kimage.c
+UNIT_KEXEC_MODULES := kexec-loader kimage linux-load multiboot-load
 UNIT_KEXEC_BINS    := $(patsubst %,$(UNIT_DIR)/test-%,$(UNIT_KEXEC_MODULES))
 UNIT_KEXEC_SRCS    := $(filter-out $(UNIT_HV_SRCS),$(sort \
 	$(foreach m,$(UNIT_KEXEC_MODULES),$(UNIT_SRCS_$(m)))))
@@ -109,6 +112,11 @@ $(foreach m,$(UNIT_KEXEC_MODULES),$(eval $(UNIT_DIR)/test-$(m): \
 $(UNIT_KEXEC_BINS):
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^ $(UNIT_CHECK_LIBS)
+
+# test-multiboot-load loads the real $(BUILD)/hv.elf (make all builds it;
+# $HV_BUILD/hv.elf instead when set at run time).
+$(UNIT_DIR)/test-multiboot-load.o: UNIT_CFLAGS += \
+	-DHV_ELF_PATH='"$(abspath $(BUILD))/hv.elf"'
 
 UNIT_TEST_BINS += $(UNIT_KEXEC_BINS)
 unit-test-bin: $(UNIT_KEXEC_BINS)

@@ -15,6 +15,8 @@
  *     bytes of the file, followed by flags and checksum, with
  *     magic + flags + checksum == 0 (mod 2^32)    else KXLM_ENOHEADER /
  *                                                      KXLM_ECHECKSUM
+ *     (the first magic with a good checksum is the header; magics with
+ *     bad ones only, KXLM_ECHECKSUM; the 12 bytes inside the 8192)
  *   flags: bit 0 (modules page aligned) and bit 1 (memory information)
  *     are honoured; bit 2 (video mode) is refused  KXLM_EVIDEO; any other
  *     bit of 0-15 (a requirement this loader does not know) KXLM_EFLAGS;
@@ -35,12 +37,18 @@
  *                (header_addr - load_addr), (load_end_addr - load_addr)
  *                bytes of them (the rest of the file when load_end_addr
  *                is 0), at load_addr, zero fill to bss_end_addr; entered
- *                at entry_addr.  ELF32: as kxl_build places ET_EXEC.
+ *                at entry_addr.  Its pages are [load_addr rounded down,
+ *                end rounded up); a load_addr inside a page has that page
+ *                built in a bounce frame (zeros below load_addr).
+ *                ELF32: as kxl_build places ET_EXEC.
  *   from req->info_maddr up (page aligned, caller's choice, outside the
  *                kernel): the information structure page(s) -- struct
  *                kxl_mb_info, the module list, the memory map, the
- *                strings -- then each module, page aligned.  A part that
- *                does not fit the region, or meets the kernel: KXLM_EFIT.
+ *                strings; at most KXLM_MAX_INFO_PAGES pages, else
+ *                KXLM_EARG) -- then each module, page aligned, in order
+ *                (a module of 0 bytes takes no page and gets no entries).
+ *                A part that does not fit the region, meets the kernel or
+ *                ends above 4 GiB: KXLM_EFIT.
  * THE INFORMATION STRUCTURE: flags = MEM | CMDLINE | MODS | MMAP |
  *   LOADER_NAME (bits 0, 2, 3, 6, 9); mem_lower = KiB of RAM from 0 up to
  *   640 KiB, mem_upper = KiB of the RAM range that starts at 1 MiB (0 if
@@ -53,7 +61,10 @@
  * THE RESULT: the entry list (DEST/COPY/ZERO), where each part went, and
  *   res->segs[]: the memory image of every part (as linux-load's), for the
  *   caller's SHA-256 digests (purgatory verifies them) -- [dest, dest +
- *   memsz) holds data[0 .. filesz), then zeros.  The caller adds purgatory
+ *   memsz) holds lead_zero zero bytes, then data[0 .. filesz), then zeros
+ *   (lead_zero is 0 but for a kernel part that starts inside a page).
+ *   On a refusal res is zero but for hdr (as far as it was parsed) and
+ *   kxl_error: nothing to load.  The caller adds purgatory
  *   (PURGATORY_MODE_MULTIBOOT32, regs.rbx = res->info_maddr) and points it
  *   at res->entry_maddr.
  */
@@ -69,7 +80,9 @@
 #define KXLM_MAX_MODULES       8u
 #define KXLM_MAX_MMAP          64u
 #define KXLM_LOADER_NAME       "kexec-hv"
-#define KXLM_MAX_SEGS          (KXL_MAX_SEGMENTS + KXLM_MAX_MODULES + 1)
+#define KXLM_MAX_INFO_PAGES    4u      /* the information structure */
+#define KXLM_MAX_SEGS          (KXL_MAX_SEGMENTS + KXLM_MAX_INFO_PAGES + \
+                                KXLM_MAX_MODULES)
 
 /* Header flags (Multiboot 0.6.96, 3.1.2). */
 #define KXLM_HF_PAGE_ALIGN     (1u << 0)
@@ -115,13 +128,13 @@ int kxl_mb_parse(const void *image, size_t size, struct kxl_mb_header *h);
 struct kxl_mb_module_req {
     const void *data;
     size_t size;
-    const char *cmdline;            /* NUL terminated; "" for none */
+    const char *cmdline;            /* NUL terminated; "" (or NULL) for none */
 };
 
 struct kxl_mb_req {
     const void *image;              /* the kernel file */
     size_t image_size;
-    const char *cmdline;            /* the kernel's command line */
+    const char *cmdline;            /* the kernel's command line (NULL: "") */
     const struct kxl_mb_module_req *modules;    /* <= KXLM_MAX_MODULES */
     uint32_t nr_modules;
     const struct e820_entry *mem;   /* the machine memory map, <= KXLM_MAX_MMAP */
@@ -158,8 +171,10 @@ struct kxl_mb_mmap {                /* packed: size is at offset -4 */
 } __attribute__((packed));
 
 struct kxl_mb_segment {
-    const char *name;               /* "kernel", "info", "module 0", ... */
+    const char *name;               /* "kernel", "info" ("info 1" ...),
+                                       "module 0", ... */
     uint64_t dest, memsz;           /* page aligned, page multiple */
+    uint64_t lead_zero;
     const void *data;
     uint64_t filesz;
 };
@@ -171,7 +186,7 @@ struct kxl_mb_result {
     uint64_t kernel_start, kernel_end;      /* page aligned */
     uint64_t info_maddr, info_end;  /* the information structure's pages */
     uint64_t module_maddr[KXLM_MAX_MODULES];
-    uint64_t end;                   /* page aligned end of the last part */
+    uint64_t end;                   /* page aligned end of the highest part */
     uint32_t nr_segs;
     struct kxl_mb_segment segs[KXLM_MAX_SEGS];
     int kxl_error;                  /* KXLM_EBUILD / KXLM_EELF: the KXL_E* */
