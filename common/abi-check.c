@@ -85,7 +85,7 @@ LAYOUT_AT(start_module, size, 8);
 LAYOUT_AT(start_module, first_gfn, 16);
 LAYOUT_AT(start_module, cmdline, 24);
 
-LAYOUT_SIZE(start_info, 1544);
+LAYOUT_SIZE(start_info, 1552);
 LAYOUT_AT(start_info, magic, 0);
 LAYOUT_AT(start_info, version, 16);
 LAYOUT_AT(start_info, flags, 20);
@@ -106,6 +106,7 @@ LAYOUT_AT(start_info, pad, 124);
 LAYOUT_AT(start_info, modules, 128);
 LAYOUT_AT(start_info, cmd_line, 1024);
 LAYOUT_AT(start_info, rsdp_paddr, 1536);
+LAYOUT_AT(start_info, tsc_khz, 1544);
 
 LAYOUT_SIZE(xen_feature_info, 8);
 LAYOUT_AT(xen_feature_info, submap_idx, 0);

@@ -182,7 +182,10 @@ static int check_dest(struct vstate *v, uint64_t i, uint64_t dest,
         return refuse(v, i, -ERANGE, "destination above the physical limit");
     if (!m->is_ram(m->ctx, dest, end - dest))
         return refuse(v, i, -EADDRNOTAVAIL, "destination is not RAM");
-    if (dest < m->hv_end && end > m->hv_start)
+    /* A DEFAULT image is written at exec, when the hypervisor is done
+       with its own image: it may replace it (a new build, linked where
+       this one is).  A crash image must leave it for the dump. */
+    if (type == KEXEC_TYPE_CRASH && dest < m->hv_end && end > m->hv_start)
         return refuse(v, i, -EADDRINUSE, "destination overlaps the hypervisor");
     if (type == KEXEC_TYPE_CRASH &&
         (!m->crash_load_size || dest < m->crash_load_start ||

@@ -221,6 +221,42 @@ def relocation(fig, runs, quick):
             fig.add(f"relocation-{name}", mbps[0], "MB/s", cond, "memcpy", mbps[1])
 
 
+EXEC_TSC = re.compile(r"kexec-hv: KEXEC_CMD_kexec at TSC (\d+): generation 2")
+BOOT_TSC = re.compile(r"Boot complete: .*\(TSC (\d+)\)")
+
+
+def kexec_reboot(fig, runs, quick):
+    """Issue 12's figure: dom0 kexecs hv.elf (tests/guest/tests/kexec-hv.c)
+    -> the second hypervisor's "Boot complete", from the TSC (it runs on
+    across a kexec), against the firmware's boot from a reset to "Boot
+    complete" in a boot of the same run (the TSC starts at the reset)."""
+    with tempfile.TemporaryDirectory(prefix="bench-kexec-") as work:
+        hvcmd = os.path.join(work, "hvcmdline.txt")
+        with open(hvcmd, "w") as f:
+            f.write("\n")
+        mods = [(GUEST, "test=kexec-hv hv-chain=2"),
+                (os.path.join(BUILD, "hv.elf"), "hv"), (GUEST, "dom0"),
+                (hvcmd, "hvcmdline")]
+        for firmware in (("bios",) if SMOKE else ("bios", "uefi")):
+            name = "SeaBIOS" if firmware == "bios" else "OVMF"
+            cond = f"{name} first boot, 1 CPU, -m 512, TCG"
+            for _ in range(runs):
+                r = boot(firmware, 1, "", mods, timeout=300)
+                khz = tsc_khz(r.log)
+                m = EXEC_TSC.search(r.log)
+                boots = BOOT_TSC.findall(r.log)
+                if not m or len(boots) != 2:
+                    raise RuntimeError(f"kexec reboot {firmware}: no exec TSC "
+                                       f"or not two boots (status {r.status})")
+                fw = boot(firmware, 1, "", [(GUEST, "test=list")])
+                fw_boot = BOOT_TSC.search(fw.log)
+                if not fw_boot:
+                    raise RuntimeError(f"firmware boot {firmware}: no line")
+                fig.add(f"kexec-reboot-{firmware}",
+                        (int(boots[1]) - int(m.group(1))) / khz, "ms", cond,
+                        "firmware-boot", int(fw_boot.group(1)) / tsc_khz(fw.log))
+
+
 LOAD_LINE = re.compile(r"kexec-bench-load: bench-load: 21 loads of (\d+) entries "
                        r"\((\d+) pages\): median (\d+) cycles")
 
@@ -266,7 +302,8 @@ def host_bench(fig, runs, quick):
 
 SMOKE = False
 SCENARIOS = {"crash": crash_latency, "linux": linux_crash_boot,
-             "boot": boot_time, "guest": guest_bench, "reloc": relocation,
+             "boot": boot_time, "kexecboot": kexec_reboot,
+             "guest": guest_bench, "reloc": relocation,
              "host": host_bench, "ramsize": ram_size}
 
 

@@ -94,7 +94,12 @@ void start_hv(void)
     struct cpu_info *ci;
 
     console_init();
-    printk("%s %s (%s boot)\n", HV_NAME, HV_VERSION_STRING, boot_info.loader);
+    if (boot_info.loader_name[0])
+        printk("%s %s (%s boot, loader %s)\n", HV_NAME, HV_VERSION_STRING,
+               boot_info.loader, boot_info.loader_name);
+    else
+        printk("%s %s (%s boot)\n", HV_NAME, HV_VERSION_STRING,
+               boot_info.loader);
     printk("Command line: %s\n", boot_info.cmdline);
     parse_cmdline(boot_info.cmdline);
 

@@ -38,6 +38,7 @@ struct boot_module {
 
 struct boot_info {
     const char *loader;                 /* "Multiboot" or "UEFI" (rodata) */
+    char loader_name[32];               /* Multiboot boot_loader_name, or "" */
     char cmdline[BOOT_CMDLINE_MAX];     /* hypervisor command line */
     unsigned int nr_mem;
     struct mem_region mem[BOOT_MAX_MEM_REGIONS];

@@ -217,7 +217,9 @@ struct kexec_limits {
  *              (-EBADMSG), then the destination rules;
  *        the destination rules: count above max_pages (-E2BIG), wrap
  *              (-EOVERFLOW), physical limit (-ERANGE), not RAM
- *              (-EADDRNOTAVAIL), the hypervisor image (-EADDRINUSE),
+ *              (-EADDRNOTAVAIL), the hypervisor image for a CRASH
+ *              image (-EADDRINUSE; a DEFAULT image may overwrite it: it
+ *              is written at exec, as a new hypervisor build must be),
  *              outside the crash load range (-ENOSPC), image total above
  *              max_pages (-E2BIG), overlap with an earlier destination
  *              (-EADDRINUSE);

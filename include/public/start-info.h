@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define START_INFO_MAGIC   "kexec-hv-pv-1"
-#define START_INFO_VERSION 2
+#define START_INFO_VERSION 3
 #define START_STACK_PAGES  4
 #define START_MAX_MODULES  7
 #define START_CMDLINE_LEN  512
@@ -71,6 +71,12 @@ struct start_info {
      * is no RSDP in the BIOS area).  Xen's PVH start info has the same.
      */
     uint64_t rsdp_paddr;
+    /*
+     * The TSC's frequency in kHz, as the hypervisor calibrated it (every
+     * CPU's TSC runs at it): what a loader passes to a next hypervisor
+     * (tsc_khz=) so that it need not calibrate again.  Version 3.
+     */
+    uint64_t tsc_khz;
 };
 
 #endif /* HV_PUBLIC_START_INFO_H */

@@ -134,6 +134,69 @@ purgatory_enter_linux64:
     jmp     *purgatory_args+PA_ENTRY(%rip)
     .size purgatory_enter_linux64, . - purgatory_enter_linux64
 
+/* ---- the jump: void purgatory_enter_multiboot32(void), noreturn ----------------
+ *
+ * The machine state of the Multiboot Specification 0.6.96, 3.2: 32-bit
+ * protected mode, paging and long mode off (EFER = 0, CR4 = 0, CR0 = PE |
+ * ET | NE), CS = PURGATORY_CS32 and DS = ES = FS = GS = SS =
+ * PURGATORY_DS of purgatory's GDT (flat 4 GiB; the OS must load its own
+ * before it reloads a segment register), the null IDT, EFLAGS = 0x2 (IF
+ * and VM clear), %eax = 0x2BADB002, %ebx = regs.rbx (the information
+ * structure), every other GPR zero, %esp too.  Everything here runs 1:1
+ * below 4 GiB (check_args): paging goes off under our feet.
+ *
+ * The last jump is `ljmp *abs32` through mb_entry_far, whose absolute
+ * address is patched into the instruction at run time (this code is
+ * position independent and no register may hold it at the jump). */
+    GLOBAL purgatory_enter_multiboot32
+    .type purgatory_enter_multiboot32, @function
+purgatory_enter_multiboot32:
+    cli
+    lidt    null_idtr(%rip)
+    mov     purgatory_args+PA_ENTRY(%rip), %eax
+    mov     %eax, mb_entry_far(%rip)
+    movw    $PURGATORY_CS32, mb_entry_far+4(%rip)
+    lea     mb_entry_far(%rip), %rax
+    mov     %eax, mb_ljmp_operand(%rip)
+    lea     mb_compat(%rip), %rax
+    mov     %eax, mb_compat_far(%rip)
+    movw    $PURGATORY_CS32, mb_compat_far+4(%rip)
+    mov     purgatory_args+PA_RBX(%rip), %ebx    /* kept to the end */
+    ljmpl   *mb_compat_far(%rip)
+
+    .code32
+mb_compat:                          /* compatibility mode, CS32 */
+    mov     $PURGATORY_DS, %eax
+    mov     %eax, %ds
+    mov     %eax, %es
+    mov     %eax, %fs
+    mov     %eax, %gs
+    mov     %eax, %ss
+    mov     %cr0, %eax              /* paging off: long mode ends */
+    and     $0x7fffffff, %eax
+    mov     %eax, %cr0
+    mov     $0xc0000080, %ecx       /* EFER = 0 */
+    xor     %eax, %eax
+    xor     %edx, %edx
+    wrmsr
+    mov     %eax, %cr4
+    mov     $(CR0_PE | CR0_ET | CR0_NE), %eax
+    mov     %eax, %cr0
+    pushl   $2
+    popfl
+    mov     $0x2BADB002, %eax       /* mov does not touch EFLAGS */
+    mov     $0, %ecx
+    mov     $0, %edx
+    mov     $0, %esi
+    mov     $0, %edi
+    mov     $0, %ebp
+    mov     $0, %esp
+    .byte   0xff, 0x2d              /* ljmp *abs32: m16:32 at the operand */
+mb_ljmp_operand:
+    .long   0
+    .code64
+    .size purgatory_enter_multiboot32, . - purgatory_enter_multiboot32
+
 /* ---- exceptions ----------------------------------------------------------------
  *
  * exc_stubs: 32 stubs, 16 bytes apart (idt_install() in purgatory.c points
@@ -193,6 +256,14 @@ null_idtr:
 handoff_gdtr:
     .word   0
     .quad   0
+    .p2align 3
+mb_entry_far:                       /* m16:32: the Multiboot entry */
+    .long   0
+    .word   0
+    .p2align 3
+mb_compat_far:                      /* m16:32: mb_compat */
+    .long   0
+    .word   0
     .p2align 3
 handoff_cr0:
     .quad   0

@@ -36,7 +36,7 @@
  *      register not named by the mode zero, RFLAGS = 0x2 (interrupts off).
  *
  * Bad arguments: wrong magic or version, nr_regions above the maximum, a
- * mode other than PURGATORY_MODE_LINUX64, an unknown flag, non-zero pad0 or
+ * mode other than the two below (and their own rules), an unknown flag, non-zero pad0 or
  * reserved[], a region of size 0 or one that wraps: one line
  * "purgatory: bad arguments: <what>" and PURGATORY_EXIT_BADARGS.  An
  * exception: "purgatory: exception V error E at rip R cr2 C" and
@@ -87,8 +87,16 @@
  *   __BOOT_DS, paging with the kernel and boot_params mapped 1:1, rsi),
  *   and an image that checks the handoff (tests/images/check64) sees it
  *   unchanged.
- * PURGATORY_MODE_MULTIBOOT32: reserved for the Multiboot loader
- *   (purgatory refuses it today: PURGATORY_EXIT_BADARGS).
+ * PURGATORY_MODE_MULTIBOOT32: the machine state of the Multiboot
+ *   Specification 0.6.96, section 3.2, for a Multiboot (v1) kernel
+ *   (tools/kexec-loader/multiboot-load.h): 32-bit protected mode, paging
+ *   and long mode off (CR0 = PE | ET | NE, CR4 = 0, EFER = 0), CS =
+ *   PURGATORY_CS32, DS = ES = FS = GS = SS = PURGATORY_DS of purgatory's
+ *   own GDT (flat 4 GiB), the null IDT, EFLAGS = 0x2, eax = 0x2BADB002,
+ *   ebx = regs.rbx (the information structure), every other GPR zero
+ *   (esp too); jump to entry.  entry, regs.rbx and purgatory itself must
+ *   be below 4 GiB and regs.rsi, rsp, rbp zero (else
+ *   PURGATORY_EXIT_BADARGS).
  */
 #define PURGATORY_MODE_LINUX64    PURGATORY_U(1)
 #define PURGATORY_MODE_MULTIBOOT32 PURGATORY_U(2)

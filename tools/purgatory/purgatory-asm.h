@@ -12,8 +12,11 @@
 #define PA_RSP          56
 #define PA_RBP          64
 
+#define CR0_PE          (1 << 0)
 #define CR0_MP          (1 << 1)
 #define CR0_EM          (1 << 2)
+#define CR0_ET          (1 << 4)
+#define CR0_NE          (1 << 5)
 #define CR4_OSFXSR      (1 << 9)
 #define CR4_OSXMMEXCPT  (1 << 10)
 

@@ -36,6 +36,7 @@ void purgatory_main(void);
 void purgatory_fault(const uint64_t *frame);
 __attribute__((noreturn)) void purgatory_exit(uint32_t code);
 __attribute__((noreturn)) void purgatory_enter_linux64(void);
+__attribute__((noreturn)) void purgatory_enter_multiboot32(void);
 
 /* gcc may emit calls to these for struct copies and loops. */
 void *memset(void *d, int c, size_t n);
@@ -222,9 +223,17 @@ static void check_args(const struct purgatory_args *a)
     if (a->version != PURGATORY_ARGS_VERSION)
         bad_args("version is not 1");
     if (a->nr_regions > PURGATORY_MAX_REGIONS)
-        bad_args("nr_regions above 48");
-    if (a->mode != PURGATORY_MODE_LINUX64)
-        bad_args("mode is not PURGATORY_MODE_LINUX64");
+        bad_args("nr_regions above 62");
+    if (a->mode != PURGATORY_MODE_LINUX64 &&
+        a->mode != PURGATORY_MODE_MULTIBOOT32)
+        bad_args("mode is neither PURGATORY_MODE_LINUX64 nor _MULTIBOOT32");
+    /* Protected mode without paging reaches only the low 4 GiB: the entry,
+       the information structure and purgatory's own code must be there. */
+    if (a->mode == PURGATORY_MODE_MULTIBOOT32 &&
+        (a->entry >> 32 || a->regs.rbx >> 32 || a->regs.rsi || a->regs.rsp ||
+         a->regs.rbp || (uintptr_t)purgatory_enter_multiboot32 >> 32))
+        bad_args("MULTIBOOT32: entry, rbx or purgatory above 4 GiB, or rsi, "
+                 "rsp or rbp not zero");
     if (a->flags & ~(PURGATORY_F_QUIET | PURGATORY_F_BENCH))
         bad_args("unknown flags");
     if (a->pad0 || a->reserved[0] || a->reserved[1] || a->reserved[2] ||
@@ -363,5 +372,7 @@ void purgatory_main(void)
     }
     if (a->flags & PURGATORY_F_BENCH)
         bench(a, bytes, shani);
+    if (a->mode == PURGATORY_MODE_MULTIBOOT32)
+        purgatory_enter_multiboot32();
     purgatory_enter_linux64();
 }

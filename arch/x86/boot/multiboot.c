@@ -18,6 +18,9 @@ struct mb_info {
     uint32_t mods_count, mods_addr;
     uint32_t syms[4];
     uint32_t mmap_length, mmap_addr;
+    uint32_t drives_length, drives_addr;
+    uint32_t config_table;
+    uint32_t boot_loader_name;
 } __packed;
 
 struct mb_module {
@@ -35,6 +38,7 @@ struct mb_mmap_entry {
 #define MBI_CMDLINE (1u << 2)
 #define MBI_MODS    (1u << 3)
 #define MBI_MMAP    (1u << 6)
+#define MBI_LOADER_NAME (1u << 9)
 
 extern char __image_start[], __bss_end[];
 
@@ -64,6 +68,12 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
     bi->image_start = HV_LOAD_PHYS;
     bi->image_end = HV_LOAD_PHYS + (__bss_end - __image_start);
 
+    /* Which loader (QEMU's says "qemu"; a kexec from this hypervisor's
+       dom0 "kexec-hv"): the banner shows it. */
+    if (mbi->flags & MBI_LOADER_NAME)
+        strlcpy(bi->loader_name,
+                (const char *)(uint64_t)mbi->boot_loader_name,
+                sizeof(bi->loader_name));
     if (mbi->flags & MBI_CMDLINE)
         strlcpy(bi->cmdline, skip_image_name((const char *)(uint64_t)mbi->cmdline),
                 sizeof(bi->cmdline));

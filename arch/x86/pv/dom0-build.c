@@ -18,6 +18,7 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/time.h>
 #include <hv/boot-info.h>
 #include <hv/bug.h>
 #include <hv/console.h>
@@ -346,6 +347,7 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
     si->stack_top = DOM0_STACK + START_STACK_PAGES * PAGE_SIZE;
     strlcpy(si->cmd_line, image->cmdline, sizeof(si->cmd_line));
     si->rsdp_paddr = boot_info.rsdp;
+    si->tsc_khz = tsc_khz;
 
     printk("dom0: %lu pages (%lu MiB), %u page-table frames, %u module%s, %s\n",
            (unsigned long)d->nr_pages, (unsigned long)(d->nr_pages >> 8),

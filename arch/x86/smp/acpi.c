@@ -18,6 +18,7 @@
 #include <hv/boot-info.h>
 #include <hv/console.h>
 #include <hv/lib.h>
+#include <hv/param.h>
 #include <hv/mm.h>
 
 #define LAPIC_DEFAULT_PHYS 0xfee00000UL
@@ -147,6 +148,15 @@ static paddr_t scan_for_rsdp(paddr_t start, uint64_t len)
     return 0;
 }
 
+/*
+ * acpi_rsdp=ADDR: where the RSDP is, for a boot whose loader knows it and
+ * whose firmware put it outside the BIOS areas: a hypervisor kexec'd by
+ * one first booted under UEFI (Multiboot v1 has no field for it; Linux
+ * has the same option).  The table must still be valid there.
+ */
+static uint64_t opt_acpi_rsdp;
+integer_param("acpi_rsdp", opt_acpi_rsdp);
+
 static paddr_t find_rsdp(const char **where)
 {
     const uint16_t *ebda_seg;
@@ -155,6 +165,10 @@ static paddr_t find_rsdp(const char **where)
     if (boot_info.rsdp) {
         *where = "UEFI";
         return boot_info.rsdp;
+    }
+    if (opt_acpi_rsdp) {
+        *where = "acpi_rsdp=";
+        return opt_acpi_rsdp;
     }
     *where = "BIOS";
     /* The BDA word at 0x40E holds the EBDA segment. */

@@ -26,6 +26,7 @@
 #define APIC_LDR       0x0d0
 #define APIC_DFR       0x0e0
 #define APIC_SVR       0x0f0
+#define APIC_ISR       0x100    /* 8 registers, 0x10 apart */
 #define APIC_ESR       0x280
 #define APIC_ICR_LO    0x300
 #define APIC_ICR_HI    0x310
@@ -151,6 +152,32 @@ static void apic_msr_xapic_mode(void)
         wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
 }
 
+/*
+ * Acknowledge every interrupt the previous kernel left in service: after
+ * a kexec from inside an interrupt handler (a crash in one, say) its ISR
+ * bit is still set and would hold off every vector of its priority and
+ * below.  One EOI clears the highest set bit; at most 256, as Linux's
+ * setup_local_APIC() does.
+ */
+static void apic_drain_isr(void)
+{
+    unsigned int acked = 0;
+
+    for (unsigned int tries = 0; tries < 256; tries++) {
+        bool any = false;
+
+        for (unsigned int i = 0; i < 8; i++)
+            any |= apic_read(APIC_ISR + i * 0x10) != 0;
+        if (!any)
+            break;
+        apic_eoi();
+        acked++;
+    }
+    if (acked)
+        printk(HVLOG_WARNING "APIC: %u interrupt%s left in service by the "
+               "previous kernel, acknowledged\n", acked, acked == 1 ? "" : "s");
+}
+
 /* The register setup shared by every CPU. */
 static void apic_setup_local(bool bsp)
 {
@@ -168,7 +195,7 @@ static void apic_setup_local(bool bsp)
     /* Clear any error latched by the firmware (write, then read). */
     apic_write(APIC_ESR, 0);
     (void)apic_read(APIC_ESR);
-    apic_eoi();
+    apic_drain_isr();
 }
 
 void apic_init(void)

@@ -13,6 +13,7 @@
 #include <asm/processor.h>
 #include <asm/time.h>
 #include <hv/console.h>
+#include <hv/param.h>
 
 #define PIT_HZ          1193182UL
 #define PIT_CH2         0x42
@@ -90,10 +91,29 @@ static uint64_t fallback_khz(const char **how)
     return 2000000;
 }
 
+/*
+ * tsc_khz=N: the TSC's frequency as a previous kernel on this machine
+ * calibrated it (a kexec loader passes it on: the TSC does not change
+ * across a kexec), which saves the 60 ms of calibration.  Linux has
+ * tsc_early_khz= for the same.  Outside 100 MHz .. 10 GHz it is ignored.
+ */
+static uint64_t opt_tsc_khz;
+integer_param("tsc_khz", opt_tsc_khz);
+
 void time_init(void)
 {
     uint64_t best = 0;
     const char *how;
+
+    if (opt_tsc_khz >= 100000 && opt_tsc_khz <= 10000000) {
+        tsc_khz = opt_tsc_khz;
+        printk("TSC: %lu.%03lu MHz (tsc_khz=, not calibrated)\n",
+               (unsigned long)(tsc_khz / 1000), (unsigned long)(tsc_khz % 1000));
+        return;
+    }
+    if (opt_tsc_khz)
+        printk(HVLOG_WARNING "TSC: tsc_khz=%lu is not in 100000 .. 10000000: "
+               "ignored\n", (unsigned long)opt_tsc_khz);
 
     for (unsigned int i = 0; i < CALIBRATE_RUNS; i++) {
         uint64_t t = pit_measure();

@@ -69,6 +69,20 @@ uint64_t kx_copy_source(uint64_t n, uint64_t dest);
 const struct start_module *kx_module(unsigned int i);
 
 /*
+ * The module whose role word is `role`: the first word of its command
+ * line after the path (QEMU passes "path args"), or the first word; NULL
+ * if none.  "kernel", "initrd", "hv", "dom0", ...
+ */
+const struct start_module *kx_module_named(const char *role);
+
+/* purgatory.elf, built into dom0 (tests/guest.mk, purgatory-blob.S). */
+extern const uint8_t purgatory_elf[], purgatory_elf_end[];
+#define PURGATORY_ELF_SIZE ((size_t)(purgatory_elf_end - purgatory_elf))
+
+/* The bytes of pages purgatory needs (its span), 0 if it is no ELF. */
+uint64_t kx_purgatory_span(const struct kxl_env *env);
+
+/*
  * Build the list for o into kx_ents and fill *ld (bad_entry 0).  Returns
  * a KXL_* code; on failure prints an ERROR line naming it.
  */

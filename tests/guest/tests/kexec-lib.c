@@ -316,3 +316,35 @@ void kx_crash_dom0(void)
     hc_shutdown(SHUTDOWN_crash);
     fail("still running after sched_op shutdown SHUTDOWN_crash");
 }
+
+/* ---- modules by role, purgatory's size ---------------------------------- */
+
+const struct start_module *kx_module_named(const char *role)
+{
+    size_t n = strlen(role);
+
+    for (unsigned int i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++) {
+        const char *c = si->modules[i].cmdline, *w = c;
+
+        /* the first word after the path (QEMU passes "path args") */
+        while (*w && *w != ' ')
+            w++;
+        while (*w == ' ')
+            w++;
+        if (!strncmp(w, role, n) && (w[n] == '\0' || w[n] == ' '))
+            return &si->modules[i];
+        if (!strncmp(c, role, n) && (c[n] == '\0' || c[n] == ' '))
+            return &si->modules[i];
+    }
+    return NULL;
+}
+
+uint64_t kx_purgatory_span(const struct kxl_env *env)
+{
+    struct kxl_request req = { .elf = purgatory_elf,
+                               .elf_size = PURGATORY_ELF_SIZE };
+    struct kxl_result r;
+    int rc = kxl_build(&req, env, NULL, 0, &r);
+
+    return rc == KXL_OK || rc == KXL_E2BIG ? r.image_end - r.base : 0;
+}

@@ -73,42 +73,6 @@ static inline uint64_t rdtsc(void)
 
 /* ---- modules ------------------------------------------------------------ */
 
-static const struct start_module *module_named(const char *role)
-{
-    size_t n = strlen(role);
-
-    for (unsigned int i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++) {
-        const char *c = si->modules[i].cmdline, *w = c;
-
-        /* the first word after the path (QEMU passes "path args") */
-        while (*w && *w != ' ')
-            w++;
-        while (*w == ' ')
-            w++;
-        if (!strncmp(w, role, n) && (w[n] == '\0' || w[n] == ' '))
-            return &si->modules[i];
-        if (!strncmp(c, role, n) && (c[n] == '\0' || c[n] == ' '))
-            return &si->modules[i];
-    }
-    return NULL;
-}
-
-
-/* purgatory.elf, built into dom0 (tests/guest.mk). */
-extern const uint8_t purgatory_elf[], purgatory_elf_end[];
-#define PURGATORY_ELF_SIZE ((size_t)(purgatory_elf_end - purgatory_elf))
-
-/* The bytes of pages purgatory needs (its span), 0 if it is no ELF. */
-static uint64_t purgatory_span(void)
-{
-    struct kxl_request req = { .elf = purgatory_elf,
-                               .elf_size = PURGATORY_ELF_SIZE };
-    struct kxl_result r;
-    int rc = kxl_build(&req, &env, NULL, 0, &r);
-
-    return rc == KXL_OK || rc == KXL_E2BIG ? r.image_end - r.base : 0;
-}
-
 /* ---- digests ----------------------------------------------------------- */
 
 static bool add_region(const char *name, uint64_t dest, uint64_t memsz,
@@ -171,7 +135,7 @@ static char cmdline[4096];
 
 static const char *crash_cmdline(void)
 {
-    const struct start_module *m = module_named("cmdline");
+    const struct start_module *m = kx_module_named("cmdline");
     size_t n;
 
     if (!m)
@@ -186,9 +150,9 @@ static const char *crash_cmdline(void)
 
 static bool load_linux(uint8_t type)
 {
-    const struct start_module *kernel = module_named("kernel");
-    const struct start_module *vmlinux = module_named("vmlinux");
-    const struct start_module *initrd = module_named("initrd");
+    const struct start_module *kernel = kx_module_named("kernel");
+    const struct start_module *vmlinux = kx_module_named("vmlinux");
+    const struct start_module *initrd = kx_module_named("initrd");
     struct kl_plan p = { .type = type };
     struct kxl_linux_req lr;
     struct kxl_linux_result lres;
@@ -221,7 +185,7 @@ static bool load_linux(uint8_t type)
         return false;
 
     /* purgatory: its span, then its place below the header */
-    p.purg_size = purgatory_span();
+    p.purg_size = kx_purgatory_span(&env);
     if (!check_true(p.purg_size != 0, "purgatory.elf: %lu bytes of pages",
                     p.purg_size))
         return false;
@@ -349,7 +313,7 @@ static void refuse_one(const char *what, int want, const void *bz, size_t bz_siz
 /* Patch `bytes` bytes at off in the header copy, little endian. */
 static const void *patched(unsigned int off, uint64_t v, unsigned int bytes)
 {
-    const struct start_module *kernel = module_named("kernel");
+    const struct start_module *kernel = kx_module_named("kernel");
 
     memcpy(bz_copy, (const void *)kernel->va, KL_HDR_COPY);
     for (unsigned int i = 0; i < bytes; i++, v >>= 8)
@@ -360,9 +324,9 @@ static const void *patched(unsigned int off, uint64_t v, unsigned int bytes)
 /* After a good load: every bad input the issue names, none of it loaded. */
 static void refusals(void)
 {
-    const struct start_module *kernel = module_named("kernel");
-    const struct start_module *vmlinux = module_named("vmlinux");
-    const struct start_module *initrd = module_named("initrd");
+    const struct start_module *kernel = kx_module_named("kernel");
+    const struct start_module *vmlinux = kx_module_named("vmlinux");
+    const struct start_module *initrd = kx_module_named("initrd");
     const char *line = "console=ttyS0,115200";
     struct kxl_linux_header h;
 

@@ -186,7 +186,10 @@ static void load_rules(void)
     CASE("overlapping destinations", HV_EADDRINUSE, 4,
          E[3].arg0 = D0 + 0x1000);
     CASE("the same destination twice", HV_EADDRINUSE, 4, E[3].arg0 = D0);
-    CASE("destination over the hypervisor image", HV_EADDRINUSE, 4,
+    /* (a DEFAULT image may overwrite it: kexec-hv loads hv.elf there) */
+    CASE("crash image over the hypervisor image", HV_EADDRINUSE, 4,
+         LD.type = KEXEC_TYPE_CRASH;
+         E[0].arg0 = cr_start + 0x200000; LD.entry_maddr = E[0].arg0;
          E[3].arg0 = hv_start & ~(PAGE_SIZE - 1));
     CASE("two MAPs of one address (to different pages)", HV_EADDRINUSE, 6,
          E[6] = ent(KEXEC_OP_MAP, KX_MAP_VA, 4, 1); LD.nr_entries = 7);

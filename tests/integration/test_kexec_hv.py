@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The hypervisor kexecs itself (tests/guest/tests/kexec-hv.c): dom0 loads
+hv.elf, a Multiboot kernel, with the next boot's modules behind purgatory
+(PURGATORY_MODE_MULTIBOOT32) as the DEFAULT image and executes it; the
+second hypervisor boots without the firmware, brings every CPU up again,
+starts dom0, which does it again.  Three generations, from a SeaBIOS and
+from an OVMF first boot; the last generation runs more dom0 tests."""
+import os
+import re
+
+import pytest
+
+from conftest import BUILD, STATUS_POWEROFF, TIMEOUT
+
+DOM0 = os.path.join(BUILD, "guest", "dom0.elf")
+HV_ELF = os.path.join(BUILD, "hv.elf")
+BAD = [r"FATAL TRAP", r"Panic on CPU", r"^\(d0\) (?:FAIL|ERROR): ",
+       r"purgatory: bad arguments", r"SHA-256 mismatch",
+       r"kexec: fault in the handoff"]
+
+
+def chain_modules(tmp_path, tests, chain, hv_words="debug-inject"):
+    hvcmd = tmp_path / "hvcmdline.txt"
+    hvcmd.write_text(hv_words + "\n")
+    return [(DOM0, f"test={tests} hv-chain={chain}"), (HV_ELF, "hv"),
+            (DOM0, "dom0"), (str(hvcmd), "hvcmdline")]
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4),
+                                          ("uefi", 1), ("uefi", 4)])
+def test_kexec_hv_chain(boot, tmp_path, firmware, smp):
+    r = boot(firmware, smp, "",
+             modules=chain_modules(tmp_path, "kexec-hv test=hypercalls", 3),
+             timeout=TIMEOUT[firmware] + 120)
+    r.expect(STATUS_POWEROFF,
+             [rf"^\(d0\) kexec-hv: generation {g} of 3$" for g in (1, 2, 3)] +
+             [r"^\(HV\) kexec: executing the default image",
+              r"^purgatory: \d+ regions, \d+ bytes verified",
+              r"^\(d0\) Test result: SUCCESS$"],
+             BAD)
+    log = r.log
+    # Generations 2 and 3 are Multiboot boots by our own loader.
+    second = re.findall(r"^\(HV\) kexec-hv \S+ \(Multiboot boot, loader "
+                        r"kexec-hv\)\r?$", log, re.M)
+    if len(second) != 2:
+        r.fail(f"{len(second)} boots by the kexec-hv loader, want 2")
+    online = re.findall(r"^\(HV\) Boot complete: (\d+) CPUs? online", log, re.M)
+    if online != [str(smp)] * 3:
+        r.fail(f"CPUs online per generation: {online}, want {smp} in each of 3")
+    if len(re.findall(r"^\(d0\) Test result:", log, re.M)) != 1:
+        r.fail("more than one generation ran its tests to the end")
+    if not re.search(r"^\(d0\) --- hypercalls: start", log.split(
+            "kexec-hv: generation 3 of 3")[-1], re.M):
+        r.fail("the last generation did not run the hypercalls test")
+    if firmware == "uefi" and not re.search(
+            r"^\(HV\) Command line: .*acpi_rsdp=0x[0-9a-f]+", log, re.M):
+        r.fail("a UEFI first boot must pass the RSDP on (acpi_rsdp=)")
