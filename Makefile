@@ -94,7 +94,8 @@ include tests/guest.mk
 -include tests/images/images.mk
 include tools/linux.mk
 
-all: $(BUILD)/hv.elf $(BUILD)/hv.efi guest $(IMAGES_ELFS) $(PURGATORY_ELF)
+all: $(BUILD)/hv.elf $(BUILD)/hv-crash.elf $(BUILD)/hv.efi guest \
+	$(IMAGES_ELFS) $(PURGATORY_ELF)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -141,6 +142,29 @@ $(BUILD)/syms.o: $(BUILD)/hv-pass1.elf tools/symbols/gen-symbols.sh
 $(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/syms.o $(BUILD)/hv.lds tools/check_image.py
 	$(LD) $(HV_LDFLAGS) -T $(BUILD)/hv.lds -o $@ $(HV_OBJS) $(BUILD)/syms.o
 	$(PYTHON) tools/check_image.py elf $@ $(BUILD)/hv-pass1.elf
+
+# hv-crash.elf: the same objects, but head.S and the linker script for
+# HV_CRASH_LOAD_PHYS: a crash hypervisor for a crash region at 256 MiB
+# (crashkernel=64M@256M or larger there), 2 MiB into it as hv.elf is
+# into RAM.
+HV_CRASH_LOAD_PHYS := 0x10200000
+HV_CRASH_OBJS := $(filter-out $(BUILD)/arch/x86/boot/head.o,$(HV_OBJS)) \
+	$(BUILD)/arch/x86/boot/head-crash.o
+
+$(BUILD)/arch/x86/boot/head-crash.o: arch/x86/boot/head.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HV_ASFLAGS) -DHV_LOAD_PHYS=$(HV_CRASH_LOAD_PHYS) -MMD -MP \
+		-c $< -o $@
+
+$(BUILD)/hv-crash.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h \
+		include/public/hv-area.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -D__ASSEMBLER__ -DHV_LOAD_PHYS=$(HV_CRASH_LOAD_PHYS) \
+		-Iinclude -Iarch/x86/include $< -o $@
+
+$(BUILD)/hv-crash.elf: $(HV_CRASH_OBJS) $(BUILD)/syms.o $(BUILD)/hv-crash.lds
+	$(LD) $(HV_LDFLAGS) -T $(BUILD)/hv-crash.lds -o $@ $(HV_CRASH_OBJS) \
+		$(BUILD)/syms.o
 
 # PE32+ for UEFI from the same objects; subsystem 10 = EFI application.
 $(BUILD)/hv.efi: $(HV_OBJS) $(BUILD)/syms.o $(BUILD)/hv-efi.lds $(BUILD)/hv.elf

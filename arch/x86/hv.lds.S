@@ -4,6 +4,8 @@
  *   hv.elf  ELF64, booted by QEMU's Multiboot loader (physical load at
  *           HV_LOAD_PHYS through AT(), the a.out kludge fields of the
  *           Multiboot header give QEMU the same addresses);
+ *   hv-crash.elf  the same at another HV_LOAD_PHYS (asm/config.h), for
+ *           a crash region;
  *   hv.efi  PE32+ (-DEFI), loaded anywhere by the firmware, which applies
  *           the base relocations ld emits in .reloc.
  * Both have identical virtual addresses, so one symbol table serves both.

@@ -55,3 +55,41 @@ def test_kexec_hv_chain(boot, tmp_path, firmware, smp):
     if firmware == "uefi" and not re.search(
             r"^\(HV\) Command line: .*acpi_rsdp=0x[0-9a-f]+", log, re.M):
         r.fail("a UEFI first boot must pass the RSDP on (acpi_rsdp=)")
+
+
+@pytest.mark.parametrize("firmware,smp", [("bios", 2), ("uefi", 2)])
+def test_kexec_hv_crash(boot, tmp_path, firmware, smp):
+    """dom0 loads hv-crash.elf (linked inside the crash region) as the crash
+    image and crashes; the crash hypervisor boots from the panic on one
+    CPU with RAM only in the crash region, and its dom0 (the dump guest)
+    finds the ELF core header with every CPU's note."""
+    hvcmd = tmp_path / "hvcmdline.txt"
+    hvcmd.write_text("debug-inject\n")
+    mods = [(DOM0, "test=kexec-hv-crash"), (os.path.join(BUILD, "hv-crash.elf"),
+                                             "hvcrash"),
+            (DOM0, "dom0"), (str(hvcmd), "hvcmdline")]
+    r = boot(firmware, smp, "crashkernel=64M@256M", modules=mods,
+             timeout=TIMEOUT[firmware] + 60)
+    r.expect(STATUS_POWEROFF,
+             [r"^\(HV\) kexec: loaded a crash image",
+              r"^\(HV\) Panic on CPU 0:",
+              rf"^\(HV\) SMP: {smp - 1}/{smp - 1} other CPUs? stopped",
+              r"^\(HV\) kexec: running the crash image \(in place\), entry "
+              r"0x10000000$",
+              r"^\(HV\) kexec-hv \S+ \(Multiboot boot, loader kexec-hv\)",
+              r"^\(HV\) Command line: .*nosmp",
+              r"^\(HV\)  0000000010000000 - 0000000013fff000 \(RAM\)",
+              r"^\(HV\) SMP: nosmp: \d+ other CPUs? left as they are",
+              rf"^\(d0\) PASS: kexec-hv-dump: PT_NOTEs: one per CPU of the "
+              rf"crashed hypervisor \({smp}\)",
+              r"^\(d0\) PASS: kexec-hv-dump: \d+ bytes of RAM, all inside the "
+              r"crash region \[0x10000000, \+0x3fff000\)",
+              r"^\(d0\) Test result: SUCCESS$"],
+             [r"FATAL TRAP", r"^\(d0\) (?:FAIL|ERROR): ",
+              r"purgatory: bad arguments", r"SHA-256 mismatch"])
+    # the crash hypervisor's own RAM: nothing outside the region
+    second = r.log.split("(Multiboot boot, loader kexec-hv)")[-1]
+    for start, end in re.findall(r"^\(HV\)  ([0-9a-f]{16}) - ([0-9a-f]{16}) "
+                                 r"\(RAM\)", second, re.M):
+        if int(start, 16) < 0x10000000 or int(end, 16) > 0x13fff000:
+            r.fail(f"crash hypervisor RAM {start}-{end} outside the region")

@@ -138,6 +138,12 @@ boot_common_high:
 bad_magic_msg:
         .asciz  "hv: not entered by a Multiboot loader, stopping\r\n"
 
+        /* Where this image was linked to run (multiboot.c). */
+        .balign 8
+        .globl  hv_load_phys
+hv_load_phys:
+        .quad   HV_LOAD_PHYS
+
         .section .data.page_aligned, "aw", @progbits
         .align 4096
 /* L4: slot 0 -> identity 0-4 GiB; the image's slot -> boot_l3_high. */

@@ -41,6 +41,9 @@ struct mb_mmap_entry {
 #define MBI_LOADER_NAME (1u << 9)
 
 extern char __image_start[], __bss_end[];
+/* HV_LOAD_PHYS as head.S was assembled for it (hv.elf and hv-crash.elf
+   differ in it; C objects are shared). */
+extern const uint64_t hv_load_phys;
 
 __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa);
 
@@ -65,8 +68,8 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
 
     (void)magic;    /* checked in head.S */
     bi->loader = "Multiboot";
-    bi->image_start = HV_LOAD_PHYS;
-    bi->image_end = HV_LOAD_PHYS + (__bss_end - __image_start);
+    bi->image_start = hv_load_phys;
+    bi->image_end = bi->image_start + (__bss_end - __image_start);
 
     /* Which loader (QEMU's says "qemu"; a kexec from this hypervisor's
        dom0 "kexec-hv"): the banner shows it. */

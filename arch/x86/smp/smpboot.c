@@ -508,6 +508,15 @@ static void ipi_self_check(void)
         ipi_check_report_late();
 }
 
+/*
+ * nosmp: run on the boot CPU only (the others stay where they are: for a
+ * crash hypervisor, halted by the crashed one).  A crash hypervisor needs
+ * it: it may not touch memory outside the crash region, and the AP
+ * trampoline must sit below 1 MiB.  Linux's nosmp / maxcpus=1.
+ */
+static bool opt_nosmp;
+boolean_param("nosmp", opt_nosmp);
+
 void smp_boot_cpus(void)
 {
     struct cpu_info *bsp = get_cpu_info();
@@ -521,7 +530,10 @@ void smp_boot_cpus(void)
     set_cpu_state(bsp, CPU_ONLINE);
     printk("CPU 0: APIC ID %u online\n", bsp->apic_id);
 
-    if (nr_cpus > 1) {
+    if (nr_cpus > 1 && opt_nosmp) {
+        printk("SMP: nosmp: %u other CPU%s left as they are\n", nr_cpus - 1,
+               nr_cpus == 2 ? "" : "s");
+    } else if (nr_cpus > 1) {
         if (trampoline_setup()) {
             printk("SMP: starting %u more CPU%s through the trampoline at %#lx\n",
                    nr_cpus - 1, nr_cpus == 2 ? "" : "s",

@@ -27,6 +27,7 @@
  * fit; purgatory at the first RAM above 16 MiB outside both.
  */
 #include "kexec-guest.h"
+#include "../../../tools/kexec-loader/elfcore.h"
 #include "../../../tools/kexec-loader/multiboot-load.h"
 #include "../../../tools/kexec-loader/purgatory-load.h"
 #include "../../../tools/purgatory/purgatory-args.h"
@@ -52,6 +53,8 @@ static struct kx_core_info core;
 static struct purgatory_args pargs;
 static struct kxl_mb_result mres;
 static char hv_cmdline[KH_CMDLINE_MAX], dom0_cmdline[KH_CMDLINE_MAX];
+static uint8_t core_hdr[4 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static struct e820_entry crash_map[ELFCORE_MAX_MEM * 2 + 2];
 
 /* Append word to buf (space separated). */
 static void append(char *buf, const char *word, size_t len)
@@ -87,15 +90,15 @@ static void next_dom0_cmdline(uint64_t next)
     append(dom0_cmdline, gen, strlen(gen));
 }
 
-/* "hv.elf" + the hvcmdline module's text + tsc_khz= and acpi_rsdp= when
-   known. */
-static void next_hv_cmdline(void)
+/* name (the image's) + the hvcmdline module's text + tsc_khz= and
+   acpi_rsdp= when known. */
+static void next_hv_cmdline(const char *name)
 {
     const struct start_module *m = kx_module_named("hvcmdline");
     char rsdp[40];
 
     hv_cmdline[0] = '\0';
-    append(hv_cmdline, "hv.elf", 6);
+    append(hv_cmdline, name, strlen(name));
     if (m) {
         const char *t = (const char *)m->va;
         size_t n = m->size;
@@ -116,15 +119,17 @@ static void next_hv_cmdline(void)
 }
 
 /*
- * The lowest page-aligned address >= from, below 4 GiB, where size bytes
+ * The lowest page-aligned address >= from, below hi and 4 GiB, where size bytes
  * lie inside one RAM range of the machine map and meet neither busy
  * range; 0 if none.  (Under OVMF the low 16 MiB hold ACPI NVS pieces.)
  */
-static uint64_t place(uint64_t size, uint64_t from, const uint64_t busy[2][2])
+static uint64_t place_in(uint64_t size, uint64_t from, uint64_t hi,
+                         const uint64_t busy[2][2])
 {
     for (unsigned int i = 0; i < core.nr_mem; i++) {
         const struct e820_entry *e = &core.e820[i];
         uint64_t at = e->addr > from ? e->addr : from;
+        uint64_t end = e->addr + e->size < hi ? e->addr + e->size : hi;
 
         if (e->type != 1)
             continue;
@@ -137,87 +142,75 @@ static uint64_t place(uint64_t size, uint64_t from, const uint64_t busy[2][2])
                     moved = true;
                 }
         }
-        if (at + size <= e->addr + e->size && at + size <= KH_4G)
+        if (at + size <= end && at + size <= KH_4G)
             return at;
     }
     return 0;
 }
 
-static bool load_next(uint64_t next)
+
+/*
+ * Load hv (a Multiboot kernel) with mods behind purgatory as a `type`
+ * image: the information structure and the modules in the first RAM of
+ * the machine map in [lo, hi) above the kernel; purgatory there too,
+ * outside both; for a CRASH image [lo, hi)
+ * is the crash load range, and every part must be inside it.  mem is the
+ * memory map the kernel is given.
+ */
+static bool load_hv(uint8_t type, const struct start_module *hv,
+                    const struct kxl_mb_module_req *mods, uint32_t nr_mods,
+                    const struct e820_entry *mem, uint32_t nr_mem,
+                    uint64_t lo, uint64_t hi)
 {
-    const struct start_module *hv = kx_module_named("hv");
-    const struct start_module *dom0 = kx_module_named("dom0");
-    const struct start_module *hvcmd = kx_module_named("hvcmdline");
-    struct kxl_mb_module_req mods[4];
+    const bool crash = type == KEXEC_TYPE_CRASH;
     struct kxl_mb_req req;
     struct kxl_result pres;
     struct kexec_load ld;
-    uint32_t nr_mods = 0;
-    uint64_t n, purg_size, purg_maddr;
+    uint64_t n, parts = 4 * PAGE_SIZE, purg_size, purg_maddr;
+    const uint64_t none[2][2] = { { 0, 0 }, { 0, 0 } };
     int rc;
     long hrc;
 
-    if (!hv || !dom0) {
-        error("modules 'hv' (hv.elf) and 'dom0' (dom0.elf) are needed");
-        return false;
-    }
-    if (!kx_collect_core_info(&core))
-        return false;
-    next_dom0_cmdline(next);
-    next_hv_cmdline();
-    /* The next boot's modules: its dom0 (with its command line), and what
-       that dom0 needs to do this again. */
-    mods[nr_mods++] = (struct kxl_mb_module_req){
-        (const void *)dom0->va, dom0->size, dom0_cmdline };
-    mods[nr_mods++] = (struct kxl_mb_module_req){
-        (const void *)hv->va, hv->size, "hv.elf hv" };
-    mods[nr_mods++] = (struct kxl_mb_module_req){
-        (const void *)dom0->va, dom0->size, "dom0.elf dom0" };
-    if (hvcmd)
-        mods[nr_mods++] = (struct kxl_mb_module_req){
-            (const void *)hvcmd->va, hvcmd->size, "hvcmdline.txt hvcmdline" };
-
-    /* The information structure and the modules, together: their pages,
-       and a few for the structure itself, above the kernel (whose range
-       a first build, with no room for entries, tells). */
+    for (uint32_t i = 0; i < nr_mods; i++)
+        parts += (mods[i].size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
     req = (struct kxl_mb_req){
         .image = (const void *)hv->va, .image_size = hv->size,
         .cmdline = hv_cmdline, .modules = mods, .nr_modules = nr_mods,
-        .mem = core.e820, .nr_mem = core.nr_mem, .info_maddr = KH_LOW_LIMIT,
+        .mem = mem, .nr_mem = nr_mem,
+        .region_start = crash ? lo : 0, .region_size = crash ? hi - lo : 0,
     };
-    {
-        uint64_t parts = 4 * PAGE_SIZE;
-        const uint64_t none[2][2] = { { 0, 0 }, { 0, 0 } };
-
-        for (uint32_t i = 0; i < nr_mods; i++)
-            parts += (mods[i].size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
-        req.info_maddr = place(parts, KH_LOW_LIMIT, none);
-        if (!check_true(req.info_maddr != 0, "RAM below 4 GiB for the "
-                        "information structure and %u modules (%lu bytes)",
-                        nr_mods, parts))
-            return false;
-    }
+    /* Where the kernel goes, from its header: the parts go above it. */
+    rc = kxl_mb_parse(req.image, req.image_size, &mres.hdr);
+    if (!check_eq(rc, KXLM_OK, "the Multiboot header of the %s hypervisor: "
+                  "%s", crash ? "crash" : "next", kxl_mb_strerror(rc)))
+        return false;
+    req.info_maddr = place_in(parts, mres.hdr.bss_end_addr > lo ?
+                              mres.hdr.bss_end_addr : lo, hi, none);
+    if (!check_true(req.info_maddr != 0, "RAM for the information structure "
+                    "and %u modules (%lu bytes) in [%#lx, %#lx)", nr_mods,
+                    parts, lo, hi))
+        return false;
     rc = kxl_mb_build(&req, &env, ents, KH_MAX_ENTRIES, &mres);
-    if (!check_eq(rc, KXLM_OK, "multiboot-load of hv.elf (%lu bytes) with %u "
-                  "modules: %s%s%s", hv->size, nr_mods, kxl_mb_strerror(rc),
+    if (!check_eq(rc, KXLM_OK, "multiboot-load of the %s hypervisor (%lu "
+                  "bytes) with %u modules: %s%s%s", crash ? "crash" : "next",
+                  hv->size, nr_mods, kxl_mb_strerror(rc),
                   mres.kxl_error ? ": " : "",
                   mres.kxl_error ? kxl_strerror(mres.kxl_error) : ""))
         return false;
     n = mres.nr_entries;
-    info("hv.elf: Multiboot flags %#x, kernel [%#lx, %#lx), entry %#lx, "
-         "information structure at %#lx, %u modules up to %#lx",
-         mres.hdr.flags, mres.kernel_start, mres.kernel_end, mres.entry_maddr,
-         mres.info_maddr, nr_mods, mres.end);
-    info("next hypervisor command line: '%s'", hv_cmdline);
-    info("next dom0 command line: '%s'", dom0_cmdline);
+    info("Multiboot flags %#x, kernel [%#lx, %#lx), entry %#lx, information "
+         "structure at %#lx, %u modules up to %#lx", mres.hdr.flags,
+         mres.kernel_start, mres.kernel_end, mres.entry_maddr, mres.info_maddr,
+         nr_mods, mres.end);
+    info("its command line: '%s'", hv_cmdline);
 
     memset(&pargs, 0, sizeof(pargs));
     for (unsigned int i = 0; i < mres.nr_segs; i++) {
-        const struct kxl_mb_segment *s = &mres.segs[i];
+        const struct kxl_mb_segment *sg = &mres.segs[i];
 
-        rc = kxl_purgatory_add(&pargs, s->name, s->dest, s->memsz,
-                               s->lead_zero, s->data, s->filesz);
-        if (!check_eq(rc, KXL_OK, "purgatory record for %s: %s", s->name,
+        rc = kxl_purgatory_add(&pargs, sg->name, sg->dest, sg->memsz,
+                               sg->lead_zero, sg->data, sg->filesz);
+        if (!check_eq(rc, KXL_OK, "purgatory record for %s: %s", sg->name,
                       kxl_strerror(rc)))
             return false;
     }
@@ -234,29 +227,63 @@ static bool load_next(uint64_t next)
         const uint64_t busy[2][2] = { { mres.kernel_start, mres.kernel_end },
                                       { mres.info_maddr, mres.end } };
 
-        purg_maddr = purg_size ? place(purg_size, KH_LOW_LIMIT, busy) : 0;
+        purg_maddr = purg_size ? place_in(purg_size, lo, hi, busy) : 0;
     }
-    if (!check_true(purg_maddr != 0, "RAM below 4 GiB for purgatory (%lu "
-                    "bytes) outside the other parts: %#lx", purg_size,
-                    purg_maddr))
+    if (!check_true(purg_maddr != 0, "RAM for purgatory (%lu bytes) in "
+                    "[%#lx, %#lx) outside the other parts: %#lx", purg_size,
+                    lo, hi, purg_maddr))
         return false;
     rc = kxl_build_purgatory(purgatory_elf, PURGATORY_ELF_SIZE, purg_maddr,
-                             0, 0, &pargs, &env, ents + n,
-                             KH_MAX_ENTRIES - n, &pres);
+                             req.region_start, req.region_size, &pargs, &env,
+                             ents + n, KH_MAX_ENTRIES - n, &pres);
     if (!check_eq(rc, KXL_OK, "purgatory's entries: %s", kxl_strerror(rc)))
         return false;
     n += pres.nr_entries;
     ld = (struct kexec_load){
-        .size = sizeof(ld), .type = KEXEC_TYPE_DEFAULT, .arch = KEXEC_ARCH_64,
+        .size = sizeof(ld), .type = type, .arch = KEXEC_ARCH_64,
         .entry_maddr = pres.entry_maddr, .entries = PTR(ents), .nr_entries = n,
     };
     hrc = kx_load(&ld);
-    if (!check_eq(hrc, 0, "load hv.elf behind purgatory as the default "
-                  "image: %lu entries, %u regions", n, pargs.nr_regions)) {
+    if (!check_eq(hrc, 0, "load the %s hypervisor behind purgatory (at %#lx) "
+                  "as the %s image: %lu entries, %u regions",
+                  crash ? "crash" : "next", purg_maddr,
+                  crash ? "crash" : "default", n, pargs.nr_regions)) {
         info("... bad_entry %#lx", ld.bad_entry);
         return false;
     }
     return true;
+}
+
+static bool load_next(uint64_t next)
+{
+    const struct start_module *hv = kx_module_named("hv");
+    const struct start_module *dom0 = kx_module_named("dom0");
+    const struct start_module *hvcmd = kx_module_named("hvcmdline");
+    struct kxl_mb_module_req mods[4];
+    uint32_t nr_mods = 0;
+
+    if (!hv || !dom0) {
+        error("modules 'hv' (hv.elf) and 'dom0' (dom0.elf) are needed");
+        return false;
+    }
+    if (!kx_collect_core_info(&core))
+        return false;
+    next_dom0_cmdline(next);
+    next_hv_cmdline("hv.elf");
+    info("next dom0 command line: '%s'", dom0_cmdline);
+    /* The next boot's modules: its dom0 (with its command line), and what
+       that dom0 needs to do this again. */
+    mods[nr_mods++] = (struct kxl_mb_module_req){
+        (const void *)dom0->va, dom0->size, dom0_cmdline };
+    mods[nr_mods++] = (struct kxl_mb_module_req){
+        (const void *)hv->va, hv->size, "hv.elf hv" };
+    mods[nr_mods++] = (struct kxl_mb_module_req){
+        (const void *)dom0->va, dom0->size, "dom0.elf dom0" };
+    if (hvcmd)
+        mods[nr_mods++] = (struct kxl_mb_module_req){
+            (const void *)hvcmd->va, hvcmd->size, "hvcmdline.txt hvcmdline" };
+    return load_hv(KEXEC_TYPE_DEFAULT, hv, mods, nr_mods, core.e820,
+                   core.nr_mem, KH_LOW_LIMIT, KH_4G);
 }
 
 DEFINE_KX_TEST(kexec_hv, "kexec-hv",
@@ -283,4 +310,154 @@ DEFINE_KX_TEST(kexec_hv, "kexec-hv",
          gen + 1);
     rc = kx_exec(KEXEC_TYPE_DEFAULT);
     fail("KEXEC_CMD_kexec returned %ld", rc);
+}
+
+/* ---- a crash hypervisor --------------------------------------------------- */
+
+/*
+ * The machine map as the crash hypervisor gets it: RAM only inside the
+ * crash load range [lo, hi); the rest of RAM (the crashed hypervisor's,
+ * to be dumped, not used) as reserved; other ranges as they are.
+ */
+static uint32_t crash_memory_map(uint64_t lo, uint64_t hi)
+{
+    uint32_t n = 0;
+
+    for (unsigned int i = 0; i < core.nr_mem; i++) {
+        const struct e820_entry *e = &core.e820[i];
+        uint64_t s = e->addr, end = e->addr + e->size;
+        uint64_t in_s = s > lo ? s : lo, in_e = end < hi ? end : hi;
+
+        if (e->type != 1 || in_s >= in_e) {
+            crash_map[n++] = (struct e820_entry){ s, e->size,
+                                                  e->type == 1 ? 2 : e->type, 0 };
+            continue;
+        }
+        if (s < in_s)
+            crash_map[n++] = (struct e820_entry){ s, in_s - s, 2, 0 };
+        crash_map[n++] = (struct e820_entry){ in_s, in_e - in_s, 1, 0 };
+        if (in_e < end)
+            crash_map[n++] = (struct e820_entry){ in_e, end - in_e, 2, 0 };
+    }
+    return n;
+}
+
+/*
+ * kexec-hv-crash: load hv-crash.elf (module 'hvcrash', linked inside the
+ * crash region) as the crash image, with the dump guest (module 'dom0',
+ * test kexec-hv-dump) and the ELF core header (a module, 'elfcorehdr'),
+ * then crash dom0 (via= as kexec-crash.c).  The crash hypervisor boots on
+ * one CPU (nosmp) with RAM only in the crash load range.
+ */
+DEFINE_KX_TEST(kexec_hv_crash, "kexec-hv-crash",
+               "a crash hypervisor (hv-crash.elf) as the crash image, then "
+               "a crash")
+{
+    const struct start_module *hv = kx_module_named("hvcrash");
+    const struct start_module *dom0 = kx_module_named("dom0");
+    struct kxl_mb_module_req mods[2];
+    struct elfcore_req creq;
+    struct elfcore_result cres;
+    uint64_t lo, size;
+    uint32_t nr_map;
+    char words[96];
+    int rc;
+
+    if (!hv || !dom0) {
+        error("modules 'hvcrash' (hv-crash.elf) and 'dom0' are needed");
+        return;
+    }
+    env = kx_env(NULL);
+    kx_bounce_restart();
+    if (!kx_crash_region(&lo, &size) || !kx_collect_core_info(&core))
+        return;
+    creq = kx_core_req(&core, lo, size);
+    rc = elfcore_build(&creq, core_hdr, sizeof(core_hdr), &cres);
+    if (!check_eq(rc, ELFCORE_OK, "elfcore_build: %s", elfcore_strerror(rc)))
+        return;
+    info("ELF core header: %lu bytes, %u PT_NOTE (%u CPUs), %u RAM PT_LOAD, "
+         "%u hypervisor PT_LOAD", cres.size, cres.nr_notes, core.nr_cpus,
+         cres.nr_ram, cres.nr_hv);
+    nr_map = crash_memory_map(lo, lo + size);
+
+    /* The dump guest learns what to expect from its command line. */
+    snprintf(dom0_cmdline, sizeof(dom0_cmdline), "dom0.elf test=kexec-hv-dump "
+             "dump-cpus=%u dump-start=%#lx dump-size=%#lx", core.nr_cpus,
+             (unsigned long)lo, (unsigned long)size);
+    mods[0] = (struct kxl_mb_module_req){ (const void *)dom0->va, dom0->size,
+                                          dom0_cmdline };
+    mods[1] = (struct kxl_mb_module_req){ core_hdr, cres.size,
+                                          "elfcorehdr elfcorehdr" };
+    next_hv_cmdline("hv-crash.elf");
+    snprintf(words, sizeof(words), "nosmp dom0_mem=16M");
+    append(hv_cmdline, words, strlen(words));
+    if (!load_hv(KEXEC_TYPE_CRASH, hv, mods, 2, crash_map, nr_map, lo,
+                 lo + size))
+        return;
+    kx_crash_dom0();
+}
+
+/*
+ * kexec-hv-dump: dom0 of the crash hypervisor.  `dump-cpus=N
+ * dump-start=A dump-size=S` (from kexec-hv-crash) say what it must find:
+ * the ELF core header module (ELF64 ET_CORE x86-64, N CPU notes + the
+ * hypervisor's and VMCOREINFO), and a machine map whose RAM is only
+ * inside the crash region.
+ */
+DEFINE_KX_TEST(kexec_hv_dump, "kexec-hv-dump",
+               "the dump guest of a crash hypervisor: its core header, its map")
+{
+    const struct start_module *hdr = kx_module_named("elfcorehdr");
+    uint64_t cpus = 0, lo = 0, size = 0, ram = 0;
+
+    cmdline_u64("dump-cpus", &cpus);
+    cmdline_u64("dump-start", &lo);
+    cmdline_u64("dump-size", &size);
+    if (!check_true(hdr != NULL, "an 'elfcorehdr' module") ||
+        !check_true(cpus && size, "dump-cpus=%lu dump-start=%#lx "
+                    "dump-size=%#lx", cpus, lo, size))
+        return;
+    {
+        const struct elfcore_ehdr *eh = (const void *)hdr->va;
+        const struct elfcore_phdr *ph;
+        unsigned int notes = 0, loads = 0;
+
+        if (!check_true(hdr->size >= sizeof(*eh) &&
+                        !memcmp(eh->e_ident, "\177ELF", 4) &&
+                        eh->e_ident[4] == 2 && eh->e_type == 4 &&
+                        eh->e_machine == 62, "the core header is an ELF64 "
+                        "x86-64 ET_CORE (%lu bytes)", hdr->size) ||
+            !check_true(eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(*ph) <=
+                        hdr->size, "its %u program headers are inside it",
+                        eh->e_phnum))
+            return;
+        ph = (const void *)(hdr->va + eh->e_phoff);
+        for (unsigned int i = 0; i < eh->e_phnum; i++) {
+            notes += ph[i].p_type == 4;
+            loads += ph[i].p_type == 1;
+            if (ph[i].p_type == 1 && ph[i].p_paddr < lo + size &&
+                ph[i].p_paddr + ph[i].p_memsz > lo)
+                fail("PT_LOAD %u [%#lx, +%#lx) covers the crash region", i,
+                     (unsigned long)ph[i].p_paddr,
+                     (unsigned long)ph[i].p_memsz);
+        }
+        check_eq(notes, cpus + 2, "PT_NOTEs: one per CPU of the crashed "
+                 "hypervisor (%lu), its own, VMCOREINFO", cpus);
+        check_true(loads > 0, "%u PT_LOADs of the crashed machine's memory",
+                   loads);
+    }
+    if (!kx_collect_core_info(&core))
+        return;
+    for (unsigned int i = 0; i < core.nr_mem; i++) {
+        const struct e820_entry *e = &core.e820[i];
+
+        if (e->type != 1)
+            continue;
+        ram += e->size;
+        if (e->addr < lo || e->addr + e->size > lo + size)
+            fail("RAM [%#lx, +%#lx) outside the crash region",
+                 (unsigned long)e->addr, (unsigned long)e->size);
+    }
+    check_true(ram > 0 && ram <= size, "%lu bytes of RAM, all inside the "
+               "crash region [%#lx, +%#lx)", ram, lo, size);
 }

@@ -30,8 +30,17 @@
 #define KEXEC_VIRT_START     _AC(0xffff82e000000000, UL)
 /* The hypervisor image: text, rodata, data, bss. */
 #define HV_VIRT_START        _AC(0xffff82d040000000, UL)
-/* Multiboot loads the image here; UEFI puts it wherever it likes. */
+/*
+ * Multiboot loads the image here; UEFI puts it wherever it likes.  The
+ * build links a second Multiboot image, hv-crash.elf, with another value
+ * (HV_CRASH_LOAD_PHYS in the Makefile): a crash hypervisor runs inside
+ * the crash region, as Linux's kdump kernels once had to be linked for
+ * theirs (CONFIG_PHYSICAL_START).  Only head.S and the linker script use
+ * it; C code asks boot_info.image_start.
+ */
+#ifndef HV_LOAD_PHYS
 #define HV_LOAD_PHYS         _AC(0x200000, UL)
+#endif
 #define HV_IMAGE_MAX         _AC(0x1000000, UL)  /* 16 MiB, checked by hv.lds */
 /* Every byte of RAM, 1:1 with machine addresses, no execute. */
 #define DIRECTMAP_VIRT_START _AC(0xffff830000000000, UL)
