@@ -4,7 +4,8 @@
 
     tools/bench.py [--runs N] [--quick] [--only SCENARIO,...]
 
-Runs each scenario (QEMU TCG, -cpu max,-smap; the conditions are written
+Runs each scenario (crash, linux, boot, kexecboot, guest, reloc, host,
+ramsize; QEMU TCG, -cpu max,-smap; the conditions are written
 next to every figure) several times and writes:
   build/bench/results.json   one object per figure: name, unit, median,
                              min, max, n, conditions, and for a

@@ -25,7 +25,7 @@ def test_bench_smoke(tmp_path):
             "crash-latency-2cpu-tcg", "boot-boot-complete-bios-1cpu",
             "boot-dom0-entry-bios-1cpu", "linux-panic-init-tcg",
             "linux-purgatory-sha256-throughput-tcg", "relocation-64KiB",
-            "load-64KiB", "null-hypercall"]
+            "load-64KiB", "null-hypercall", "kexec-reboot-bios"]
     missing = [w for w in want if w not in names]
     assert not missing, f"figures missing: {missing}\n{r.stdout[-3000:]}"
     for f in results:
