@@ -62,7 +62,8 @@ def test_kexec_hv_crash(boot, tmp_path, firmware, smp):
     """dom0 loads hv-crash.elf (linked inside the crash region) as the crash
     image and crashes; the crash hypervisor boots from the panic on one
     CPU with RAM only in the crash region, and its dom0 (the dump guest)
-    finds the ELF core header with every CPU's note."""
+    finds the ELF core header and reads every CPU's note of the crashed
+    hypervisor from old memory (read-only mappings, kdump option)."""
     hvcmd = tmp_path / "hvcmdline.txt"
     hvcmd.write_text("debug-inject\n")
     mods = [(DOM0, "test=kexec-hv-crash"), (os.path.join(BUILD, "hv-crash.elf"),
@@ -84,6 +85,14 @@ def test_kexec_hv_crash(boot, tmp_path, firmware, smp):
               rf"crashed hypervisor \({smp}\)",
               r"^\(d0\) PASS: kexec-hv-dump: \d+ bytes of RAM, all inside the "
               r"crash region \[0x10000000, \+0x3fff000\)",
+              # old memory: every CPU's note, read-only, only with kdump
+              r"^\(d0\) PASS: kexec-hv-crash: a read-only mapping of a "
+              r"reserved frame \(0xf0000\) without kdump$",
+              r"^\(d0\) PASS: kexec-hv-dump: NT_PRSTATUS notes read from old "
+              r"memory$",
+              r"^\(d0\) PASS: kexec-hv-dump: of them with the CPU's registers",
+              r"^\(d0\) PASS: kexec-hv-dump: the hypervisor note's CPUs$",
+              r"^\(d0\) PASS: kexec-hv-dump: a writable mapping of old memory$",
               r"^\(d0\) Test result: SUCCESS$"],
              [r"FATAL TRAP", r"^\(d0\) (?:FAIL|ERROR): ",
               r"purgatory: bad arguments", r"SHA-256 mismatch"])

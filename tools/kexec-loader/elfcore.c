@@ -5,26 +5,10 @@
  * (the memory map minus the crash region, sorted and merged), the header.
  */
 #include "elfcore.h"
+#include "kxl-bytes.h"
 
 #define PHDR_SIZE   ((uint64_t)sizeof(struct elfcore_phdr))
 #define EHDR_SIZE   ((uint64_t)sizeof(struct elfcore_ehdr))
-
-static void ec_copy(void *dst, const void *src, size_t n)
-{
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-
-    while (n--)
-        *d++ = *s++;
-}
-
-static void ec_zero(void *dst, size_t n)
-{
-    uint8_t *d = dst;
-
-    while (n--)
-        *d++ = 0;
-}
 
 const char *elfcore_strerror(int err)
 {
@@ -117,7 +101,7 @@ static void put_phdr(uint8_t *at, uint32_t type, uint32_t flags,
     ph.p_filesz = size;
     ph.p_memsz = size;
     ph.p_align = 0;
-    ec_copy(at, &ph, sizeof(ph));
+    kxl_copy(at, &ph, sizeof(ph));
 }
 
 int elfcore_build(const struct elfcore_req *req, void *buf, size_t cap,
@@ -132,7 +116,7 @@ int elfcore_build(const struct elfcore_req *req, void *buf, size_t cap,
 
     if (!res)
         return ELFCORE_EARG;
-    ec_zero(res, sizeof(*res));
+    kxl_zero(res, sizeof(*res));
     if (!req || (req->nr_notes && !req->notes) || (req->nr_mem && !req->mem) ||
         req->nr_notes > ELFCORE_MAX_NOTES || req->nr_mem > ELFCORE_MAX_MEM ||
         (cap && !buf))
@@ -163,7 +147,7 @@ int elfcore_build(const struct elfcore_req *req, void *buf, size_t cap,
     if (res->size > cap)
         return ELFCORE_E2BIG;
 
-    ec_zero(&eh, sizeof(eh));
+    kxl_zero(&eh, sizeof(eh));
     eh.e_ident[0] = 0x7f;
     eh.e_ident[1] = 'E';
     eh.e_ident[2] = 'L';
@@ -178,7 +162,7 @@ int elfcore_build(const struct elfcore_req *req, void *buf, size_t cap,
     eh.e_ehsize = (uint16_t)EHDR_SIZE;
     eh.e_phentsize = (uint16_t)PHDR_SIZE;
     eh.e_phnum = (uint16_t)res->nr_phdrs;
-    ec_copy(out, &eh, sizeof(eh));
+    kxl_copy(out, &eh, sizeof(eh));
 
     ph = out + EHDR_SIZE;
     for (uint32_t i = 0; i < req->nr_notes; i++, ph += PHDR_SIZE)

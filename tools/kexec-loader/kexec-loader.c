@@ -9,6 +9,7 @@
  *   5. the parameter block.
  */
 #include "kexec-loader.h"
+#include "kxl-bytes.h"
 #include "../../tests/images/kexec-params.h"
 
 #define PG          ((uint64_t)KXL_PAGE_SIZE)
@@ -33,24 +34,6 @@ static void kxl_memset(void *dst, int c, size_t n)
 
     while (n--)
         *d++ = (uint8_t)c;
-}
-
-static void kxl_memcpy(void *dst, const void *src, size_t n)
-{
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-
-    while (n--)
-        *d++ = *s++;
-}
-
-static uint64_t rd(const uint8_t *p, unsigned int bytes)
-{
-    uint64_t v = 0;
-
-    for (unsigned int i = bytes; i--;)
-        v = (v << 8) | p[i];
-    return v;
 }
 
 /* Is [off, off + len) inside a buffer of size bytes? */
@@ -117,7 +100,7 @@ struct elf {
 
 /* Field readers: (64-bit offset, 32-bit offset, 64-bit size, 32-bit size). */
 #define FIELD(e, base, o64, o32, s64, s32) \
-    rd((e)->buf + (base) + ((e)->is64 ? (o64) : (o32)), (e)->is64 ? (s64) : (s32))
+    kxl_rd((e)->buf + (base) + ((e)->is64 ? (o64) : (o32)), (e)->is64 ? (s64) : (s32))
 
 /* The section to fill: req->section_name, else ".kexec_params". */
 static int find_params(struct elf *e, uint64_t shoff, uint64_t shnum,
@@ -153,7 +136,7 @@ static int find_params(struct elf *e, uint64_t shoff, uint64_t shnum,
 
     for (uint64_t i = 1; i < shnum; i++) {
         uint64_t sh = shoff + i * want_ent;
-        uint64_t nm = rd(e->buf + sh, 4);
+        uint64_t nm = kxl_rd(e->buf + sh, 4);
 
         if (nm >= str_size || str_size - nm < name_len)
             continue;
@@ -193,10 +176,10 @@ static int parse_elf(struct elf *e, const void *buf, size_t size,
         return KXL_ENOTELF;
     if (e->is64 && size < 64)
         return KXL_ENOTELF;
-    if (rd(b + 20, 4) != 1)             /* e_version */
+    if (kxl_rd(b + 20, 4) != 1)             /* e_version */
         return KXL_ENOTELF;
-    e->type = (uint16_t)rd(b + 16, 2);
-    machine = (uint16_t)rd(b + 18, 2);
+    e->type = (uint16_t)kxl_rd(b + 16, 2);
+    machine = (uint16_t)kxl_rd(b + 18, 2);
     if (machine != (e->is64 ? EM_X86_64 : EM_386))
         return KXL_EUNSUP;
     if (e->type != ET_EXEC && e->type != ET_DYN)
@@ -227,7 +210,7 @@ static int parse_elf(struct elf *e, const void *buf, size_t size,
         uint64_t ph = phoff + i * want_ph;
         struct seg s;
 
-        if (rd(e->buf + ph, 4) != PT_LOAD)
+        if (kxl_rd(e->buf + ph, 4) != PT_LOAD)
             continue;
         s.offset = FIELD(e, ph, 8, 4, 8, 4);
         s.vaddr = FIELD(e, ph, 16, 8, 8, 4);
@@ -425,7 +408,7 @@ static int gen_segment(struct gen *g, const struct elf *e, const struct seg *s,
         g->res->bounce_pages++;
         kxl_memset(f.va, 0, PG);
         if (fs < fe)
-            kxl_memcpy((uint8_t *)f.va + (fs - p), e->buf + off, fe - fs);
+            kxl_copy((uint8_t *)f.va + (fs - p), e->buf + off, fe - fs);
         if (is_params)
             g->params_page = f.va;
         rc = gen_page(g, KEXEC_OP_COPY, f.mfn);
@@ -531,7 +514,7 @@ static void fill_params(const struct elf *e, const struct kxl_request *req,
 
     for (unsigned int i = 0; i < e->nsegs; i++)
         low = min_u64(low, e->segs[i].vaddr);
-    kxl_memcpy(kp->magic, KXPARAM_MAGIC, KXPARAM_MAGIC_LEN);
+    kxl_copy(kp->magic, KXPARAM_MAGIC, KXPARAM_MAGIC_LEN);
     kp->version = KXPARAM_VERSION;
     kp->image_id = req->image_id;
     kp->base = res->base;
@@ -653,7 +636,7 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
         rc = gen_maps(&g, kp);
     } else if (req->section_name) {
         /* the bounce copy holds the section's file bytes: overwrite */
-        kxl_memcpy(g.params_page, req->section_bytes, req->section_len);
+        kxl_copy(g.params_page, req->section_bytes, req->section_len);
         rc = gen_maps(&g, NULL);
     } else {
         rc = gen_maps(&g, NULL);

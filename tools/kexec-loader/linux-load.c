@@ -5,6 +5,7 @@
  * e820, boot_params and the command line, the entry list.
  */
 #include "linux-load.h"
+#include "kxl-bytes.h"
 
 #define PG          ((uint64_t)KXL_PAGE_SIZE)
 #define PG_UP(x)    (((x) + PG - 1) & ~(PG - 1))
@@ -68,38 +69,6 @@ const char *kxl_linux_strerror(int err)
     }
 }
 
-static uint64_t rd(const uint8_t *p, unsigned int bytes)
-{
-    uint64_t v = 0;
-
-    for (unsigned int i = bytes; i--;)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static void wr(uint8_t *p, uint64_t v, unsigned int bytes)
-{
-    for (unsigned int i = 0; i < bytes; i++, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static void zero(void *dst, size_t n)
-{
-    uint8_t *d = dst;
-
-    while (n--)
-        *d++ = 0;
-}
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-
-    while (s[n])
-        n++;
-    return n;
-}
-
 /* ---- the header ------------------------------------------------------- */
 
 int kxl_linux_parse(const void *bzimage, size_t size,
@@ -110,23 +79,23 @@ int kxl_linux_parse(const void *bzimage, size_t size,
 
     if (!b || !h)
         return KXLL_EARG;
-    zero(h, sizeof(*h));
-    if (size < 1024 || rd(b + HDR_BOOT_FLAG, 2) != 0xAA55 ||
+    kxl_zero(h, sizeof(*h));
+    if (size < 1024 || kxl_rd(b + HDR_BOOT_FLAG, 2) != 0xAA55 ||
         b[HDR_MAGIC] != 'H' || b[HDR_MAGIC + 1] != 'd' ||
         b[HDR_MAGIC + 2] != 'r' || b[HDR_MAGIC + 3] != 'S')
         return KXLL_ENOTBZ;
-    h->version = (uint16_t)rd(b + HDR_VERSION, 2);
+    h->version = (uint16_t)kxl_rd(b + HDR_VERSION, 2);
     h->setup_sects = b[HDR_SETUP_SECTS];
     h->loadflags = b[HDR_LOADFLAGS];
-    h->xloadflags = (uint16_t)rd(b + HDR_XLOADFLAGS, 2);
+    h->xloadflags = (uint16_t)kxl_rd(b + HDR_XLOADFLAGS, 2);
     h->relocatable_kernel = b[HDR_RELOCATABLE];
     h->min_alignment = b[HDR_MIN_ALIGNMENT];
-    h->kernel_alignment = (uint32_t)rd(b + HDR_KERNEL_ALIGN, 4);
-    h->cmdline_size = (uint32_t)rd(b + HDR_CMDLINE_SIZE, 4);
-    h->init_size = (uint32_t)rd(b + HDR_INIT_SIZE, 4);
-    h->payload_offset = (uint32_t)rd(b + HDR_PAYLOAD_OFFSET, 4);
-    h->payload_length = (uint32_t)rd(b + HDR_PAYLOAD_LENGTH, 4);
-    h->pref_address = rd(b + HDR_PREF_ADDRESS, 8);
+    h->kernel_alignment = (uint32_t)kxl_rd(b + HDR_KERNEL_ALIGN, 4);
+    h->cmdline_size = (uint32_t)kxl_rd(b + HDR_CMDLINE_SIZE, 4);
+    h->init_size = (uint32_t)kxl_rd(b + HDR_INIT_SIZE, 4);
+    h->payload_offset = (uint32_t)kxl_rd(b + HDR_PAYLOAD_OFFSET, 4);
+    h->payload_length = (uint32_t)kxl_rd(b + HDR_PAYLOAD_LENGTH, 4);
+    h->pref_address = kxl_rd(b + HDR_PREF_ADDRESS, 8);
     h->hdr_end = 0x202 + b[HDR_JUMP_END];
     if (h->hdr_end > HDR_MAX_END)
         h->hdr_end = HDR_MAX_END;
@@ -144,7 +113,7 @@ int kxl_linux_parse(const void *bzimage, size_t size,
         return KXLL_EHEADER;
     sects = h->setup_sects ? h->setup_sects : 4;
     h->pm_offset = (sects + 1) * 512;
-    syssize = rd(b + HDR_SYSSIZE, 4) * 16;
+    syssize = kxl_rd(b + HDR_SYSSIZE, 4) * 16;
     if (h->pm_offset >= size || syssize > size - h->pm_offset)
         return KXLL_ETRUNC;
     h->pm_size = size - h->pm_offset;
@@ -215,11 +184,11 @@ static int fill_cmdline(const struct kxl_linux_req *req,
                         const struct kxl_linux_header *h, char *page,
                         uint32_t *len_out)
 {
-    size_t n = str_len(req->cmdline), k = 0;
+    size_t n = kxl_strlen(req->cmdline), k = 0;
 
     if (n >= PG)
         return KXLL_ECMDLINE;
-    zero(page, PG);
+    kxl_zero(page, PG);
     for (size_t i = 0; i < n; i++)
         page[k++] = req->cmdline[i];
     if (req->type == KEXEC_TYPE_CRASH) {
@@ -257,27 +226,27 @@ static int fill_boot_params(const struct kxl_linux_req *req,
 
     if (n < 0)
         return n;
-    zero(bp, PG);
+    kxl_zero(bp, PG);
     for (uint32_t o = HDR_SETUP_SECTS; o < res->hdr.hdr_end; o++)
         bp[o] = b[o];
     bp[HDR_TYPE_OF_LOADER] = LOADER_TYPE_UNKNOWN;
     bp[HDR_LOADFLAGS] = LOADED_HIGH;
-    wr(bp + HDR_CMD_LINE_PTR, (uint32_t)res->cmdline_maddr, 4);
-    wr(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(res->cmdline_maddr >> 32), 4);
+    kxl_wr(bp + HDR_CMD_LINE_PTR, (uint32_t)res->cmdline_maddr, 4);
+    kxl_wr(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(res->cmdline_maddr >> 32), 4);
     if (res->initrd_maddr) {
-        wr(bp + HDR_RAMDISK_IMAGE, (uint32_t)res->initrd_maddr, 4);
-        wr(bp + BP_EXT_RAMDISK_IMG, (uint32_t)(res->initrd_maddr >> 32), 4);
-        wr(bp + HDR_RAMDISK_SIZE, (uint32_t)req->initrd_size, 4);
-        wr(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)((uint64_t)req->initrd_size >> 32), 4);
+        kxl_wr(bp + HDR_RAMDISK_IMAGE, (uint32_t)res->initrd_maddr, 4);
+        kxl_wr(bp + BP_EXT_RAMDISK_IMG, (uint32_t)(res->initrd_maddr >> 32), 4);
+        kxl_wr(bp + HDR_RAMDISK_SIZE, (uint32_t)req->initrd_size, 4);
+        kxl_wr(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)((uint64_t)req->initrd_size >> 32), 4);
     }
-    wr(bp + BP_ACPI_RSDP, req->acpi_rsdp, 8);
+    kxl_wr(bp + BP_ACPI_RSDP, req->acpi_rsdp, 8);
     bp[BP_E820_ENTRIES] = (uint8_t)n;
     for (int i = 0; i < n; i++) {
         uint8_t *e = bp + BP_E820_TABLE + 20 * i;
 
-        wr(e, e820[i].addr, 8);
-        wr(e + 8, e820[i].size, 8);
-        wr(e + 16, e820[i].type, 4);
+        kxl_wr(e, e820[i].addr, 8);
+        kxl_wr(e + 8, e820[i].size, 8);
+        kxl_wr(e + 16, e820[i].type, 4);
     }
     return KXLL_OK;
 }
@@ -437,7 +406,7 @@ int kxl_linux_build(const struct kxl_linux_req *req, const struct kxl_env *env,
 
     if (!res)
         return KXLL_EARG;
-    zero(res, sizeof(*res));
+    kxl_zero(res, sizeof(*res));
     res->where = KXL_WHERE_NONE;
     if (!req || !env || !env->bounce || !env->va_to_mfn || (!ents && cap) ||
         !req->cmdline || (req->initrd_size && !req->initrd) ||

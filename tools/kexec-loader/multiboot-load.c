@@ -6,6 +6,7 @@
  * refusal leaves nothing), the information structure, the entry list.
  */
 #include "multiboot-load.h"
+#include "kxl-bytes.h"
 
 #define PG          ((uint64_t)KXL_PAGE_SIZE)
 #define PG_DOWN(x)  ((x) & ~(PG - 1))
@@ -49,32 +50,6 @@ const char *kxl_mb_strerror(int err)
     }
 }
 
-static uint64_t rd(const uint8_t *p, unsigned int bytes)
-{
-    uint64_t v = 0;
-
-    for (unsigned int i = bytes; i--;)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static void zero(void *dst, size_t n)
-{
-    uint8_t *d = dst;
-
-    while (n--)
-        *d++ = 0;
-}
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-
-    while (s[n])
-        n++;
-    return n;
-}
-
 /* ---- the header ------------------------------------------------------- */
 
 /* An ELF32 i386 ET_EXEC by its identification (kxl_build checks the rest). */
@@ -82,7 +57,7 @@ static bool is_elf32_exec(const uint8_t *b, size_t size)
 {
     return size >= 52 && b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' &&
            b[3] == 'F' && b[4] == 1 && b[5] == 1 &&
-           rd(b + 16, 2) == ELF_ET_EXEC && rd(b + 18, 2) == ELF_EM_386;
+           kxl_rd(b + 16, 2) == ELF_ET_EXEC && kxl_rd(b + 18, 2) == ELF_EM_386;
 }
 
 static int parse_addresses(const uint8_t *b, size_t size,
@@ -93,11 +68,11 @@ static int parse_addresses(const uint8_t *b, size_t size,
 
     if ((uint64_t)h->header_offset + HDR_ADDR_BYTES > size)
         return KXLM_EADDRFIELDS;
-    h->header_addr = (uint32_t)rd(a, 4);
-    h->load_addr = (uint32_t)rd(a + 4, 4);
-    h->load_end_addr = (uint32_t)rd(a + 8, 4);
-    h->bss_end_addr = (uint32_t)rd(a + 12, 4);
-    h->entry_addr = (uint32_t)rd(a + 16, 4);
+    h->header_addr = (uint32_t)kxl_rd(a, 4);
+    h->load_addr = (uint32_t)kxl_rd(a + 4, 4);
+    h->load_end_addr = (uint32_t)kxl_rd(a + 8, 4);
+    h->bss_end_addr = (uint32_t)kxl_rd(a + 12, 4);
+    h->entry_addr = (uint32_t)kxl_rd(a + 16, 4);
     h->address_fields = true;
     if (h->load_addr > h->header_addr ||
         h->header_addr - h->load_addr > h->header_offset)
@@ -129,23 +104,23 @@ int kxl_mb_parse(const void *image, size_t size, struct kxl_mb_header *h)
 
     if (!b || !h)
         return KXLM_EARG;
-    zero(h, sizeof(*h));
+    kxl_zero(h, sizeof(*h));
     /* The first magic with a good checksum; a bad one may be data. */
     for (off = 0; off + HDR_BYTES <= limit; off += 4) {
         uint32_t sum;
 
-        if (rd(b + off, 4) != KXLM_HEADER_MAGIC)
+        if (kxl_rd(b + off, 4) != KXLM_HEADER_MAGIC)
             continue;
         seen = true;
-        sum = (uint32_t)(KXLM_HEADER_MAGIC + rd(b + off + 4, 4) +
-                         rd(b + off + 8, 4));
+        sum = (uint32_t)(KXLM_HEADER_MAGIC + kxl_rd(b + off + 4, 4) +
+                         kxl_rd(b + off + 8, 4));
         if (!sum)
             break;
     }
     if (off + HDR_BYTES > limit)
         return seen ? KXLM_ECHECKSUM : KXLM_ENOHEADER;
     h->header_offset = (uint32_t)off;
-    h->flags = (uint32_t)rd(b + off + 4, 4);
+    h->flags = (uint32_t)kxl_rd(b + off + 4, 4);
     if (h->flags & KXLM_HF_VIDEO_MODE)
         return KXLM_EVIDEO;
     if (h->flags & REQUIRED_MASK & ~KNOWN_FLAGS)
@@ -249,7 +224,7 @@ static int lay_out_info(const struct kxl_mb_req *req, struct layout *lo)
     size = lo->str_off;
     lo->cmdline_len = 0;
     if (req->cmdline) {
-        size_t n = str_len(req->cmdline);
+        size_t n = kxl_strlen(req->cmdline);
 
         if (n >= KXLM_MAX_INFO_PAGES * PG)
             return KXLM_EARG;
@@ -257,7 +232,7 @@ static int lay_out_info(const struct kxl_mb_req *req, struct layout *lo)
     }
     size += lo->cmdline_len + 1;
     for (uint32_t i = 0; i < req->nr_modules; i++) {
-        size_t n = str_len(mod_cmdline(&req->modules[i]));
+        size_t n = kxl_strlen(mod_cmdline(&req->modules[i]));
 
         if (n >= KXLM_MAX_INFO_PAGES * PG)
             return KXLM_EARG;
@@ -438,7 +413,7 @@ static int get_frame(const struct kxl_env *env, struct kxl_mb_result *res,
         res->kxl_error = KXL_EBOUNCE;
         return KXLM_EBUILD;
     }
-    zero(f->va, PG);
+    kxl_zero(f->va, PG);
     return KXLM_OK;
 }
 
@@ -592,7 +567,7 @@ int kxl_mb_build(const struct kxl_mb_req *req, const struct kxl_env *env,
 
     if (!res)
         return KXLM_EARG;
-    zero(res, sizeof(*res));
+    kxl_zero(res, sizeof(*res));
     if (!req || !env || !env->bounce || !env->va_to_mfn || (!ents && cap) ||
         !req->image || req->nr_modules > KXLM_MAX_MODULES ||
         (req->nr_modules && !req->modules) ||
@@ -604,7 +579,7 @@ int kxl_mb_build(const struct kxl_mb_req *req, const struct kxl_env *env,
     for (uint32_t i = 0; i < req->nr_modules; i++)
         if (req->modules[i].size && !req->modules[i].data)
             return KXLM_EARG;
-    zero(&lo, sizeof(lo));
+    kxl_zero(&lo, sizeof(lo));
     rc = kxl_mb_parse(req->image, req->image_size, &res->hdr);
     if (!rc)
         rc = lay_out_info(req, &lo);
@@ -623,7 +598,7 @@ int kxl_mb_build(const struct kxl_mb_req *req, const struct kxl_env *env,
         int kxl_error = res->kxl_error;
         struct kxl_mb_header hdr = res->hdr;
 
-        zero(res, sizeof(*res));
+        kxl_zero(res, sizeof(*res));
         res->hdr = hdr;
         res->kxl_error = kxl_error;
     }

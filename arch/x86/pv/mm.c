@@ -14,6 +14,7 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <hv/boot-info.h>
 #include <hv/bug.h>
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -59,6 +60,38 @@ static bool in_crash_region(mfn_t mfn)
            ma - crash_region.start < crash_region.size;
 }
 
+/*
+ * kdump: this hypervisor is a crash hypervisor (docs/kexec.md, "A crash
+ * hypervisor"): its privileged dom0, the dump guest, may map read-only
+ * the frames its memory map lists as anything but RAM -- the crashed
+ * machine's memory, which the loader marked reserved, as Linux's
+ * /proc/vmcore reads "old memory".  Frames no range covers (MMIO holes)
+ * stay refused; such frames have no frame_table entry to count in.
+ */
+static bool opt_kdump;
+boolean_param("kdump", opt_kdump);
+
+static bool old_memory_frame(const struct domain *d, mfn_t mfn)
+{
+    paddr_t ma = mfn << PAGE_SHIFT;
+
+    if (!opt_kdump || !d->privileged)
+        return false;
+    for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
+        const struct mem_region *r = &boot_info.mem[i];
+
+        if (ma >= r->start && ma - r->start + PAGE_SIZE <= r->size)
+            return r->type != MEM_RAM;
+    }
+    return false;
+}
+
+/* Frames whose L1 references are counted (frame_table has them). */
+static bool counted(mfn_t mfn)
+{
+    return mfn < frames_max_mfn();
+}
+
 /* Check a new L1 entry for d; 0 with *out = the entry to store, or -errno. */
 static int validate_l1e(struct domain *d, const char *call, pte_t val,
                         pte_t *out)
@@ -72,6 +105,15 @@ static int validate_l1e(struct domain *d, const char *call, pte_t val,
         guest_refusal(call, -EINVAL, "entry %#lx has flags a guest leaf may not carry",
                       (unsigned long)val);
         return -EINVAL;
+    }
+    if (old_memory_frame(d, mfn)) {
+        if (val & _PAGE_RW) {
+            guest_refusal(call, -EPERM, "frame %#lx is old memory (kdump): "
+                          "read-only only", (unsigned long)mfn);
+            return -EPERM;
+        }
+        *out = pv_page_user_forced ? val | _PAGE_USER : val;
+        return 0;
     }
     if (mfn >= frames_max_mfn() || in_crash_region(mfn)) {
         guest_refusal(call, -EACCES, "frame %#lx is in %s", (unsigned long)mfn,
@@ -107,9 +149,9 @@ static int write_l1e(struct domain *d, const char *call, pte_t *slot, pte_t val)
 
     if (rc)
         return rc;
-    if (v & _PAGE_PRESENT)
+    if ((v & _PAGE_PRESENT) && counted(pte_mfn(v)))
         frame_table[pte_mfn(v)].l1_refs++;
-    if (old & _PAGE_PRESENT) {
+    if ((old & _PAGE_PRESENT) && counted(pte_mfn(old))) {
         BUG_ON(!frame_table[pte_mfn(old)].l1_refs);
         frame_table[pte_mfn(old)].l1_refs--;
     }

@@ -31,6 +31,7 @@
 #include "../../../tools/kexec-loader/multiboot-load.h"
 #include "../../../tools/kexec-loader/purgatory-load.h"
 #include "../../../tools/purgatory/purgatory-args.h"
+#include <public/elfnote.h>
 
 #define KH_MAX_ENTRIES     1024
 #define KH_LOW_LIMIT       0x1000000UL      /* 16 MiB: parts go above */
@@ -38,6 +39,8 @@
 #define KH_CMDLINE_MAX     512
 #define KH_COM1            0x3f8
 #define KH_DEBUG_EXIT      0xf4
+#define KH_OLD_SLOT        0        /* scratch slot for old memory */
+#define KH_NOTE_MAX        4096
 
 static inline uint64_t rdtsc(void)
 {
@@ -379,6 +382,9 @@ DEFINE_KX_TEST(kexec_hv_crash, "kexec-hv-crash",
          "%u hypervisor PT_LOAD", cres.size, cres.nr_notes, core.nr_cpus,
          cres.nr_ram, cres.nr_hv);
     nr_map = crash_memory_map(lo, lo + size);
+    /* This hypervisor is no crash hypervisor: no old-memory mappings. */
+    check_eq(scratch_map(KH_OLD_SLOT, 0xf0000 >> PAGE_SHIFT, PTE_RO), -HV_EACCES,
+             "a read-only mapping of a reserved frame (0xf0000) without kdump");
 
     /* The dump guest learns what to expect from its command line. */
     snprintf(dom0_cmdline, sizeof(dom0_cmdline), "dom0.elf test=kexec-hv-dump "
@@ -389,7 +395,7 @@ DEFINE_KX_TEST(kexec_hv_crash, "kexec-hv-crash",
     mods[1] = (struct kxl_mb_module_req){ core_hdr, cres.size,
                                           "elfcorehdr elfcorehdr" };
     next_hv_cmdline("hv-crash.elf");
-    snprintf(words, sizeof(words), "nosmp dom0_mem=16M");
+    snprintf(words, sizeof(words), "kdump nosmp dom0_mem=16M");
     append(hv_cmdline, words, strlen(words));
     if (!load_hv(KEXEC_TYPE_CRASH, hv, mods, 2, crash_map, nr_map, lo,
                  lo + size))
@@ -404,6 +410,114 @@ DEFINE_KX_TEST(kexec_hv_crash, "kexec-hv-crash",
  * hypervisor's and VMCOREINFO), and a machine map whose RAM is only
  * inside the crash region.
  */
+/* len bytes of old memory at ma, page by page through a read-only
+   scratch mapping (the crash hypervisor's kdump option allows it). */
+static bool read_old(uint64_t ma, void *buf, uint64_t len)
+{
+    uint8_t *out = buf;
+
+    while (len) {
+        uint64_t off = ma & (PAGE_SIZE - 1);
+        uint64_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+        long rc = scratch_map(KH_OLD_SLOT, ma >> PAGE_SHIFT, PTE_RO);
+
+        if (!check_eq(rc, 0, "map old memory at %#lx read-only", ma))
+            return false;
+        memcpy(out, (const void *)(scratch_slot_va(KH_OLD_SLOT) + off), n);
+        scratch_unmap(KH_OLD_SLOT);
+        out += n;
+        ma += n;
+        len -= n;
+    }
+    return true;
+}
+
+static uint8_t note_buf[KH_NOTE_MAX];
+
+/*
+ * The PT_NOTE at [ma, + size) of old memory: one note; *type, and its
+ * name and descriptor in note_buf.  False (FAIL) if it cannot be read or
+ * does not parse.
+ */
+static bool old_note(uint64_t ma, uint64_t size, uint32_t *type,
+                     const char **name, const uint8_t **desc, uint32_t *descsz)
+{
+    uint32_t namesz;
+
+    if (!check_true(size >= 12 && size <= KH_NOTE_MAX, "a note of %lu bytes "
+                    "at %#lx", size, ma) || !read_old(ma, note_buf, size))
+        return false;
+    memcpy(&namesz, note_buf, 4);
+    memcpy(descsz, note_buf + 4, 4);
+    memcpy(type, note_buf + 8, 4);
+    if (!check_true(12 + ((namesz + 3) & ~3u) + *descsz <= size,
+                    "note at %#lx: name %u and descriptor %u bytes fit its "
+                    "%lu", ma, namesz, *descsz, size))
+        return false;
+    *name = (const char *)note_buf + 12;
+    *desc = note_buf + 12 + ((namesz + 3) & ~3u);
+    return true;
+}
+
+/* Every CPU's note, the hypervisor's, VMCOREINFO: read from old memory. */
+static void check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
+                            uint64_t cpus)
+{
+    unsigned int cpu = 0, saved = 0;
+    bool hv = false, vmcoreinfo = false;
+
+    for (unsigned int i = 0; i < nr; i++) {
+        const char *name;
+        const uint8_t *desc;
+        uint32_t type, descsz;
+
+        if (ph[i].p_type != 4)
+            continue;
+        if (!old_note(ph[i].p_offset, ph[i].p_filesz, &type, &name, &desc,
+                      &descsz))
+            return;
+        if (type == NT_PRSTATUS && !strcmp(name, "CORE")) {
+            struct hv_elf_prstatus pr;
+
+            if (!check_true(descsz >= sizeof(pr), "CPU %u's NT_PRSTATUS is "
+                            "%u bytes", cpu, descsz))
+                return;
+            memcpy(&pr, desc, sizeof(pr));
+            if (pr.pr_pid == (int32_t)cpu + 1 && pr.pr_reg[PR_RIP])
+                saved++;
+            info("old memory: CPU %u's note: pr_pid %d, rip %#lx, rsp %#lx",
+                 cpu, pr.pr_pid, (unsigned long)pr.pr_reg[PR_RIP],
+                 (unsigned long)pr.pr_reg[PR_RSP]);
+            cpu++;
+        } else if (type == HV_ELFNOTE_CRASH_INFO && !strcmp(name, "HV")) {
+            struct hv_crash_info ci;
+
+            if (!check_true(descsz >= sizeof(ci), "the hypervisor note is %u "
+                            "bytes", descsz))
+                return;
+            memcpy(&ci, desc, sizeof(ci));
+            ci.reason[sizeof(ci.reason) - 1] = '\0';
+            info("old memory: hypervisor note: %u CPUs, crashing CPU %u, "
+                 "saved %#x, reason '%s'", ci.nr_cpus, ci.crashing_cpu,
+                 ci.cpus_saved, ci.reason);
+            check_eq(ci.nr_cpus, cpus, "the hypervisor note's CPUs");
+            hv = true;
+        } else if (type == VMCOREINFO_NOTE_TYPE && !strcmp(name, "VMCOREINFO")) {
+            static const char key[] = "PAGESIZE=4096\n";
+
+            for (uint32_t k = 0; k + sizeof(key) - 1 <= descsz; k++)
+                if (!memcmp(desc + k, key, sizeof(key) - 1))
+                    vmcoreinfo = true;
+        }
+    }
+    check_eq(cpu, cpus, "NT_PRSTATUS notes read from old memory");
+    check_eq(saved, cpus, "of them with the CPU's registers (pr_pid = CPU + "
+             "1, a RIP)");
+    check_true(hv, "the hypervisor note, read from old memory");
+    check_true(vmcoreinfo, "the VMCOREINFO note (PAGESIZE=4096), read from "
+               "old memory");
+}
+
 DEFINE_KX_TEST(kexec_hv_dump, "kexec-hv-dump",
                "the dump guest of a crash hypervisor: its core header, its map")
 {
@@ -445,6 +559,10 @@ DEFINE_KX_TEST(kexec_hv_dump, "kexec-hv-dump",
                  "hypervisor (%lu), its own, VMCOREINFO", cpus);
         check_true(loads > 0, "%u PT_LOADs of the crashed machine's memory",
                    loads);
+        check_old_notes(ph, eh->e_phnum, cpus);
+        /* old memory is the dump's, not the dump guest's to change */
+        check_eq(scratch_map(KH_OLD_SLOT, ph[0].p_offset >> PAGE_SHIFT, PTE_RW),
+                 -HV_EPERM, "a writable mapping of old memory");
     }
     if (!kx_collect_core_info(&core))
         return;
