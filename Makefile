@@ -108,12 +108,12 @@ $(BUILD)/%.o: %.S
 	$(Q)$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/hv.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h \
-		include/public/hv-area.h
+		arch/x86/include/asm/kexec.h include/public/hv-area.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -D__ASSEMBLER__ -Iinclude -Iarch/x86/include $< -o $@
 
 $(BUILD)/hv-efi.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h \
-		include/public/hv-area.h
+		arch/x86/include/asm/kexec.h include/public/hv-area.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -D__ASSEMBLER__ -DEFI -Iinclude -Iarch/x86/include $< -o $@
 
@@ -146,10 +146,12 @@ $(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/syms.o $(BUILD)/hv.lds tools/check_image.py
 # hv-crash.elf: the same objects, but head.S and the linker script for
 # HV_CRASH_LOAD_PHYS: a crash hypervisor for a crash region at 256 MiB
 # (crashkernel=64M@256M or larger there), 2 MiB into it as hv.elf is
-# into RAM.
+# into RAM.  Same virtual addresses and symbols, same build id (the C
+# objects are hv.elf's): gdb reads its dumps with hv.elf.
 HV_CRASH_LOAD_PHYS := 0x10200000
-HV_CRASH_OBJS := $(filter-out $(BUILD)/arch/x86/boot/head.o,$(HV_OBJS)) \
-	$(BUILD)/arch/x86/boot/head-crash.o
+# head-crash.o where head.o is: the same layout, so the same addresses.
+HV_CRASH_OBJS := $(patsubst $(BUILD)/arch/x86/boot/head.o,\
+	$(BUILD)/arch/x86/boot/head-crash.o,$(HV_OBJS))
 
 $(BUILD)/arch/x86/boot/head-crash.o: arch/x86/boot/head.S
 	@mkdir -p $(dir $@)
@@ -157,7 +159,7 @@ $(BUILD)/arch/x86/boot/head-crash.o: arch/x86/boot/head.S
 		-c $< -o $@
 
 $(BUILD)/hv-crash.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h \
-		include/public/hv-area.h
+		arch/x86/include/asm/kexec.h include/public/hv-area.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -D__ASSEMBLER__ -DHV_LOAD_PHYS=$(HV_CRASH_LOAD_PHYS) \
 		-Iinclude -Iarch/x86/include $< -o $@

@@ -392,6 +392,7 @@ static long kexec_exec(struct domain *d, uint64_t arg)
     printk("kexec: executing the default image, entry %#lx\n",
            (unsigned long)img->entry);
     smp_stop_other_cpus();
+    smp_park_stopped_cpus();    /* the image may overwrite the hypervisor */
     machine_kexec(img);
 }
 

@@ -13,6 +13,7 @@
  * text RX, rodata R, data and bss RW.
  */
 #include <asm/config.h>
+#include <asm/kexec.h>
 
 #ifdef EFI
 OUTPUT_FORMAT("pei-x86-64")
@@ -112,3 +113,6 @@ SECTIONS
 
 ASSERT(__image_end - HV_VIRT_START <= HV_IMAGE_MAX, "image larger than HV_IMAGE_MAX")
 ASSERT((__text_start & 0xfff) == 0, "text not page aligned")
+/* The trampoline is copied into a control page, below its data and stack. */
+ASSERT(kexec_tramp_end - kexec_tramp_start <= KEXEC_CTRL_CODE_MAX,
+       "the kexec trampoline outgrew KEXEC_CTRL_CODE_MAX")

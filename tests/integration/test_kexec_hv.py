@@ -47,6 +47,13 @@ def test_kexec_hv_chain(boot, tmp_path, firmware, smp):
     online = re.findall(r"^\(HV\) Boot complete: (\d+) CPUs? online", log, re.M)
     if online != [str(smp)] * 3:
         r.fail(f"CPUs online per generation: {online}, want {smp} in each of 3")
+    # generations 2 and 3 take the TSC's frequency from the first
+    if len(re.findall(r"^\(HV\) TSC: [\d.]+ MHz \(tsc_khz=, not calibrated\)",
+                      log, re.M)) != 2:
+        r.fail("generations 2 and 3 must not calibrate the TSC again")
+    if smp > 1 and len(re.findall(rf"^\(HV\) SMP: {smp - 1} stopped CPUs? sent "
+                                  r"INIT", log, re.M)) != 2:
+        r.fail("each kexec must park the stopped CPUs with INIT")
     if len(re.findall(r"^\(d0\) Test result:", log, re.M)) != 1:
         r.fail("more than one generation ran its tests to the end")
     if not re.search(r"^\(d0\) --- hypercalls: start", log.split(

@@ -82,3 +82,19 @@ def test_purgatory_crash_image(boot):
     must += image_ran("check64", 1, "crash", 0x10100000)
     r.expect(STATUS_IMAGE_PASS, must,
              BAD + [d0(r"Test result:"), r"mismatch"])
+
+
+STATUS_BADARGS = (0x31 << 1) | 1
+
+
+@pytest.mark.parametrize("case", [1, 2, 3])
+def test_purgatory_multiboot32_refusals(boot, case):
+    """PURGATORY_MODE_MULTIBOOT32 enters 32-bit code with paging off: an
+    entry or information structure above 4 GiB, or a register the mode
+    does not name set, is refused before any jump."""
+    r = run(boot, "bios", 1, f"test=kexec-purgatory purg-mb-bad={case}",
+            [CHECK64, PURGATORY])
+    r.expect(STATUS_BADARGS,
+             [r"^purgatory: bad arguments: MULTIBOOT32: entry, rbx or "
+              r"purgatory above 4 GiB, or rsi, rsp or rbp not zero$"],
+             BAD + [r"^check64: ", r"Panic on CPU", r"verified in"])

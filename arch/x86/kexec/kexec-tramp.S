@@ -178,11 +178,11 @@ kexec_tramp_far_entry32:
 
 /*
  * The benchmark of figure 4 (docs/benchmarks.md; kexec_test_bench_reloc):
- * the same list walked twice in this state, first with byte moves (what
- * the hypervisor's memcpy and memset do), then by relocate_pages itself,
+ * the same list walked twice in this state, first with byte moves (`rep
+ * movsb`/`stosb`: the reference), then by relocate_pages itself,
  * which leaves every destination as a plain walk would (staging frames
  * are never destinations).  Prints
- *   (HV) kexec: bench: relocate_pages 0x<cycles> memcpy 0x<cycles> pages 0x<n>
+ *   (HV) kexec: bench: relocate_pages 0x<cycles> bytewise 0x<cycles> pages 0x<n>
  * and goes on to the handoff.  %r12-%r15 are this code's own.
  */
 .Lbench_reloc:
@@ -448,7 +448,7 @@ kputc32:                                /* %al, polled COM1 */
 .Lmsg4: .asciz  "\r\n"
 .Lmsg2_32: .asciz " eip 0x"
 .Lbench1: .asciz  "(HV) kexec: bench: relocate_pages 0x"
-.Lbench2: .asciz  " memcpy 0x"
+.Lbench2: .asciz  " bytewise 0x"
 .Lbench3: .asciz  " pages 0x"
 
         .globl kexec_tramp_end

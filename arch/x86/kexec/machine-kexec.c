@@ -396,7 +396,11 @@ static int build(struct builder *b, const struct kexec_load *hdr,
             if (!rc)
                 rc = map_both(b, &ops, dest, dest >> PAGE_SHIFT, e->arg1, true);
             if (e->op == KEXEC_OP_COPY) {
-                if (!rc && img->unstaged)   /* placed from the guest's frames */
+                /* Unstaged: placed from the guest's frames after the
+                   build.  They stay the caller's meanwhile because dom0
+                   has one vCPU, in this hypercall; an SMP dom0 must pin
+                   them (or re-check their owner in place()). */
+                if (!rc && img->unstaged)
                     for (uint64_t p = 0; !rc && p < e->arg1; p++)
                         rc = list_add(b, ((e->arg0 + p) << PAGE_SHIFT) |
                                          IND_SOURCE);

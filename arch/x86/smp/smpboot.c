@@ -622,6 +622,23 @@ void smp_stop_other_cpus(void)
     smp_stop_other_cpus_timeout(STOP_TIMEOUT_MS, false);
 }
 
+void smp_park_stopped_cpus(void)
+{
+    unsigned int me = smp_processor_id(), parked = 0;
+
+    for (unsigned int i = 0; i < nr_cpus && i < NR_CPUS; i++) {
+        struct cpu_info *ci = cpu_infos[i];
+
+        if (i == me || !ci || cpu_state(ci) != CPU_STOPPED)
+            continue;
+        apic_send_init(ci->apic_id);
+        parked++;
+    }
+    if (parked)
+        printk("SMP: %u stopped CPU%s sent INIT: waiting for a SIPI\n", parked,
+               parked == 1 ? "" : "s");
+}
+
 /*
  * crash_test_parked_nmi: every CPU just stopped is sent one more NMI and
  * must take it (counted in nmi_stop_handler), bounded wait: a stopped CPU

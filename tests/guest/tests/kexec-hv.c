@@ -59,16 +59,21 @@ static char hv_cmdline[KH_CMDLINE_MAX], dom0_cmdline[KH_CMDLINE_MAX];
 static uint8_t core_hdr[4 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static struct e820_entry crash_map[ELFCORE_MAX_MEM * 2 + 2];
 
-/* Append word to buf (space separated). */
-static void append(char *buf, const char *word, size_t len)
+/* Append word to buf (space separated); a FAIL line if it does not fit. */
+static bool append(char *buf, const char *word, size_t len)
 {
     size_t at = strlen(buf);
 
-    if (at && at + 1 < KH_CMDLINE_MAX)
+    if (at + 1 + len >= KH_CMDLINE_MAX) {
+        fail("a command line longer than %u bytes: '%s' and %lu more",
+             KH_CMDLINE_MAX, buf, (unsigned long)len);
+        return false;
+    }
+    if (at)
         buf[at++] = ' ';
-    while (len-- && at + 1 < KH_CMDLINE_MAX)
-        buf[at++] = *word++;
-    buf[at] = '\0';
+    memcpy(buf + at, word, len);
+    buf[at + len] = '\0';
+    return true;
 }
 
 /* "dom0.elf" + this dom0's words but gen=, + gen=<next>. */

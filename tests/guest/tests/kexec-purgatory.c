@@ -25,6 +25,10 @@
  *           purg-flip=N       flip one bit of region N's expected digest
  *                             (the mismatch path: purgatory must name
  *                             region N and exit PURGATORY_EXIT_MISMATCH).
+ *           purg-mb-bad=N     PURGATORY_MODE_MULTIBOOT32 with one rule
+ *                             broken (1: entry above 4 GiB, 2: rbx above
+ *                             4 GiB, 3: rsi not zero): purgatory must exit
+ *                             PURGATORY_EXIT_BADARGS.
  *           purg-bench=MiB    add a zero range of that many MiB (ZERO
  *                             pages) as one more region, to measure
  *                             purgatory's speed (its digest: computed here
@@ -196,6 +200,20 @@ DEFINE_KX_TEST(kexec_purgatory, "kexec-purgatory",
     /* regs all zero: check64 wants every GPR zero at its entry */
     if (bench_mib)
         args.flags = PURGATORY_F_BENCH;
+    switch (opt_ulong("purg-mb-bad", 0)) {  /* MULTIBOOT32's own refusals */
+    case 1:
+        args.mode = PURGATORY_MODE_MULTIBOOT32;
+        args.entry |= 1UL << 32;            /* above 4 GiB */
+        break;
+    case 2:
+        args.mode = PURGATORY_MODE_MULTIBOOT32;
+        args.regs.rbx = 1UL << 32;          /* the information, above 4 GiB */
+        break;
+    case 3:
+        args.mode = PURGATORY_MODE_MULTIBOOT32;
+        args.regs.rsi = 0x1000;             /* not zero */
+        break;
+    }
     if (flip != ~0UL) {
         if (!check_true(flip < args.nr_regions, "purg-flip=%lu names one of "
                         "the %u regions", flip, args.nr_regions))

@@ -69,6 +69,12 @@ void smp_flush_tlb_others(void);
 bool smp_nmi_is_late_check(void);
 /* Stop every other CPU (they halt with interrupts off). */
 void smp_stop_other_cpus(void);
+/*
+ * Before a DEFAULT image may overwrite the hypervisor: INIT every stopped
+ * CPU, so that it waits for a SIPI instead of halting in hypervisor code,
+ * whose NMI handler, IDT and stack the image is about to replace.
+ */
+void smp_park_stopped_cpus(void);
 /* What a stop NMI does: APIC quiesced, CPU_STOPPED, NMIs unlatched, halt. */
 __noreturn void smp_stop_this_cpu(void);
 /*
