@@ -30,11 +30,19 @@
  *   bytes, the stack runs' bytes.
  * The numbers pgtable_maddr, stacks_virt and stack_size come from the
  * VMCOREINFO text the caller passes (NUMBER(pgtable_maddr)= hex,
- * NUMBER(STACKS_VIRT_START)= hex, NUMBER(STACK_SIZE)= decimal, as
- * common/vmcoreinfo.c writes them); without them: VMCORE_EVMCOREINFO.
+ * NUMBER(STACKS_VIRT_START)= hex, NUMBER(STACK_SIZE)= decimal, each at the
+ * start of a line, as common/vmcoreinfo.c writes them); without them:
+ * VMCORE_EVMCOREINFO.  A page table that read() refuses maps nothing
+ * below it, and a stack page that read() refuses is left out like the
+ * unmapped guard page.
+ * Every read the stream makes is tried once before the first byte is
+ * written (the plan); the stream then follows the plan to the byte,
+ * whatever the memory holds by then.  Not reentrant: the plan is static.
  * RESULT: 0, with the bytes written, their CRC-32 (zlib's, kxl_crc32) and
- * the counts of each kind of program header; or a VMCORE_E* code (then
- * nothing, or a prefix of the file, was written: the caller says so).
+ * the counts of each kind of program header; or a VMCORE_E* code: nothing
+ * written, except for VMCORE_EREAD of a read that worked while planning
+ * and failed while streaming (then res->bytes and res->crc32 describe the
+ * prefix written: the caller says so).
  */
 #ifndef KEXEC_LOADER_VMCORE_STREAM_H
 #define KEXEC_LOADER_VMCORE_STREAM_H
@@ -49,11 +57,15 @@
 
 enum vmcore_error {
     VMCORE_OK          =  0,
-    VMCORE_EARG        = -1,   /* NULL callbacks, no notes, too many notes */
+    VMCORE_EARG        = -1,   /* NULL callbacks, no notes, too many notes,
+                                  a note or the image (or its aliases)
+                                  wrapping around 2^64 */
     VMCORE_EREAD       = -2,   /* read() failed (res->bad_maddr says where) */
     VMCORE_EVMCOREINFO = -3,   /* a NUMBER() missing or bad (size 0, not a
-                                  page multiple) */
-    VMCORE_ESTACKS     = -4,   /* no stack page mapped, or more runs than
+                                  page multiple, more than 64 bits, stack
+                                  blocks past 2^64) */
+    VMCORE_ESTACKS     = -4,   /* no stack page mapped (nr_cpus 0
+                                  included), or more runs than
                                   VMCORE_MAX_STACK_RUNS */
 };
 
@@ -87,10 +99,15 @@ struct vmcore_req {
 struct vmcore_result {
     uint64_t bytes;                    /* written */
     uint32_t crc32;                    /* of those bytes */
-    uint32_t nr_phdrs, nr_image_runs, nr_stack_runs;
-    uint64_t notes_bytes, image_bytes, stack_pages;
-    uint64_t stacks_virt;
-    uint64_t bad_maddr;                /* VMCORE_EREAD: the address */
+    uint32_t nr_phdrs;                 /* 1 + 2 * nr_image_runs +
+                                          nr_stack_runs */
+    uint32_t nr_image_runs, nr_stack_runs;
+    uint64_t notes_bytes;              /* the PT_NOTE's size */
+    uint64_t image_bytes;              /* the image runs' p_filesz, summed */
+    uint64_t stack_pages;              /* pages of stack dumped */
+    uint64_t stacks_virt;              /* NUMBER(STACKS_VIRT_START) */
+    uint64_t bad_maddr;                /* VMCORE_EREAD: the address of the
+                                          read that failed */
 };
 
 int vmcore_stream(const struct vmcore_req *req, const struct vmcore_src *src,
