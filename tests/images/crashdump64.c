@@ -17,13 +17,14 @@
  *     never answered the crash path's NMI (legitimate: inject=hang), the
  *     hypervisor note (reason, crashing CPU, TSCs, cpus_saved) and
  *     VMCOREINFO (PAGESIZE=4096, BUILD-ID=);
- *  4. streams a vmcore out of COM2 (0x2f8, polled 16550): an ELF64 core,
+ *  4. streams a vmcore out of COM2 (0x2f8, polled 16550) through
+ *     tools/kexec-loader/vmcore-stream.c, which writes an ELF64 core:
  *     ELF header + program headers + one PT_NOTE segment holding every
  *     note (the crashing CPU's NT_PRSTATUS first, so that gdb's first
  *     thread is the CPU that crashed) + the memory of the hypervisor image
  *     (KEXEC_RANGE_MA_XEN, at most DUMP_MAX bytes) at its link address
  *     0xffff82d040000000, as PT_LOADs whose all-zero tail pages are left
- *     to p_memsz > p_filesz (see plan_runs()), page aligned in the file;
+ *     to p_memsz > p_filesz, page aligned in the file;
  *     the same bytes again at the image's direct-map address (program
  *     headers that share file offsets: no extra bytes); and every CPU's
  *     stack block at the hypervisor's virtual address for it, found by
@@ -49,6 +50,7 @@
 #include "common.h"
 #include "../../include/public/elfnote.h"
 #include "../../tools/kexec-loader/elfcore.h"
+#include "../../tools/kexec-loader/vmcore-stream.h"
 
 #define HV_VIRT         ELFCORE_HV_VIRT
 #define DIRECTMAP_VIRT  ELFCORE_DIRECTMAP_VIRT
@@ -56,8 +58,6 @@
 #define DUMP_MAX        (4ull << 20)    /* hypervisor memory in the vmcore */
 #define MAX_CPUS        64u
 #define MAX_PHDRS       512u
-#define MAX_LOADS       64u     /* image PT_LOADs in the vmcore */
-#define MAX_STACK_RUNS  128u    /* stack PT_LOADs in the vmcore */
 
 #define COM2_PORT       0x2f8   /* a 16550 (common.h: uart_*()) */
 
@@ -459,101 +459,10 @@ static void check_vmcoreinfo(void)
     check_eq(b && hex == 40, 1, "VMCOREINFO: BUILD-ID= and 40 hex digits");
 }
 
-/* ---- the crashed hypervisor's stacks ----------------------------------------- */
+/* ---- the vmcore, out of COM2 (tools/kexec-loader/vmcore-stream.c) ------------ */
 
-/* The value of "KEY=" in VMCOREINFO, in the given base; false if absent. */
-static bool vmcoreinfo_number(const char *key, unsigned int base, uint64_t *v)
-{
-    const char *p = core.vmcoreinfo ? find(core.vmcoreinfo, core.vmcoreinfo_len,
-                                           key) : NULL;
-    const char *end = core.vmcoreinfo + core.vmcoreinfo_len;
-    unsigned int digits = 0;
-
-    if (!p)
-        return false;
-    *v = 0;
-    for (p += strlen(key); p < end; p++, digits++) {
-        unsigned int d;
-
-        if (*p >= '0' && *p <= '9')
-            d = (unsigned int)(*p - '0');
-        else if (base == 16 && *p >= 'a' && *p <= 'f')
-            d = (unsigned int)(*p - 'a' + 10);
-        else
-            break;
-        *v = *v * base + d;
-    }
-    return digits > 0;
-}
-
-/* The machine address of va in the crashed hypervisor's page tables. */
-static bool hv_translate(uint64_t root, uint64_t va, uint64_t *maddr)
-{
-    const uint64_t addr_mask = 0x000ffffffffff000ull;
-    uint64_t table = root, e = 0;
-
-    for (int shift = 39; shift >= 12; shift -= 9) {
-        if (!mem_read64(table + ((va >> shift) & 511) * 8, &e) || !(e & 1))
-            return false;
-        if (shift == 12 || ((e & 0x80) && shift <= 30)) {
-            uint64_t page = (1ull << shift) - 1;
-
-            *maddr = ((e & addr_mask) & ~page) | (va & page);
-            return true;
-        }
-        table = e & addr_mask;
-    }
-    return false;
-}
-
-struct vrun {
-    uint64_t va, maddr, size;
-};
-
-static struct vrun stack_runs[MAX_STACK_RUNS];
-static unsigned int nr_stack_runs;
-
-/* Every mapped page of every CPU's stack block, in runs. */
-static void plan_stacks(void)
-{
-    uint64_t root, base, size, va, m;
-    unsigned int mapped = 0;
-
-    nr_stack_runs = 0;
-    if (!vmcoreinfo_number("NUMBER(pgtable_maddr)=", 16, &root) ||
-        !vmcoreinfo_number("NUMBER(STACKS_VIRT_START)=", 16, &base) ||
-        !vmcoreinfo_number("NUMBER(STACK_SIZE)=", 10, &size) ||
-        !size || size % PAGE_SIZE) {
-        fail("VMCOREINFO: NUMBER(pgtable_maddr), NUMBER(STACKS_VIRT_START) "
-             "and NUMBER(STACK_SIZE) (got none or a bad one)");
-        return;
-    }
-    for (va = base; va < base + core.nr_cpus * size; va += PAGE_SIZE) {
-        struct vrun *last = nr_stack_runs ? &stack_runs[nr_stack_runs - 1]
-                                          : NULL;
-
-        if (!hv_translate(root, va, &m) || !in_idmap(m, PAGE_SIZE))
-            continue;
-        mapped++;
-        if (last && last->va + last->size == va &&
-            last->maddr + last->size == m) {
-            last->size += PAGE_SIZE;
-            continue;
-        }
-        if (nr_stack_runs == MAX_STACK_RUNS) {
-            fail("stack PT_LOADs: at most %u runs (got more)", MAX_STACK_RUNS);
-            return;
-        }
-        stack_runs[nr_stack_runs++] = (struct vrun){ va, m, PAGE_SIZE };
-    }
-    info("stacks: %u pages mapped for %u CPUs at %#llx, in %u runs", mapped,
-         core.nr_cpus, (unsigned long long)base, nr_stack_runs);
-    check_eq(mapped > 0, 1, "the hypervisor's stacks are found through its "
-             "page tables");
-}
-
-/* ---- the vmcore, out of COM2 ------------------------------------------------ */
-
+/* What went out of COM2, counted here: the writer's own count and CRC are
+ * checked against it. */
 static uint32_t vm_crc;
 static uint64_t vm_bytes;
 
@@ -566,97 +475,40 @@ static bool com2_init(void)
     return true;
 }
 
-static void com2_write(const void *buf, uint64_t n)
+static void com2_write(void *ctx, const void *buf, uint64_t n)
 {
     const volatile uint8_t *s = buf;
 
+    (void)ctx;
     vm_crc = crc32_update(vm_crc, buf, n);
     vm_bytes += n;
     while (n--)
         uart_putc(COM2_PORT, *s++);
 }
 
-static void com2_zeros(uint64_t n)
+/* The crashed machine's memory: the identity map. */
+static bool idmap_read(void *ctx, uint64_t maddr, void *buf, uint64_t len)
 {
-    static const uint8_t zeros[64];
-
-    while (n) {
-        uint64_t k = n < sizeof(zeros) ? n : sizeof(zeros);
-
-        com2_write(zeros, k);
-        n -= k;
-    }
-}
-
-/*
- * The memory part: the hypervisor image range in runs of pages, each a
- * PT_LOAD whose p_filesz covers its leading non-zero pages and whose
- * p_memsz also covers the all-zero pages after them (ELF: bytes past
- * p_filesz read as zero).  Most of the image is a .bss that was never
- * written, so this keeps the stream short.  The plan is made once and
- * then followed to the byte, whatever the memory holds by then.
- */
-struct run {
-    uint64_t off;               /* from the start of the range */
-    uint64_t filesz, memsz;
-};
-
-static struct run runs[MAX_LOADS];
-static unsigned int nr_runs;
-
-static bool zero_bytes(uint64_t a, uint64_t n)
-{
-    const volatile uint8_t *p = ma(a);
-
-    for (uint64_t i = 0; i < n; i++)
-        if (p[i])
-            return false;
+    (void)ctx;
+    if (!in_idmap(maddr, len))
+        return false;
+    memcpy(buf, ma(maddr), len);
     return true;
 }
 
-static void plan_runs(uint64_t paddr, uint64_t size)
-{
-    uint64_t pos = 0;
-
-    nr_runs = 0;
-    while (pos < size) {
-        uint64_t start = pos, data_end;
-
-        while (pos < size) {
-            uint64_t n = size - pos < PAGE_SIZE ? size - pos : PAGE_SIZE;
-
-            if (zero_bytes(paddr + pos, n))
-                break;
-            pos += n;
-        }
-        data_end = pos;
-        while (pos < size) {
-            uint64_t n = size - pos < PAGE_SIZE ? size - pos : PAGE_SIZE;
-
-            if (!zero_bytes(paddr + pos, n))
-                break;
-            pos += n;
-        }
-        if (nr_runs == MAX_LOADS - 1 && pos < size) {
-            /* the last program header takes the rest, zeros included */
-            data_end = pos = size;
-        }
-        runs[nr_runs].off = start;
-        runs[nr_runs].filesz = data_end - start;
-        runs[nr_runs].memsz = pos - start;
-        nr_runs++;
-    }
-}
+static struct vmcore_note vm_notes[VMCORE_MAX_NOTES];
 
 static void stream_vmcore(void)
 {
     const uint32_t crashing = core.info.crashing_cpu;
-    static struct elfcore_phdr ph[1 + 2 * MAX_LOADS + MAX_STACK_RUNS];
-    struct elfcore_ehdr eh;
-    uint64_t note_off, load_off, file_bytes = 0, off;
+    struct vmcore_src src;
+    struct vmcore_req req;
+    struct vmcore_result res;
     uint64_t dump = core.hv_size < DUMP_MAX ? core.hv_size : DUMP_MAX;
+    uint64_t want;
     unsigned int first = core.phnum;            /* the crashing CPU's PT_NOTE */
-    unsigned int nr_ph;
+    uint32_t nr = 0;
+    int err;
 
     if (!core.nr_hv || !in_idmap(core.hv_paddr, dump)) {
         fail("hypervisor image PT_LOAD below 4 GiB (got %u, at %#llx, want "
@@ -669,86 +521,67 @@ static void stream_vmcore(void)
     }
     if (core.nr_info && crashing < core.nr_cpus)
         first = core.cpu[crashing].seg;
-
-    plan_runs(core.hv_paddr, dump);
-    plan_stacks();
-    nr_ph = 1 + 2 * nr_runs + nr_stack_runs;
-    note_off = sizeof(eh) + nr_ph * sizeof(ph[0]);
-    load_off = (note_off + core.notes_size + 4095) & ~4095ull;
-
-    memset(&eh, 0, sizeof(eh));
-    memcpy(eh.e_ident, "\x7f" "ELF\x02\x01\x01", 7);
-    eh.e_type = ELFCORE_ET_CORE;
-    eh.e_machine = ELFCORE_EM_X86_64;
-    eh.e_version = ELFCORE_EV_CURRENT;
-    eh.e_phoff = sizeof(eh);
-    eh.e_ehsize = sizeof(eh);
-    eh.e_phentsize = sizeof(ph[0]);
-    eh.e_phnum = (uint16_t)nr_ph;
-    memset(ph, 0, sizeof(ph));
-    ph[0].p_type = ELFCORE_PT_NOTE;
-    ph[0].p_offset = note_off;
-    ph[0].p_filesz = core.notes_size;
-    ph[0].p_memsz = core.notes_size;
-    ph[0].p_align = 4;
-    off = load_off;
-    for (unsigned int i = 0; i < nr_runs; i++) {
-        struct elfcore_phdr *l = &ph[1 + i];
-
-        l->p_type = ELFCORE_PT_LOAD;
-        l->p_flags = ELFCORE_PF_R | ELFCORE_PF_W | ELFCORE_PF_X;
-        l->p_offset = off;
-        l->p_vaddr = HV_VIRT + runs[i].off;
-        l->p_paddr = core.hv_paddr + runs[i].off;
-        l->p_filesz = runs[i].filesz;
-        l->p_memsz = runs[i].memsz;
-        l->p_align = 4096;
-        /* the same bytes at the image's direct-map address */
-        ph[1 + nr_runs + i] = *l;
-        ph[1 + nr_runs + i].p_vaddr = DIRECTMAP_VIRT + l->p_paddr;
-        off += runs[i].filesz;
-        file_bytes += runs[i].filesz;
-    }
-    for (unsigned int i = 0; i < nr_stack_runs; i++) {
-        struct elfcore_phdr *l = &ph[1 + 2 * nr_runs + i];
-
-        l->p_type = ELFCORE_PT_LOAD;
-        l->p_flags = ELFCORE_PF_R | ELFCORE_PF_W;
-        l->p_offset = off;
-        l->p_vaddr = stack_runs[i].va;
-        l->p_paddr = stack_runs[i].maddr;
-        l->p_filesz = l->p_memsz = stack_runs[i].size;
-        l->p_align = 4096;
-        off += stack_runs[i].size;
-        file_bytes += stack_runs[i].size;
-    }
-
-    info("vmcore: streaming %llu bytes to COM2: notes %llu bytes, hypervisor "
-         "memory %#llx..%#llx at %#llx and in the direct map in %u PT_LOADs "
-         "each, stacks in %u PT_LOADs (%llu bytes of memory)",
-         (unsigned long long)off, (unsigned long long)core.notes_size,
-         (unsigned long long)core.hv_paddr,
-         (unsigned long long)(core.hv_paddr + dump), HV_VIRT, nr_runs,
-         nr_stack_runs, (unsigned long long)file_bytes);
-    stage = "streaming the vmcore";
-    com2_write(&eh, sizeof(eh));
-    com2_write(ph, nr_ph * sizeof(ph[0]));
     /* the crashing CPU first: gdb's first thread is the first NT_PRSTATUS */
     if (first < core.phnum)
-        com2_write(ma(core.ph[first].p_offset), core.ph[first].p_filesz);
-    for (unsigned int i = 0; i < core.phnum; i++)
-        if (core.note_ok[i] && i != first)
-            com2_write(ma(core.ph[i].p_offset), core.ph[i].p_filesz);
-    com2_zeros(load_off - vm_bytes);
-    for (unsigned int i = 0; i < nr_runs; i++)
-        com2_write(ma(core.hv_paddr + runs[i].off), runs[i].filesz);
-    for (unsigned int i = 0; i < nr_stack_runs; i++)
-        com2_write(ma(stack_runs[i].maddr), stack_runs[i].size);
+        vm_notes[nr++] = (struct vmcore_note){ core.ph[first].p_offset,
+                                               core.ph[first].p_filesz };
+    for (unsigned int i = 0; i < core.phnum; i++) {
+        if (!core.note_ok[i] || i == first)
+            continue;
+        if (nr == VMCORE_MAX_NOTES) {
+            fail("vmcore: at most %u notes (got more)", VMCORE_MAX_NOTES);
+            return;
+        }
+        vm_notes[nr++] = (struct vmcore_note){ core.ph[i].p_offset,
+                                               core.ph[i].p_filesz };
+    }
+
+    /* assigned at run time: an initialiser would be data to relocate */
+    src.read = idmap_read;
+    src.write = com2_write;
+    src.ctx = NULL;
+    memset(&req, 0, sizeof(req));
+    req.notes = vm_notes;
+    req.nr_notes = nr;
+    req.nr_cpus = core.nr_cpus;
+    req.hv_paddr = core.hv_paddr;
+    req.hv_size = core.hv_size;
+    req.max_image = DUMP_MAX;
+    req.hv_virt = HV_VIRT;
+    req.directmap_virt = DIRECTMAP_VIRT;
+    req.vmcoreinfo = core.vmcoreinfo;
+    req.vmcoreinfo_len = core.vmcoreinfo_len;
+
+    stage = "streaming the vmcore";
+    err = vmcore_stream(&req, &src, &res);
     uart_drain(COM2_PORT);
     stage = "finishing";
+    if (err) {
+        fail("vmcore: streamed (got %s, at %#llx, after %llu bytes)",
+             vmcore_strerror(err), (unsigned long long)res.bad_maddr,
+             (unsigned long long)vm_bytes);
+        return;
+    }
+    pass("the hypervisor's stacks are found through its page tables");
+    info("stacks: %llu pages mapped for %u CPUs at %#llx, in %u runs",
+         (unsigned long long)res.stack_pages, core.nr_cpus,
+         (unsigned long long)res.stacks_virt, res.nr_stack_runs);
+    info("vmcore: notes %llu bytes, hypervisor memory %#llx..%#llx at %#llx "
+         "and in the direct map in %u PT_LOADs each, stacks in %u PT_LOADs "
+         "(%llu bytes of memory)", (unsigned long long)res.notes_bytes,
+         (unsigned long long)core.hv_paddr,
+         (unsigned long long)(core.hv_paddr + dump), HV_VIRT,
+         res.nr_image_runs, res.nr_stack_runs,
+         (unsigned long long)(res.image_bytes + res.stack_pages * PAGE_SIZE));
     info("vmcore: %llu bytes, CRC-32 %#x, to COM2",
          (unsigned long long)vm_bytes, vm_crc);
-    check_eq(vm_bytes, off, "vmcore streamed out of COM2 whole");
+    /* the layout's size: headers and notes to a page, then the memory */
+    want = (sizeof(struct elfcore_ehdr) +
+            res.nr_phdrs * sizeof(struct elfcore_phdr) + res.notes_bytes +
+            PAGE_SIZE - 1) & PAGE_MASK;
+    want += res.image_bytes + res.stack_pages * PAGE_SIZE;
+    check_eq(vm_crc, res.crc32, "vmcore: COM2's CRC-32 is the writer's");
+    check_eq(vm_bytes, want, "vmcore streamed out of COM2 whole");
 }
 
 /* ---- main ------------------------------------------------------------------ */

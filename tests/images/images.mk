@@ -173,12 +173,24 @@ IMAGES_CD64_ELF := $(IMAGES_DIR)/crashdump64.elf
 IMAGES_CD64_CFLAGS := -m64 -fpie -fno-plt -fno-jump-tables \
 	-DIMAGE_NAME='"crashdump64"'
 IMAGES_CD64_COBJS := $(addprefix $(IMAGES_OBJDIR)/crashdump64/,crashdump64.o common.o)
-IMAGES_CD64_OBJS := $(IMAGES_OBJDIR)/crashdump64/crashdump64-head.o $(IMAGES_CD64_COBJS)
+# The vmcore writer and its CRC-32 are the freestanding kexec-loader's,
+# built with the image's flags (they include <public/kexec.h>).
+IMAGES_CD64_KXL_OBJS := $(addprefix $(IMAGES_OBJDIR)/crashdump64/kexec-loader/,\
+	vmcore-stream.o crc32.o)
+IMAGES_CD64_OBJS := $(IMAGES_OBJDIR)/crashdump64/crashdump64-head.o \
+	$(IMAGES_CD64_COBJS) $(IMAGES_CD64_KXL_OBJS)
 
 $(IMAGES_CD64_COBJS): $(IMAGES_OBJDIR)/crashdump64/%.o: $(IMAGES_SRC)/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $< (crashdump64)")
 	$(Q)$(CC) $(IMAGES_CFLAGS) $(IMAGES_CD64_CFLAGS) -MMD -MP -c $< -o $@
+
+$(IMAGES_CD64_KXL_OBJS): $(IMAGES_OBJDIR)/crashdump64/kexec-loader/%.o: \
+		tools/kexec-loader/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (crashdump64)")
+	$(Q)$(CC) $(IMAGES_CFLAGS) $(IMAGES_CD64_CFLAGS) -Iinclude \
+		-MMD -MP -c $< -o $@
 
 $(IMAGES_OBJDIR)/crashdump64/crashdump64-head.o: $(IMAGES_SRC)/crashdump64-head.S
 	@mkdir -p $(dir $@)
