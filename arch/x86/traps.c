@@ -22,6 +22,9 @@ BUILD_BUG_ON(offsetof(struct cpu_user_regs, error_code) != 15 * 8);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, rip) != 16 * 8);
 BUILD_BUG_ON(sizeof(struct cpu_user_regs) != 21 * 8);
 BUILD_BUG_ON(sizeof(struct tss64) != 104);
+/* The bitmap must follow the TSS directly: iomap_base is an offset. */
+BUILD_BUG_ON(offsetof(struct cpu_info, io_bitmap) !=
+             offsetof(struct cpu_info, tss) + sizeof(struct tss64));
 
 struct __packed idt_entry {
     uint16_t offset_lo;
@@ -107,7 +110,8 @@ void traps_init_cpu(unsigned int cpu)
     ci->gdt[GUEST_CS32 >> 3] = 0;
     ci->gdt[GUEST_DS >> 3] = 0x00cff2000000ffffUL;       /* ring-3 data */
     ci->gdt[GUEST_CS >> 3] = 0x00affa000000ffffUL;       /* ring-3 code, L */
-    ci->gdt[TSS_SEL >> 3] = (sizeof(ci->tss) - 1) | ((tss & 0xffffff) << 16) |
+    ci->gdt[TSS_SEL >> 3] = (sizeof(ci->tss) + sizeof(ci->io_bitmap) - 1) |
+                            ((tss & 0xffffff) << 16) |
                             (0x89UL << 40) | (((tss >> 24) & 0xff) << 56);
     ci->gdt[(TSS_SEL >> 3) + 1] = tss >> 32;
 
@@ -116,7 +120,10 @@ void traps_init_cpu(unsigned int cpu)
     ci->tss.ist[IST_NMI - 1] = ci->stack_base + (IST_NMI_PAGE + 1) * PAGE_SIZE;
     ci->tss.ist[IST_MC - 1] = ci->stack_base + (IST_MC_PAGE + 1) * PAGE_SIZE;
     ci->tss.rsp[0] = (uint64_t)ci;      /* guest -> hypervisor entries */
-    ci->tss.iomap_base = sizeof(ci->tss);  /* no I/O bitmap */
+    /* Every port denied to ring 3 until pv_allow_io_ports() (and every
+       port past the bitmap, past the TSS limit, always). */
+    ci->tss.iomap_base = sizeof(ci->tss);
+    memset(ci->io_bitmap, 0xff, sizeof(ci->io_bitmap));
 
     asm volatile("lgdt %0\n\t"
                  "mov %1, %%ds\n\tmov %1, %%es\n\tmov %1, %%ss\n\t"

@@ -20,6 +20,13 @@ void pv_copy_hv_slots(pte_t *l4);
 extern bool pv_page_user_forced;
 
 void pv_init_cpu(void);                         /* syscall MSRs */
+/*
+ * Let ring 3 on this CPU use ports [first, + count) (the TSS's I/O
+ * bitmap; IOPL stays 0): a privileged dom0 gets COM2's, which the
+ * hypervisor does not use (COM1 is its console), as Xen gives dom0 the
+ * ports it does not use itself.
+ */
+void pv_allow_io_ports(unsigned int first, unsigned int count);
 __noreturn void enter_guest(struct cpu_user_regs *regs);
 void do_hypercall(struct cpu_user_regs *regs);
 void pv_guest_fault(struct cpu_user_regs *regs);

@@ -40,7 +40,8 @@ GUEST_BAD = ALWAYS_BAD + [
 
 ALL_TESTS = ["hypercalls", "page_user", "mmu_refusals", "balloon",
              "balloon_stale", "balloon_batch", "unpriv", "debug_gate",
-             "fault_pf", "fault_ud", "fault_gp", "fault_ptwrite",
+             "fault_pf", "fault_ud", "fault_gp", "fault_ptwrite", "fault_io",
+             "io_com2",
              "end_poweroff", "end_reboot", "end_crash", "console_flood",
              "compat_cs"]
 
@@ -224,6 +225,7 @@ FAULTS = {
     "fault_ud": "invalid opcode",
     "fault_gp": "general protection fault",
     "fault_ptwrite": "page fault",
+    "fault_io": "general protection fault",
 }
 
 
@@ -270,6 +272,9 @@ UNPRIV_ENDS = {
                  r"^\(HV\) Domain 0 crashed$"],
     "fault_gp": [r"^\(HV\) d0: fatal general protection fault at RIP",
                  r"^\(HV\) Domain 0 crashed$"],
+    # COM2's ports are a privileged dom0's only
+    "io_com2": [r"^\(HV\) d0: fatal general protection fault at RIP",
+                r"^\(HV\) Domain 0 crashed$"],
 }
 
 
@@ -343,3 +348,10 @@ def test_compat_segment_is_gone(boot, unpriv):
     want = int(r.search(d0(r"compat_cs: about to ljmp to 0x1b:0x1000 at RIP "
                            r"([0-9a-f]{16})$")).group(1), 16)
     assert int(r.search(COMPAT_GP).group(1), 16) == want
+
+
+def test_io_com2_privileged(boot):
+    r = run_guest(boot, "bios", 1, "test=io_com2")
+    r.expect(STATUS_POWEROFF,
+             [d0(r"PASS: io_com2: COM2's line status 0x[0-9a-f]+: transmitter "
+                 r"empty"), SUCCESS], GUEST_BAD)

@@ -11,6 +11,8 @@ import re
 import pytest
 
 from conftest import BUILD, STATUS_POWEROFF, TIMEOUT
+from test_vmcore import (capture_vmcore, check_notes, check_readelf,
+                         gdb_backtraces, gdb_crashing_thread)
 
 DOM0 = os.path.join(BUILD, "guest", "dom0.elf")
 HV_ELF = os.path.join(BUILD, "hv.elf")
@@ -69,15 +71,17 @@ def test_kexec_hv_crash(boot, tmp_path, firmware, smp):
     """dom0 loads hv-crash.elf (linked inside the crash region) as the crash
     image and crashes; the crash hypervisor boots from the panic on one
     CPU with RAM only in the crash region, and its dom0 (the dump guest)
-    finds the ELF core header and reads every CPU's note of the crashed
-    hypervisor from old memory (read-only mappings, kdump option)."""
+    finds the ELF core header, reads every CPU's note of the crashed
+    hypervisor from old memory (read-only mappings, kdump option) and
+    streams a vmcore out of COM2 that readelf and gdb read."""
     hvcmd = tmp_path / "hvcmdline.txt"
     hvcmd.write_text("debug-inject\n")
     mods = [(DOM0, "test=kexec-hv-crash"), (os.path.join(BUILD, "hv-crash.elf"),
                                              "hvcrash"),
             (DOM0, "dom0"), (str(hvcmd), "hvcmdline")]
+    com2 = str(tmp_path / "com2.bin")
     r = boot(firmware, smp, "crashkernel=64M@256M", modules=mods,
-             timeout=TIMEOUT[firmware] + 60)
+             timeout=TIMEOUT[firmware] + 120, serial2=com2)
     r.expect(STATUS_POWEROFF,
              [r"^\(HV\) kexec: loaded a crash image",
               r"^\(HV\) Panic on CPU 0:",
@@ -103,6 +107,23 @@ def test_kexec_hv_crash(boot, tmp_path, firmware, smp):
               r"^\(d0\) Test result: SUCCESS$"],
              [r"FATAL TRAP", r"^\(d0\) (?:FAIL|ERROR): ",
               r"purgatory: bad arguments", r"SHA-256 mismatch"])
+    # the dump guest's vmcore, as crashdump64's: readelf and gdb read it
+    vmcore = capture_vmcore(r, com2, str(tmp_path / "vmcore"),
+                            writer=r"\(d0\) kexec-hv-dump")
+    check_readelf(r, vmcore, smp)
+    check_notes(r, vmcore, 0)           # dom0 crashed on CPU 0
+    threads, current, pc, func, section, out = gdb_crashing_thread(r, vmcore)
+    if set(threads) != set(range(1, smp + 1)) or current != 1:
+        r.fail(f"gdb: threads {sorted(threads)} (current {current}), want "
+               f"every CPU of generation 1, CPU 0's current\n{out}")
+    if section != ".text":
+        r.fail(f"gdb: $pc {pc:#x} is {func} in {section}, not the "
+               f"hypervisor's text\n{out}")
+    # the stacks are in it: CPU 0 unwinds from the crash to the hypercall
+    bts, out = gdb_backtraces(r, vmcore)
+    if bts.get(1, [])[:3] != ["domain_crash", "do_sched_op", "do_hypercall"]:
+        r.fail(f"gdb: CPU 0's backtrace {bts.get(1)}, want domain_crash <- "
+               f"do_sched_op <- do_hypercall\n{out}")
     # the crash hypervisor's own RAM: nothing outside the region
     second = r.log.split("(Multiboot boot, loader kexec-hv)")[-1]
     for start, end in re.findall(r"^\(HV\)  ([0-9a-f]{16}) - ([0-9a-f]{16}) "

@@ -140,18 +140,19 @@ def run_tool(r, cmd):
     return p.stdout
 
 
-def capture_vmcore(r, com2, out):
-    """The vmcore: the last N bytes of COM2, N and CRC-32 as printed."""
-    m = r.search(r"^crashdump64: vmcore: (\d+) bytes, CRC-32 (0x[0-9a-f]+), "
+def capture_vmcore(r, com2, out, writer=r"crashdump64"):
+    """The vmcore: the last N bytes of COM2, N and CRC-32 as printed (by
+    crashdump64, or by the line prefix `writer`, a regex)."""
+    m = r.search(rf"^{writer}: vmcore: (\d+) bytes, CRC-32 (0x[0-9a-f]+), "
                  r"to COM2$")
     size, crc = int(m.group(1)), int(m.group(2), 16)
     with open(com2, "rb") as f:
         data = f.read()
     if len(data) < size:
-        r.fail(f"COM2 captured {len(data)} bytes, crashdump64 sent {size}")
+        r.fail(f"COM2 captured {len(data)} bytes, {writer} sent {size}")
     core = data[len(data) - size:]
     if zlib.crc32(core) != crc:
-        r.fail(f"vmcore CRC-32 {zlib.crc32(core):#x}, crashdump64 sent {crc:#x}")
+        r.fail(f"vmcore CRC-32 {zlib.crc32(core):#x}, {writer} sent {crc:#x}")
     if core[:4] != b"\x7fELF":
         r.fail(f"vmcore does not start with the ELF magic: {core[:16]!r}")
     with open(out, "wb") as f:

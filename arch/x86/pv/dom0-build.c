@@ -50,6 +50,9 @@ BUILD_BUG_ON(DOM0_MAX_PT_FRAMES * 8 > PAGE_SIZE - START_INFO_MFNS_OFFSET);
 
 static uint64_t opt_dom0_mem = MiB(32);
 size_param("dom0_mem", opt_dom0_mem);
+/* COM2's 16550 (eight ports): a privileged dom0's to use. */
+#define DOM0_COM2_PORT 0x2f8
+
 static bool opt_dom0_unprivileged;
 boolean_param("dom0-unprivileged", opt_dom0_unprivileged);
 
@@ -375,6 +378,8 @@ void dom0_start(void)
 
     get_cpu_info()->current = dom0;
     pv_init_cpu();
+    if (dom0->privileged)
+        pv_allow_io_ports(DOM0_COM2_PORT, 8);   /* COM2: the dump guest's */
     dom0->tlb_cpus |= 1UL << smp_processor_id();
     write_cr3(dom0->l4_mfn << PAGE_SHIFT);
     printk("Entering dom0 (TSC %lu)\n", (unsigned long)rdtsc());

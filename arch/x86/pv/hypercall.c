@@ -355,6 +355,14 @@ void pv_guest_fault(struct cpu_user_regs *regs)
 
 /* ---- per-CPU set-up for guests ------------------------------------------ */
 
+void pv_allow_io_ports(unsigned int first, unsigned int count)
+{
+    struct cpu_info *ci = get_cpu_info();
+
+    for (unsigned int p = first; p < first + count && p < IO_BITMAP_PORTS; p++)
+        ci->io_bitmap[p / 8] &= ~(1u << (p % 8));
+}
+
 extern const char syscall_entry[];
 
 void pv_init_cpu(void)

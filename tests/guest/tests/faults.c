@@ -13,6 +13,8 @@
  *   fault_pf       write to 0x1000 (unmapped)           -> page fault
  *   fault_ud       ud2                                  -> invalid opcode
  *   fault_gp       read of 0x8000000000000000           -> general protection
+ *   fault_io       inb from port 0x3fd (COM1, the hypervisor's) -> general
+ *                  protection (the TSS's I/O bitmap denies it)
  *   fault_ptwrite  write to the L4 through the read-only page-table view
  *                  (the same value back)                -> page fault; the
  *                  view must never be writable (PV memory rules)
@@ -48,6 +50,12 @@ __asm__(
     "fault_gp_rip:\n"
     "    movq (%rdi), %rax\n"
     "    ret\n"
+    "    .globl do_fault_io, fault_io_rip\n"
+    "do_fault_io:\n"
+    "    mov %edi, %edx\n"
+    "fault_io_rip:\n"
+    "    inb %dx, %al\n"
+    "    ret\n"
     "    .globl do_fault_ptwrite, fault_ptwrite_rip\n"
     "do_fault_ptwrite:\n"
     "    movq (%rdi), %rax\n"
@@ -60,8 +68,9 @@ void do_fault_pf(uint64_t addr);
 void do_fault_ud(uint64_t addr);
 void do_fault_gp(uint64_t addr);
 void do_fault_ptwrite(uint64_t addr);
+void do_fault_io(uint64_t port);
 extern const char fault_pf_rip[], fault_ud_rip[], fault_gp_rip[],
-                  fault_ptwrite_rip[];
+                  fault_ptwrite_rip[], fault_io_rip[];
 
 static void about_to_fault(const char *what, const char *rip,
                            void (*fn)(uint64_t), uint64_t addr)
@@ -85,6 +94,27 @@ DEFINE_TEST(fault_gp, "non-canonical read: fatal general protection fault")
 {
     about_to_fault("read of 0x8000000000000000", fault_gp_rip, do_fault_gp,
                    0x8000000000000000UL);
+}
+
+DEFINE_TEST(fault_io, "in from COM1's port (the hypervisor's): fatal "
+            "general protection fault")
+{
+    about_to_fault("inb from port 0x3fd", fault_io_rip, do_fault_io, 0x3fd);
+}
+
+/*
+ * io_com2: a privileged dom0 may use COM2 (0x2f8-0x2ff, the TSS's I/O
+ * bitmap): its line status reads back with the transmitter empty.  An
+ * unprivileged one may not: the same read is fatal.
+ */
+DEFINE_TEST(io_com2, "in from COM2's line status: allowed to a privileged dom0")
+{
+    uint8_t lsr;
+
+    info("about to read COM2's line status (port 0x2fd)");
+    asm volatile("inb %w1, %0" : "=a"(lsr) : "d"(0x2fd));
+    check_eq(lsr & 0x60, 0x60, "COM2's line status %#x: transmitter empty",
+             lsr);
 }
 
 DEFINE_TEST(fault_ptwrite, "write to the page-table view: fatal page fault")

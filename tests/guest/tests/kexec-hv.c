@@ -30,6 +30,7 @@
 #include "../../../tools/kexec-loader/elfcore.h"
 #include "../../../tools/kexec-loader/multiboot-load.h"
 #include "../../../tools/kexec-loader/purgatory-load.h"
+#include "../../../tools/kexec-loader/vmcore-stream.h"
 #include "../../../tools/purgatory/purgatory-args.h"
 #include <public/elfnote.h>
 
@@ -464,8 +465,12 @@ static bool old_note(uint64_t ma, uint64_t size, uint32_t *type,
     return true;
 }
 
+/* What the notes said, for the vmcore (check_old_notes fills them). */
+static char vmcoreinfo_text[KH_NOTE_MAX];
+static uint32_t vmcoreinfo_len, crashing_cpu;
+
 /* Every CPU's note, the hypervisor's, VMCOREINFO: read from old memory. */
-static void check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
+static bool check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
                             uint64_t cpus)
 {
     unsigned int cpu = 0, saved = 0;
@@ -480,13 +485,13 @@ static void check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
             continue;
         if (!old_note(ph[i].p_offset, ph[i].p_filesz, &type, &name, &desc,
                       &descsz))
-            return;
+            return false;
         if (type == NT_PRSTATUS && !strcmp(name, "CORE")) {
             struct hv_elf_prstatus pr;
 
             if (!check_true(descsz >= sizeof(pr), "CPU %u's NT_PRSTATUS is "
                             "%u bytes", cpu, descsz))
-                return;
+                return false;
             memcpy(&pr, desc, sizeof(pr));
             if (pr.pr_pid == (int32_t)cpu + 1 && pr.pr_reg[PR_RIP])
                 saved++;
@@ -499,13 +504,14 @@ static void check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
 
             if (!check_true(descsz >= sizeof(ci), "the hypervisor note is %u "
                             "bytes", descsz))
-                return;
+                return false;
             memcpy(&ci, desc, sizeof(ci));
             ci.reason[sizeof(ci.reason) - 1] = '\0';
             info("old memory: hypervisor note: %u CPUs, crashing CPU %u, "
                  "saved %#x, reason '%s'", ci.nr_cpus, ci.crashing_cpu,
                  ci.cpus_saved, ci.reason);
             check_eq(ci.nr_cpus, cpus, "the hypervisor note's CPUs");
+            crashing_cpu = ci.crashing_cpu;
             hv = true;
         } else if (type == VMCOREINFO_NOTE_TYPE && !strcmp(name, "VMCOREINFO")) {
             static const char key[] = "PAGESIZE=4096\n";
@@ -513,6 +519,8 @@ static void check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
             for (uint32_t k = 0; k + sizeof(key) - 1 <= descsz; k++)
                 if (!memcmp(desc + k, key, sizeof(key) - 1))
                     vmcoreinfo = true;
+            vmcoreinfo_len = descsz;
+            memcpy(vmcoreinfo_text, desc, descsz);
         }
     }
     check_eq(cpu, cpus, "NT_PRSTATUS notes read from old memory");
@@ -521,6 +529,126 @@ static void check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
     check_true(hv, "the hypervisor note, read from old memory");
     check_true(vmcoreinfo, "the VMCOREINFO note (PAGESIZE=4096), read from "
                "old memory");
+    return cpu == cpus && saved == cpus && hv && vmcoreinfo;
+}
+
+/* ---- the vmcore, to COM2 ----------------------------------------------------- */
+
+#define KH_COM2 0x2f8
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    asm volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+
+    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+/* COM2 (a privileged dom0's ports): 115200 8N1, FIFOs on. */
+static void com2_init(void)
+{
+    outb(KH_COM2 + 1, 0);           /* no interrupts */
+    outb(KH_COM2 + 3, 0x80);        /* DLAB */
+    outb(KH_COM2 + 0, 1);           /* 115200 */
+    outb(KH_COM2 + 1, 0);
+    outb(KH_COM2 + 3, 0x03);        /* 8N1 */
+    outb(KH_COM2 + 2, 0x07);        /* FIFOs on, cleared */
+}
+
+/* The vmcore's bytes: 16 at a time into the transmit FIFO once empty. */
+static void com2_write(void *ctx, const void *buf, uint64_t len)
+{
+    const uint8_t *p = buf;
+
+    (void)ctx;
+    while (len) {
+        unsigned int n = len < 16 ? (unsigned int)len : 16;
+
+        while (!(inb(KH_COM2 + 5) & 0x20))
+            ;
+        for (unsigned int i = 0; i < n; i++)
+            outb(KH_COM2, p[i]);
+        p += n;
+        len -= n;
+    }
+}
+
+/* Old memory for vmcore_stream(): quiet (it reads megabytes). */
+static bool read_old_cb(void *ctx, uint64_t ma, void *buf, uint64_t len)
+{
+    uint8_t *out = buf;
+
+    (void)ctx;
+    while (len) {
+        uint64_t off = ma & (PAGE_SIZE - 1);
+        uint64_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+
+        if (scratch_map(KH_OLD_SLOT, ma >> PAGE_SHIFT, PTE_RO))
+            return false;
+        memcpy(out, (const void *)(scratch_slot_va(KH_OLD_SLOT) + off), n);
+        scratch_unmap(KH_OLD_SLOT);
+        out += n;
+        ma += n;
+        len -= n;
+    }
+    return true;
+}
+
+/*
+ * The vmcore out of COM2, as crashdump64 streams it (vmcore-stream.h):
+ * the notes (the crashing CPU's first), the crashed hypervisor's image at
+ * its link and direct-map addresses, every CPU's stack.
+ */
+static void stream_vmcore(const struct elfcore_phdr *ph, unsigned int nr,
+                          uint64_t cpus)
+{
+    static struct vmcore_note notes[VMCORE_MAX_NOTES];
+    struct vmcore_src src = { read_old_cb, com2_write, NULL };
+    struct vmcore_req req = {
+        .notes = notes, .nr_cpus = (uint32_t)cpus, .max_image = 4UL << 20,
+        .hv_virt = ELFCORE_HV_VIRT, .directmap_virt = ELFCORE_DIRECTMAP_VIRT,
+        .vmcoreinfo = vmcoreinfo_text, .vmcoreinfo_len = vmcoreinfo_len,
+    };
+    struct vmcore_result res;
+    unsigned int cpu = 0;
+    int rc;
+
+    for (unsigned int i = 0; i < nr && req.nr_notes < VMCORE_MAX_NOTES; i++) {
+        if (ph[i].p_type == 1 && ph[i].p_vaddr == ELFCORE_HV_VIRT) {
+            req.hv_paddr = ph[i].p_paddr;
+            req.hv_size = ph[i].p_memsz;
+        }
+        if (ph[i].p_type != 4)
+            continue;
+        /* CPU notes come first in the header: the crashing one leads */
+        if (cpu < cpus && cpu++ == crashing_cpu) {
+            for (uint32_t k = req.nr_notes; k; k--)
+                notes[k] = notes[k - 1];
+            notes[0] = (struct vmcore_note){ ph[i].p_offset, ph[i].p_filesz };
+        } else {
+            notes[req.nr_notes] = (struct vmcore_note){ ph[i].p_offset,
+                                                        ph[i].p_filesz };
+        }
+        req.nr_notes++;
+    }
+    if (!check_true(req.hv_size != 0, "the core header has the hypervisor "
+                    "image's PT_LOAD"))
+        return;
+    com2_init();
+    rc = vmcore_stream(&req, &src, &res);
+    if (!check_eq(rc, VMCORE_OK, "vmcore_stream: %s (at %#lx)",
+                  vmcore_strerror(rc), (unsigned long)res.bad_maddr))
+        return;
+    info("vmcore: %lu bytes, CRC-32 %#x, to COM2", (unsigned long)res.bytes,
+         res.crc32);
+    info("vmcore: %u program headers: %u image runs (twice), %u stack runs "
+         "(%lu pages)", res.nr_phdrs, res.nr_image_runs, res.nr_stack_runs,
+         (unsigned long)res.stack_pages);
 }
 
 DEFINE_KX_TEST(kexec_hv_dump, "kexec-hv-dump",
@@ -564,7 +692,8 @@ DEFINE_KX_TEST(kexec_hv_dump, "kexec-hv-dump",
                  "hypervisor (%lu), its own, VMCOREINFO", cpus);
         check_true(loads > 0, "%u PT_LOADs of the crashed machine's memory",
                    loads);
-        check_old_notes(ph, eh->e_phnum, cpus);
+        if (check_old_notes(ph, eh->e_phnum, cpus))
+            stream_vmcore(ph, eh->e_phnum, cpus);
         /* old memory is the dump's, not the dump guest's to change */
         check_eq(scratch_map(KH_OLD_SLOT, ph[0].p_offset >> PAGE_SHIFT, PTE_RW),
                  -HV_EPERM, "a writable mapping of old memory");

@@ -21,6 +21,9 @@ enum cpu_state {
     CPU_STOPPED,
 };
 
+/* I/O ports a guest may be given (pv_allow_io_ports): COM2 is below. */
+#define IO_BITMAP_PORTS 0x300
+
 /* One per CPU, at the top of its primary stack. */
 struct cpu_info {
     /* Read by the syscall entry through %gs (asm offsets below). */
@@ -33,6 +36,10 @@ struct cpu_info {
     uint32_t pad;
     uint64_t stack_base;    /* lowest address of the stack block */
     struct tss64 tss;
+    /* The TSS's I/O permission bitmap, right after it (the TSS limit
+       covers it): ports 0 .. IO_BITMAP_PORTS - 1, a set bit denies ring 3,
+       then the 0xff byte the CPU wants at the end. */
+    uint8_t io_bitmap[IO_BITMAP_PORTS / 8 + 1];
     uint64_t gdt[GDT_ENTRIES];
     uint64_t ipi_count;
     uint64_t tlb_flushes;       /* VECTOR_IPI_FLUSH answered */
