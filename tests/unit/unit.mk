@@ -88,7 +88,10 @@ UNIT_SRCS_linux-load   := tools/kexec-loader/linux-load.c \
 UNIT_SRCS_multiboot-load := tools/kexec-loader/multiboot-load.c \
 	tools/kexec-loader/kexec-loader.c tools/kexec-loader/crc32.c \
 	common/kimage.c
-UNIT_KEXEC_MODULES := kexec-loader kimage linux-load multiboot-load
+UNIT_SRCS_vmcore-stream := tools/kexec-loader/vmcore-stream.c \
+	tools/kexec-loader/crc32.c
+UNIT_KEXEC_MODULES := kexec-loader kimage linux-load multiboot-load \
+	vmcore-stream
 UNIT_KEXEC_BINS    := $(patsubst %,$(UNIT_DIR)/test-%,$(UNIT_KEXEC_MODULES))
 UNIT_KEXEC_SRCS    := $(filter-out $(UNIT_HV_SRCS),$(sort \
 	$(foreach m,$(UNIT_KEXEC_MODULES),$(UNIT_SRCS_$(m)))))
