@@ -173,10 +173,11 @@ IMAGES_CD64_ELF := $(IMAGES_DIR)/crashdump64.elf
 IMAGES_CD64_CFLAGS := -m64 -fpie -fno-plt -fno-jump-tables \
 	-DIMAGE_NAME='"crashdump64"'
 IMAGES_CD64_COBJS := $(addprefix $(IMAGES_OBJDIR)/crashdump64/,crashdump64.o common.o)
-# The vmcore writer and its CRC-32 are the freestanding kexec-loader's,
-# built with the image's flags (they include <public/kexec.h>).
+# The vmcore writer, its ELF header and its CRC-32 are the freestanding
+# kexec-loader's, built with the image's flags (they include
+# <public/kexec.h>).
 IMAGES_CD64_KXL_OBJS := $(addprefix $(IMAGES_OBJDIR)/crashdump64/kexec-loader/,\
-	vmcore-stream.o crc32.o)
+	vmcore-stream.o elfcore.o crc32.o)
 IMAGES_CD64_OBJS := $(IMAGES_OBJDIR)/crashdump64/crashdump64-head.o \
 	$(IMAGES_CD64_COBJS) $(IMAGES_CD64_KXL_OBJS)
 

@@ -89,9 +89,11 @@ UNIT_SRCS_multiboot-load := tools/kexec-loader/multiboot-load.c \
 	tools/kexec-loader/kexec-loader.c tools/kexec-loader/crc32.c \
 	common/kimage.c
 UNIT_SRCS_vmcore-stream := tools/kexec-loader/vmcore-stream.c \
-	tools/kexec-loader/crc32.c
+	tools/kexec-loader/elfcore.c tools/kexec-loader/crc32.c
+# test-elfcore also runs the host's readelf on the headers it builds.
+UNIT_SRCS_elfcore  := tools/kexec-loader/elfcore.c
 UNIT_KEXEC_MODULES := kexec-loader kimage linux-load multiboot-load \
-	vmcore-stream
+	vmcore-stream elfcore
 UNIT_KEXEC_BINS    := $(patsubst %,$(UNIT_DIR)/test-%,$(UNIT_KEXEC_MODULES))
 UNIT_KEXEC_SRCS    := $(filter-out $(UNIT_HV_SRCS),$(sort \
 	$(foreach m,$(UNIT_KEXEC_MODULES),$(UNIT_SRCS_$(m)))))
@@ -125,33 +127,6 @@ UNIT_TEST_BINS += $(UNIT_KEXEC_BINS)
 unit-test-bin: $(UNIT_KEXEC_BINS)
 
 -include $(UNIT_KEXEC_HV_OBJS:.o=.d) $(UNIT_KEXEC_T_OBJS:.o=.d)
-
-# ---- vmcore: tools/kexec-loader/elfcore.c (the ELF core header) -------------
-# (Appended by the vmcore engineer; self-contained like the block above.)
-# test-elfcore also runs the host's readelf on the headers it builds.
-UNIT_SRCS_elfcore     := tools/kexec-loader/elfcore.c
-UNIT_ELFCORE_BIN      := $(UNIT_DIR)/test-elfcore
-UNIT_ELFCORE_HV_OBJS  := $(patsubst %.c,$(UNIT_DIR)/hv/%.o,$(UNIT_SRCS_elfcore))
-
-$(UNIT_ELFCORE_HV_OBJS): $(UNIT_DIR)/hv/%.o: %.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $<")
-	$(Q)$(UNIT_CC) $(UNIT_HV_CFLAGS) -MMD -MP -c $< -o $@
-
-$(UNIT_DIR)/test-elfcore.o: tests/unit/test-elfcore.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $<")
-	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) -MMD -MP -c $< -o $@
-
-$(UNIT_ELFCORE_BIN): $(UNIT_DIR)/test-elfcore.o $(UNIT_DIR)/harness.o \
-		$(UNIT_ELFCORE_HV_OBJS)
-	@$(if $(Q),echo "  HOSTLD  $@")
-	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^ $(UNIT_CHECK_LIBS)
-
-UNIT_TEST_BINS += $(UNIT_ELFCORE_BIN)
-unit-test-bin: $(UNIT_ELFCORE_BIN)
-
--include $(UNIT_ELFCORE_HV_OBJS:.o=.d) $(UNIT_DIR)/test-elfcore.d
 
 # ---- kexec: relocate_pages() of arch/x86/kexec/kexec-tramp.S ----------------
 # (Self-contained like the blocks above.)  The trampoline is assembled for

@@ -10,6 +10,25 @@
 #define PHDR_SIZE   ((uint64_t)sizeof(struct elfcore_phdr))
 #define EHDR_SIZE   ((uint64_t)sizeof(struct elfcore_ehdr))
 
+void elfcore_fill_ehdr(struct elfcore_ehdr *eh, uint16_t phnum)
+{
+    kxl_zero(eh, sizeof(*eh));
+    eh->e_ident[0] = 0x7f;
+    eh->e_ident[1] = 'E';
+    eh->e_ident[2] = 'L';
+    eh->e_ident[3] = 'F';
+    eh->e_ident[4] = ELFCORE_ELFCLASS64;
+    eh->e_ident[5] = ELFCORE_ELFDATA2LSB;
+    eh->e_ident[6] = ELFCORE_EV_CURRENT;
+    eh->e_type = ELFCORE_ET_CORE;
+    eh->e_machine = ELFCORE_EM_X86_64;
+    eh->e_version = ELFCORE_EV_CURRENT;
+    eh->e_phoff = EHDR_SIZE;
+    eh->e_ehsize = (uint16_t)EHDR_SIZE;
+    eh->e_phentsize = (uint16_t)PHDR_SIZE;
+    eh->e_phnum = phnum;
+}
+
 const char *elfcore_strerror(int err)
 {
     switch (err) {
@@ -147,21 +166,7 @@ int elfcore_build(const struct elfcore_req *req, void *buf, size_t cap,
     if (res->size > cap)
         return ELFCORE_E2BIG;
 
-    kxl_zero(&eh, sizeof(eh));
-    eh.e_ident[0] = 0x7f;
-    eh.e_ident[1] = 'E';
-    eh.e_ident[2] = 'L';
-    eh.e_ident[3] = 'F';
-    eh.e_ident[4] = ELFCORE_ELFCLASS64;
-    eh.e_ident[5] = ELFCORE_ELFDATA2LSB;
-    eh.e_ident[6] = ELFCORE_EV_CURRENT;
-    eh.e_type = ELFCORE_ET_CORE;
-    eh.e_machine = ELFCORE_EM_X86_64;
-    eh.e_version = ELFCORE_EV_CURRENT;
-    eh.e_phoff = EHDR_SIZE;
-    eh.e_ehsize = (uint16_t)EHDR_SIZE;
-    eh.e_phentsize = (uint16_t)PHDR_SIZE;
-    eh.e_phnum = (uint16_t)res->nr_phdrs;
+    elfcore_fill_ehdr(&eh, (uint16_t)res->nr_phdrs);
     kxl_copy(out, &eh, sizeof(eh));
 
     ph = out + EHDR_SIZE;

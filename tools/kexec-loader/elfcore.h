@@ -167,6 +167,13 @@ struct elfcore_result {
 int elfcore_build(const struct elfcore_req *req, void *buf, size_t cap,
                   struct elfcore_result *res);
 
+/*
+ * An ELF64 core's header (ET_CORE, EM_X86_64, little endian) with phnum
+ * program headers right after it: what elfcore_build() and the vmcore
+ * writer (vmcore-stream.h) both begin with.
+ */
+void elfcore_fill_ehdr(struct elfcore_ehdr *eh, uint16_t phnum);
+
 /* "ELFCORE_E2BIG: the header does not fit the buffer", etc.; never NULL. */
 const char *elfcore_strerror(int err);
 

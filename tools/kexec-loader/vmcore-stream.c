@@ -327,21 +327,7 @@ static int stream(void)
     uint64_t off;
 
     vs.res->nr_phdrs = nr_ph;
-    kxl_zero(&eh, sizeof(eh));
-    eh.e_ident[0] = 0x7f;
-    eh.e_ident[1] = 'E';
-    eh.e_ident[2] = 'L';
-    eh.e_ident[3] = 'F';
-    eh.e_ident[4] = ELFCORE_ELFCLASS64;
-    eh.e_ident[5] = ELFCORE_ELFDATA2LSB;
-    eh.e_ident[6] = ELFCORE_EV_CURRENT;
-    eh.e_type = ELFCORE_ET_CORE;
-    eh.e_machine = ELFCORE_EM_X86_64;
-    eh.e_version = ELFCORE_EV_CURRENT;
-    eh.e_phoff = EHDR_SIZE;
-    eh.e_ehsize = (uint16_t)EHDR_SIZE;
-    eh.e_phentsize = (uint16_t)PHDR_SIZE;
-    eh.e_phnum = (uint16_t)nr_ph;
+    elfcore_fill_ehdr(&eh, (uint16_t)nr_ph);
     out(&eh, sizeof(eh));
 
     out_phdr(ELFCORE_PT_NOTE, 0, note_off, 0, 0, notes, notes, 4);

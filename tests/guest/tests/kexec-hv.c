@@ -416,26 +416,14 @@ DEFINE_KX_TEST(kexec_hv_crash, "kexec-hv-crash",
  * hypervisor's and VMCOREINFO), and a machine map whose RAM is only
  * inside the crash region.
  */
-/* len bytes of old memory at ma, page by page through a read-only
-   scratch mapping (the crash hypervisor's kdump option allows it). */
+static bool read_old_cb(void *ctx, uint64_t ma, void *buf, uint64_t len);
+
+/* len bytes of old memory at ma; a FAIL line if they cannot be read. */
 static bool read_old(uint64_t ma, void *buf, uint64_t len)
 {
-    uint8_t *out = buf;
-
-    while (len) {
-        uint64_t off = ma & (PAGE_SIZE - 1);
-        uint64_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
-        long rc = scratch_map(KH_OLD_SLOT, ma >> PAGE_SHIFT, PTE_RO);
-
-        if (!check_eq(rc, 0, "map old memory at %#lx read-only", ma))
-            return false;
-        memcpy(out, (const void *)(scratch_slot_va(KH_OLD_SLOT) + off), n);
-        scratch_unmap(KH_OLD_SLOT);
-        out += n;
-        ma += n;
-        len -= n;
-    }
-    return true;
+    return check_true(read_old_cb(NULL, ma, buf, len), "read %lu bytes of "
+                      "old memory at %#lx (read-only mappings)",
+                      (unsigned long)len, (unsigned long)ma);
 }
 
 static uint8_t note_buf[KH_NOTE_MAX];
@@ -578,7 +566,9 @@ static void com2_write(void *ctx, const void *buf, uint64_t len)
     }
 }
 
-/* Old memory for vmcore_stream(): quiet (it reads megabytes). */
+/* len bytes of old memory at ma, page by page through a read-only
+   scratch mapping (the crash hypervisor's kdump option allows it); quiet:
+   vmcore_stream() reads megabytes through it. */
 static bool read_old_cb(void *ctx, uint64_t ma, void *buf, uint64_t len)
 {
     uint8_t *out = buf;
