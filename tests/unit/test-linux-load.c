@@ -12,88 +12,24 @@
 #include <hv/kimage.h>
 
 #include "../../tools/kexec-loader/linux-load.h"
+#include "../../tools/kexec-loader/kxl-bytes.h"
+#include "fake-loader-env.h"
 
-#define PG          4096u
-#define BUF_MFN     0x100000u
-#define BOUNCE_MFN  0x200000u
+#define PG          FAKE_PG
+#define BOUNCE_MFN  FAKE_BOUNCE_MFN
+#define BUF_MFN     FAKE_BUF_MFN
+#define MAX_BOUNCE  FAKE_MAX_BOUNCE
+#define MAX_BUFS    FAKE_MAX_BUFS
 #define REGION      0x10000000ULL   /* 256 MiB */
 #define REGION_SIZE MiB(64)
 #define INIT_SIZE   0x800000u       /* 8 MiB */
 
-/* ---- the fake machine: buffers at page granularity, bounce frames -------- */
+/* ---- the fake machine (fake-loader-env.h) ------------------------------- */
 
-#define MAX_BUFS 4
-static struct { uint8_t *p; size_t size; uint64_t mfn; } bufs[MAX_BUFS];
-static unsigned int nr_bufs;
-#define MAX_BOUNCE 8
-static uint8_t *bounce_pages[MAX_BOUNCE];
-static unsigned int nr_bounce;
+#define env fake_env
+#define new_buf fake_new_buf
+#define nr_bounce fake_nr_bounce
 
-static uint64_t fake_va_to_mfn(void *ctx, const void *va)
-{
-    const uint8_t *p = va;
-
-    (void)ctx;
-    for (unsigned int i = 0; i < nr_bufs; i++)
-        if (p >= bufs[i].p && p < bufs[i].p + bufs[i].size + PG)
-            return bufs[i].mfn + (uint64_t)(p - bufs[i].p) / PG;
-    ck_abort_msg("va_to_mfn of %p: not a test buffer", va);
-    return KXL_NO_MFN;
-}
-
-static int fake_bounce(void *ctx, struct kxl_frame *out)
-{
-    (void)ctx;
-    if (nr_bounce == MAX_BOUNCE)
-        return -1;
-    bounce_pages[nr_bounce] = aligned_alloc(PG, PG);
-    out->va = bounce_pages[nr_bounce];
-    out->mfn = BOUNCE_MFN + nr_bounce++;
-    return 0;
-}
-
-static const struct kxl_env env = { fake_va_to_mfn, fake_bounce, NULL };
-
-static uint8_t *new_buf(size_t size)
-{
-    uint8_t *p = aligned_alloc(PG, (size + PG - 1) / PG * PG + PG);
-
-    ck_assert_uint_lt(nr_bufs, MAX_BUFS);
-    memset(p, 0, (size + PG - 1) / PG * PG + PG);
-    bufs[nr_bufs].p = p;
-    bufs[nr_bufs].size = size;
-    bufs[nr_bufs].mfn = BUF_MFN + 0x10000 * nr_bufs;
-    nr_bufs++;
-    return p;
-}
-
-static void setup(void)
-{
-    nr_bufs = nr_bounce = 0;
-}
-
-static void teardown(void)
-{
-    for (unsigned int i = 0; i < nr_bufs; i++)
-        free(bufs[i].p);
-    for (unsigned int i = 0; i < nr_bounce; i++)
-        free(bounce_pages[i]);
-}
-
-static void w(uint8_t *p, uint64_t v, unsigned int bytes)
-{
-    for (unsigned int i = 0; i < bytes; i++, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint64_t r(const uint8_t *p, unsigned int bytes)
-{
-    uint64_t v = 0;
-
-    for (unsigned int i = bytes; i--;)
-        v = (v << 8) | p[i];
-    return v;
-}
 
 /* A bzImage: 39 setup sectors, then pm_size bytes of pattern. */
 #define SETUP_SECTS 39
@@ -106,20 +42,20 @@ static uint8_t *make_bzimage(size_t pm_size, size_t *size)
     *size = PM_OFFSET + pm_size;
     b = new_buf(*size);
     b[0x1F1] = SETUP_SECTS;
-    w(b + 0x1F4, pm_size / 16, 4);
-    w(b + 0x1FE, 0xAA55, 2);
+    kxl_wr(b + 0x1F4, pm_size / 16, 4);
+    kxl_wr(b + 0x1FE, 0xAA55, 2);
     b[0x200] = 0xEB;
     b[0x201] = 0x6A;                    /* header ends at 0x26C */
     memcpy(b + 0x202, "HdrS", 4);
-    w(b + 0x206, 0x020F, 2);
+    kxl_wr(b + 0x206, 0x020F, 2);
     b[0x211] = 0x01;                    /* LOADED_HIGH */
-    w(b + 0x230, 0x200000, 4);
+    kxl_wr(b + 0x230, 0x200000, 4);
     b[0x234] = 1;
     b[0x235] = 21;
-    w(b + 0x236, 0x7F, 2);
-    w(b + 0x238, 2047, 4);
-    w(b + 0x258, 0x1000000, 8);
-    w(b + 0x260, INIT_SIZE, 4);
+    kxl_wr(b + 0x236, 0x7F, 2);
+    kxl_wr(b + 0x238, 2047, 4);
+    kxl_wr(b + 0x258, 0x1000000, 8);
+    kxl_wr(b + 0x260, INIT_SIZE, 4);
     for (size_t i = 0; i < pm_size; i++)
         b[PM_OFFSET + i] = (uint8_t)(i * 7 + 1);
     return b;
@@ -195,7 +131,7 @@ static const uint8_t *bounce_of(uint64_t mfn)
 {
     ck_assert_uint_ge(mfn, BOUNCE_MFN);
     ck_assert_uint_lt(mfn, BOUNCE_MFN + nr_bounce);
-    return bounce_pages[mfn - BOUNCE_MFN];
+    return fake_frame(mfn);
 }
 
 /* The bounce frame COPYed to dest in the list. */
@@ -259,13 +195,13 @@ START_TEST(test_parse_refusals)
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         uint8_t *b = make_bzimage(0x3000, &size);
 
-        w(b + cases[i].off, cases[i].val, cases[i].bytes);
+        kxl_wr(b + cases[i].off, cases[i].val, cases[i].bytes);
         ck_assert_msg(kxl_linux_parse(b, size, &h) == cases[i].want,
                       "case %zu: %s", i,
                       kxl_linux_strerror(kxl_linux_parse(b, size, &h)));
         ck_assert_ptr_nonnull(strstr(kxl_linux_strerror(cases[i].want), "KXLL_E"));
-        teardown();
-        setup();
+        fake_free();
+        fake_reset();
     }
     /* too short for a header */
     {
@@ -322,11 +258,11 @@ START_TEST(test_crash_bzimage)
     ck_assert_uint_eq(bp[0x1EF], 0);                    /* sentinel */
     ck_assert_uint_eq(bp[0x210], 0xFF);                 /* type_of_loader */
     ck_assert_uint_eq(bp[0x211], 0x01);
-    ck_assert_uint_eq(r(bp + 0x228, 4), res.cmdline_maddr);
-    ck_assert_uint_eq(r(bp + 0x0C8, 4), 0);
-    ck_assert_uint_eq(r(bp + 0x218, 4), res.initrd_maddr);
-    ck_assert_uint_eq(r(bp + 0x21C, 4), 0x2345);
-    ck_assert_uint_eq(r(bp + 0x070, 8), 0xf5a40);
+    ck_assert_uint_eq(kxl_rd(bp + 0x228, 4), res.cmdline_maddr);
+    ck_assert_uint_eq(kxl_rd(bp + 0x0C8, 4), 0);
+    ck_assert_uint_eq(kxl_rd(bp + 0x218, 4), res.initrd_maddr);
+    ck_assert_uint_eq(kxl_rd(bp + 0x21C, 4), 0x2345);
+    ck_assert_uint_eq(kxl_rd(bp + 0x070, 8), 0xf5a40);
     /* the e820: low RAM, the BIOS ranges, the region minus the header */
     ck_assert_uint_eq(bp[0x1E8], 6);
     ck_assert_uint_eq(res.nr_e820, 6);
@@ -340,9 +276,9 @@ START_TEST(test_crash_bzimage)
         for (unsigned int i = 0; i < 6; i++) {
             const uint8_t *e = bp + 0x2D0 + 20 * i;
 
-            ck_assert_uint_eq(r(e, 8), want_e820[i][0]);
-            ck_assert_uint_eq(r(e + 8, 8), want_e820[i][1]);
-            ck_assert_uint_eq(r(e + 16, 4), want_e820[i][2]);
+            ck_assert_uint_eq(kxl_rd(e, 8), want_e820[i][0]);
+            ck_assert_uint_eq(kxl_rd(e + 8, 8), want_e820[i][1]);
+            ck_assert_uint_eq(kxl_rd(e + 16, 4), want_e820[i][2]);
         }
     }
     /* the command line: the caller's words, then elfcorehdr= */
@@ -385,8 +321,8 @@ START_TEST(test_default_bzimage)
     bp = page_at(ents, res.nr_entries, res.boot_params_maddr);
     ck_assert_uint_eq(bp[0x1E8], ARRAY_SIZE(machine));
     for (unsigned int i = 0; i < ARRAY_SIZE(machine); i++)
-        ck_assert_uint_eq(r(bp + 0x2D0 + 20 * i, 8), machine[i].addr);
-    ck_assert_uint_eq(r(bp + 0x218, 4), 0);
+        ck_assert_uint_eq(kxl_rd(bp + 0x2D0 + 20 * i, 8), machine[i].addr);
+    ck_assert_uint_eq(kxl_rd(bp + 0x218, 4), 0);
     ck_assert_str_eq((const char *)page_at(ents, res.nr_entries,
                                            res.cmdline_maddr), "");
     /* pref_address inside the region is honoured */
@@ -464,23 +400,23 @@ static uint8_t *make_vmlinux(size_t *size)
     e[4] = 2;
     e[5] = 1;
     e[6] = 1;
-    w(e + 16, 2, 2);            /* ET_EXEC */
-    w(e + 18, 62, 2);
-    w(e + 20, 1, 4);
-    w(e + 24, 0x1000000, 8);    /* e_entry: physical, as Linux's */
-    w(e + 32, 64, 8);
-    w(e + 52, 64, 2);
-    w(e + 54, 56, 2);
-    w(e + 56, ARRAY_SIZE(ph), 2);
+    kxl_wr(e + 16, 2, 2);            /* ET_EXEC */
+    kxl_wr(e + 18, 62, 2);
+    kxl_wr(e + 20, 1, 4);
+    kxl_wr(e + 24, 0x1000000, 8);    /* e_entry: physical, as Linux's */
+    kxl_wr(e + 32, 64, 8);
+    kxl_wr(e + 52, 64, 2);
+    kxl_wr(e + 54, 56, 2);
+    kxl_wr(e + 56, ARRAY_SIZE(ph), 2);
     for (unsigned int i = 0; i < ARRAY_SIZE(ph); i++) {
         uint8_t *p = e + 64 + 56 * i;
 
-        w(p, 1, 4);
-        w(p + 8, ph[i].off, 8);
-        w(p + 16, ph[i].vaddr, 8);
-        w(p + 24, ph[i].paddr, 8);
-        w(p + 32, ph[i].filesz, 8);
-        w(p + 40, ph[i].memsz, 8);
+        kxl_wr(p, 1, 4);
+        kxl_wr(p + 8, ph[i].off, 8);
+        kxl_wr(p + 16, ph[i].vaddr, 8);
+        kxl_wr(p + 24, ph[i].paddr, 8);
+        kxl_wr(p + 32, ph[i].filesz, 8);
+        kxl_wr(p + 40, ph[i].memsz, 8);
     }
     for (size_t i = 0x1000; i < *size; i++)
         e[i] = (uint8_t)(i * 13 + 5);
@@ -514,11 +450,11 @@ START_TEST(test_crash_vmlinux)
     ck_assert_uint_eq(res.segs[2].filesz, 0x800);
     expect_valid_crash(ents, res.nr_entries, res.entry_maddr);
     /* a vmlinux larger than init_size is not this bzImage's payload */
-    w(b + 0x260, 0x4000, 4);
+    kxl_wr(b + 0x260, 0x4000, 4);
     ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res),
                      KXLL_EVMLINUX);
     /* not an ELF */
-    w(b + 0x260, INIT_SIZE, 4);
+    kxl_wr(b + 0x260, INIT_SIZE, 4);
     v[0] = 0;
     ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res),
                      KXLL_EVMLINUX);
@@ -531,7 +467,7 @@ static Suite *linux_load_suite(void)
     Suite *s = suite_create("linux-load");
     TCase *t = tcase_create("linux-load");
 
-    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_checked_fixture(t, fake_reset, fake_free);
     tcase_add_test(t, test_parse_good);
     tcase_add_test(t, test_parse_refusals);
     tcase_add_test(t, test_crash_bzimage);

@@ -12,90 +12,23 @@
 #include <hv/kimage.h>
 
 #include "../../tools/kexec-loader/multiboot-load.h"
+#include "../../tools/kexec-loader/kxl-bytes.h"
+#include "fake-loader-env.h"
 
-#define PG          4096u
-#define BUF_MFN     0x100000u
-#define BOUNCE_MFN  0x200000u
+#define PG          FAKE_PG
+#define BOUNCE_MFN  FAKE_BOUNCE_MFN
+#define BUF_MFN     FAKE_BUF_MFN
+#define MAX_BOUNCE  FAKE_MAX_BOUNCE
+#define MAX_BUFS    FAKE_MAX_BUFS
 #define INFO        0x1000000ULL    /* 16 MiB: above hv.elf */
 
-/* ---- the fake machine: buffers at page granularity, bounce frames ------- */
+/* ---- the fake machine (fake-loader-env.h) ------------------------------ */
 
-#define MAX_BUFS 6
-static struct { uint8_t *p; size_t size; uint64_t mfn; } bufs[MAX_BUFS];
-static unsigned int nr_bufs;
-#define MAX_BOUNCE 16
-static uint8_t *bounce_pages[MAX_BOUNCE];
-static unsigned int nr_bounce, bounce_limit;
+#define env fake_env
+#define new_buf fake_new_buf
+#define nr_bounce fake_nr_bounce
+#define bounce_limit fake_bounce_limit
 
-static uint64_t fake_va_to_mfn(void *ctx, const void *va)
-{
-    const uint8_t *p = va;
-
-    (void)ctx;
-    for (unsigned int i = 0; i < nr_bufs; i++)
-        if (p >= bufs[i].p && p < bufs[i].p + bufs[i].size + PG)
-            return bufs[i].mfn + (uint64_t)(p - bufs[i].p) / PG;
-    ck_abort_msg("va_to_mfn of %p: not a test buffer", va);
-    return KXL_NO_MFN;
-}
-
-static int fake_bounce(void *ctx, struct kxl_frame *out)
-{
-    (void)ctx;
-    if (nr_bounce == bounce_limit)
-        return -1;
-    bounce_pages[nr_bounce] = aligned_alloc(PG, PG);
-    memset(bounce_pages[nr_bounce], 0xcc, PG);      /* not zero: must be */
-    out->va = bounce_pages[nr_bounce];
-    out->mfn = BOUNCE_MFN + nr_bounce++;
-    return 0;
-}
-
-static const struct kxl_env env = { fake_va_to_mfn, fake_bounce, NULL };
-
-static uint8_t *new_buf(size_t size)
-{
-    size_t alloc = (size + PG - 1) / PG * PG + PG;
-    uint8_t *p = aligned_alloc(PG, alloc);
-
-    ck_assert_uint_lt(nr_bufs, MAX_BUFS);
-    memset(p, 0, alloc);
-    bufs[nr_bufs].p = p;
-    bufs[nr_bufs].size = size;
-    bufs[nr_bufs].mfn = BUF_MFN + 0x10000 * nr_bufs;
-    nr_bufs++;
-    return p;
-}
-
-static void setup(void)
-{
-    nr_bufs = nr_bounce = 0;
-    bounce_limit = MAX_BOUNCE;
-}
-
-static void teardown(void)
-{
-    for (unsigned int i = 0; i < nr_bufs; i++)
-        free(bufs[i].p);
-    for (unsigned int i = 0; i < nr_bounce; i++)
-        free(bounce_pages[i]);
-    nr_bufs = nr_bounce = 0;
-}
-
-static void w(uint8_t *p, uint64_t v, unsigned int bytes)
-{
-    for (unsigned int i = 0; i < bytes; i++, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint64_t r(const uint8_t *p, unsigned int bytes)
-{
-    uint64_t v = 0;
-
-    for (unsigned int i = bytes; i--;)
-        v = (v << 8) | p[i];
-    return v;
-}
 
 /* ---- the memory the entry list builds ----------------------------------- */
 
@@ -105,15 +38,11 @@ static unsigned int nr_mem_pages;
 
 static const uint8_t *frame(uint64_t mfn)
 {
-    if (mfn >= BOUNCE_MFN && mfn < BOUNCE_MFN + nr_bounce)
-        return bounce_pages[mfn - BOUNCE_MFN];
-    for (unsigned int i = 0; i < nr_bufs; i++)
-        if (mfn >= bufs[i].mfn &&
-            mfn < bufs[i].mfn + (bufs[i].size + PG - 1) / PG)
-            return bufs[i].p + (mfn - bufs[i].mfn) * PG;
-    ck_abort_msg("COPY of frame %#lx: neither a buffer nor a bounce frame",
-                 (unsigned long)mfn);
-    return NULL;
+    const uint8_t *p = fake_frame(mfn);
+
+    ck_assert_msg(p != NULL, "COPY of frame %#lx: neither a buffer nor a "
+                  "bounce frame", (unsigned long)mfn);
+    return p;
 }
 
 static int by_dest(const void *a, const void *b)
@@ -328,18 +257,18 @@ struct hv_layout {
 static struct hv_layout hv_layout(const uint8_t *b, size_t size)
 {
     struct hv_layout l = { .load_addr = ~0ULL };
-    uint64_t phoff = r(b + 32, 8), e_entry = r(b + 24, 8);
-    unsigned int phnum = (unsigned int)r(b + 56, 2);
+    uint64_t phoff = kxl_rd(b + 32, 8), e_entry = kxl_rd(b + 24, 8);
+    unsigned int phnum = (unsigned int)kxl_rd(b + 56, 2);
 
     ck_assert_mem_eq(b, "\x7f" "ELF\x02\x01", 6);
     ck_assert_uint_le(phoff + 56 * phnum, size);
     for (unsigned int i = 0; i < phnum; i++) {
         const uint8_t *p = b + phoff + 56 * i;
-        uint64_t off = r(p + 8, 8), vaddr = r(p + 16, 8);
-        uint64_t paddr = r(p + 24, 8), filesz = r(p + 32, 8);
-        uint64_t memsz = r(p + 40, 8);
+        uint64_t off = kxl_rd(p + 8, 8), vaddr = kxl_rd(p + 16, 8);
+        uint64_t paddr = kxl_rd(p + 24, 8), filesz = kxl_rd(p + 32, 8);
+        uint64_t memsz = kxl_rd(p + 40, 8);
 
-        if (r(p, 4) != 1 || !memsz)
+        if (kxl_rd(p, 4) != 1 || !memsz)
             continue;
         if (paddr < l.load_addr) {
             l.load_addr = paddr;
@@ -370,7 +299,7 @@ static uint32_t find_magic(const uint8_t *b, size_t size)
 
 static void fix_checksum(uint8_t *b, uint32_t hoff)
 {
-    w(b + hoff + 8, -(uint32_t)(KXLM_HEADER_MAGIC + r(b + hoff + 4, 4)), 4);
+    kxl_wr(b + hoff + 8, -(uint32_t)(KXLM_HEADER_MAGIC + kxl_rd(b + hoff + 4, 4)), 4);
 }
 
 /* A file of pattern bytes with a Multiboot header at hoff. */
@@ -381,11 +310,11 @@ static uint8_t *make_mb(size_t size, uint32_t hoff, uint32_t flags,
 
     for (size_t i = 0; i < size; i++)
         b[i] = (uint8_t)(i * 11 + 3);
-    w(b + hoff, KXLM_HEADER_MAGIC, 4);
-    w(b + hoff + 4, flags, 4);
+    kxl_wr(b + hoff, KXLM_HEADER_MAGIC, 4);
+    kxl_wr(b + hoff + 4, flags, 4);
     fix_checksum(b, hoff);
     for (unsigned int i = 0; addr && i < 5; i++)
-        w(b + hoff + 12 + 4 * i, addr[i], 4);
+        kxl_wr(b + hoff + 12 + 4 * i, addr[i], 4);
     return b;
 }
 
@@ -412,20 +341,20 @@ static uint8_t *make_elf32(uint8_t class_, uint16_t machine, size_t *size)
     e[4] = class_;
     e[5] = 1;
     e[6] = 1;
-    w(e + 16, 2, 2);                    /* ET_EXEC */
-    w(e + 18, machine, 2);
-    w(e + 20, 1, 4);
-    w(e + 24, 0x200010, 4);             /* e_entry */
-    w(e + 28, 52, 4);                   /* e_phoff */
-    w(e + 40, 52, 2);
-    w(e + 42, 32, 2);
-    w(e + 44, 1, 2);
-    w(e + 52, 1, 4);                    /* PT_LOAD */
-    w(e + 56, 0x1000, 4);               /* p_offset */
-    w(e + 60, 0x200000, 4);             /* p_vaddr */
-    w(e + 64, 0x200000, 4);             /* p_paddr */
-    w(e + 68, 0x1800, 4);               /* p_filesz */
-    w(e + 72, 0x4000, 4);               /* p_memsz */
+    kxl_wr(e + 16, 2, 2);                    /* ET_EXEC */
+    kxl_wr(e + 18, machine, 2);
+    kxl_wr(e + 20, 1, 4);
+    kxl_wr(e + 24, 0x200010, 4);             /* e_entry */
+    kxl_wr(e + 28, 52, 4);                   /* e_phoff */
+    kxl_wr(e + 40, 52, 2);
+    kxl_wr(e + 42, 32, 2);
+    kxl_wr(e + 44, 1, 2);
+    kxl_wr(e + 52, 1, 4);                    /* PT_LOAD */
+    kxl_wr(e + 56, 0x1000, 4);               /* p_offset */
+    kxl_wr(e + 60, 0x200000, 4);             /* p_vaddr */
+    kxl_wr(e + 64, 0x200000, 4);             /* p_paddr */
+    kxl_wr(e + 68, 0x1800, 4);               /* p_filesz */
+    kxl_wr(e + 72, 0x4000, 4);               /* p_memsz */
     return e;
 }
 
@@ -507,11 +436,11 @@ START_TEST(test_parse_hv_elf)
     ck_assert_uint_gt(h.bss_end_addr, h.load_end_addr);
 
     /* bit 16 cleared: an ELF64 without address fields, as QEMU refuses */
-    w(b + hoff + 4, 0x3, 4);
+    kxl_wr(b + hoff + 4, 0x3, 4);
     fix_checksum(b, hoff);
     ck_assert_int_eq(kxl_mb_parse(b, size, &h), KXLM_EELF);
     /* the checksum broken */
-    w(b + hoff + 4, 0x10003, 4);
+    kxl_wr(b + hoff + 4, 0x10003, 4);
     ck_assert_int_eq(kxl_mb_parse(b, size, &h), KXLM_ECHECKSUM);
 }
 END_TEST
@@ -542,14 +471,14 @@ START_TEST(test_build_hv_elf)
     play(ents, res.nr_entries);
     /* every PT_LOAD's file bytes where the ELF says, then bss zeros */
     {
-        uint64_t phoff = r(b + 32, 8);
+        uint64_t phoff = kxl_rd(b + 32, 8);
 
-        for (unsigned int i = 0; i < r(b + 56, 2); i++) {
+        for (unsigned int i = 0; i < kxl_rd(b + 56, 2); i++) {
             const uint8_t *p = b + phoff + 56 * i;
 
-            if (r(p, 4) != 1)
+            if (kxl_rd(p, 4) != 1)
                 continue;
-            expect_mem(r(p + 24, 8), b + r(p + 8, 8), r(p + 32, 8));
+            expect_mem(kxl_rd(p + 24, 8), b + kxl_rd(p + 8, 8), kxl_rd(p + 32, 8));
         }
     }
     expect_mem(l.load_end, NULL, res.kernel_end - l.load_end);
@@ -664,11 +593,11 @@ START_TEST(test_parse_synthetic)
     ck_assert_uint_eq(h.bss_end_addr, syn_addr[3]);
     ck_assert_uint_eq(h.entry_addr, syn_addr[4]);
     /* optional bits 17-31 are ignored */
-    w(b + SYN_HOFF + 4, SYN_FLAGS | 0xfffe0000u, 4);
+    kxl_wr(b + SYN_HOFF + 4, SYN_FLAGS | 0xfffe0000u, 4);
     fix_checksum(b, SYN_HOFF);
     ck_assert_int_eq(kxl_mb_parse(b, SYN_SIZE, &h), KXLM_OK);
     /* a bad magic earlier (bad checksum) is skipped for the good one */
-    w(b + 0x10, KXLM_HEADER_MAGIC, 4);
+    kxl_wr(b + 0x10, KXLM_HEADER_MAGIC, 4);
     ck_assert_int_eq(kxl_mb_parse(b, SYN_SIZE, &h), KXLM_OK);
     ck_assert_uint_eq(h.header_offset, SYN_HOFF);
 }
@@ -692,8 +621,8 @@ START_TEST(test_parse_search_limit)
         ck_assert_msg(kxl_mb_parse(b, 0x4000, &h) == cases[i].want,
                       "header at %u: %s", hoff,
                       kxl_mb_strerror(kxl_mb_parse(b, 0x4000, &h)));
-        teardown();
-        setup();
+        fake_free();
+        fake_reset();
     }
 }
 END_TEST
@@ -723,18 +652,18 @@ START_TEST(test_parse_refusals)
         struct kxl_mb_req req;
 
         if (cases[i].field < 0) {
-            w(b + SYN_HOFF + 4, cases[i].val, 4);
+            kxl_wr(b + SYN_HOFF + 4, cases[i].val, 4);
             fix_checksum(b, SYN_HOFF);
         } else {
-            w(b + SYN_HOFF + 12 + 4 * cases[i].field, cases[i].val, 4);
+            kxl_wr(b + SYN_HOFF + 12 + 4 * cases[i].field, cases[i].val, 4);
         }
         ck_assert_msg(kxl_mb_parse(b, SYN_SIZE, &h) == cases[i].want,
                       "case %zu: %s", i,
                       kxl_mb_strerror(kxl_mb_parse(b, SYN_SIZE, &h)));
         req = make_req(b, SYN_SIZE);
         REFUSED(&req, cases[i].want);
-        teardown();
-        setup();
+        fake_free();
+        fake_reset();
     }
     /* no header: zeros, and an ELF32 with none */
     {
@@ -748,12 +677,12 @@ START_TEST(test_parse_refusals)
         memset(e + 0x1000, 0, 12);
         ck_assert_int_eq(kxl_mb_parse(e, esize, &h), KXLM_ENOHEADER);
         /* the magic only 2-byte aligned */
-        w(e + 0x1002, KXLM_HEADER_MAGIC, 4);
-        w(e + 0x1006, KXLM_HF_PAGE_ALIGN, 4);
+        kxl_wr(e + 0x1002, KXLM_HEADER_MAGIC, 4);
+        kxl_wr(e + 0x1006, KXLM_HF_PAGE_ALIGN, 4);
         fix_checksum(e, 0x1002);
         ck_assert_int_eq(kxl_mb_parse(e, esize, &h), KXLM_ENOHEADER);
-        teardown();
-        setup();
+        fake_free();
+        fake_reset();
     }
     /* a bad checksum */
     {
@@ -763,8 +692,8 @@ START_TEST(test_parse_refusals)
         b[SYN_HOFF + 8] ^= 1;
         ck_assert_int_eq(kxl_mb_parse(b, SYN_SIZE, &h), KXLM_ECHECKSUM);
         REFUSED(&req, KXLM_ECHECKSUM);
-        teardown();
-        setup();
+        fake_free();
+        fake_reset();
     }
     /* the address fields cut off by the file's end */
     {
@@ -772,8 +701,8 @@ START_TEST(test_parse_refusals)
 
         ck_assert_int_eq(kxl_mb_parse(b, SYN_HOFF + 31, &h), KXLM_EADDRFIELDS);
         ck_assert_int_eq(kxl_mb_parse(b, SYN_HOFF + 32, &h), KXLM_EADDRFIELDS);
-        teardown();
-        setup();
+        fake_free();
+        fake_reset();
     }
     /* load_end 0 (the file's end) past 4 GiB */
     {
@@ -782,8 +711,8 @@ START_TEST(test_parse_refusals)
 
         ck_assert_int_eq(kxl_mb_parse(b, SYN_SIZE, &h), KXLM_EADDRFIELDS);
         ck_assert_int_eq(kxl_mb_parse(b, 0x1000, &h), KXLM_OK);
-        teardown();
-        setup();
+        fake_free();
+        fake_reset();
     }
     /* no address fields: ELF64, not an ELF, ELF32 of another machine */
     {
@@ -865,7 +794,7 @@ START_TEST(test_build_elf32)
                        req.region_start, req.region_size);
     req.region_size = 0;
     /* kxl_build's refusal, named: e_entry in no segment */
-    w(e + 24, 0x300000, 4);
+    kxl_wr(e + 24, 0x300000, 4);
     req.info_maddr = INFO;
     REFUSED(&req, KXLM_EELF);
     {
@@ -888,8 +817,8 @@ START_TEST(test_build_refusals)
     /* the good request first */
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
-    teardown();
-    setup();
+    fake_free();
+    fake_reset();
     b = make_syn();
     req = make_req(b, SYN_SIZE);
 
@@ -923,8 +852,8 @@ START_TEST(test_build_refusals)
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
     ck_assert_str_eq(res.segs[KXLM_MAX_MODULES + 1].name, "module 7");
-    teardown();
-    setup();
+    fake_free();
+    fake_reset();
     b = make_syn();
     req = make_req(b, SYN_SIZE);
     for (unsigned int i = 0; i < ARRAY_SIZE(many); i++)
@@ -940,8 +869,8 @@ START_TEST(test_build_refusals)
     req.nr_mem = ARRAY_SIZE(machine);
     mods[1].data = NULL;
     REFUSED(&req, KXLM_EARG);
-    teardown();
-    setup();
+    fake_free();
+    fake_reset();
     b = make_syn();
     req = make_req(b, SYN_SIZE);
 
@@ -1040,8 +969,8 @@ START_TEST(test_mem_fields)
         ck_assert_msg(u32_at(INFO + 8) == cases[i].upper,
                       "case %zu: mem_upper %u", i, u32_at(INFO + 8));
         ck_assert_uint_eq(u32_at(INFO + 44), 24 * cases[i].n);
-        teardown();
-        setup();
+        fake_free();
+        fake_reset();
     }
 }
 END_TEST
@@ -1051,7 +980,7 @@ static Suite *multiboot_load_suite(void)
     Suite *s = suite_create("multiboot-load");
     TCase *t = tcase_create("multiboot-load");
 
-    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_checked_fixture(t, fake_reset, fake_free);
     tcase_add_test(t, test_parse_hv_elf);
     tcase_add_test(t, test_build_hv_elf);
     tcase_add_test(t, test_hv_elf_region);

@@ -45,7 +45,7 @@ UNIT_TEST_BINS := $(patsubst %,$(UNIT_DIR)/test-%,$(UNIT_MODULES))
 UNIT_HV_SRCS := $(sort $(foreach m,$(UNIT_MODULES),$(UNIT_SRCS_$(m))))
 UNIT_HV_OBJS := $(patsubst %.c,$(UNIT_DIR)/hv/%.o,$(UNIT_HV_SRCS))
 UNIT_T_OBJS  := $(patsubst %,$(UNIT_DIR)/test-%.o,$(UNIT_MODULES)) \
-	$(UNIT_DIR)/harness.o
+	$(UNIT_DIR)/harness.o $(UNIT_DIR)/fake-loader-env.o
 
 # Quiet unless V=1, as the top-level Makefile ($(Q) is its "@" or empty).
 $(UNIT_HV_OBJS): $(UNIT_DIR)/hv/%.o: %.c
@@ -113,6 +113,10 @@ $(UNIT_KEXEC_T_OBJS): $(UNIT_DIR)/%.o: tests/unit/%.c
 $(foreach m,$(UNIT_KEXEC_MODULES),$(eval $(UNIT_DIR)/test-$(m): \
 	$(UNIT_DIR)/test-$(m).o $(UNIT_DIR)/harness.o \
 	$(patsubst %.c,$(UNIT_DIR)/hv/%.o,$(UNIT_SRCS_$(m)))))
+
+# The loaders' fake machine (fake-loader-env.h).
+$(UNIT_DIR)/test-linux-load $(UNIT_DIR)/test-multiboot-load: \
+	$(UNIT_DIR)/fake-loader-env.o
 
 $(UNIT_KEXEC_BINS):
 	@$(if $(Q),echo "  HOSTLD  $@")

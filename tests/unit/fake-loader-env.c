@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The loaders' fake machine (fake-loader-env.h). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake-loader-env.h"
+
+static struct { uint8_t *p; size_t size; uint64_t mfn; } bufs[FAKE_MAX_BUFS];
+static unsigned int nr_bufs;
+static uint8_t *bounce_pages[FAKE_MAX_BOUNCE];
+unsigned int fake_nr_bounce, fake_bounce_limit = FAKE_MAX_BOUNCE;
+
+static uint64_t fake_va_to_mfn(void *ctx, const void *va)
+{
+    const uint8_t *p = va;
+
+    (void)ctx;
+    for (unsigned int i = 0; i < nr_bufs; i++)
+        if (p >= bufs[i].p && p < bufs[i].p + bufs[i].size + FAKE_PG)
+            return bufs[i].mfn + (uint64_t)(p - bufs[i].p) / FAKE_PG;
+    ck_abort_msg("va_to_mfn of %p: not a test buffer", va);
+    return KXL_NO_MFN;
+}
+
+static int fake_bounce(void *ctx, struct kxl_frame *out)
+{
+    (void)ctx;
+    if (fake_nr_bounce == fake_bounce_limit)
+        return -1;
+    bounce_pages[fake_nr_bounce] = aligned_alloc(FAKE_PG, FAKE_PG);
+    memset(bounce_pages[fake_nr_bounce], 0xcc, FAKE_PG);  /* not zero */
+    out->va = bounce_pages[fake_nr_bounce];
+    out->mfn = FAKE_BOUNCE_MFN + fake_nr_bounce++;
+    return 0;
+}
+
+const struct kxl_env fake_env = { fake_va_to_mfn, fake_bounce, NULL };
+
+void fake_reset(void)
+{
+    nr_bufs = fake_nr_bounce = 0;
+    fake_bounce_limit = FAKE_MAX_BOUNCE;
+}
+
+void fake_free(void)
+{
+    for (unsigned int i = 0; i < nr_bufs; i++)
+        free(bufs[i].p);
+    for (unsigned int i = 0; i < fake_nr_bounce; i++)
+        free(bounce_pages[i]);
+    fake_reset();
+}
+
+uint8_t *fake_new_buf(size_t size)
+{
+    size_t alloc = (size + FAKE_PG - 1) / FAKE_PG * FAKE_PG + FAKE_PG;
+    uint8_t *p = aligned_alloc(FAKE_PG, alloc);
+
+    ck_assert_uint_lt(nr_bufs, FAKE_MAX_BUFS);
+    memset(p, 0, alloc);
+    bufs[nr_bufs].p = p;
+    bufs[nr_bufs].size = size;
+    bufs[nr_bufs].mfn = FAKE_BUF_MFN + 0x10000 * nr_bufs;
+    nr_bufs++;
+    return p;
+}
+
+uint8_t *fake_frame(uint64_t mfn)
+{
+    if (mfn >= FAKE_BOUNCE_MFN && mfn < FAKE_BOUNCE_MFN + fake_nr_bounce)
+        return bounce_pages[mfn - FAKE_BOUNCE_MFN];
+    for (unsigned int i = 0; i < nr_bufs; i++)
+        if (mfn >= bufs[i].mfn &&
+            mfn < bufs[i].mfn + (bufs[i].size + FAKE_PG - 1) / FAKE_PG)
+            return bufs[i].p + (mfn - bufs[i].mfn) * FAKE_PG;
+    return NULL;
+}
