@@ -164,9 +164,11 @@ $(BUILD)/hv-crash.lds: arch/x86/hv.lds.S arch/x86/include/asm/config.h \
 	$(CC) -E -P -x c -D__ASSEMBLER__ -DHV_LOAD_PHYS=$(HV_CRASH_LOAD_PHYS) \
 		-Iinclude -Iarch/x86/include $< -o $@
 
-$(BUILD)/hv-crash.elf: $(HV_CRASH_OBJS) $(BUILD)/syms.o $(BUILD)/hv-crash.lds
+$(BUILD)/hv-crash.elf: $(HV_CRASH_OBJS) $(BUILD)/syms.o $(BUILD)/hv-crash.lds \
+		tools/check_image.py
 	$(LD) $(HV_LDFLAGS) -T $(BUILD)/hv-crash.lds -o $@ $(HV_CRASH_OBJS) \
 		$(BUILD)/syms.o
+	$(PYTHON) tools/check_image.py elf $@ $(BUILD)/hv-pass1.elf
 
 # PE32+ for UEFI from the same objects; subsystem 10 = EFI application.
 $(BUILD)/hv.efi: $(HV_OBJS) $(BUILD)/syms.o $(BUILD)/hv-efi.lds $(BUILD)/hv.elf
@@ -240,11 +242,28 @@ bench-installed: all $(LINUX_ARTIFACTS) $(BENCH_HOST_BINS)
 
 # ---- tests ---------------------------------------------------------------
 
-test-installed: all unit-test-bin bench-host-bin $(LINUX_ARTIFACTS)
+# Every public header compiles on its own: the guest ABI (include/public/)
+# as C99 and as C++11, the loaders' and purgatory's contracts as C99.
+PUBLIC_HEADERS := $(wildcard include/public/*.h)
+CONTRACT_HEADERS := tools/purgatory/purgatory-args.h \
+	$(filter-out tools/kexec-loader/kxl-bytes.h,$(wildcard tools/kexec-loader/*.h))
+
+check-headers:
+	@for h in $(PUBLIC_HEADERS) $(CONTRACT_HEADERS); do \
+		$(CC) -std=c99 -Wall -Wextra -Werror -fsyntax-only -Iinclude \
+			-x c $$h || exit 1; \
+	done
+	@for h in $(PUBLIC_HEADERS); do \
+		$(CXX) -std=c++11 -Wall -Wextra -Werror -fsyntax-only -Iinclude \
+			-x c++ $$h || exit 1; \
+	done
+	@echo "check-headers: $(words $(PUBLIC_HEADERS) $(CONTRACT_HEADERS)) headers stand alone"
+
+test-installed: check-headers all unit-test-bin bench-host-bin $(LINUX_ARTIFACTS)
 	$(PYTHON) tools/run_tests.py --unit $(UNIT_TEST_BINS) --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps clean $(ENTRY_POINTS) $(addsuffix -installed,$(ENTRY_POINTS))
+.PHONY: all deps clean check-headers $(ENTRY_POINTS) $(addsuffix -installed,$(ENTRY_POINTS))
 .DELETE_ON_ERROR:
