@@ -150,6 +150,7 @@ void panic(const char *fmt, ...)
     vpanic(NULL, (uint64_t)__builtin_return_address(0) - 1,
            (uint64_t)__builtin_frame_address(0) + 16,
            *(uint64_t *)__builtin_frame_address(0), fmt, ap);
+    /* cppcheck-suppress va_end_missing ; vpanic() does not return */
 }
 
 void panic_regs(const struct cpu_user_regs *regs, const char *fmt, ...)
@@ -158,6 +159,7 @@ void panic_regs(const struct cpu_user_regs *regs, const char *fmt, ...)
 
     va_start(ap, fmt);
     vpanic(regs, 0, 0, 0, fmt, ap);
+    /* cppcheck-suppress va_end_missing ; vpanic() does not return */
 }
 
 void machine_exit(uint8_t code)

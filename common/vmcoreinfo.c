@@ -43,7 +43,7 @@ size_t vmcoreinfo_build(void *buf, size_t cap)
         (unsigned long)start_hv, (unsigned long)panic,
         (unsigned long)cpu_infos, (unsigned long)&crash_region,
         HV_VIRT_START, DIRECTMAP_VIRT_START, STACKS_VIRT_START,
-        (unsigned long)STACK_SIZE, NR_CPUS,
+        (unsigned long)STACK_SIZE, (unsigned int)NR_CPUS,
         (unsigned long)image_virt_to_maddr(__image_start),
         (unsigned long)(idle_pg_table_mfn << PAGE_SHIFT),
         (unsigned long)sizeof(struct cpu_info),

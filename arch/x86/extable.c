@@ -10,8 +10,9 @@ extern const struct exception_table_entry __ex_table_start[], __ex_table_end[];
 
 uint64_t search_exception_table(uint64_t rip)
 {
+    /* Linker symbols: compared as addresses (two C objects in C's eyes). */
     for (const struct exception_table_entry *e = __ex_table_start;
-         e < __ex_table_end; e++)
+         (uintptr_t)e < (uintptr_t)__ex_table_end; e++)
         if ((uint64_t)&e->insn + e->insn == rip)
             return (uint64_t)&e->fixup + e->fixup;
     return 0;

@@ -69,7 +69,8 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
     (void)magic;    /* checked in head.S */
     bi->loader = "Multiboot";
     bi->image_start = hv_load_phys;
-    bi->image_end = bi->image_start + (__bss_end - __image_start);
+    bi->image_end = bi->image_start +
+                    ((uintptr_t)__bss_end - (uintptr_t)__image_start);
 
     /* Which loader (QEMU's says "qemu"; a kexec from this hypervisor's
        dom0 "kexec-hv"): the banner shows it. */

@@ -52,6 +52,11 @@ BUILD_BUG_ON(offsetof(struct kexec_control, idt_alias) != KCTL_idt_alias);
 BUILD_BUG_ON(offsetof(struct kexec_control, idt32) != KCTL_idt32);
 BUILD_BUG_ON(KEXEC_CTRL_DATA + sizeof(struct kexec_control) > KEXEC_CTRL_STACK - 256);
 
+/* A trampoline symbol's offset into the control page's copy (linker
+   symbols: subtracted as addresses, not as pointers to one C object). */
+#define TRAMP_OFF(sym) ((uint64_t)(uintptr_t)(sym) - \
+                        (uint64_t)(uintptr_t)kexec_tramp_start)
+
 /* 1:1 mappings in the handoff and relocation tables: RWX, no NX (EFER.NXE
  * is off at the handoff, where NX would be a reserved bit). */
 #define IDENT_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
@@ -213,7 +218,7 @@ static int map_both(struct builder *b, const struct pt_ops *ops, uint64_t va,
 static void fill_idt64(struct kexec_gate64 *idt, uint64_t va)
 {
     for (unsigned int v = 0; v < 32; v++) {
-        uint64_t stub = va + (kexec_fault_stubs - kexec_tramp_start) + 16 * v;
+        uint64_t stub = va + TRAMP_OFF(kexec_fault_stubs) + 16 * v;
 
         idt[v].off_lo = stub & 0xffff;
         idt[v].sel = 0x10;
@@ -246,12 +251,12 @@ static void fill_control(struct kexec_image *img)
     uint8_t *page = maddr_to_virt(img->control_mfn << PAGE_SHIFT);
     struct kexec_control *c = (void *)(page + KEXEC_CTRL_DATA);
     uint64_t ma = img->control_mfn << PAGE_SHIFT;
-    uint64_t code = kexec_tramp_end - kexec_tramp_start;
+    uint64_t code = TRAMP_OFF(kexec_tramp_end);
 
     BUG_ON(code > KEXEC_CTRL_CODE_MAX);
     memcpy(page, kexec_tramp_start, code);
     /* The 32-bit far jump reads its target through a 1:1 address. */
-    *(uint32_t *)(page + (kexec_tramp_far_entry32 - kexec_tramp_start)) =
+    *(uint32_t *)(page + TRAMP_OFF(kexec_tramp_far_entry32)) =
         (uint32_t)(ma + KEXEC_CTRL_DATA + KCTL_entry32);
 
     c->reloc_cr3 = img->reloc_l4 << PAGE_SHIFT;
@@ -261,7 +266,7 @@ static void fill_control(struct kexec_image *img)
     c->control_maddr = ma;
     c->arch = img->arch;
     c->flags = control_flags();
-    c->far32_offset = (uint32_t)(ma + (kexec_tramp_32 - kexec_tramp_start));
+    c->far32_offset = (uint32_t)(ma + TRAMP_OFF(kexec_tramp_32));
     c->far32_sel = 0x08;
     c->entry32_offset = (uint32_t)img->entry;
     c->entry32_sel = 0x08;
@@ -284,7 +289,7 @@ static void fill_control(struct kexec_image *img)
     fill_idt64(c->idt, ma);
     fill_idt64(c->idt_alias, img->alias_va);
     for (unsigned int v = 0; v < 32; v++) {
-        uint32_t stub = (uint32_t)(ma + (kexec_fault_stubs - kexec_tramp_start) +
+        uint32_t stub = (uint32_t)(ma + TRAMP_OFF(kexec_fault_stubs) +
                                    16 * v);
 
         c->idt32[v].off_lo = stub & 0xffff;

@@ -261,7 +261,7 @@ static void trampoline_free_tables(void)
 
 static bool trampoline_setup(void)
 {
-    uint64_t size = ap_trampoline_end - ap_trampoline_start;
+    uint64_t size = (uintptr_t)ap_trampoline_end - (uintptr_t)ap_trampoline_start;
     pte_t *root, *idle;
 
     BUG_ON(size > PAGE_SIZE);
@@ -297,7 +297,8 @@ static bool trampoline_setup(void)
 
 static struct ap_tramp_params *trampoline_params(void)
 {
-    return maddr_to_virt(tramp_pa + (ap_tramp_params - ap_trampoline_start));
+    return maddr_to_virt(tramp_pa + ((uintptr_t)ap_tramp_params -
+                                     (uintptr_t)ap_trampoline_start));
 }
 
 /* ---- the BSP side ----------------------------------------------------- */
@@ -441,7 +442,7 @@ static void ipi_check_report_late(void)
 /* Every other online CPU gets a fixed IPI and an NMI; all must answer. */
 static void ipi_self_check(void)
 {
-    uint64_t ipi_before[NR_CPUS], nmi_before[NR_CPUS];
+    uint64_t ipi_before[NR_CPUS] = { 0 }, nmi_before[NR_CPUS] = { 0 };
     bool asked[NR_CPUS] = { false }, done;
     unsigned int me = smp_processor_id(), n = 0, ok = 0;
     uint64_t start, limit = us_to_tsc(IPI_CHECK_TIMEOUT_MS * 1000);
