@@ -12,8 +12,16 @@
 #include <public/start-info.h>
 #include <public/xen.h>
 
-#define LAYOUT_SIZE(s, n)      BUILD_BUG_ON(sizeof(struct s) != (n))
-#define LAYOUT_AT(s, f, off)   BUILD_BUG_ON(offsetof(struct s, f) != (off))
+/* Each failure names the struct, the value, and ABI_DOC: the header that
+   specifies it and the document whose readers it would break. */
+#define LAYOUT_SIZE(s, n) \
+    _Static_assert(sizeof(struct s) == (n), \
+                   "struct " #s " must be " #n " bytes: " ABI_DOC)
+#define LAYOUT_AT(s, f, off) \
+    _Static_assert(offsetof(struct s, f) == (off), \
+                   "struct " #s "." #f " must be at " #off ": " ABI_DOC)
+
+#define ABI_DOC "include/public/elfnote.h, docs/crash-path.md (readelf, gdb)"
 
 LAYOUT_SIZE(hv_elf_prstatus, 336);
 LAYOUT_AT(hv_elf_prstatus, si_signo, 0);
@@ -43,6 +51,8 @@ LAYOUT_AT(hv_crash_info, tsc_handoff, 32);
 LAYOUT_AT(hv_crash_info, hv_version, 40);
 LAYOUT_AT(hv_crash_info, reason, 48);
 
+#undef ABI_DOC
+#define ABI_DOC "include/public/kexec.h, docs/kexec.md"
 LAYOUT_SIZE(kexec_exec, 8);
 LAYOUT_AT(kexec_exec, type, 0);
 LAYOUT_AT(kexec_exec, pad, 4);
@@ -79,6 +89,8 @@ LAYOUT_AT(kexec_load, entries, 16);
 LAYOUT_AT(kexec_load, nr_entries, 24);
 LAYOUT_AT(kexec_load, bad_entry, 32);
 
+#undef ABI_DOC
+#define ABI_DOC "include/public/start-info.h, docs/guest-abi.md"
 LAYOUT_SIZE(start_module, 128);
 LAYOUT_AT(start_module, va, 0);
 LAYOUT_AT(start_module, size, 8);
@@ -108,6 +120,8 @@ LAYOUT_AT(start_info, cmd_line, 1024);
 LAYOUT_AT(start_info, rsdp_paddr, 1536);
 LAYOUT_AT(start_info, tsc_khz, 1544);
 
+#undef ABI_DOC
+#define ABI_DOC "include/public/xen.h, docs/hypercall-abi.md"
 LAYOUT_SIZE(xen_feature_info, 8);
 LAYOUT_AT(xen_feature_info, submap_idx, 0);
 LAYOUT_AT(xen_feature_info, submap, 4);
@@ -137,3 +151,10 @@ LAYOUT_SIZE(xen_memory_map, 16);
 LAYOUT_AT(xen_memory_map, nr_entries, 0);
 LAYOUT_AT(xen_memory_map, pad, 4);
 LAYOUT_AT(xen_memory_map, buffer, 8);
+
+LAYOUT_SIZE(debug_bench_copy, 40);
+LAYOUT_AT(debug_bench_copy, bytes, 0);
+LAYOUT_AT(debug_bench_copy, tsc_khz, 8);
+LAYOUT_AT(debug_bench_copy, memcpy_cycles, 16);
+LAYOUT_AT(debug_bench_copy, movsq_cycles, 24);
+LAYOUT_AT(debug_bench_copy, memcpy_page_cycles, 32);
