@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hv/kimage.h>
+
 #include "fake-loader-env.h"
 
 static struct { uint8_t *p; size_t size; uint64_t mfn; } bufs[FAKE_MAX_BUFS];
@@ -75,4 +77,46 @@ uint8_t *fake_frame(uint64_t mfn)
             mfn < bufs[i].mfn + (bufs[i].size + FAKE_PG - 1) / FAKE_PG)
             return bufs[i].p + (mfn - bufs[i].mfn) * FAKE_PG;
     return NULL;
+}
+
+static bool v_owned(void *ctx, uint64_t mfn)
+{
+    (void)ctx;
+    return fake_frame(mfn) != NULL;
+}
+
+static bool v_ram(void *ctx, uint64_t start, uint64_t size)
+{
+    (void)ctx;
+    return start + size <= (4ULL << 30);
+}
+
+void fake_expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
+                             uint8_t arch, uint64_t entry, uint64_t rs,
+                             uint64_t rsize, uint64_t hv_start,
+                             uint64_t hv_end)
+{
+    static struct kimage_run runs[512];
+    static struct kexec_entry copy[512];
+    struct kimage_dests dests = { .runs = runs };
+    struct kexec_load ld = { .size = sizeof(ld), .type = KEXEC_TYPE_CRASH,
+                             .arch = arch, .entry_maddr = entry,
+                             .entries = (uintptr_t)copy, .nr_entries = n };
+    struct kimage_machine m = {
+        .frame_owned = v_owned, .is_ram = v_ram, .phys_limit = 4ULL << 30,
+        .hv_start = hv_start, .hv_end = hv_end,
+        .crash_load_start = rs, .crash_load_size = rsize,
+        .max_entries = 512, .max_pages = 1 << 20, .max_map_pages = 1 << 20,
+        .dests = &dests,
+    };
+    struct kimage_summary sum;
+    uint64_t bad = 0;
+    const char *why = "";
+    int rc;
+
+    ck_assert_uint_le(n, sizeof(copy) / sizeof(copy[0]));
+    memcpy(copy, ents, n * sizeof(*copy));
+    rc = kimage_validate(&ld, copy, &m, &sum, &bad, &why);
+    ck_assert_msg(rc == 0, "kimage_validate: %d at %lu: %s", rc,
+                  (unsigned long)bad, why);
 }

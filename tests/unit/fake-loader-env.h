@@ -35,4 +35,16 @@ uint8_t *fake_new_buf(size_t size);
 /* The bytes of machine frame mfn (a buffer's or a bounce frame), or NULL. */
 uint8_t *fake_frame(uint64_t mfn);
 
+/*
+ * Hold ents[0 .. n) to the hypervisor's own validator (common/kimage.c)
+ * as a CRASH image of `arch` entered at `entry`, with the crash load
+ * range [rs, + rsize) and the hypervisor image [hv_start, hv_end): the
+ * fake machine owns exactly its buffers' and bounce frames, RAM is the
+ * low 4 GiB.  At most 512 entries.
+ */
+void fake_expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
+                             uint8_t arch, uint64_t entry, uint64_t rs,
+                             uint64_t rsize, uint64_t hv_start,
+                             uint64_t hv_end);
+
 #endif

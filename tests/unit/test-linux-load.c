@@ -86,45 +86,11 @@ static struct kxl_linux_req crash_req(const uint8_t *bz, size_t size)
 
 /* ---- the validator ---------------------------------------------------------- */
 
-static bool v_owned(void *ctx, uint64_t mfn)
-{
-    (void)ctx;
-    return (mfn >= BUF_MFN && mfn < BUF_MFN + 0x40000) ||
-           (mfn >= BOUNCE_MFN && mfn < BOUNCE_MFN + MAX_BOUNCE);
-}
-
-static bool v_ram(void *ctx, uint64_t start, uint64_t size)
-{
-    (void)ctx;
-    return start + size <= GiB(4);
-}
-
 static void expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
                                uint64_t entry)
 {
-    static struct kimage_run runs[256];
-    struct kimage_dests dests = { .runs = runs };
-    struct kexec_entry copy[256];
-    struct kexec_load ld = { .size = sizeof(ld), .type = KEXEC_TYPE_CRASH,
-                             .arch = KEXEC_ARCH_64, .entry_maddr = entry,
-                             .entries = (uintptr_t)copy, .nr_entries = n };
-    struct kimage_machine m = {
-        .frame_owned = v_owned, .is_ram = v_ram, .phys_limit = GiB(4),
-        .hv_start = 0x200000, .hv_end = 0x400000,
-        .crash_load_start = REGION, .crash_load_size = REGION_SIZE,
-        .max_entries = 256, .max_pages = 1 << 20, .max_map_pages = 1 << 20,
-        .dests = &dests,
-    };
-    struct kimage_summary sum;
-    uint64_t bad = 0;
-    const char *why = "";
-    int rc;
-
-    ck_assert_uint_le(n, ARRAY_SIZE(copy));
-    memcpy(copy, ents, n * sizeof(*copy));
-    rc = kimage_validate(&ld, copy, &m, &sum, &bad, &why);
-    ck_assert_msg(rc == 0, "kimage_validate: %d at %lu: %s", rc,
-                  (unsigned long)bad, why);
+    fake_expect_valid_crash(ents, n, KEXEC_ARCH_64, entry, REGION,
+                            REGION_SIZE, 0x200000, 0x400000);
 }
 
 static const uint8_t *bounce_of(uint64_t mfn)
