@@ -108,11 +108,16 @@ static void fl_free(struct frame_list *fl)
 
 struct builder {
     struct kexec_image *img;
+    const struct kexec_load *hdr;
+    const struct kexec_entry *ents;
     const struct kimage_machine *m;
+    struct pt_ops ops;              /* for the handoff and relocation tables */
     struct frame_list set_aside;    /* allocator frames that are destinations */
     uint64_t *list_page;            /* current relocation list page */
     unsigned int list_idx;
-    int err;
+    /* A failure's report: the entry at fault (or KEXEC_BAD_HEADER), why. */
+    uint64_t bad;
+    const char *why;
 };
 
 static pte_t *kx_table_va(void *ctx, mfn_t mfn);
@@ -204,13 +209,14 @@ static int list_add(struct builder *b, uint64_t word)
 
 /* ---- building ---------------------------------------------------------- */
 
-static int map_both(struct builder *b, const struct pt_ops *ops, uint64_t va,
-                    mfn_t mfn, uint64_t count, bool handoff_too)
+static int map_both(struct builder *b, uint64_t va, mfn_t mfn, uint64_t count,
+                    bool handoff_too)
 {
-    int rc = map_pages(ops, b->img->reloc_l4, va, mfn, count, IDENT_FLAGS);
+    int rc = map_pages(&b->ops, b->img->reloc_l4, va, mfn, count, IDENT_FLAGS);
 
     if (!rc && handoff_too)
-        rc = map_pages(ops, b->img->handoff_l4, va, mfn, count, IDENT_FLAGS);
+        rc = map_pages(&b->ops, b->img->handoff_l4, va, mfn, count,
+                       IDENT_FLAGS);
     return rc == -EEXIST ? -EADDRINUSE : rc;
 }
 
@@ -347,8 +353,7 @@ static int alloc_staging_run(struct builder *b, uint64_t want, mfn_t *first,
  * tables: a run of contiguous staging frames at a time, so that the copy
  * and the mapping are one call per run rather than per page.
  */
-static int stage_copy(struct builder *b, const struct pt_ops *ops, mfn_t src,
-                      uint64_t count)
+static int stage_copy(struct builder *b, mfn_t src, uint64_t count)
 {
     while (count) {
         mfn_t s;
@@ -362,7 +367,7 @@ static int stage_copy(struct builder *b, const struct pt_ops *ops, mfn_t src,
         for (uint64_t p = 0; !rc && p < n; p++)
             rc = list_add(b, ((s + p) << PAGE_SHIFT) | IND_SOURCE);
         if (!rc)
-            rc = map_both(b, ops, s << PAGE_SHIFT, s, n, false);
+            rc = map_both(b, s << PAGE_SHIFT, s, n, false);
         if (rc)
             return rc;
         src += n;
@@ -371,129 +376,253 @@ static int stage_copy(struct builder *b, const struct pt_ops *ops, mfn_t src,
     return 0;
 }
 
-static int build(struct builder *b, const struct kexec_load *hdr,
-                 const struct kexec_entry *ents, uint64_t *bad,
-                 const char **why)
+/*
+ * Until a step says otherwise, a failure is the load's as a whole (not
+ * an entry's) and for lack of memory.
+ */
+static void blame_load(struct builder *b)
+{
+    b->bad = KEXEC_BAD_HEADER;
+    b->why = "out of memory";
+}
+
+/* The roots of the handoff and the relocation tables. */
+static int alloc_table_roots(struct builder *b)
 {
     struct kexec_image *img = b->img;
-    const struct pt_ops ops = { kx_alloc_table, kx_table_va, b };
-    int rc;
 
-    *why = "out of memory";
-    *bad = KEXEC_BAD_HEADER;
     img->handoff_l4 = kx_alloc(b, &img->frames, 0);
     img->reloc_l4 = kx_alloc(b, &img->frames, 0);
     if (img->handoff_l4 == INVALID_MFN || img->reloc_l4 == INVALID_MFN)
         return -ENOMEM;
+    return 0;
+}
 
-    for (uint64_t i = 0; i < hdr->nr_entries; i++) {
-        const struct kexec_entry *e = &ents[i];
-        uint64_t dest = e->arg2;
-
-        *bad = i;
-        switch (e->op) {
-        case KEXEC_OP_COPY:
-        case KEXEC_OP_ZERO:
-            rc = list_add(b, dest | IND_DESTINATION);
-            /* cannot collide: destinations do not overlap (validation),
-               MAPs are not over them (validation), frames we allocate are
-               not destinations */
-            if (!rc)
-                rc = map_both(b, &ops, dest, dest >> PAGE_SHIFT, e->arg1, true);
-            if (e->op == KEXEC_OP_COPY) {
-                /* Unstaged: placed from the guest's frames after the
-                   build.  They stay the caller's meanwhile because dom0
-                   has one vCPU, in this hypercall; an SMP dom0 must pin
-                   them (or re-check their owner in place()). */
-                if (!rc && img->unstaged)
-                    for (uint64_t p = 0; !rc && p < e->arg1; p++)
-                        rc = list_add(b, ((e->arg0 + p) << PAGE_SHIFT) |
-                                         IND_SOURCE);
-                else if (!rc)
-                    rc = stage_copy(b, &ops, e->arg0, e->arg1);
-                break;
-            }
-            for (uint64_t p = 0; !rc && p < e->arg1; p++)
-                rc = list_add(b, IND_ZERO);
-            break;
-        case KEXEC_OP_MAP:
-            /* map_pages() accepts an identical mapping: look first */
-            for (uint64_t p = 0; p < e->arg2; p++) {
-                int level;
-
-                if (lookup_pte(&ops, img->handoff_l4, e->arg0 + p * PAGE_SIZE,
-                               &level) & _PAGE_PRESENT) {
-                    *why = "MAP of an address already mapped";
-                    return -EADDRINUSE;
-                }
-            }
-            rc = map_pages(&ops, img->handoff_l4, e->arg0,
-                           ents[e->arg1].arg2 >> PAGE_SHIFT, e->arg2,
-                           IDENT_FLAGS);
-            if (rc == -EEXIST) {
-                *why = "MAP of an address already mapped";
-                return -EADDRINUSE;
-            }
-            break;
-        default:
-            rc = 0;
-        }
-        if (rc) {
-            *why = rc == -ENOMEM ? "out of memory"
-                                 : "mapping the entry's pages failed";
-            return rc;
-        }
-    }
-    *bad = KEXEC_BAD_HEADER;
-    *why = "out of memory";
-    rc = list_add(b, IND_DONE);
+/* An entry's failure: memory ran out, or its pages could not be mapped. */
+static int entry_failed(struct builder *b, int rc)
+{
     if (rc)
-        return rc;
-    /*
-     * The control page: below 4 GiB (32-bit images), and, now that every
-     * MAP is in the handoff tables, at a frame whose 1:1 address no MAP
-     * and no destination covers, so that mapping it cannot collide
-     * (kexec.h, "Which virtual addresses a MAP may use").
-     */
-    img->control_mfn = kx_alloc_avoiding(b, &img->frames, GiB(4) >> PAGE_SHIFT,
-                                         true);
+        b->why = rc == -ENOMEM ? "out of memory"
+                               : "mapping the entry's pages failed";
+    return rc;
+}
+
+/*
+ * A COPY or ZERO entry's destination: its list word, and its pages 1:1
+ * in both tables.  Cannot collide: destinations do not overlap, MAPs are
+ * not over them (validation), frames we allocate are not destinations.
+ */
+static int add_destination(struct builder *b, const struct kexec_entry *e)
+{
+    uint64_t dest = e->arg2;
+    int rc = list_add(b, dest | IND_DESTINATION);
+
+    if (!rc)
+        rc = map_both(b, dest, dest >> PAGE_SHIFT, e->arg1, true);
+    return rc;
+}
+
+/*
+ * Unstaged, the list's sources are the guest's frames, placed from there
+ * after the build.  They stay the caller's meanwhile because dom0 has one
+ * vCPU, in this hypercall; an SMP dom0 must pin them (or re-check their
+ * owner in place()).
+ */
+static int list_guest_frames(struct builder *b, const struct kexec_entry *e)
+{
+    int rc = 0;
+
+    for (uint64_t p = 0; !rc && p < e->arg1; p++)
+        rc = list_add(b, ((e->arg0 + p) << PAGE_SHIFT) | IND_SOURCE);
+    return rc;
+}
+
+/* A COPY entry: its destination, then its sources, staged or not. */
+static int add_copy(struct builder *b, const struct kexec_entry *e)
+{
+    int rc = add_destination(b, e);
+
+    if (!rc && b->img->unstaged)
+        rc = list_guest_frames(b, e);
+    else if (!rc)
+        rc = stage_copy(b, e->arg0, e->arg1);
+    return entry_failed(b, rc);
+}
+
+/* A ZERO entry: its destination, then a zeroing word per page. */
+static int add_zero(struct builder *b, const struct kexec_entry *e)
+{
+    int rc = add_destination(b, e);
+
+    for (uint64_t p = 0; !rc && p < e->arg1; p++)
+        rc = list_add(b, IND_ZERO);
+    return entry_failed(b, rc);
+}
+
+/*
+ * A MAP entry, in the handoff tables only: its pages to where the entry
+ * it names lands.  map_pages() accepts an identical mapping: look first.
+ */
+static int apply_map(struct builder *b, const struct kexec_entry *e)
+{
+    mfn_t root = b->img->handoff_l4;
+    bool taken = false;
+    int rc;
+
+    for (uint64_t p = 0; !taken && p < e->arg2; p++) {
+        int level;
+
+        taken = lookup_pte(&b->ops, root, e->arg0 + p * PAGE_SIZE, &level) &
+                _PAGE_PRESENT;
+    }
+    rc = taken ? -EEXIST
+               : map_pages(&b->ops, root, e->arg0,
+                           b->ents[e->arg1].arg2 >> PAGE_SHIFT, e->arg2,
+                           IDENT_FLAGS);
+    if (rc == -EEXIST) {
+        b->why = "MAP of an address already mapped";
+        return -EADDRINUSE;
+    }
+    return entry_failed(b, rc);
+}
+
+/* Entry i's part of the list and the tables; a failure names entry i. */
+static int add_entry(struct builder *b, uint64_t i)
+{
+    const struct kexec_entry *e = &b->ents[i];
+
+    b->bad = i;
+    switch (e->op) {
+    case KEXEC_OP_COPY:
+        return add_copy(b, e);
+    case KEXEC_OP_ZERO:
+        return add_zero(b, e);
+    case KEXEC_OP_MAP:
+        return apply_map(b, e);
+    default:    /* DEST: validation folded it into COPY and ZERO's arg2 */
+        return 0;
+    }
+}
+
+/* Entry by entry, so that a failure names the entry. */
+static int add_entries(struct builder *b)
+{
+    for (uint64_t i = 0; i < b->hdr->nr_entries; i++) {
+        int rc = add_entry(b, i);
+
+        if (rc)
+            return rc;
+    }
+    blame_load(b);
+    return 0;
+}
+
+/*
+ * The control page: below 4 GiB (32-bit images), and, now that every
+ * MAP is in the handoff tables, at a frame whose 1:1 address no MAP
+ * and no destination covers, so that mapping it cannot collide
+ * (kexec.h, "Which virtual addresses a MAP may use").
+ */
+static int alloc_control_page(struct builder *b)
+{
+    struct kexec_image *img = b->img;
+
+    img->control_mfn = kx_alloc_avoiding(b, &img->frames,
+                                         GiB(4) >> PAGE_SHIFT, true);
     if (img->control_mfn == INVALID_MFN) {
-        *why = "no free frame below 4 GiB outside the MAPs and destinations "
-               "for the control page";
+        b->why = "no free frame below 4 GiB outside the MAPs and "
+                 "destinations for the control page";
         return -ENOMEM;
     }
-    /* The list pages, the control page (1:1 in both), and its alias. */
-    for (uint64_t *p = maddr_to_virt(img->list); p;) {
+    return 0;
+}
+
+/* The list's pages, 1:1 in the relocation tables: relocate_pages() reads
+   them there. */
+static int map_list_pages(struct builder *b)
+{
+    for (uint64_t *p = maddr_to_virt(b->img->list); p;) {
         mfn_t mfn = virt_to_maddr(p) >> PAGE_SHIFT;
         uint64_t last = p[PT_ENTRIES - 1];
+        int rc = map_both(b, mfn << PAGE_SHIFT, mfn, 1, false);
 
-        rc = map_both(b, &ops, mfn << PAGE_SHIFT, mfn, 1, false);
         if (rc)
             return rc;
         p = (last & IND_INDIRECTION) ? maddr_to_virt(last & ~IND_FLAGS) : NULL;
     }
-    rc = map_both(b, &ops, img->control_mfn << PAGE_SHIFT, img->control_mfn, 1,
-                  true);
+    return 0;
+}
+
+/*
+ * The control page 1:1 in both tables, and at its alias in the
+ * hypervisor's tables (machine_kexec() jumps there) and the relocation
+ * tables (it still runs there when they are loaded).  Only memory can
+ * run out: the control page's frame was placed where nothing is
+ * mapped, and its alias slot is this image's own.  Anything else is a
+ * hypervisor bug, refused rather than fatal: a guest's call must not be
+ * able to crash the machine.
+ */
+static int map_control_page(struct builder *b)
+{
+    struct kexec_image *img = b->img;
+    int rc = map_both(b, img->control_mfn << PAGE_SHIFT, img->control_mfn, 1,
+                      true);
+
     if (!rc)
-        rc = map_pages(&ops, img->reloc_l4, img->alias_va, img->control_mfn, 1,
-                       _PAGE_PRESENT | _PAGE_ACCESSED);
+        rc = map_pages(&b->ops, img->reloc_l4, img->alias_va, img->control_mfn,
+                       1, _PAGE_PRESENT | _PAGE_ACCESSED);
     if (!rc)
         rc = map_hv_pages(img->alias_va, img->control_mfn, 1,
                           _PAGE_PRESENT | _PAGE_ACCESSED | MAP_SMALL_ONLY |
                           MAP_REPLACE);
-    /*
-     * Only memory can run out: the control page's frame was placed where
-     * nothing is mapped, and its alias slot is this image's own.  Anything
-     * else is a hypervisor bug, refused rather than fatal: a guest's call
-     * must not be able to crash the machine.
-     */
     if (rc && rc != -ENOMEM) {
-        *why = "mapping the control page failed (a hypervisor bug)";
+        b->why = "mapping the control page failed (a hypervisor bug)";
         return -EADDRINUSE;
     }
-    if (rc)
-        return rc;
-    fill_control(img);
+    return rc;
+}
+
+/*
+ * The steps, in the order they allocate in (which frames they get, and
+ * which they avoid, depend on it): the control page comes after every
+ * MAP, so that it can be placed where none is.
+ */
+static int build(struct builder *b)
+{
+    int rc = alloc_table_roots(b);
+
+    if (!rc)
+        rc = add_entries(b);    /* list words, 1:1 maps, staging, MAPs */
+    if (!rc)
+        rc = list_add(b, IND_DONE);
+    if (!rc)
+        rc = alloc_control_page(b);
+    if (!rc)
+        rc = map_list_pages(b);
+    if (!rc)
+        rc = map_control_page(b);
+    if (!rc)
+        fill_control(b->img);
+    return rc;
+}
+
+/* The image's descriptor, from the header; its frames come later. */
+static int alloc_image(struct builder *b, unsigned int slot, bool unstaged)
+{
+    mfn_t mfn = alloc_frame(0);
+    struct kexec_image *img;
+
+    if (mfn == INVALID_MFN)
+        return -ENOMEM;
+    img = maddr_to_virt(mfn << PAGE_SHIFT);
+    memset(img, 0, PAGE_SIZE);
+    img->type = b->hdr->type;
+    img->arch = b->hdr->arch;
+    img->slot = slot;
+    img->unstaged = unstaged;
+    img->entry = b->hdr->entry_maddr;
+    img->alias_va = KEXEC_VIRT_START + slot * 2 * PAGE_SIZE;
+    b->img = img;
     return 0;
 }
 
@@ -503,32 +632,24 @@ int machine_kexec_build(const struct kexec_load *hdr,
                         bool unstaged, struct kexec_image **out, uint64_t *bad,
                         const char **why)
 {
-    mfn_t mfn = alloc_frame(0);
-    struct builder b = { .m = m };
+    struct builder b = {
+        .hdr = hdr, .ents = ents, .m = m,
+        .ops = { kx_alloc_table, kx_table_va, &b },
+    };
     int rc;
 
-    if (mfn == INVALID_MFN) {
-        *why = "out of memory";
-        *bad = KEXEC_BAD_HEADER;
-        return -ENOMEM;
-    }
-    b.img = maddr_to_virt(mfn << PAGE_SHIFT);
-    memset(b.img, 0, PAGE_SIZE);
-    b.img->type = hdr->type;
-    b.img->arch = hdr->arch;
-    b.img->slot = slot;
-    b.img->unstaged = unstaged;
-    b.img->entry = hdr->entry_maddr;
-    b.img->alias_va = KEXEC_VIRT_START + slot * 2 * PAGE_SIZE;
-
-    rc = build(&b, hdr, ents, bad, why);
+    blame_load(&b);
+    rc = alloc_image(&b, slot, unstaged);
+    if (!rc)
+        rc = build(&b);
     fl_free(&b.set_aside);
-    if (rc) {
-        machine_kexec_free(b.img);
-        return rc;
-    }
-    *out = b.img;
-    return 0;
+    if (rc)
+        machine_kexec_free(b.img);      /* NULL if alloc_image() failed */
+    else
+        *out = b.img;
+    *bad = b.bad;
+    *why = b.why;
+    return rc;
 }
 
 void machine_kexec_free(struct kexec_image *img)
