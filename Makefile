@@ -38,6 +38,7 @@ HV_SRCS := \
 	arch/x86/boot/efi-boot.c \
 	arch/x86/boot/efi-stub.S \
 	arch/x86/setup.c \
+	arch/x86/arch.c \
 	arch/x86/uart.c \
 	arch/x86/entry.S \
 	arch/x86/traps.c \
@@ -63,6 +64,7 @@ HV_SRCS := \
 	common/param.c \
 	common/memmap.c \
 	common/crashkernel.c \
+	common/crash-region.c \
 	common/page-alloc.c \
 	common/panic.c \
 	common/domain.c \

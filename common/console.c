@@ -8,9 +8,7 @@
  * bounded number of spins, after which the line is printed anyway: a
  * garbled line beats a silent hang.
  */
-#include <asm/processor.h>
-#include <asm/smp.h>
-#include <asm/uart.h>
+#include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/lib.h>
 #include <hv/param.h>
@@ -27,7 +25,7 @@ static struct {
 
 static bool console_lock_acquire(void)
 {
-    int me = (int)smp_processor_id();
+    int me = (int)arch_cpu_id();
     uint64_t spins = 0;
 
     if (console_lock.owner == me) {
@@ -44,7 +42,7 @@ static bool console_lock_acquire(void)
         }
         if (++spins > CONSOLE_LOCK_SPINS)
             return false;   /* print unlocked rather than hang */
-        cpu_relax();
+        arch_cpu_relax();
     }
 }
 
@@ -68,14 +66,14 @@ void console_force_unlock(void)
 
 void console_init(void)
 {
-    uart_init();
+    arch_console_init();
 }
 
 void console_write(const char *buf, size_t len)
 {
     bool held = console_lock_acquire();
 
-    uart_write(buf, len);
+    arch_console_write(buf, len);
     console_lock_release(held);
 }
 
@@ -107,8 +105,8 @@ void vprintk(const char *fmt, va_list ap)
         if (end < len)
             end++;              /* the newline goes with its line */
         if (at_line_start)
-            uart_write("(HV) ", 5);
-        uart_write(&line[i], (size_t)(end - i));
+            arch_console_write("(HV) ", 5);
+        arch_console_write(&line[i], (size_t)(end - i));
         at_line_start = line[end - 1] == '\n';
         i = end;
     }

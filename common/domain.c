@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Domains, frame ownership, and how guest errors are reported. */
-#include <asm/paging.h>
-#include <asm/processor.h>
-#include <asm/smp.h>
-#include <asm/time.h>
+#include <hv/arch.h>
 #include <hv/bug.h>
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -70,8 +67,8 @@ static bool unpriv_line_allowed(struct domain *d)
     uint64_t dropped;
 
     if (!unpriv_lines.cost)
-        unpriv_lines.cost = us_to_tsc(UNPRIV_LOG_MS * 1000ULL);
-    if (!ratelimit_take(&unpriv_lines, rdtsc(), &dropped))
+        unpriv_lines.cost = arch_us_to_ticks(UNPRIV_LOG_MS * 1000ULL);
+    if (!ratelimit_take(&unpriv_lines, arch_timestamp(), &dropped))
         return false;
     report_suppressed(d, dropped);
     return true;
@@ -89,7 +86,7 @@ bool guest_line_allowed(struct domain *d, enum guest_line kind)
 
 void guest_refusal(const char *call, int err, const char *fmt, ...)
 {
-    struct domain *d = get_cpu_info()->current ?: dom0;
+    struct domain *d = arch_current_domain() ?: dom0;
     char why[160];
     va_list ap;
 
@@ -134,7 +131,7 @@ void domain_set_kexec_safe(struct domain *d, const char *why)
 static __noreturn void domain_ended(struct domain *d)
 {
     report_suppressed(d, ratelimit_take_suppressed(&unpriv_lines));
-    get_cpu_info()->current = NULL;
+    arch_set_current_domain(NULL);
     printk("no domain left to run: halting\n");
     machine_exit(EXIT_NO_DOMAIN);
 }

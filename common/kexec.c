@@ -19,9 +19,7 @@
  * are copied from the guest's frames into the region, then it becomes
  * active; a refused or failed load has written nothing there.
  */
-#include <asm/paging.h>
-#include <asm/processor.h>
-#include <asm/smp.h>
+#include <hv/arch.h>
 #include <hv/boot-info.h>
 #include <hv/bug.h>
 #include <hv/console.h>
@@ -29,12 +27,12 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest-access.h>
+#include <hv/hypercall.h>
 #include <hv/kexec.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/page-alloc.h>
 #include <hv/param.h>
-#include <hv/pv.h>
 #include <public/kexec.h>
 
 static uint64_t opt_max_entries = 1UL << 20;
@@ -52,7 +50,7 @@ static struct kexec_limits kexec_limits(void)
     return (struct kexec_limits){
         .max_entries = MIN(opt_max_entries, KEXEC_MAX_ENTRIES_CEILING),
         .max_pages = frames_max_mfn(),
-        .phys_limit = 1ULL << cpu_has.phys_addr_bits,
+        .phys_limit = 1ULL << arch_phys_addr_bits(),
         .entry_size = sizeof(struct kexec_entry),
         .load_size = sizeof(struct kexec_load),
         .max_map_pages = frames_max_mfn(),
@@ -203,13 +201,12 @@ static void install(struct kexec_image *img)
     machine_kexec_free(old);
 }
 
-static long kexec_load(struct domain *d, uint64_t arg)
+/* The machine as kimage_validate() sees it, with the limits it enforces. */
+static struct kimage_machine validation_machine(void)
 {
-    struct kexec_load hdr;
-    struct kexec_entry *ents = NULL;
-    struct kimage_summary sum;
     const struct kexec_limits lim = kexec_limits();
-    struct kimage_machine m = {
+
+    return (struct kimage_machine){
         .frame_owned = kx_frame_owned,
         .is_ram = kx_is_ram,
         .phys_limit = lim.phys_limit,
@@ -221,12 +218,147 @@ static long kexec_load(struct domain *d, uint64_t arg)
         .max_pages = lim.max_pages,
         .max_map_pages = lim.max_map_pages,
     };
-    struct kimage_dests dests;
-    struct kexec_image *img = NULL;
-    uint64_t bad = KEXEC_BAD_HEADER, ents_pages = 0, runs_pages;
-    mfn_t ents_mfn = INVALID_MFN, runs_mfn;
+}
+
+/*
+ * The header's rules, before the list is read: the list is not copied
+ * for a bad header.  The count is kimage_validate_header()'s first rule
+ * too; here it gets a line with the numbers.
+ */
+static int check_load_header(const struct kexec_load *hdr,
+                             const struct kimage_machine *m, uint64_t *bad)
+{
     const char *why = "";
-    unsigned int slot;
+    int rc;
+
+    if (hdr->nr_entries > m->max_entries)
+        return kexec_refuse(-E2BIG, "load: %lu entries, the limit is %lu",
+                            (unsigned long)hdr->nr_entries,
+                            (unsigned long)m->max_entries);
+    rc = kimage_validate_header(hdr, m, bad, &why);
+    if (rc)
+        return kexec_refuse(rc, "load refused: %s", why);
+    return 0;
+}
+
+/* Hypervisor frames holding a copy of something, freed by frames_put(). */
+struct frames_copy {
+    mfn_t mfn;
+    uint64_t pages;
+};
+
+static void *frames_get(struct frames_copy *c, uint64_t bytes)
+{
+    c->pages = ROUNDUP(bytes, PAGE_SIZE) >> PAGE_SHIFT;
+    c->mfn = alloc_frames(c->pages, 1, 0);
+    return c->mfn == INVALID_MFN ? NULL : maddr_to_virt(c->mfn << PAGE_SHIFT);
+}
+
+static void frames_put(struct frames_copy *c)
+{
+    if (c->mfn != INVALID_MFN)
+        free_frames(c->mfn, c->pages);
+    c->mfn = INVALID_MFN;
+}
+
+/*
+ * The one read of the list from the guest, into hypervisor frames: what
+ * is validated is what is built.  Readability is tried first, so that an
+ * unreadable list is -EFAULT whatever the hypervisor's free memory.
+ */
+static int copy_list_in(const struct kexec_load *hdr, struct frames_copy *c,
+                        struct kexec_entry **ents)
+{
+    uint64_t bytes = hdr->nr_entries * sizeof(**ents);
+
+    if (!guest_list_readable(hdr->entries, bytes))
+        return kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
+                            (unsigned long)hdr->entries);
+    *ents = frames_get(c, bytes);
+    if (!*ents)
+        return kexec_refuse(-ENOMEM, "load: no memory for %lu entries",
+                            (unsigned long)hdr->nr_entries);
+    /* Its pages were readable a moment ago: only a concurrent unmap can
+       fail this now. */
+    if (copy_from_guest(*ents, hdr->entries, bytes))
+        return kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
+                            (unsigned long)hdr->entries);
+    return 0;
+}
+
+/*
+ * Every rule of the ABI over the copy, then the arch's build.  The
+ * destinations' record is sized by the list (a run per entry at most),
+ * not by RAM, so a small load costs the same on any machine; the builder
+ * reads it to keep its own pages off the destinations.
+ */
+static int validate_and_build(const struct kexec_load *hdr,
+                              struct kexec_entry *ents,
+                              struct kimage_machine *m,
+                              struct kimage_summary *sum,
+                              struct kexec_image **img, uint64_t *bad)
+{
+    struct frames_copy runs_copy = { INVALID_MFN, 0 };
+    struct kimage_dests dests;
+    const char *why = "";
+    int rc;
+
+    dests.runs = frames_get(&runs_copy, hdr->nr_entries * sizeof(*dests.runs));
+    if (!dests.runs)
+        return kexec_refuse(-ENOMEM, "load: no memory for the destination runs");
+    m->dests = &dests;
+
+    rc = kimage_validate(hdr, ents, m, sum, bad, &why);
+    if (!rc) {
+        unsigned int slot = hdr->type * 2 + (slot_generation[hdr->type] & 1);
+        /* The first CRASH image has nothing to keep whole: one copy. */
+        bool unstaged = hdr->type == KEXEC_TYPE_CRASH &&
+                        !kexec_image[KEXEC_TYPE_CRASH];
+
+        rc = machine_kexec_build(hdr, ents, m, slot, unstaged, img, bad, &why);
+        if (!rc)    /* only an installed image takes the slot */
+            slot_generation[hdr->type]++;
+    }
+    frames_put(&runs_copy);
+    m->dests = NULL;
+    if (rc && *bad == KEXEC_BAD_HEADER)
+        kexec_refuse(rc, "load refused: %s", why);
+    else if (rc)
+        kexec_refuse(rc, "load refused: entry %lu: %s", (unsigned long)*bad,
+                     why);
+    return rc;
+}
+
+static void report_loaded(const struct kexec_load *hdr,
+                          const struct kimage_summary *sum,
+                          const struct kexec_image *img)
+{
+    printk("kexec: loaded a %s image (%s): %lu pages (%lu copied, %lu zeroed), "
+           "%lu maps (%lu pages), entry %#lx, control page %#lx\n",
+           hdr->type == KEXEC_TYPE_CRASH ? "crash" : "default",
+           hdr->arch == KEXEC_ARCH_32 ? "32-bit" : "64-bit",
+           (unsigned long)sum->dest_pages, (unsigned long)sum->copy_pages,
+           (unsigned long)sum->zero_pages, (unsigned long)sum->maps,
+           (unsigned long)sum->map_pages, (unsigned long)hdr->entry_maddr,
+           (unsigned long)img->control_maddr);
+}
+
+/*
+ * KEXEC_CMD_kexec_load, in the order of include/public/kexec.h ("Which
+ * errno wins"): the header, the safe gate, the header's rules, the list
+ * copied in, validated and built, then installed.  A refusal at any step
+ * frees what the load took and writes bad_entry back; nothing loaded
+ * before is touched.
+ */
+static long kexec_load(struct domain *d, uint64_t arg)
+{
+    struct kexec_load hdr;
+    struct kexec_entry *ents = NULL;
+    struct kimage_machine m = validation_machine();
+    struct frames_copy list_copy = { INVALID_MFN, 0 };
+    struct kimage_summary sum;
+    struct kexec_image *img = NULL;
+    uint64_t bad = KEXEC_BAD_HEADER;
     int rc;
 
     if (copy_from_guest(&hdr, arg, sizeof(hdr)))
@@ -236,87 +368,16 @@ static long kexec_load(struct domain *d, uint64_t arg)
     if (rc)
         return rc;
 
-    /* Header checks first: the list is not copied for a bad header.  The
-     * count is kimage_validate_header()'s first rule too; here it gets a
-     * line with the numbers. */
-    if (hdr.nr_entries > lim.max_entries) {
-        rc = kexec_refuse(-E2BIG, "load: %lu entries, the limit is %lu",
-                          (unsigned long)hdr.nr_entries,
-                          (unsigned long)lim.max_entries);
-        goto out_bad;
-    }
-    rc = kimage_validate_header(&hdr, &m, &bad, &why);
-    if (rc) {
-        kexec_refuse(rc, "load refused: %s", why);
-        goto out_bad;
-    }
-    if (!guest_list_readable(hdr.entries, hdr.nr_entries * sizeof(*ents))) {
-        rc = kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
-                          (unsigned long)hdr.entries);
-        goto out_bad;
-    }
-    ents_pages = ROUNDUP(hdr.nr_entries * sizeof(*ents), PAGE_SIZE) >> PAGE_SHIFT;
-    ents_mfn = alloc_frames(ents_pages, 1, 0);
-    if (ents_mfn == INVALID_MFN) {
-        rc = kexec_refuse(-ENOMEM, "load: no memory for %lu entries",
-                          (unsigned long)hdr.nr_entries);
-        goto out_bad;
-    }
-    ents = maddr_to_virt(ents_mfn << PAGE_SHIFT);
-    /* The one read of the list from the guest (its pages were readable a
-       moment ago: only a concurrent unmap can fail it now). */
-    if (copy_from_guest(ents, hdr.entries, hdr.nr_entries * sizeof(*ents))) {
-        rc = kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
-                          (unsigned long)hdr.entries);
-        goto out_free_ents;
-    }
-
-    /* The destinations' record: sized by the list (a run per entry at
-       most), not by RAM, so a small load costs the same on any machine. */
-    runs_pages = ROUNDUP(hdr.nr_entries * sizeof(*dests.runs), PAGE_SIZE) >>
-                 PAGE_SHIFT;
-    runs_mfn = alloc_frames(runs_pages, 1, 0);
-    if (runs_mfn == INVALID_MFN) {
-        rc = kexec_refuse(-ENOMEM, "load: no memory for the destination runs");
-        goto out_free_ents;
-    }
-    dests.runs = maddr_to_virt(runs_mfn << PAGE_SHIFT);
-    m.dests = &dests;
-
-    rc = kimage_validate(&hdr, ents, &m, &sum, &bad, &why);
+    rc = check_load_header(&hdr, &m, &bad);
+    if (!rc)
+        rc = copy_list_in(&hdr, &list_copy, &ents);
+    if (!rc)
+        rc = validate_and_build(&hdr, ents, &m, &sum, &img, &bad);
     if (!rc) {
-        slot = hdr.type * 2 + (slot_generation[hdr.type] & 1);
-        /* The first CRASH image has nothing to keep whole: one copy. */
-        bool unstaged = hdr.type == KEXEC_TYPE_CRASH &&
-                        !kexec_image[KEXEC_TYPE_CRASH];
-
-        rc = machine_kexec_build(&hdr, ents, &m, slot, unstaged, &img, &bad,
-                                 &why);
-        if (!rc)    /* only an installed image takes the slot */
-            slot_generation[hdr.type]++;
+        install(img);
+        report_loaded(&hdr, &sum, img);
     }
-    free_frames(runs_mfn, runs_pages);
-    if (rc) {
-        if (bad == KEXEC_BAD_HEADER)
-            kexec_refuse(rc, "load refused: %s", why);
-        else
-            kexec_refuse(rc, "load refused: entry %lu: %s", (unsigned long)bad, why);
-        goto out_free_ents;
-    }
-
-    install(img);
-    printk("kexec: loaded a %s image (%s): %lu pages (%lu copied, %lu zeroed), "
-           "%lu maps (%lu pages), entry %#lx, control page %#lx\n",
-           hdr.type == KEXEC_TYPE_CRASH ? "crash" : "default",
-           hdr.arch == KEXEC_ARCH_32 ? "32-bit" : "64-bit",
-           (unsigned long)sum.dest_pages, (unsigned long)sum.copy_pages,
-           (unsigned long)sum.zero_pages, (unsigned long)sum.maps,
-           (unsigned long)sum.map_pages, (unsigned long)hdr.entry_maddr,
-           (unsigned long)(img->control_mfn << PAGE_SHIFT));
-out_free_ents:
-    if (ents_mfn != INVALID_MFN)
-        free_frames(ents_mfn, ents_pages);
-out_bad:
+    frames_put(&list_copy);
     if (rc) {
         hdr.bad_entry = bad;
         copy_to_guest(arg + offsetof(struct kexec_load, bad_entry),
@@ -391,8 +452,9 @@ static long kexec_exec(struct domain *d, uint64_t arg)
         panic("crash image requested by d%u (KEXEC_CMD_kexec)", d->id);
     printk("kexec: executing the default image, entry %#lx\n",
            (unsigned long)img->entry);
-    smp_stop_other_cpus();
-    smp_park_stopped_cpus();    /* the image may overwrite the hypervisor */
+    arch_stop_other_cpus();
+    arch_park_stopped_cpus();   /* the image may overwrite the hypervisor */
+    crash_info_handoff();
     machine_kexec(img);
 }
 
@@ -450,7 +512,7 @@ static long kexec_get_limits(uint64_t arg)
 
 long do_kexec_op(uint64_t cmd, uint64_t arg)
 {
-    struct domain *d = get_cpu_info()->current;
+    struct domain *d = arch_current_domain();
     bool idle = false;
     long rc;
 
@@ -494,5 +556,6 @@ void kexec_crash(void)
     printk("kexec: running the crash image (%s), entry %#lx\n",
            img->in_place ? "in place" : "staged: relocating it first",
            (unsigned long)img->entry);
+    crash_info_handoff();
     machine_kexec(img);
 }

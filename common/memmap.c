@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Memory map normalisation shared by both boot paths.  Portable. */
+/*
+ * What the boot loader handed over (hv/boot-info.h), and the memory map
+ * normalisation both boot paths share.  Portable.
+ */
 #include <hv/boot-info.h>
+
+struct boot_info boot_info;
 
 /*
  * Sort by start (insertion sort: at most BOOT_MAX_MEM_REGIONS entries),

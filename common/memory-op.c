@@ -6,16 +6,15 @@
  * domain's "kexec is safe" state; taking as many frames again sets it
  * (include/public/kexec.h, KEXEC_STATUS_UNSAFE, says exactly when).
  */
-#include <asm/paging.h>
-#include <asm/smp.h>
+#include <hv/arch.h>
 #include <hv/boot-info.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest-access.h>
+#include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
-#include <hv/pv.h>
 #include <public/start-info.h>
 #include <public/xen.h>
 
@@ -99,7 +98,7 @@ static void free_batch_flush(struct domain *d, struct free_batch *b)
 {
     if (!b->nr)
         return;
-    pv_flush_domain_tlbs(d);
+    arch_flush_domain_tlbs(d);
     for (unsigned int i = 0; i < b->nr; i++)
         free_frame(b->mfns[i]);
     b->nr = 0;
@@ -142,7 +141,7 @@ static long decrease_reservation(struct domain *d, uint64_t arg)
             err = -EPERM;
             break;
         }
-        if (pv_frame_is_mapped(mfn)) {
+        if (arch_frame_is_guest_mapped(mfn)) {
             guest_refusal("memory_op", -EBUSY,
                           "decrease_reservation: gfn %#lx is still mapped",
                           (unsigned long)gfn);
@@ -200,7 +199,7 @@ static long machine_memory_map(struct domain *d, uint64_t arg)
 
 long do_memory_op(uint64_t cmd, uint64_t arg)
 {
-    struct domain *d = get_cpu_info()->current;
+    struct domain *d = arch_current_domain();
     domid_t domid;
 
     switch (cmd) {

@@ -19,10 +19,7 @@
  *     already; a second re-entry prints one line and ends the run; a
  *     third (a fault while printing it) ends the run without a word.
  */
-#include <asm/processor.h>
-#include <asm/shutdown.h>
-#include <asm/smp.h>
-#include <asm/time.h>
+#include <hv/arch.h>
 #include <hv/bug.h>
 #include <hv/console.h>
 #include <hv/crash.h>
@@ -47,11 +44,11 @@ unsigned int crash_test_racers;
 /* Waits only with inject=two: the race must really happen every run. */
 static void wait_for_racers(void)
 {
-    uint64_t start = rdtsc(), limit = us_to_tsc(1000000);
+    uint64_t start = arch_timestamp(), limit = arch_us_to_ticks(1000000);
 
     while (__atomic_load_n(&racers_parked, __ATOMIC_ACQUIRE) <
-               crash_test_racers && rdtsc() - start < limit)
-        cpu_relax();
+               crash_test_racers && arch_timestamp() - start < limit)
+        arch_cpu_relax();
 }
 
 /* The crash path's own test hook: a panic where it runs. */
@@ -71,21 +68,15 @@ static __noreturn void go_on_to_the_crash_image(void)
     machine_exit(EXIT_PANIC);
 }
 
-static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
-                              uint64_t rsp, uint64_t rbp, const char *fmt,
-                              va_list ap)
+/* regs: where this CPU entered panic, for its note whether it wins or not. */
+static __noreturn void vpanic(const struct cpu_user_regs *regs,
+                              const char *fmt, va_list ap)
 {
-    int me = (int)smp_processor_id(), none = -1;
-    uint64_t tsc = rdtsc();
-    struct cpu_user_regs caller = { 0 };
+    int me = (int)arch_cpu_id(), none = -1;
+    uint64_t tsc = arch_timestamp();
     char reason[160];
 
-    local_irq_disable();
-    /* Where this CPU entered panic: its note, whether it wins or not. */
-    if (!regs) {
-        crash_capture_caller(&caller, rip, rsp, rbp);
-        regs = &caller;
-    }
+    arch_irq_disable();
     if (!__atomic_compare_exchange_n(&panicking_cpu, &none, me, false,
                                      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
         if (panicking_cpu != me) {
@@ -98,7 +89,7 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
              */
             crash_save_cpu_regs(regs);
             __atomic_fetch_add(&racers_parked, 1, __ATOMIC_RELEASE);
-            smp_stop_this_cpu();    /* leaves NMI context, then halts */
+            arch_stop_this_cpu();   /* leaves NMI context, then halts */
         }
         if (++reentries > 2)
             machine_exit(EXIT_PANIC);   /* faulted printing the line below */
@@ -112,7 +103,7 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
         printk(HVLOG_ERR "Panic re-entered on CPU %d (%s); going straight on\n",
                me, reason);
         if (!crash_path_started)
-            smp_stop_other_cpus_timeout(opt_crash_nmi_timeout_ms, true);
+            arch_crash_shootdown(opt_crash_nmi_timeout_ms, crash_on_stop);
         crash_path_started = true;
         go_on_to_the_crash_image();
     }
@@ -129,7 +120,7 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
     crash_save_cpu_regs(regs);
     if (crash_test_racers)
         wait_for_racers();
-    smp_stop_other_cpus_timeout(opt_crash_nmi_timeout_ms, true);
+    arch_crash_shootdown(opt_crash_nmi_timeout_ms, crash_on_stop);
     if (racers_parked)
         printk(HVLOG_ERR "Panic: %u other CPU%s panicked at the same time; "
                "%s own registers kept\n", racers_parked,
@@ -141,15 +132,12 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, uint64_t rip,
 
 void panic(const char *fmt, ...)
 {
+    struct cpu_user_regs caller = { 0 };
     va_list ap;
 
+    ARCH_CAPTURE_CALLER(&caller);
     va_start(ap, fmt);
-    /* The caller's frame: RIP is where panic() was called from, inside the
-     * call instruction (the return address of a call to a noreturn
-     * function can lie past the caller's last byte, in the next function). */
-    vpanic(NULL, (uint64_t)__builtin_return_address(0) - 1,
-           (uint64_t)__builtin_frame_address(0) + 16,
-           *(uint64_t *)__builtin_frame_address(0), fmt, ap);
+    vpanic(&caller, fmt, ap);
     /* cppcheck-suppress va_end_missing ; vpanic() does not return */
 }
 
@@ -158,13 +146,13 @@ void panic_regs(const struct cpu_user_regs *regs, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vpanic(regs, 0, 0, 0, fmt, ap);
+    vpanic(regs, fmt, ap);
     /* cppcheck-suppress va_end_missing ; vpanic() does not return */
 }
 
 void machine_exit(uint8_t code)
 {
-    local_irq_disable();
+    arch_irq_disable();
     arch_report_exit(code);
-    halt_forever();
+    arch_halt_forever();
 }

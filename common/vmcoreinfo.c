@@ -4,9 +4,7 @@
  * hypervisor, as "KEY=value" lines in a note named "VMCOREINFO" (the
  * format Linux and Xen use).
  */
-#include <asm/config.h>
-#include <asm/paging.h>
-#include <asm/smp.h>
+#include <hv/arch.h>
 #include <hv/boot-info.h>
 #include <hv/bug.h>
 #include <hv/crash.h>
@@ -15,11 +13,12 @@
 #include <hv/version.h>
 
 extern const char hv_build_id[];
-extern char __image_start[], __bss_end[];
 
+/* The common lines, then the arch's (arch_vmcoreinfo()). */
 size_t vmcoreinfo_build(void *buf, size_t cap)
 {
     static char text[1024];
+    size_t len;
     int n = snprintf(text, sizeof(text),
         "OSRELEASE=%s-%s\n"
         "PAGESIZE=%lu\n"
@@ -27,29 +26,19 @@ size_t vmcoreinfo_build(void *buf, size_t cap)
         "LOADER=%s\n"
         "SYMBOL(start_hv)=%lx\n"
         "SYMBOL(panic)=%lx\n"
-        "SYMBOL(cpu_infos)=%lx\n"
         "SYMBOL(crash_region)=%lx\n"
-        "NUMBER(HV_VIRT_START)=%lx\n"
-        "NUMBER(DIRECTMAP_VIRT_START)=%lx\n"
-        "NUMBER(STACKS_VIRT_START)=%lx\n"
-        "NUMBER(STACK_SIZE)=%lu\n"
         "NUMBER(NR_CPUS)=%u\n"
-        "NUMBER(image_maddr)=%lx\n"
-        "NUMBER(pgtable_maddr)=%lx\n"
-        "SIZE(cpu_info)=%lu\n"
-        "OFFSET(cpu_info.cpu_id)=%lu\n",
+        "NUMBER(image_maddr)=%lx\n",
         HV_NAME, HV_VERSION_STRING, (unsigned long)PAGE_SIZE, hv_build_id,
         boot_info.loader,
         (unsigned long)start_hv, (unsigned long)panic,
-        (unsigned long)cpu_infos, (unsigned long)&crash_region,
-        HV_VIRT_START, DIRECTMAP_VIRT_START, STACKS_VIRT_START,
-        (unsigned long)STACK_SIZE, (unsigned int)NR_CPUS,
-        (unsigned long)image_virt_to_maddr(__image_start),
-        (unsigned long)(idle_pg_table_mfn << PAGE_SHIFT),
-        (unsigned long)sizeof(struct cpu_info),
-        (unsigned long)offsetof(struct cpu_info, cpu_id));
+        (unsigned long)&crash_region, (unsigned int)NR_CPUS,
+        (unsigned long)boot_info.image_start);
 
     if (n < 0 || n >= (int)sizeof(text))
         return 0;
-    return elfnote_write(buf, cap, "VMCOREINFO", 0, text, (uint32_t)n);
+    len = (size_t)n + arch_vmcoreinfo(text + n, sizeof(text) - (size_t)n);
+    if (len == (size_t)n)
+        return 0;   /* the arch's lines did not fit */
+    return elfnote_write(buf, cap, "VMCOREINFO", 0, text, (uint32_t)len);
 }

@@ -14,7 +14,7 @@
 #include <hv/guest-access.h>
 #include <hv/lib.h>
 #include <hv/param.h>
-#include <hv/selftest.h>
+#include <asm/selftest.h>
 
 static bool opt_selftest;
 boolean_param("selftest", opt_selftest);

@@ -22,11 +22,10 @@
 #include <hv/mm.h>
 #include <hv/param.h>
 #include <hv/inject.h>
-#include <hv/selftest.h>
+#include <asm/selftest.h>
 #include <hv/shutdown.h>
 #include <hv/version.h>
 
-struct boot_info boot_info;
 struct cpu_features cpu_has;
 /* Byte copy of cpu_has.smap for the assembly paths (entry.S, copy-guest.S). */
 uint8_t cpu_has_smap_byte;

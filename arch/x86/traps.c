@@ -15,7 +15,7 @@
 #include <hv/bug.h>
 #include <hv/console.h>
 #include <hv/lib.h>
-#include <hv/pv.h>
+#include <asm/pv.h>
 #include <hv/symbols.h>
 
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, error_code) != 15 * 8);

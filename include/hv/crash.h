@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The crash path (docs/crash-path.md): crash notes (arch/x86/crash.c),
- * the portable note writer (common/crash-notes.c).
+ * The crash path (docs/crash-path.md): the crash notes and the portable
+ * note writer (common/crash-notes.c); the registers in a note are the
+ * arch's (hv/arch.h).
  */
 #ifndef HV_CRASH_H
 #define HV_CRASH_H
 
-#include <asm/regs.h>
 #include <hv/types.h>
+
+struct cpu_user_regs;
 
 enum { CRASH_NOTE_CPU, CRASH_NOTE_HVINFO, CRASH_NOTE_VMCOREINFO };
 
@@ -20,10 +22,11 @@ void crash_save_cpu_regs(const struct cpu_user_regs *regs);
 bool crash_cpu_saved(unsigned int cpu);
 /* This CPU's note is being written by the CPU itself (claimed, not done). */
 bool crash_cpu_saving(unsigned int cpu);
-void crash_capture_caller(struct cpu_user_regs *r, uint64_t rip, uint64_t rsp,
-                          uint64_t rbp);
 void crash_info_panic(unsigned int cpu, uint64_t tsc, const char *reason);
+/* The handoff's timestamp, just before the jump to a crash image. */
 void crash_info_handoff(void);
+/* The shootdown's on_stop (hv/arch.h): save this CPU's registers. */
+bool crash_on_stop(const struct cpu_user_regs *regs);
 
 /*
  * Test hooks of common/panic.c, set by the injections (arch/x86/inject.c):

@@ -82,4 +82,11 @@ int crashkernel_place(const struct crashkernel_req *req,
                       const struct busy_range *busy, unsigned int nr_busy,
                       paddr_t *start, const char **why);
 
+/*
+ * At boot, once the allocator has every RAM frame and the busy ranges are
+ * reserved: reserve the region crashkernel= asks for, if any, and fill
+ * crash_region (hv/mm.h); a bad option or no room is one line, no region.
+ */
+void crash_region_init(const struct busy_range *busy, unsigned int nr_busy);
+
 #endif /* HV_CRASHKERNEL_H */

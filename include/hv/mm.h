@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Memory bring-up and the crash region (arch/x86/mm/setup.c). */
+/*
+ * Memory bring-up (arch/x86/mm/setup.c) and the crash region
+ * (common/crash-region.c).
+ */
 #ifndef HV_MM_H
 #define HV_MM_H
 

@@ -40,8 +40,16 @@ struct param {
     int (*parse)(const char *value);    /* PARAM_CUSTOM */
 };
 
+/*
+ * The hypervisor's linker script collects ".params"; a host build names a
+ * section the host linker brackets itself (__start_/__stop_hv_params).
+ */
+#ifndef PARAM_SECTION
+#define PARAM_SECTION ".params"
+#endif
+
 #define __param_entry(n, t, v, s, p, f)                                      \
-    static const struct param __param_##v __used __section(".params")        \
+    static const struct param __param_##v __used __section(PARAM_SECTION)    \
         __aligned(8) = { .name = n, .type = t, .flags = f, .var = &v,        \
                          .size = s, .parse = p }
 
@@ -50,7 +58,7 @@ struct param {
 #define size_param(n, v)    __param_entry(n, PARAM_SIZE, v, sizeof(v), NULL, 0)
 #define string_param(n, v)  __param_entry(n, PARAM_STRING, v, sizeof(v), NULL, 0)
 #define custom_param(n, fn)                                                  \
-    static const struct param __param_##fn __used __section(".params")       \
+    static const struct param __param_##fn __used __section(PARAM_SECTION)   \
         __aligned(8) = { .name = n, .type = PARAM_CUSTOM, .parse = fn }
 
 /* Options that exist only for the tests (see above). */

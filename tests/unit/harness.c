@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the hypervisor sources expect from the rest of the hypervisor,
- * provided on the host: panic(), printk() and the %pS symbol hook.
+ * provided on the host: panic(), printk() and the %pS symbol hook.  They
+ * are weak: the tests that link common/ whole (fake-arch.h) get the
+ * hypervisor's own.
  */
 #include "harness.h"
 
@@ -11,7 +13,7 @@
 unsigned int harness_printk_count;
 char harness_printk_last[512];
 
-void panic(const char *fmt, ...)
+__attribute__((weak)) void panic(const char *fmt, ...)
 {
     va_list ap;
 
@@ -23,7 +25,7 @@ void panic(const char *fmt, ...)
     abort();
 }
 
-void printk(const char *fmt, ...)
+__attribute__((weak)) void printk(const char *fmt, ...)
 {
     va_list ap;
 
@@ -33,7 +35,8 @@ void printk(const char *fmt, ...)
     harness_printk_count++;
 }
 
-int format_symbol(char *buf, size_t size, uint64_t addr)
+__attribute__((weak)) int format_symbol(char *buf, size_t size,
+                                        uint64_t addr)
 {
     return snprintf(buf, size, "sym@%lx", (unsigned long)addr);
 }

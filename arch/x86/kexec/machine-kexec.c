@@ -22,9 +22,9 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <hv/arch.h>
 #include <hv/bug.h>
 #include <hv/console.h>
-#include <hv/crash.h>
 #include <hv/errno.h>
 #include <hv/kexec.h>
 #include <hv/lib.h>
@@ -107,7 +107,7 @@ static void fl_free(struct frame_list *fl)
 /* ---- allocation outside the destinations -------------------------------- */
 
 struct builder {
-    struct kexec_image *img;
+    struct x86_kexec_image *img;
     const struct kexec_load *hdr;
     const struct kexec_entry *ents;
     const struct kimage_machine *m;
@@ -252,7 +252,7 @@ static uint32_t control_flags(void)
  * (mapped in the relocation and the handoff tables) from there on; and a
  * 32-bit IDT of the same stubs for protected mode.
  */
-static void fill_control(struct kexec_image *img)
+static void fill_control(struct x86_kexec_image *img)
 {
     uint8_t *page = maddr_to_virt(img->control_mfn << PAGE_SHIFT);
     struct kexec_control *c = (void *)(page + KEXEC_CTRL_DATA);
@@ -268,13 +268,13 @@ static void fill_control(struct kexec_image *img)
     c->reloc_cr3 = img->reloc_l4 << PAGE_SHIFT;
     c->handoff_cr3 = img->handoff_l4 << PAGE_SHIFT;
     c->list = img->list;
-    c->entry = img->entry;
+    c->entry = img->k.entry;
     c->control_maddr = ma;
-    c->arch = img->arch;
+    c->arch = img->k.arch;
     c->flags = control_flags();
     c->far32_offset = (uint32_t)(ma + TRAMP_OFF(kexec_tramp_32));
     c->far32_sel = 0x08;
-    c->entry32_offset = (uint32_t)img->entry;
+    c->entry32_offset = (uint32_t)img->k.entry;
     c->entry32_sel = 0x08;
     c->gdt[0] = 0;
     c->gdt[1] = 0x00cf9a000000ffffUL;   /* 0x08: 32-bit code */
@@ -389,7 +389,7 @@ static void blame_load(struct builder *b)
 /* The roots of the handoff and the relocation tables. */
 static int alloc_table_roots(struct builder *b)
 {
-    struct kexec_image *img = b->img;
+    struct x86_kexec_image *img = b->img;
 
     img->handoff_l4 = kx_alloc(b, &img->frames, 0);
     img->reloc_l4 = kx_alloc(b, &img->frames, 0);
@@ -442,7 +442,7 @@ static int add_copy(struct builder *b, const struct kexec_entry *e)
 {
     int rc = add_destination(b, e);
 
-    if (!rc && b->img->unstaged)
+    if (!rc && b->img->k.unstaged)
         rc = list_guest_frames(b, e);
     else if (!rc)
         rc = stage_copy(b, e->arg0, e->arg1);
@@ -525,7 +525,7 @@ static int add_entries(struct builder *b)
  */
 static int alloc_control_page(struct builder *b)
 {
-    struct kexec_image *img = b->img;
+    struct x86_kexec_image *img = b->img;
 
     img->control_mfn = kx_alloc_avoiding(b, &img->frames,
                                          GiB(4) >> PAGE_SHIFT, true);
@@ -534,6 +534,7 @@ static int alloc_control_page(struct builder *b)
                  "destinations for the control page";
         return -ENOMEM;
     }
+    img->k.control_maddr = img->control_mfn << PAGE_SHIFT;
     return 0;
 }
 
@@ -564,7 +565,7 @@ static int map_list_pages(struct builder *b)
  */
 static int map_control_page(struct builder *b)
 {
-    struct kexec_image *img = b->img;
+    struct x86_kexec_image *img = b->img;
     int rc = map_both(b, img->control_mfn << PAGE_SHIFT, img->control_mfn, 1,
                       true);
 
@@ -610,17 +611,17 @@ static int build(struct builder *b)
 static int alloc_image(struct builder *b, unsigned int slot, bool unstaged)
 {
     mfn_t mfn = alloc_frame(0);
-    struct kexec_image *img;
+    struct x86_kexec_image *img;
 
     if (mfn == INVALID_MFN)
         return -ENOMEM;
     img = maddr_to_virt(mfn << PAGE_SHIFT);
     memset(img, 0, PAGE_SIZE);
-    img->type = b->hdr->type;
-    img->arch = b->hdr->arch;
-    img->slot = slot;
-    img->unstaged = unstaged;
-    img->entry = b->hdr->entry_maddr;
+    img->k.type = b->hdr->type;
+    img->k.arch = b->hdr->arch;
+    img->k.slot = slot;
+    img->k.unstaged = unstaged;
+    img->k.entry = b->hdr->entry_maddr;
     img->alias_va = KEXEC_VIRT_START + slot * 2 * PAGE_SIZE;
     b->img = img;
     return 0;
@@ -643,18 +644,20 @@ int machine_kexec_build(const struct kexec_load *hdr,
     if (!rc)
         rc = build(&b);
     fl_free(&b.set_aside);
-    if (rc)
-        machine_kexec_free(b.img);      /* NULL if alloc_image() failed */
-    else
-        *out = b.img;
+    if (rc && b.img)
+        machine_kexec_free(&b.img->k);
+    else if (!rc)
+        *out = &b.img->k;
     *bad = b.bad;
     *why = b.why;
     return rc;
 }
 
-void machine_kexec_free(struct kexec_image *img)
+void machine_kexec_free(struct kexec_image *image)
 {
-    if (!img)
+    struct x86_kexec_image *img = x86_kexec_image(image);
+
+    if (!image)
         return;
     map_hv_pages(img->alias_va, 0, 1, MAP_SMALL_ONLY);  /* unmap the alias */
     fl_free(&img->frames);
@@ -676,8 +679,9 @@ void machine_kexec_protect_region(bool protect)
         smp_flush_tlb_others();
 }
 
-void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
+void machine_kexec_place(struct kexec_image *image, uint64_t panic_after)
 {
+    struct x86_kexec_image *img = x86_kexec_image(image);
     struct kexec_control *c =
         maddr_to_virt((img->control_mfn << PAGE_SHIFT) + KEXEC_CTRL_DATA);
     const uint64_t *p = maddr_to_virt(img->list);
@@ -707,8 +711,8 @@ void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
     }
     /* In place now: from here on a crash jumps straight in. */
     __atomic_store_n(&c->list, 0, __ATOMIC_SEQ_CST);
-    img->in_place = true;
-    img->unstaged = false;
+    img->k.in_place = true;
+    img->k.unstaged = false;
     img->list = 0;
     fl_free(&img->staging);
 }
@@ -723,8 +727,9 @@ void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
  * inherit a blocked NMI), then into the control page.  The trampoline
  * does the rest (asm/kexec.h).
  */
-void machine_kexec(struct kexec_image *img)
+void machine_kexec(struct kexec_image *image)
 {
+    struct x86_kexec_image *img = x86_kexec_image(image);
     struct quiesce_report q;
 
     local_irq_disable();
@@ -737,12 +742,11 @@ void machine_kexec(struct kexec_image *img)
     apic_quiesce();
     /* Not on the crash path: a console line there costs ~0.1 ms under
      * TCG, and check64 verifies the quiescing from the inside anyway. */
-    if (img->type == KEXEC_TYPE_DEFAULT)
+    if (img->k.type == KEXEC_TYPE_DEFAULT)
         printk("kexec: quiesced: %u IOAPIC%s (%u entries masked), 8259s "
                "masked, PIT stopped, local APIC timer and LINTs masked\n",
                q.ioapics, q.ioapics == 1 ? "" : "s", q.ioapic_entries);
     nmi_unlatch();
-    crash_info_handoff();
     ((void (*)(void))img->alias_va)();
     __builtin_unreachable();
 }

@@ -28,7 +28,7 @@
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
 #include <hv/param.h>
-#include <hv/pv.h>
+#include <asm/pv.h>
 #include <public/start-info.h>
 #include <public/xen.h>
 

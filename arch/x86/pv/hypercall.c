@@ -17,7 +17,7 @@
 #include <hv/inject.h>
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
-#include <hv/pv.h>
+#include <asm/pv.h>
 #include <hv/version.h>
 #include <public/xen.h>
 

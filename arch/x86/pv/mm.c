@@ -14,6 +14,8 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/pv.h>
+#include <hv/arch.h>
 #include <hv/boot-info.h>
 #include <hv/bug.h>
 #include <hv/console.h>
@@ -24,7 +26,6 @@
 #include <hv/mm.h>
 #include <hv/page-alloc.h>
 #include <hv/param.h>
-#include <hv/pv.h>
 #include <public/xen.h>
 
 bool pv_page_user_forced = true;
@@ -263,12 +264,12 @@ void pv_count_l1_refs(struct domain *d)
     }
 }
 
-bool pv_frame_is_mapped(mfn_t mfn)
+bool arch_frame_is_guest_mapped(mfn_t mfn)
 {
     return frame_table[mfn].l1_refs != 0;
 }
 
-void pv_flush_domain_tlbs(struct domain *d)
+void arch_flush_domain_tlbs(struct domain *d)
 {
     smp_flush_tlb_cpus(d->tlb_cpus);
 }

@@ -247,7 +247,7 @@ void apic_init_ap(void)
 
 /*
  * Before a kexec handoff, on every CPU (the stopped ones in
- * smp_stop_this_cpu()): no local interrupt source may fire into the next
+ * arch_stop_this_cpu()): no local interrupt source may fire into the next
  * kernel before it is ready (a timer, a performance counter, an error,
  * LINT0/LINT1), as Linux's disable_local_APIC() leaves them.  The APIC
  * itself stays enabled, as kdump kernels expect to find it.

@@ -15,7 +15,7 @@
  *
  * After bring-up, every AP is sent a fixed IPI and an NMI as a check
  * (only a diagnosis: an answer that comes after its wait is counted and
- * ignored).  smp_stop_other_cpus() (for panic) stops the others with NMIs;
+ * ignored).  arch_stop_other_cpus() (for panic) stops the others with NMIs;
  * a stopped CPU leaves NMI context (iretq) before it halts for good.
  * smp_flush_tlb_others() waits until every online CPU has flushed.
  */
@@ -26,10 +26,10 @@
 #include <asm/smp.h>
 #include <asm/time.h>
 #include <asm/traps.h>
+#include <hv/arch.h>
 #include <hv/boot-info.h>
 #include <hv/bug.h>
 #include <hv/console.h>
-#include <hv/crash.h>
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
 #include <hv/param.h>
@@ -133,7 +133,7 @@ static void ipi_flush_handler(struct cpu_user_regs *regs)
     apic_eoi();
 }
 
-__noreturn void smp_stop_this_cpu(void)
+__noreturn void arch_stop_this_cpu(void)
 {
     local_irq_disable();
     apic_quiesce();         /* before STOPPED: a kexec waits for that */
@@ -143,30 +143,26 @@ __noreturn void smp_stop_this_cpu(void)
 }
 
 /*
- * On the crash path, a stopped CPU first saves the registers of the code
- * its NMI interrupted into its own crash note (and touches nothing else),
- * unless its note holds them already: a CPU that lost a panic race saved
- * where it entered panic, and a stopped CPU that takes another NMI keeps
- * the first one's.  NMIs taken while stopped are counted: a stopped CPU
- * must take them (crash_test_parked_nmi checks it).
+ * On the crash path, a CPU the NMI stops first runs the shootdown's
+ * on_stop with the registers the NMI interrupted (common/crash-notes.c
+ * saves them into the CPU's crash note); if that says the CPU is busy, the
+ * NMI returns and the CPU stops itself later.  A CPU already stopped does
+ * nothing but count the NMI: a stopped CPU must take them
+ * (crash_test_parked_nmi checks it).
  */
-static bool stop_saves_registers;
+static arch_on_stop_fn stop_callback;
+static void smp_stop_others(uint64_t timeout_ms, arch_on_stop_fn on_stop);
 static uint64_t stopped_nmis[NR_CPUS];
 
 static void nmi_stop_handler(struct cpu_user_regs *regs)
 {
     unsigned int cpu = smp_processor_id();
 
-    if (cpu_state(get_cpu_info()) == CPU_STOPPED) {
+    if (cpu_state(get_cpu_info()) == CPU_STOPPED)
         __atomic_fetch_add(&stopped_nmis[cpu], 1, __ATOMIC_RELEASE);
-    } else if (stop_saves_registers && crash_cpu_saving(cpu)) {
-        /* It lost the panic race and is writing its note: it stops
-         * itself once done (vpanic()). */
-        return;
-    } else if (stop_saves_registers && !crash_cpu_saved(cpu)) {
-        crash_save_cpu_regs(regs);
-    }
-    smp_stop_this_cpu();
+    else if (stop_callback && !stop_callback(regs))
+        return;     /* busy on the crash path: it stops itself */
+    arch_stop_this_cpu();
 }
 
 void ap_start_c(void)
@@ -618,12 +614,12 @@ void smp_flush_tlb_others(void)
  * with interrupts off, and in a loop waiting for a lock) and halt for
  * good.  A CPU still starting has no IDT to take it: INIT parks it.
  */
-void smp_stop_other_cpus(void)
+void arch_stop_other_cpus(void)
 {
-    smp_stop_other_cpus_timeout(STOP_TIMEOUT_MS, false);
+    smp_stop_others(STOP_TIMEOUT_MS, NULL);
 }
 
-void smp_park_stopped_cpus(void)
+void arch_park_stopped_cpus(void)
 {
     unsigned int me = smp_processor_id(), parked = 0;
 
@@ -674,7 +670,12 @@ static void check_stopped_take_nmis(const bool *asked)
     }
 }
 
-void smp_stop_other_cpus_timeout(uint64_t timeout_ms, bool save_registers)
+void arch_crash_shootdown(uint64_t timeout_ms, arch_on_stop_fn on_stop)
+{
+    smp_stop_others(timeout_ms, on_stop);
+}
+
+static void smp_stop_others(uint64_t timeout_ms, arch_on_stop_fn on_stop)
 {
     unsigned int me = smp_processor_id(), asked = 0, stopped = 0;
     bool nmi[NR_CPUS] = { false };
@@ -699,7 +700,7 @@ void smp_stop_other_cpus_timeout(uint64_t timeout_ms, bool save_registers)
     if (!asked)
         return;
 
-    stop_saves_registers = save_registers;
+    stop_callback = on_stop;
     nmi_callback = nmi_stop_handler;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned int i = 0; i < NR_CPUS; i++)

@@ -114,6 +114,33 @@ extern const char kexec_tramp_start[], kexec_tramp_end[];
 extern const char kexec_tramp_32[], kexec_fault_stubs[], kexec_tramp_far_entry32[];
 /* relocate_pages: a SysV function; host-tested (tests/unit/test-relocate.c). */
 void relocate_pages(const uint64_t *list);
+
+#include <hv/kexec.h>
+
+/* Frames owned by an image, in chained pages of 511 entries. */
+struct frame_list {
+    mfn_t head;         /* [0] = next chain page, [1..511] = frames */
+    uint64_t count;
+};
+
+/*
+ * x86's image: common/'s part first (what machine_kexec_build() hands
+ * out), then the handoff's machinery, which common/ never sees.
+ */
+struct x86_kexec_image {
+    struct kexec_image k;
+    mfn_t control_mfn;
+    uint64_t alias_va;          /* control page, executable, hv tables */
+    mfn_t handoff_l4, reloc_l4;
+    uint64_t list;              /* machine address of the first list page */
+    struct frame_list frames;   /* control page, page tables */
+    struct frame_list staging;  /* staged copies and list pages */
+};
+
+static inline struct x86_kexec_image *x86_kexec_image(struct kexec_image *k)
+{
+    return (struct x86_kexec_image *)k;     /* k is the first member */
+}
 #endif
 
 #endif /* ASM_KEXEC_H */

@@ -9,6 +9,7 @@
 #ifndef ASM_PAGING_H
 #define ASM_PAGING_H
 
+#include <asm/arch-inline.h>  /* maddr_to_virt(), virt_to_maddr() */
 #include <asm/page.h>
 #include <hv/types.h>
 
@@ -53,16 +54,6 @@ extern mfn_t idle_pg_table_mfn;
 int map_hv_pages(uint64_t va, mfn_t mfn, uint64_t count, uint64_t flags);
 void *ioremap(paddr_t pa, uint64_t size);
 void flush_tlb_local(void);
-
-static inline void *maddr_to_virt(paddr_t ma)
-{
-    return (void *)(DIRECTMAP_VIRT_START + ma);
-}
-
-static inline paddr_t virt_to_maddr(const void *va)
-{
-    return (uint64_t)va - DIRECTMAP_VIRT_START;
-}
 
 /*
  * Copy whole pages 8 bytes at a time (`rep movsq`, as the kexec

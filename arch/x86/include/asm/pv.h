@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* PV guest support (arch/x86/pv/). */
-#ifndef HV_PV_H
-#define HV_PV_H
+#ifndef ASM_PV_H
+#define ASM_PV_H
 
 #include <asm/regs.h>
 #include <asm/page.h>
+#include <hv/hypercall.h>
 #include <hv/types.h>
 
 /* L4 slots 256-271 belong to the hypervisor in every root. */
@@ -36,23 +37,10 @@ struct domain;
 pte_t *pv_find_l1e(struct domain *d, uint64_t va);
 /* Set every frame's l1_refs from d's L1 tables (once, when d is built). */
 void pv_count_l1_refs(struct domain *d);
-/* True when some L1 entry of a guest's tables maps mfn (constant time). */
-bool pv_frame_is_mapped(mfn_t mfn);
 /*
- * Every CPU that may hold a translation of d's tables flushes its TLB;
- * returns when all have.  A frame leaves d only after this, once no L1
- * entry maps it: a stale TLB entry would still reach the freed frame.
+ * arch_frame_is_guest_mapped() and arch_flush_domain_tlbs() (hv/arch.h)
+ * are PV's: an L1 entry of a guest's tables maps the frame; a stale TLB
+ * entry would still reach a freed frame.
  */
-void pv_flush_domain_tlbs(struct domain *d);
 
-/* Hypercall handlers. */
-long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf);
-long do_xen_version(uint64_t cmd, uint64_t arg);
-long do_sched_op(uint64_t cmd, uint64_t arg);
-long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done, uint64_t domid);
-long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);
-long do_memory_op(uint64_t cmd, uint64_t arg);
-long do_kexec_op(uint64_t cmd, uint64_t arg);
-long do_debug_op(uint64_t cmd, uint64_t arg);
-
-#endif /* HV_PV_H */
+#endif /* ASM_PV_H */

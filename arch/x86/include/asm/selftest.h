@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Boot-time self tests and fault injection (arch/x86/selftest.c). */
-#ifndef HV_SELFTEST_H
-#define HV_SELFTEST_H
+#ifndef ASM_SELFTEST_H
+#define ASM_SELFTEST_H
 
 #include <asm/config.h>
 
@@ -10,4 +10,4 @@
 
 void run_selftests(void);
 
-#endif /* HV_SELFTEST_H */
+#endif /* ASM_SELFTEST_H */

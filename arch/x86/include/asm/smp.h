@@ -74,21 +74,13 @@ void smp_flush_tlb_cpus(uint64_t cpus);
 void smp_flush_tlb_others(void);
 /* An NMI nobody expects: the IPI check's, late?  Counted, then ignore it. */
 bool smp_nmi_is_late_check(void);
-/* Stop every other CPU (they halt with interrupts off). */
-void smp_stop_other_cpus(void);
 /*
- * Before a DEFAULT image may overwrite the hypervisor: INIT every stopped
- * CPU, so that it waits for a SIPI instead of halting in hypervisor code,
- * whose NMI handler, IDT and stack the image is about to replace.
+ * Stopping CPUs is the arch interface's (hv/arch.h): arch_stop_other_cpus,
+ * arch_crash_shootdown and arch_stop_this_cpu (APIC quiesced, CPU_STOPPED,
+ * NMIs unlatched, halt).  arch_park_stopped_cpus INITs every stopped CPU
+ * before a DEFAULT image may overwrite the hypervisor, so that it waits
+ * for a SIPI instead of halting in code the image is about to replace.
  */
-void smp_park_stopped_cpus(void);
-/* What a stop NMI does: APIC quiesced, CPU_STOPPED, NMIs unlatched, halt. */
-__noreturn void smp_stop_this_cpu(void);
-/*
- * The crash path's variant: bounded wait of timeout_ms, and each stopped
- * CPU saves the registers its NMI interrupted into its crash note.
- */
-void smp_stop_other_cpus_timeout(uint64_t timeout_ms, bool save_registers);
 /* Leave NMI-blocked state with an iretq to the next instruction. */
 void nmi_unlatch(void);
 unsigned int num_online_cpus(void);
