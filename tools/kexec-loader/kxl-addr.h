@@ -10,6 +10,12 @@
  * below say which unit they count in.  They cost nothing: one register,
  * passed and returned as the integer would be.
  *
+ * The one hole C leaves: in an initializer a bare integer fills the
+ * struct's only member (brace elision).  -Wmissing-braces, in -Wall,
+ * refuses that, and every build of these files has -Wall -Werror.
+ * tests/unit/kxl-addr-mix.c holds the mix-ups, each checked not to
+ * compile by make unit-test-bin.
+ *
  * The loader never sees a guest frame number (the caller's va_to_mfn()
  * callback goes through its own P2M), so there is no type for one here.
  * Buffers the loader reads and writes are pointers, not kxl_vaddr_t: that
