@@ -13,14 +13,14 @@ static unsigned int nr_bufs;
 static uint8_t *bounce_pages[FAKE_MAX_BOUNCE];
 unsigned int fake_nr_bounce, fake_bounce_limit = FAKE_MAX_BOUNCE;
 
-static uint64_t fake_va_to_mfn(void *ctx, const void *va)
+static kxl_mfn_t fake_va_to_mfn(void *ctx, const void *va)
 {
     const uint8_t *p = va;
 
     (void)ctx;
     for (unsigned int i = 0; i < nr_bufs; i++)
         if (p >= bufs[i].p && p < bufs[i].p + bufs[i].size + FAKE_PG)
-            return bufs[i].mfn + (uint64_t)(p - bufs[i].p) / FAKE_PG;
+            return kxl_mfn(bufs[i].mfn + (uint64_t)(p - bufs[i].p) / FAKE_PG);
     ck_abort_msg("va_to_mfn of %p: not a test buffer", va);
     return KXL_NO_MFN;
 }
@@ -33,7 +33,7 @@ static int fake_bounce(void *ctx, struct kxl_frame *out)
     bounce_pages[fake_nr_bounce] = aligned_alloc(FAKE_PG, FAKE_PG);
     memset(bounce_pages[fake_nr_bounce], 0xcc, FAKE_PG);  /* not zero */
     out->va = bounce_pages[fake_nr_bounce];
-    out->mfn = FAKE_BOUNCE_MFN + fake_nr_bounce++;
+    out->mfn = kxl_mfn(FAKE_BOUNCE_MFN + fake_nr_bounce++);
     return 0;
 }
 
@@ -68,8 +68,10 @@ uint8_t *fake_new_buf(size_t size)
     return p;
 }
 
-uint8_t *fake_frame(uint64_t mfn)
+uint8_t *fake_frame(kxl_mfn_t frame)
 {
+    uint64_t mfn = kxl_mfn_val(frame);
+
     if (mfn >= FAKE_BOUNCE_MFN && mfn < FAKE_BOUNCE_MFN + fake_nr_bounce)
         return bounce_pages[mfn - FAKE_BOUNCE_MFN];
     for (unsigned int i = 0; i < nr_bufs; i++)
@@ -82,7 +84,7 @@ uint8_t *fake_frame(uint64_t mfn)
 static bool v_owned(void *ctx, uint64_t mfn)
 {
     (void)ctx;
-    return fake_frame(mfn) != NULL;
+    return fake_frame(kxl_mfn(mfn)) != NULL;
 }
 
 static bool v_ram(void *ctx, uint64_t start, uint64_t size)
@@ -92,20 +94,21 @@ static bool v_ram(void *ctx, uint64_t start, uint64_t size)
 }
 
 void fake_expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
-                             uint8_t arch, uint64_t entry, uint64_t rs,
-                             uint64_t rsize, uint64_t hv_start,
-                             uint64_t hv_end)
+                             uint8_t arch, kxl_maddr_t entry, kxl_maddr_t rs,
+                             uint64_t rsize, kxl_maddr_t hv_start,
+                             kxl_maddr_t hv_end)
 {
     static struct kimage_run runs[512];
     static struct kexec_entry copy[512];
     struct kimage_dests dests = { .runs = runs };
     struct kexec_load ld = { .size = sizeof(ld), .type = KEXEC_TYPE_CRASH,
-                             .arch = arch, .entry_maddr = entry,
+                             .arch = arch,
+                             .entry_maddr = kxl_maddr_val(entry),
                              .entries = (uintptr_t)copy, .nr_entries = n };
     struct kimage_machine m = {
         .frame_owned = v_owned, .is_ram = v_ram, .phys_limit = 4ULL << 30,
-        .hv_start = hv_start, .hv_end = hv_end,
-        .crash_load_start = rs, .crash_load_size = rsize,
+        .hv_start = kxl_maddr_val(hv_start), .hv_end = kxl_maddr_val(hv_end),
+        .crash_load_start = kxl_maddr_val(rs), .crash_load_size = rsize,
         .max_entries = 512, .max_pages = 1 << 20, .max_map_pages = 1 << 20,
         .dests = &dests,
     };

@@ -33,7 +33,7 @@ void fake_free(void);
 /* A zeroed buffer of size bytes (and a page more), page aligned. */
 uint8_t *fake_new_buf(size_t size);
 /* The bytes of machine frame mfn (a buffer's or a bounce frame), or NULL. */
-uint8_t *fake_frame(uint64_t mfn);
+uint8_t *fake_frame(kxl_mfn_t mfn);
 
 /*
  * Hold ents[0 .. n) to the hypervisor's own validator (common/kimage.c)
@@ -43,8 +43,8 @@ uint8_t *fake_frame(uint64_t mfn);
  * low 4 GiB.  At most 512 entries.
  */
 void fake_expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
-                             uint8_t arch, uint64_t entry, uint64_t rs,
-                             uint64_t rsize, uint64_t hv_start,
-                             uint64_t hv_end);
+                             uint8_t arch, kxl_maddr_t entry, kxl_maddr_t rs,
+                             uint64_t rsize, kxl_maddr_t hv_start,
+                             kxl_maddr_t hv_end);
 
 #endif

@@ -40,7 +40,7 @@ static bool xlate_fail_page[64];
 static uint8_t *bounce_pages[MAX_BOUNCE];
 static unsigned int nr_bounce, bounce_limit, bounce_step;
 
-static uint64_t fake_va_to_mfn(void *ctx, const void *va)
+static kxl_mfn_t fake_va_to_mfn(void *ctx, const void *va)
 {
     const uint8_t *p = va;
     size_t k;
@@ -49,7 +49,7 @@ static uint64_t fake_va_to_mfn(void *ctx, const void *va)
     ck_assert(p >= buf && p < buf + ((buf_size + PG - 1) & ~(size_t)(PG - 1)));
     ck_assert_uint_eq((uintptr_t)p % PG, 0);
     k = (size_t)(p - buf) / PG;
-    return xlate_fail_page[k] ? KXL_NO_MFN : buf_mfns[k];
+    return xlate_fail_page[k] ? KXL_NO_MFN : kxl_mfn(buf_mfns[k]);
 }
 
 static int fake_bounce(void *ctx, struct kxl_frame *out)
@@ -60,7 +60,7 @@ static int fake_bounce(void *ctx, struct kxl_frame *out)
     bounce_pages[nr_bounce] = aligned_alloc(PG, PG);
     ck_assert_ptr_nonnull(bounce_pages[nr_bounce]);
     memset(bounce_pages[nr_bounce], 0xee, PG);     /* the loader must clear it */
-    out->mfn = BOUNCE_MFN + nr_bounce * bounce_step;
+    out->mfn = kxl_mfn(BOUNCE_MFN + nr_bounce * bounce_step);
     out->va = bounce_pages[nr_bounce];
     nr_bounce++;
     return 0;
@@ -223,7 +223,8 @@ static void build_elf(const struct telf *t)
 static struct kxl_request request(uint64_t base)
 {
     return (struct kxl_request){ .elf = buf, .elf_size = buf_size,
-                                 .base = base, .type = KEXEC_TYPE_DEFAULT };
+                                 .base = kxl_maddr(base),
+                                 .type = KEXEC_TYPE_DEFAULT };
 }
 
 /* ---- checking lists ------------------------------------------------------- */
@@ -315,7 +316,7 @@ static void expect_valid(const struct kxl_result *res, uint8_t type,
     ck_assert_uint_eq(ld.arch, res->arch);
     ck_assert_uint_eq(ld.entries, (uintptr_t)copy);
     ck_assert_uint_eq(ld.nr_entries, res->nr_entries);
-    ck_assert_uint_eq(ld.entry_maddr, res->entry_maddr);
+    ck_assert_uint_eq(ld.entry_maddr, kxl_maddr_val(res->entry_maddr));
     rc = kimage_validate(&ld, copy, &m, &sum, &bad, &why);
     ck_assert_msg(rc == 0, "kimage_validate: %d at %lu: %s", rc,
                   (unsigned long)bad, why);
@@ -377,15 +378,15 @@ START_TEST(test_simple_dyn)
     req = request(BASE);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
     EXPECT(ents, res, D(BASE), C(BUF_MFN + 1, 3));
-    ck_assert_uint_eq(res.entry_maddr, BASE + 0x10);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), BASE + 0x10);
     ck_assert_uint_eq(res.arch, KEXEC_ARCH_64);
-    ck_assert_uint_eq(res.base, BASE);
-    ck_assert_uint_eq(res.image_end, BASE + 0x3000);
+    ck_assert_uint_eq(kxl_maddr_val(res.base), BASE);
+    ck_assert_uint_eq(kxl_maddr_val(res.image_end), BASE + 0x3000);
     ck_assert_uint_eq(res.copy_pages, 3);
     ck_assert_uint_eq(res.direct_pages, 3);
     ck_assert_uint_eq(res.bounce_pages, 0);
     ck_assert_uint_eq(nr_bounce, 0);
-    ck_assert_uint_eq(res.params_maddr, 0);
+    ck_assert_uint_eq(kxl_maddr_val(res.params_maddr), 0);
     expect_valid(&res, KEXEC_TYPE_DEFAULT, ents);
 }
 END_TEST
@@ -429,7 +430,7 @@ START_TEST(test_unaligned_start)
     /* low = 0x1234 -> page 0x1000 goes to BASE */
     EXPECT(ents, res, D(BASE), C(BOUNCE_MFN, 1), C(BUF_MFN + 2, 1),
            C(BOUNCE_MFN + 1, 1));
-    ck_assert_uint_eq(res.entry_maddr, BASE + 0x300);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), BASE + 0x300);
     ck_assert_uint_eq(res.bounce_pages, 2);
     ck_assert_uint_eq(res.direct_pages, 1);
     b0 = bounce_of(BOUNCE_MFN);
@@ -487,7 +488,7 @@ START_TEST(test_bss_only_and_aligned_end)
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
     EXPECT(ents, res, D(BASE), C(BUF_MFN + 1, 2), Z(1), D(BASE + 0x5000), Z(2));
     ck_assert_uint_eq(nr_bounce, 0);
-    ck_assert_uint_eq(res.image_end, BASE + 0x7000);
+    ck_assert_uint_eq(kxl_maddr_val(res.image_end), BASE + 0x7000);
     expect_valid(&res, KEXEC_TYPE_DEFAULT, ents);
 }
 END_TEST
@@ -587,23 +588,23 @@ START_TEST(test_dyn_base_offset)
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
     EXPECT(ents, res, D(0x10100000), C(BUF_MFN + 1, 2),
            D(0x10105000), C(BUF_MFN + 3, 1), Z(2));
-    ck_assert_uint_eq(res.entry_maddr, 0x10101004);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x10101004);
     ck_assert_uint_eq(res.nr_segments, 2);
-    ck_assert_uint_eq(res.image_end, 0x10108000);
+    ck_assert_uint_eq(kxl_maddr_val(res.image_end), 0x10108000);
     expect_valid(&res, KEXEC_TYPE_CRASH, ents);
 
     /* another base: the same list, shifted */
-    req.base = BASE;
+    req.base = kxl_maddr(BASE);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
     EXPECT(ents, res, D(BASE), C(BUF_MFN + 1, 2),
            D(BASE + 0x5000), C(BUF_MFN + 3, 1), Z(2));
-    ck_assert_uint_eq(res.entry_maddr, BASE + 0x1004);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), BASE + 0x1004);
 
     /* a base that is not page aligned */
-    req.base = BASE + 0x800;
+    req.base = kxl_maddr(BASE + 0x800);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_EARG);
     /* a base that wraps */
-    req.base = 0xfffffffffffff000ULL;
+    req.base = kxl_maddr(0xfffffffffffff000ULL);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_EADDR);
 }
 END_TEST
@@ -628,13 +629,13 @@ START_TEST(test_exec32)
            D(0x2001000), C(BOUNCE_MFN, 1), Z(1));
     ck_assert_uint_eq(res.arch, KEXEC_ARCH_32);
     ck_assert_uint_eq(res.elf_type, 2);
-    ck_assert_uint_eq(res.base, 0x2000000);
-    ck_assert_uint_eq(res.entry_maddr, 0x2000010);
+    ck_assert_uint_eq(kxl_maddr_val(res.base), 0x2000000);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x2000010);
     expect_valid(&res, KEXEC_TYPE_DEFAULT, ents);
 
-    req.base = 0x2000000;
+    req.base = kxl_maddr(0x2000000);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
-    req.base = 0x3000000;
+    req.base = kxl_maddr(0x3000000);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_EBASE);
 }
 END_TEST
@@ -655,7 +656,7 @@ START_TEST(test_exec64_paddr)
     req = request(0);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
     EXPECT(ents, res, D(0x1000000), C(BUF_MFN + 1, 1));
-    ck_assert_uint_eq(res.entry_maddr, 0x1000040);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x1000040);
 }
 END_TEST
 
@@ -680,15 +681,15 @@ START_TEST(test_exec64_by_paddr)
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
     EXPECT(ents, res, D(0x10200000), C(BUF_MFN + 1, 1),
            D(0x10201000), C(BUF_MFN + 2, 1), Z(2));
-    ck_assert_uint_eq(res.entry_maddr, 0x10200040);
-    ck_assert_uint_eq(res.placed[1].dest, 0x10201000);
-    ck_assert_uint_eq(res.placed[1].end, 0x10204000);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x10200040);
+    ck_assert_uint_eq(kxl_maddr_val(res.placed[1].dest), 0x10201000);
+    ck_assert_uint_eq(kxl_maddr_val(res.placed[1].end), 0x10204000);
     ck_assert_uint_eq(res.placed[1].filesz, 0x1000);
     /* 0: as linked; an ET_DYN is refused */
     req = request(0);
     req.by_paddr = true;
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
-    ck_assert_uint_eq(res.entry_maddr, 0x1000040);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x1000040);
     t.type = 3;
     free(buf);
     build_elf(&t);
@@ -711,21 +712,21 @@ START_TEST(test_raw_blob)
 
     build_elf(&t);      /* only for a patterned, page-mapped buffer */
     raw = (struct kxl_raw){ .buf = buf, .filesz = 0x1800, .memsz = 0x4000,
-                            .dest = 0x20000000 };
+                            .dest = kxl_maddr(0x20000000) };
     ck_assert_int_eq(kxl_build_raw(&raw, &env, ents, 16, &res), KXL_OK);
     EXPECT(ents, res, D(0x20000000), C(BUF_MFN, 1), C(BOUNCE_MFN, 1), Z(2));
     ck_assert_mem_eq(bounce_of(BOUNCE_MFN), buf + 0x1000, 0x800);
     for (unsigned int i = 0x800; i < PG; i++)
         ck_assert_uint_eq(bounce_of(BOUNCE_MFN)[i], 0);
-    ck_assert_uint_eq(res.entry_maddr, 0x20000000);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x20000000);
     /* refusals */
-    raw.dest = 0x20000800;
+    raw.dest = kxl_maddr(0x20000800);
     ck_assert_int_eq(kxl_build_raw(&raw, &env, ents, 16, &res), KXL_EARG);
-    raw.dest = 0x20000000;
+    raw.dest = kxl_maddr(0x20000000);
     raw.filesz = raw.memsz + 1;
     ck_assert_int_eq(kxl_build_raw(&raw, &env, ents, 16, &res), KXL_EARG);
     raw.filesz = 0x1800;
-    raw.region_start = 0x20000000;
+    raw.region_start = kxl_maddr(0x20000000);
     raw.region_size = 0x3000;
     ck_assert_int_eq(kxl_build_raw(&raw, &env, ents, 16, &res), KXL_EREGION);
 }
@@ -772,9 +773,12 @@ START_TEST(test_maps)
     struct kxl_result res;
     struct kxl_request req;
     struct kxl_map_req maps[3] = {
-        { 0xffffc00000000000ULL, BASE, 2 },             /* inside one COPY */
-        { 0xffffc00000100000ULL, BASE + 0x1000, 4 },    /* splits, spans 3 */
-        { 0x1000000, BASE + 0x5000, 1 },                /* last bss page */
+        /* inside one COPY */
+        { kxl_vaddr(0xffffc00000000000ULL), kxl_maddr(BASE), 2 },
+        /* splits, spans 3 */
+        { kxl_vaddr(0xffffc00000100000ULL), kxl_maddr(BASE + 0x1000), 4 },
+        /* last bss page */
+        { kxl_vaddr(0x1000000), kxl_maddr(BASE + 0x5000), 1 },
     };
 
     build_elf(&t);
@@ -820,7 +824,8 @@ START_TEST(test_map_refusals)
     build_elf(&t);
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         req = request(BASE);
-        m = (struct kxl_map_req){ cases[i].va, cases[i].maddr, cases[i].pages };
+        m = (struct kxl_map_req){ kxl_vaddr(cases[i].va),
+                                  kxl_maddr(cases[i].maddr), cases[i].pages };
         req.maps = &m;
         req.nr_maps = 1;
         ck_assert_msg(kxl_build(&req, &env, ents, 32, &res) == cases[i].rc,
@@ -845,11 +850,12 @@ START_TEST(test_zero_range)
     struct kexec_entry ents[16];
     struct kxl_result res;
     struct kxl_request req;
-    struct kxl_map_req m = { 0x200000, BASE + 0x11000, 2 };
+    struct kxl_map_req m = { kxl_vaddr(0x200000), kxl_maddr(BASE + 0x11000),
+                             2 };
 
     build_elf(&t);
     req = request(BASE);
-    req.zero_maddr = BASE + 0x10000;
+    req.zero_maddr = kxl_maddr(BASE + 0x10000);
     req.zero_pages = 3;
     req.maps = &m;
     req.nr_maps = 1;
@@ -860,9 +866,9 @@ START_TEST(test_zero_range)
 
     /* touching the image's pages */
     req.nr_maps = 0;
-    req.zero_maddr = BASE;
+    req.zero_maddr = kxl_maddr(BASE);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_ESHARED);
-    req.zero_maddr = BASE + 0x800;
+    req.zero_maddr = kxl_maddr(BASE + 0x800);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_EARG);
 }
 END_TEST
@@ -881,7 +887,7 @@ START_TEST(test_region)
     build_elf(&t);
     req = request(0x10000000);
     req.type = KEXEC_TYPE_CRASH;
-    req.region_start = 0x10000000;
+    req.region_start = kxl_maddr(0x10000000);
     req.region_size = 0x3000;
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
     expect_valid(&res, KEXEC_TYPE_CRASH, ents);
@@ -889,10 +895,10 @@ START_TEST(test_region)
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_EREGION);
     ck_assert_uint_eq(res.where, 0);
     req.region_size = 0x3000;
-    req.base = 0xff000;
+    req.base = kxl_maddr(0xff000);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_EREGION);
-    req.base = 0x10000000;
-    req.zero_maddr = 0x10004000;
+    req.base = kxl_maddr(0x10000000);
+    req.zero_maddr = kxl_maddr(0x10004000);
     req.zero_pages = 1;
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_EREGION);
 }
@@ -1062,8 +1068,10 @@ START_TEST(test_params)
     struct kexec_entry ents[32];
     struct kxl_result res;
     struct kxl_request req;
-    struct kxl_map_req m = { 0xffffc00000000000ULL, BASE, 2 };
-    static const uint64_t unmapped[] = { 0xffffc00000002000ULL, 0x1234 };
+    struct kxl_map_req m = { kxl_vaddr(0xffffc00000000000ULL), kxl_maddr(BASE),
+                             2 };
+    const kxl_vaddr_t unmapped[] = { kxl_vaddr(0xffffc00000002000ULL),
+                                     kxl_vaddr(0x1234) };
     const struct kexec_params *kp;
     uint8_t *before;
     const uint8_t *raw;
@@ -1078,7 +1086,7 @@ START_TEST(test_params)
     req.image_id = 7;
     req.maps = &m;
     req.nr_maps = 1;
-    req.zero_maddr = BASE + 0x100000;
+    req.zero_maddr = kxl_maddr(BASE + 0x100000);
     req.zero_pages = 2;
     req.unmapped = unmapped;
     req.nr_unmapped = 2;
@@ -1090,8 +1098,8 @@ START_TEST(test_params)
            D(BASE + 0x3000), C(BUF_MFN + 3, 1), C(BOUNCE_MFN, 2), Z(2),
            D(BASE + 0x100000), Z(2),
            M(0xffffc00000000000ULL, 1, 2));
-    ck_assert_uint_eq(res.params_maddr, BASE + 0x4000);
-    ck_assert_uint_eq(res.entry_maddr, BASE + 0x20);
+    ck_assert_uint_eq(kxl_maddr_val(res.params_maddr), BASE + 0x4000);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), BASE + 0x20);
     expect_valid(&res, KEXEC_TYPE_DEFAULT, ents);
 
     /* the boot module is untouched */
@@ -1144,7 +1152,8 @@ START_TEST(test_params_crash_two_maps)
     struct kexec_entry ents[32];
     struct kxl_result res;
     struct kxl_request req;
-    struct kxl_map_req m = { 0xffffc00000000000ULL, BASE + 0x3000, 3 };
+    struct kxl_map_req m = { kxl_vaddr(0xffffc00000000000ULL),
+                             kxl_maddr(BASE + 0x3000), 3 };
     const struct kexec_params *kp;
 
     build_elf(&t);
@@ -1264,9 +1273,9 @@ START_TEST(test_params_too_many_maps)
     struct kxl_result res;
     struct kxl_request req;
     struct kxl_map_req m[2] = {
-        { 0x100000000ULL, BASE, 2 },
+        { kxl_vaddr(0x100000000ULL), kxl_maddr(BASE), 2 },
         /* base+0x3000 .. +0x8000: 3 entries; with 2 above ... */
-        { 0x200000000ULL, BASE + 0x3000, 5 },
+        { kxl_vaddr(0x200000000ULL), kxl_maddr(BASE + 0x3000), 5 },
     };
     struct kxl_map_req many[KXL_MAX_MAPS];
 
@@ -1279,8 +1288,9 @@ START_TEST(test_params_too_many_maps)
     ck_assert_uint_eq(res.nr_map_entries, 4);
     /* 8 requests over 5 entries of the image, split further: > 8 MAPs */
     for (unsigned int i = 0; i < KXL_MAX_MAPS; i++)
-        many[i] = (struct kxl_map_req){ 0x100000000ULL * (i + 1),
-                                        BASE + (i % 2 ? 0x3000 : 0), 2 };
+        many[i] = (struct kxl_map_req){
+            kxl_vaddr(0x100000000ULL * (i + 1)),
+            kxl_maddr(BASE + (i % 2 ? 0x3000 : 0)), 2 };
     req.maps = many;
     req.nr_maps = KXL_MAX_MAPS;
     ck_assert_int_eq(kxl_build(&req, &env, ents, 64, &res), KXL_EPARAMS);

@@ -75,11 +75,11 @@ static struct kxl_linux_req crash_req(const uint8_t *bz, size_t size)
 {
     return (struct kxl_linux_req){
         .bzimage = bz, .bzimage_size = size, .cmdline = "console=ttyS0",
-        .type = KEXEC_TYPE_CRASH, .region_start = REGION,
+        .type = KEXEC_TYPE_CRASH, .region_start = kxl_maddr(REGION),
         .region_size = REGION_SIZE, .reserve_top = 4 * PG,
         .mem = machine, .nr_mem = ARRAY_SIZE(machine),
-        .acpi_rsdp = 0xf5a40,
-        .elfcorehdr_maddr = REGION + REGION_SIZE - 2 * PG,
+        .acpi_rsdp = kxl_maddr(0xf5a40),
+        .elfcorehdr_maddr = kxl_maddr(REGION + REGION_SIZE - 2 * PG),
         .elfcorehdr_size = 2 * PG,
     };
 }
@@ -87,28 +87,29 @@ static struct kxl_linux_req crash_req(const uint8_t *bz, size_t size)
 /* ---- the validator ---------------------------------------------------------- */
 
 static void expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
-                               uint64_t entry)
+                               kxl_maddr_t entry)
 {
-    fake_expect_valid_crash(ents, n, KEXEC_ARCH_64, entry, REGION,
-                            REGION_SIZE, 0x200000, 0x400000);
+    fake_expect_valid_crash(ents, n, KEXEC_ARCH_64, entry, kxl_maddr(REGION),
+                            REGION_SIZE, kxl_maddr(0x200000),
+                            kxl_maddr(0x400000));
 }
 
-static const uint8_t *bounce_of(uint64_t mfn)
+static const uint8_t *bounce_of(kxl_mfn_t mfn)
 {
-    ck_assert_uint_ge(mfn, BOUNCE_MFN);
-    ck_assert_uint_lt(mfn, BOUNCE_MFN + nr_bounce);
+    ck_assert_uint_ge(kxl_mfn_val(mfn), BOUNCE_MFN);
+    ck_assert_uint_lt(kxl_mfn_val(mfn), BOUNCE_MFN + nr_bounce);
     return fake_frame(mfn);
 }
 
 /* The bounce frame COPYed to dest in the list. */
 static const uint8_t *page_at(const struct kexec_entry *e, uint64_t n,
-                              uint64_t dest)
+                              kxl_maddr_t dest)
 {
     for (uint64_t i = 0; i + 1 < n; i++)
-        if (e[i].op == KEXEC_OP_DEST && e[i].arg0 == dest &&
+        if (e[i].op == KEXEC_OP_DEST && e[i].arg0 == kxl_maddr_val(dest) &&
             e[i + 1].op == KEXEC_OP_COPY)
-            return bounce_of(e[i + 1].arg0);
-    ck_abort_msg("no page COPYed to %#lx", (unsigned long)dest);
+            return bounce_of(kxl_mfn(e[i + 1].arg0));
+    ck_abort_msg("no page COPYed to %#lx", (unsigned long)kxl_maddr_val(dest));
     return NULL;
 }
 
@@ -192,20 +193,22 @@ START_TEST(test_crash_bzimage)
     struct kxl_linux_result res;
     const uint8_t *bp, *cl;
     char want[80];
+    uint64_t top;
 
     memset(initrd, 0x5a, 0x2345);
     req.initrd = initrd;
     req.initrd_size = 0x2345;
     ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res), KXLL_OK);
     /* pref_address (16 MiB) is below the region: K = the region start */
-    ck_assert_uint_eq(res.kernel_maddr, REGION);
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_maddr), REGION);
     ck_assert_uint_eq(res.kernel_size, INIT_SIZE);
-    ck_assert_uint_eq(res.entry_maddr, REGION + 0x200);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), REGION + 0x200);
     ck_assert(!res.fast);
-    ck_assert_uint_eq(res.usable_end, REGION + REGION_SIZE - 4 * PG);
-    ck_assert_uint_eq(res.boot_params_maddr, res.usable_end - PG);
-    ck_assert_uint_eq(res.cmdline_maddr, res.usable_end - 2 * PG);
-    ck_assert_uint_eq(res.initrd_maddr, res.usable_end - 2 * PG - 3 * PG);
+    top = kxl_maddr_val(res.usable_end);
+    ck_assert_uint_eq(top, REGION + REGION_SIZE - 4 * PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.boot_params_maddr), top - PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.cmdline_maddr), top - 2 * PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.initrd_maddr), top - 2 * PG - 3 * PG);
     expect_valid_crash(ents, res.nr_entries, res.entry_maddr);
 
     /* the kernel: DEST K, the pm part COPYed straight from the file */
@@ -224,9 +227,9 @@ START_TEST(test_crash_bzimage)
     ck_assert_uint_eq(bp[0x1EF], 0);                    /* sentinel */
     ck_assert_uint_eq(bp[0x210], 0xFF);                 /* type_of_loader */
     ck_assert_uint_eq(bp[0x211], 0x01);
-    ck_assert_uint_eq(kxl_rd(bp + 0x228, 4), res.cmdline_maddr);
+    ck_assert_uint_eq(kxl_rd(bp + 0x228, 4), kxl_maddr_val(res.cmdline_maddr));
     ck_assert_uint_eq(kxl_rd(bp + 0x0C8, 4), 0);
-    ck_assert_uint_eq(kxl_rd(bp + 0x218, 4), res.initrd_maddr);
+    ck_assert_uint_eq(kxl_rd(bp + 0x218, 4), kxl_maddr_val(res.initrd_maddr));
     ck_assert_uint_eq(kxl_rd(bp + 0x21C, 4), 0x2345);
     ck_assert_uint_eq(kxl_rd(bp + 0x070, 8), 0xf5a40);
     /* the e820: low RAM, the BIOS ranges, the region minus the header */
@@ -250,7 +253,7 @@ START_TEST(test_crash_bzimage)
     /* the command line: the caller's words, then elfcorehdr= */
     cl = page_at(ents, res.nr_entries, res.cmdline_maddr);
     snprintf(want, sizeof(want), "console=ttyS0 elfcorehdr=%luK",
-             (unsigned long)(req.elfcorehdr_maddr >> 10));
+             (unsigned long)(kxl_maddr_val(req.elfcorehdr_maddr) >> 10));
     ck_assert_str_eq((const char *)cl, want);
     ck_assert_uint_eq(res.cmdline_len, strlen(want));
 
@@ -261,7 +264,7 @@ START_TEST(test_crash_bzimage)
     ck_assert_uint_eq(res.segs[0].filesz, 0x3000);
     ck_assert_ptr_eq(res.segs[0].data, b + PM_OFFSET);
     ck_assert_str_eq(res.segs[1].name, "initrd");
-    ck_assert_uint_eq(res.segs[1].dest, res.initrd_maddr);
+    ck_assert(kxl_maddr_eq(res.segs[1].dest, res.initrd_maddr));
     ck_assert_uint_eq(res.segs[1].memsz, 3 * PG);
     ck_assert_ptr_eq(res.segs[2].data, cl);
     ck_assert_ptr_eq(res.segs[3].data, bp);
@@ -279,11 +282,11 @@ START_TEST(test_default_bzimage)
     const uint8_t *bp;
 
     req.type = KEXEC_TYPE_DEFAULT;
-    req.region_start = 0x4000000;
+    req.region_start = kxl_maddr(0x4000000);
     req.cmdline = "";
     ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res), KXLL_OK);
-    ck_assert_uint_eq(res.kernel_maddr, 0x4000000);
-    ck_assert_uint_eq(res.initrd_maddr, 0);
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_maddr), 0x4000000);
+    ck_assert_uint_eq(kxl_maddr_val(res.initrd_maddr), 0);
     bp = page_at(ents, res.nr_entries, res.boot_params_maddr);
     ck_assert_uint_eq(bp[0x1E8], ARRAY_SIZE(machine));
     for (unsigned int i = 0; i < ARRAY_SIZE(machine); i++)
@@ -292,9 +295,9 @@ START_TEST(test_default_bzimage)
     ck_assert_str_eq((const char *)page_at(ents, res.nr_entries,
                                            res.cmdline_maddr), "");
     /* pref_address inside the region is honoured */
-    req.region_start = 0x800000;
+    req.region_start = kxl_maddr(0x800000);
     ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res), KXLL_OK);
-    ck_assert_uint_eq(res.kernel_maddr, 0x1000000);
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_maddr), 0x1000000);
 }
 END_TEST
 
@@ -310,7 +313,7 @@ START_TEST(test_fit_and_cmdline_refusals)
 
     /* the kernel does not fit a 4 MiB region */
     req.region_size = MiB(4);
-    req.elfcorehdr_maddr = REGION + MiB(4) - 2 * PG;
+    req.elfcorehdr_maddr = kxl_maddr(REGION + MiB(4) - 2 * PG);
     ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res),
                      KXLL_EKERNELFIT);
     /* the kernel fits, kernel + initrd do not */
@@ -400,17 +403,18 @@ START_TEST(test_crash_vmlinux)
 
     req.vmlinux = v;
     req.vmlinux_size = vsize;
-    req.region_start = REGION + MiB(1);        /* not 2 MiB aligned */
+    req.region_start = kxl_maddr(REGION + MiB(1));     /* not 2 MiB aligned */
     req.region_size = REGION_SIZE - MiB(1);
-    req.elfcorehdr_maddr = REGION + REGION_SIZE - 2 * PG;
+    req.elfcorehdr_maddr = kxl_maddr(REGION + REGION_SIZE - 2 * PG);
     ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res), KXLL_OK);
     ck_assert(res.fast);
-    ck_assert_uint_eq(res.kernel_maddr, REGION + MiB(2));
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_maddr), REGION + MiB(2));
     ck_assert_uint_eq(res.kernel_size, 0x8000);
-    ck_assert_uint_eq(res.entry_maddr, REGION + MiB(2));
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), REGION + MiB(2));
     /* three vmlinux segments, then cmdline and boot_params */
     ck_assert_uint_eq(res.nr_segs, 5);
-    ck_assert_uint_eq(res.segs[1].dest, REGION + MiB(2) + 0x2000);
+    ck_assert_uint_eq(kxl_maddr_val(res.segs[1].dest),
+                      REGION + MiB(2) + 0x2000);
     ck_assert_ptr_eq(res.segs[1].data, v + 0x3000);
     ck_assert_uint_eq(res.segs[2].memsz, 0x5000);
     ck_assert_uint_eq(res.segs[2].filesz, 0x800);

@@ -36,9 +36,10 @@
 static struct mpage { uint64_t dest; const uint8_t *src; } mem[MAX_PAGES];
 static unsigned int nr_mem_pages;
 
+/* The bytes a COPY's arg0 (+ k) names. */
 static const uint8_t *frame(uint64_t mfn)
 {
-    const uint8_t *p = fake_frame(mfn);
+    const uint8_t *p = fake_frame(kxl_mfn(mfn));
 
     ck_assert_msg(p != NULL, "COPY of frame %#lx: neither a buffer nor a "
                   "bounce frame", (unsigned long)mfn);
@@ -158,13 +159,14 @@ static void expect_segs(const struct kxl_mb_result *res)
 {
     for (unsigned int i = 0; i < res->nr_segs; i++) {
         const struct kxl_mb_segment *s = &res->segs[i];
+        uint64_t dest = kxl_maddr_val(s->dest);
 
-        ck_assert_uint_eq(s->dest % PG, 0);
+        ck_assert_uint_eq(dest % PG, 0);
         ck_assert_uint_eq(s->memsz % PG, 0);
         ck_assert_uint_le(s->lead_zero + s->filesz, s->memsz);
-        expect_mem(s->dest, NULL, s->lead_zero);
-        expect_mem(s->dest + s->lead_zero, s->data, s->filesz);
-        expect_mem(s->dest + s->lead_zero + s->filesz, NULL,
+        expect_mem(dest, NULL, s->lead_zero);
+        expect_mem(dest + s->lead_zero, s->data, s->filesz);
+        expect_mem(dest + s->lead_zero + s->filesz, NULL,
                    s->memsz - s->lead_zero - s->filesz);
     }
 }
@@ -174,10 +176,12 @@ static void expect_segs(const struct kxl_mb_result *res)
 /* Crash-image lists against the hypervisor's validator: the hypervisor
    image is placed out of hv.elf's way, at 2 GiB. */
 static void expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
-                               uint64_t entry, uint64_t rs, uint64_t rsize)
+                               kxl_maddr_t entry, kxl_maddr_t rs,
+                               uint64_t rsize)
 {
     fake_expect_valid_crash(ents, n, KEXEC_ARCH_32, entry, rs, rsize,
-                            0x80000000ULL, 0x80400000ULL);
+                            kxl_maddr(0x80000000ULL),
+                            kxl_maddr(0x80400000ULL));
 }
 
 /* ---- images ------------------------------------------------------------- */
@@ -354,7 +358,7 @@ static struct kxl_mb_req make_req(const uint8_t *img, size_t size)
         .image = img, .image_size = size, .cmdline = "console=com1 kexec",
         .modules = mods, .nr_modules = 2,
         .mem = machine, .nr_mem = ARRAY_SIZE(machine),
-        .info_maddr = INFO };
+        .info_maddr = kxl_maddr(INFO) };
 }
 
 /* A refusal: its code, nothing in res but hdr and kxl_error, no frames. */
@@ -370,8 +374,8 @@ static void expect_refused(const struct kxl_mb_req *req, int want,
                   kxl_mb_strerror(rc), want, kxl_mb_strerror(want));
     ck_assert_uint_eq(res.nr_entries, 0);
     ck_assert_uint_eq(res.nr_segs, 0);
-    ck_assert_uint_eq(res.entry_maddr, 0);
-    ck_assert_uint_eq(res.info_maddr, 0);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0);
+    ck_assert_uint_eq(kxl_maddr_val(res.info_maddr), 0);
     if (want != KXLM_EBUILD)
         ck_assert_msg(nr_bounce == bounce_before,
                       "line %u: bounce frames taken for a refusal", line);
@@ -425,11 +429,12 @@ START_TEST(test_build_hv_elf)
 
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
-    ck_assert_uint_eq(res.entry_maddr, l.entry);
-    ck_assert_uint_eq(res.kernel_start, l.load_addr);
-    ck_assert_uint_eq(res.kernel_end, (l.bss_end + PG - 1) / PG * PG);
-    ck_assert_uint_eq(res.info_maddr, INFO);
-    ck_assert_uint_eq(res.info_end, INFO + PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), l.entry);
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_start), l.load_addr);
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_end),
+                      (l.bss_end + PG - 1) / PG * PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.info_maddr), INFO);
+    ck_assert_uint_eq(kxl_maddr_val(res.info_end), INFO + PG);
     /* the kernel first: DEST load_addr, COPY straight from the file */
     ck_assert_uint_eq(ents[0].op, KEXEC_OP_DEST);
     ck_assert_uint_eq(ents[0].arg0, l.load_addr);
@@ -449,7 +454,7 @@ START_TEST(test_build_hv_elf)
             expect_mem(kxl_rd(p + 24, 8), b + kxl_rd(p + 8, 8), kxl_rd(p + 32, 8));
         }
     }
-    expect_mem(l.load_end, NULL, res.kernel_end - l.load_end);
+    expect_mem(l.load_end, NULL, kxl_maddr_val(res.kernel_end) - l.load_end);
     expect_segs(&res);
     ck_assert_uint_eq(res.nr_segs, 4);
     ck_assert_str_eq(res.segs[0].name, "kernel");
@@ -476,25 +481,25 @@ START_TEST(test_build_hv_elf)
         ck_assert_uint_eq(u32_at(INFO + o), 0);
     /* every pointer inside the info page */
     ck_assert_uint_ge(mods_addr, INFO + 88);
-    ck_assert_uint_lt(mods_addr, res.info_end);
+    ck_assert_uint_lt(mods_addr, kxl_maddr_val(res.info_end));
     ck_assert_uint_ge(mmap_addr, INFO + 88);
 
     /* the modules: after the info page, page aligned, in order, intact */
-    prev_end = res.info_end;
+    prev_end = kxl_maddr_val(res.info_end);
     for (unsigned int i = 0; i < 2; i++) {
         uint64_t m = mods_addr + 16 * i;
         uint64_t start = u32_at(m), end = u32_at(m + 4);
 
         ck_assert_uint_eq(start % PG, 0);
         ck_assert_uint_eq(start, (prev_end + PG - 1) / PG * PG);
-        ck_assert_uint_eq(start, res.module_maddr[i]);
+        ck_assert_uint_eq(start, kxl_maddr_val(res.module_maddr[i]));
         ck_assert_uint_eq(end - start, mods[i].size);
         expect_mem(start, mod_data[i], mods[i].size);
         expect_str(u32_at(m + 8), mods[i].cmdline);
         ck_assert_uint_eq(u32_at(m + 12), 0);
         prev_end = end;
     }
-    ck_assert_uint_eq(res.end, (prev_end + PG - 1) / PG * PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.end), (prev_end + PG - 1) / PG * PG);
     /* the memory map: size 20, the machine's entries in order */
     for (unsigned int i = 0; i < ARRAY_SIZE(machine); i++) {
         uint64_t e = mmap_addr + 24 * i;
@@ -516,30 +521,30 @@ START_TEST(test_hv_elf_region)
     static struct kexec_entry ents[256];
     struct kxl_mb_result res;
 
-    req.region_start = 0x200000;
+    req.region_start = kxl_maddr(0x200000);
     req.region_size = MiB(32);
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
     expect_valid_crash(ents, res.nr_entries, res.entry_maddr,
                        req.region_start, req.region_size);
     /* the kernel's load_addr outside the region */
-    req.region_start = 0x10000000;
+    req.region_start = kxl_maddr(0x10000000);
     REFUSED(&req, KXLM_EFIT);
-    req.info_maddr = 0x10000000;
+    req.info_maddr = kxl_maddr(0x10000000);
     REFUSED(&req, KXLM_EFIT);
     /* the region ends inside the kernel's bss */
-    req.region_start = 0x200000;
+    req.region_start = kxl_maddr(0x200000);
     req.region_size = 0x400000 - 0x200000;
-    req.info_maddr = 0x100000;
+    req.info_maddr = kxl_maddr(0x100000);
     REFUSED(&req, KXLM_EFIT);
     /* kernel fits, the second module does not */
     req.region_size = INFO + 3 * PG - 0x200000;
-    req.info_maddr = INFO;
+    req.info_maddr = kxl_maddr(INFO);
     REFUSED(&req, KXLM_EFIT);
     req.nr_modules = 1;
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
-    ck_assert_uint_eq(res.end, INFO + 3 * PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.end), INFO + 3 * PG);
     expect_valid_crash(ents, res.nr_entries, res.entry_maddr,
                        req.region_start, req.region_size);
 }
@@ -710,9 +715,9 @@ START_TEST(test_build_unaligned_load)
 
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
-    ck_assert_uint_eq(res.kernel_start, 0x100000);
-    ck_assert_uint_eq(res.kernel_end, 0x108000);
-    ck_assert_uint_eq(res.entry_maddr, 0x100100);
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_start), 0x100000);
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_end), 0x108000);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x100100);
     play(ents, res.nr_entries);
     expect_mem(0x100000, NULL, 0x30);
     expect_mem(0x100030, b + 0x20, SYN_SIZE - 0x20);
@@ -723,8 +728,8 @@ START_TEST(test_build_unaligned_load)
     expect_segs(&res);
     /* the header read back where header_addr says */
     ck_assert_uint_eq(u32_at(0x100050), KXLM_HEADER_MAGIC);
-    expect_valid_crash(ents, res.nr_entries, res.entry_maddr, 0x100000,
-                       MiB(32));
+    expect_valid_crash(ents, res.nr_entries, res.entry_maddr,
+                       kxl_maddr(0x100000), MiB(32));
 }
 END_TEST
 
@@ -740,22 +745,22 @@ START_TEST(test_build_elf32)
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
     ck_assert(!res.hdr.address_fields);
-    ck_assert_uint_eq(res.kernel_start, 0x200000);
-    ck_assert_uint_eq(res.kernel_end, 0x204000);
-    ck_assert_uint_eq(res.entry_maddr, 0x200010);
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_start), 0x200000);
+    ck_assert_uint_eq(kxl_maddr_val(res.kernel_end), 0x204000);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x200010);
     play(ents, res.nr_entries);
     expect_mem(0x200000, e + 0x1000, 0x1800);
     expect_mem(0x201800, NULL, 0x2800);
     expect_segs(&res);
     /* the info structure meeting it */
-    req.info_maddr = 0x203000;
+    req.info_maddr = kxl_maddr(0x203000);
     REFUSED(&req, KXLM_EFIT);
     /* a crash region it is not linked into */
-    req.info_maddr = INFO;
-    req.region_start = 0x800000;
+    req.info_maddr = kxl_maddr(INFO);
+    req.region_start = kxl_maddr(0x800000);
     req.region_size = MiB(32);
     REFUSED(&req, KXLM_EFIT);
-    req.region_start = 0x200000;
+    req.region_start = kxl_maddr(0x200000);
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
     expect_valid_crash(ents, res.nr_entries, res.entry_maddr,
@@ -763,7 +768,7 @@ START_TEST(test_build_elf32)
     req.region_size = 0;
     /* kxl_build's refusal, named: e_entry in no segment */
     kxl_wr(e + 24, 0x300000, 4);
-    req.info_maddr = INFO;
+    req.info_maddr = kxl_maddr(INFO);
     REFUSED(&req, KXLM_EELF);
     {
         struct kxl_mb_result r2;
@@ -791,26 +796,26 @@ START_TEST(test_build_refusals)
     req = make_req(b, SYN_SIZE);
 
     /* info_maddr: unaligned, at 4 GiB, inside the kernel */
-    req.info_maddr = INFO + 8;
+    req.info_maddr = kxl_maddr(INFO + 8);
     REFUSED(&req, KXLM_EARG);
-    req.info_maddr = GiB(4);
+    req.info_maddr = kxl_maddr(GiB(4));
     REFUSED(&req, KXLM_EARG);
-    req.info_maddr = 0x107000;          /* the kernel's bss */
+    req.info_maddr = kxl_maddr(0x107000);       /* the kernel's bss */
     REFUSED(&req, KXLM_EFIT);
-    req.info_maddr = 0x100000;
+    req.info_maddr = kxl_maddr(0x100000);
     REFUSED(&req, KXLM_EFIT);
     /* the modules running into the kernel from below */
-    req.info_maddr = 0x100000 - 3 * PG;
+    req.info_maddr = kxl_maddr(0x100000 - 3 * PG);
     REFUSED(&req, KXLM_EFIT);
     req.nr_modules = 1;                 /* info + 2 pages: just fits */
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
-    ck_assert_uint_eq(res.end, 0x108000);       /* the kernel's end */
+    ck_assert_uint_eq(kxl_maddr_val(res.end), 0x108000);   /* the kernel's end */
     req.nr_modules = 2;
     /* a module crossing 4 GiB */
-    req.info_maddr = GiB(4) - 3 * PG;
+    req.info_maddr = kxl_maddr(GiB(4) - 3 * PG);
     REFUSED(&req, KXLM_EFIT);
-    req.info_maddr = INFO;
+    req.info_maddr = kxl_maddr(INFO);
     /* too many modules, too many map entries, NULL data */
     for (unsigned int i = 2; i < ARRAY_SIZE(mods); i++)
         mods[i] = mods[0];
@@ -871,8 +876,8 @@ START_TEST(test_info_pages)
     req.cmdline = line;
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
-    ck_assert_uint_eq(res.info_end, INFO + 2 * PG);
-    ck_assert_uint_eq(res.module_maddr[0], INFO + 2 * PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.info_end), INFO + 2 * PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.module_maddr[0]), INFO + 2 * PG);
     /* the two frames are machine contiguous: one COPY of both */
     for (uint64_t i = 0; i + 1 < res.nr_entries; i++)
         if (ents[i].op == KEXEC_OP_DEST && ents[i].arg0 == INFO) {

@@ -24,13 +24,13 @@ static size_t elf_size;
 static uint8_t *bounce_pages[MAX_BOUNCE];
 static unsigned int nr_bounce;
 
-static uint64_t fake_va_to_mfn(void *ctx, const void *va)
+static kxl_mfn_t fake_va_to_mfn(void *ctx, const void *va)
 {
     const uint8_t *p = va;
 
     (void)ctx;
     ck_assert(p >= elf && p < elf + elf_size);
-    return BUF_MFN + (uint64_t)(p - elf) / PG;
+    return kxl_mfn(BUF_MFN + (uint64_t)(p - elf) / PG);
 }
 
 static int fake_bounce(void *ctx, struct kxl_frame *out)
@@ -41,7 +41,7 @@ static int fake_bounce(void *ctx, struct kxl_frame *out)
     bounce_pages[nr_bounce] = aligned_alloc(PG, PG);
     ck_assert_ptr_nonnull(bounce_pages[nr_bounce]);
     memset(bounce_pages[nr_bounce], 0xee, PG);
-    out->mfn = BOUNCE_MFN + nr_bounce;
+    out->mfn = kxl_mfn(BOUNCE_MFN + nr_bounce);
     out->va = bounce_pages[nr_bounce];
     nr_bounce++;
     return 0;
@@ -116,9 +116,10 @@ static struct purgatory_args good_args(void)
     a.entry = 0x4000000;
     a.regs.rsi = 0x12345;
     a.nr_regions = 2;
-    kxl_purgatory_region(&a.regions[0], "text", 0x4000000, 0x3000, data,
-                         sizeof(data));
-    kxl_purgatory_region(&a.regions[1], "bss", 0x4003000, 0x1000, data, 0);
+    kxl_purgatory_region(&a.regions[0], "text", kxl_maddr(0x4000000), 0x3000,
+                         data, sizeof(data));
+    kxl_purgatory_region(&a.regions[1], "bss", kxl_maddr(0x4003000), 0x1000,
+                         data, 0);
     return a;
 }
 
@@ -147,15 +148,16 @@ START_TEST(test_args_land_in_their_page)
     struct kxl_result res;
     uint64_t addr, off, nm, mfn;
     const uint8_t *page;
+    const kxl_maddr_t base = kxl_maddr(BASE), none = kxl_maddr(0);
 
     ck_assert(find_section(".purgatory_args", &addr, &off, &nm));
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, BASE, 0, 0, &a, &env,
-                                         ents, 32, &res), KXL_OK);
-    ck_assert_uint_eq(res.entry_maddr, BASE);           /* _start at 0 */
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
+                                         &env, ents, 32, &res), KXL_OK);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), BASE);  /* _start at 0 */
     ck_assert_uint_eq(res.arch, KEXEC_ARCH_64);
-    ck_assert_uint_eq(res.params_maddr, BASE + addr);
+    ck_assert_uint_eq(kxl_maddr_val(res.params_maddr), BASE + addr);
     /* the block's page is a bounce frame: args, then the file's zeros */
-    mfn = source_of(ents, res.nr_entries, res.params_maddr);
+    mfn = source_of(ents, res.nr_entries, kxl_maddr_val(res.params_maddr));
     ck_assert_uint_ge(mfn, BOUNCE_MFN);
     ck_assert_uint_lt(mfn, BOUNCE_MFN + nr_bounce);
     page = bounce_pages[mfn - BOUNCE_MFN];
@@ -163,13 +165,13 @@ START_TEST(test_args_land_in_their_page)
     ck_assert_int_eq(memcmp(page + sizeof(a), elf + off + sizeof(a),
                             PG - sizeof(a)), 0);
     /* every other page with file bytes is the ELF's own, untouched */
-    for (uint64_t p = BASE; p < res.params_maddr; p += PG)
+    for (uint64_t p = BASE; p < kxl_maddr_val(res.params_maddr); p += PG)
         ck_assert_uint_eq(source_of(ents, res.nr_entries, p),
                           BUF_MFN + (p - BASE + 0x1000) / PG);
     ck_assert_int_eq(memcmp(elf, elf_copy, elf_size), 0);
     /* the .bss after the block is ZERO */
-    ck_assert_uint_eq(source_of(ents, res.nr_entries, res.params_maddr + PG),
-                      ~0ULL);
+    ck_assert_uint_eq(source_of(ents, res.nr_entries,
+                                kxl_maddr_val(res.params_maddr) + PG), ~0ULL);
 }
 END_TEST
 
@@ -181,33 +183,35 @@ START_TEST(test_refusals)
     struct kxl_request req;
     uint64_t addr, off, nm;
     uint8_t blk[8] = { 0 };
+    const kxl_maddr_t base = kxl_maddr(BASE), none = kxl_maddr(0);
 
     a.magic[7] = 'X';
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, BASE, 0, 0, &a, &env,
-                                         ents, 32, &res), KXL_EARG);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
+                                         &env, ents, 32, &res), KXL_EARG);
     a = good_args();
     a.version = 2;
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, BASE, 0, 0, &a, &env,
-                                         ents, 32, &res), KXL_EARG);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
+                                         &env, ents, 32, &res), KXL_EARG);
     a = good_args();
     a.nr_regions = PURGATORY_MAX_REGIONS + 1;
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, BASE, 0, 0, &a, &env,
-                                         ents, 32, &res), KXL_EARG);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
+                                         &env, ents, 32, &res), KXL_EARG);
     a = good_args();
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, BASE, 0, 0, NULL,
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, NULL,
                                          &env, ents, 32, &res), KXL_EARG);
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, BASE + 8, 0, 0, &a,
-                                         &env, ents, 32, &res), KXL_EARG);
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, BASE, BASE, PG, &a,
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, kxl_maddr_add(base, 8),
+                                         none, 0, &a, &env, ents, 32, &res),
+                     KXL_EARG);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, base, PG, &a,
                                          &env, ents, 32, &res), KXL_EREGION);
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, BASE, 0, 0, &a, &env,
-                                         ents, 1, &res), KXL_E2BIG);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
+                                         &env, ents, 1, &res), KXL_E2BIG);
     ck_assert_uint_eq(nr_bounce, 0);            /* nothing bounced so far */
     ck_assert_int_eq(memcmp(elf, elf_copy, elf_size), 0);
 
     /* the named section and params together; empty name; too long */
     req = (struct kxl_request){ .elf = elf, .elf_size = elf_size,
-                                .base = BASE, .section_name = ".purgatory_args",
+                                .base = base, .section_name = ".purgatory_args",
                                 .section_bytes = blk, .section_len = 8,
                                 .params = true };
     ck_assert_int_eq(kxl_build(&req, &env, ents, 32, &res), KXL_EARG);
@@ -224,8 +228,8 @@ START_TEST(test_refusals)
     /* an ELF without the section: KXL_ENOPARAMS */
     ck_assert(find_section(".purgatory_args", &addr, &off, &nm));
     elf[nm + 1] = 'X';                          /* ".Xurgatory_args" */
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, BASE, 0, 0, &a, &env,
-                                         ents, 32, &res), KXL_ENOPARAMS);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
+                                         &env, ents, 32, &res), KXL_ENOPARAMS);
 }
 END_TEST
 
@@ -239,19 +243,20 @@ START_TEST(test_region_record)
         data[i] = (uint8_t)(i * 13 + 1);
     memcpy(full, data, 3000);
     memset(&r, 0xcc, sizeof(r));
-    kxl_purgatory_region(&r, "kernel", 0x1000000, 9000, data, 3000);
+    kxl_purgatory_region(&r, "kernel", kxl_maddr(0x1000000), 9000, data, 3000);
     sha256(full, 9000, want);
     ck_assert_uint_eq(r.start, 0x1000000);
     ck_assert_uint_eq(r.size, 9000);
     ck_assert_int_eq(memcmp(r.sha256, want, 32), 0);
     ck_assert_int_eq(memcmp(r.name, "kernel\0\0\0\0\0\0\0\0\0\0", 16), 0);
     /* filled above size counts as size; a long name is cut to 15 */
-    kxl_purgatory_region(&r, "a-very-long-region-name", 0, 4000, data, 5000);
+    kxl_purgatory_region(&r, "a-very-long-region-name", kxl_maddr(0), 4000,
+                         data, 5000);
     sha256(data, 4000, want);
     ck_assert_int_eq(memcmp(r.sha256, want, 32), 0);
     ck_assert_int_eq(memcmp(r.name, "a-very-long-reg\0", 16), 0);
     /* all zero fill */
-    kxl_purgatory_region(&r, "bss", 0, 9000, NULL, 0);
+    kxl_purgatory_region(&r, "bss", kxl_maddr(0), 9000, NULL, 0);
     memset(full, 0, 9000);
     sha256(full, 9000, want);
     ck_assert_int_eq(memcmp(r.sha256, want, 32), 0);
@@ -270,8 +275,8 @@ START_TEST(test_region_add)
         data[i] = (uint8_t)(i * 7 + 3);
     memcpy(full + 100, data, sizeof(data));
     memset(&a, 0, sizeof(a));
-    ck_assert_int_eq(kxl_purgatory_add(&a, "vmlinux", 0x2000000, 9000, 100,
-                                       data, sizeof(data)), KXL_OK);
+    ck_assert_int_eq(kxl_purgatory_add(&a, "vmlinux", kxl_maddr(0x2000000),
+                                       9000, 100, data, sizeof(data)), KXL_OK);
     sha256(full, 9000, want);
     ck_assert_uint_eq(a.nr_regions, 1);
     ck_assert_uint_eq(a.regions[0].start, 0x2000000);
@@ -279,13 +284,13 @@ START_TEST(test_region_add)
     ck_assert_int_eq(memcmp(a.regions[0].sha256, want, 32), 0);
     ck_assert_int_eq(memcmp(a.regions[0].name, "vmlinux", 8), 0);
     /* more than size: refused, nothing added */
-    ck_assert_int_eq(kxl_purgatory_add(&a, "x", 0, 3000, 1, data, 3000),
-                     KXL_EARG);
+    ck_assert_int_eq(kxl_purgatory_add(&a, "x", kxl_maddr(0), 3000, 1, data,
+                                       3000), KXL_EARG);
     ck_assert_uint_eq(a.nr_regions, 1);
     /* the table full */
     a.nr_regions = PURGATORY_MAX_REGIONS;
-    ck_assert_int_eq(kxl_purgatory_add(&a, "x", 0, 4096, 0, NULL, 0),
-                     KXL_E2BIG);
+    ck_assert_int_eq(kxl_purgatory_add(&a, "x", kxl_maddr(0), 4096, 0, NULL,
+                                       0), KXL_E2BIG);
     ck_assert_uint_eq(a.nr_regions, PURGATORY_MAX_REGIONS);
     free(full);
 }

@@ -304,3 +304,21 @@ UNIT_TEST_BINS += $(UNIT_FAKE_BINS)
 unit-test-bin: $(UNIT_FAKE_BINS)
 
 -include $(UNIT_FAKE_HV_OBJS:.o=.d) $(UNIT_FAKE_T_OBJS:.o=.d)
+
+# ---- kexec: the loaders' typed addresses refuse mix-ups -------------------
+# (Self-contained.)  tests/unit/kxl-addr-mix.c holds the mistakes
+# tools/kexec-loader/kxl-addr.h exists to stop (a frame where an address
+# is wanted, an integer for either, ...), against the loaders' interface:
+# tests/unit/compile-fail.sh builds it once per case with the unit tests'
+# flags and fails if a case compiles (or case 0, the right code, does not).
+# A stamp: make unit-test-bin runs it again when a header changes.
+UNIT_KXL_MIX := $(UNIT_DIR)/kxl-addr-mix.ok
+
+$(UNIT_KXL_MIX): tests/unit/kxl-addr-mix.c tests/unit/compile-fail.sh \
+		$(wildcard tools/kexec-loader/*.h tools/purgatory/*.h) \
+		$(wildcard include/public/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)sh tests/unit/compile-fail.sh $< $(UNIT_CC) $(UNIT_CFLAGS)
+	@touch $@
+
+unit-test-bin: $(UNIT_KXL_MIX)

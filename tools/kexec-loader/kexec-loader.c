@@ -25,6 +25,7 @@
 #define SHN_XINDEX  0xffff
 
 _Static_assert(KXL_MAX_UNMAPPED == KXPARAM_MAX_UNMAPPED, "unmapped list size");
+_Static_assert(KXL_PAGE_SIZE == 1u << KXL_PAGE_SHIFT, "kxl-addr.h page size");
 
 /* ---- small freestanding helpers ----------------------------------------- */
 
@@ -50,6 +51,29 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
     return a > b ? a : b;
+}
+
+/* Does [a + bytes) wrap around 2^64? */
+static bool wraps(kxl_maddr_t a, uint64_t bytes)
+{
+    return kxl_maddr_val(a) + bytes < kxl_maddr_val(a);
+}
+
+/* Do the pages [first, end) and [first2, end2) meet? */
+static bool overlaps(kxl_maddr_t first, kxl_maddr_t end, kxl_maddr_t first2,
+                     kxl_maddr_t end2)
+{
+    return kxl_maddr_val(first) < kxl_maddr_val(end2) &&
+           kxl_maddr_val(first2) < kxl_maddr_val(end);
+}
+
+/* Is [first, end) inside the request's region (if it names one)? */
+static bool in_region(const struct kxl_request *req, kxl_maddr_t first,
+                      kxl_maddr_t end)
+{
+    return !req->region_size ||
+           (kxl_maddr_val(first) >= kxl_maddr_val(req->region_start) &&
+            kxl_maddr_diff(end, req->region_start) <= req->region_size);
 }
 
 const char *kxl_strerror(int err)
@@ -80,9 +104,9 @@ const char *kxl_strerror(int err)
 /* ---- 1. reading the ELF ---------------------------------------------------- */
 
 struct seg {
-    uint64_t offset, vaddr, paddr, filesz, memsz;
-    uint64_t dest;              /* machine address of p_vaddr */
-    uint64_t first, end;        /* its pages: [first, end) */
+    uint64_t offset, vaddr, paddr, filesz, memsz;   /* as in the file */
+    kxl_maddr_t dest;           /* where p_vaddr lands */
+    kxl_maddr_t first, end;     /* its pages: [first, end) */
 };
 
 struct elf {
@@ -238,7 +262,8 @@ static int parse_elf(struct elf *e, const void *buf, size_t size,
 static int place(struct elf *e, const struct kxl_request *req,
                  struct kxl_result *res)
 {
-    uint64_t low = ~(uint64_t)0, base;
+    uint64_t low = ~(uint64_t)0;
+    kxl_maddr_t base;
     bool found_entry = false;
 
     if (req->by_paddr && (e->type != ET_EXEC || !e->is64))
@@ -247,12 +272,13 @@ static int place(struct elf *e, const struct kxl_request *req,
         low = min_u64(low, e->type == ET_DYN ? e->segs[i].vaddr
                                               : e->segs[i].paddr);
     low = PG_DOWN(low);
+    /* ET_EXEC as linked: its p_paddr are machine addresses */
     if (req->by_paddr) {
-        base = req->base ? req->base : low;
+        base = kxl_maddr_val(req->base) ? req->base : kxl_maddr(low);
     } else if (e->type == ET_EXEC) {
-        if (req->base && req->base != low)
+        if (kxl_maddr_val(req->base) && kxl_maddr_val(req->base) != low)
             return KXL_EBASE;
-        base = low;
+        base = kxl_maddr(low);
     } else {
         base = req->base;
     }
@@ -265,31 +291,32 @@ static int place(struct elf *e, const struct kxl_request *req,
         res->where = i;
         if (e->type == ET_DYN || req->by_paddr) {
             rel = (e->type == ET_DYN ? s->vaddr : s->paddr) - low;
-            if (base + rel < base)
+            if (wraps(base, rel))
                 return KXL_EADDR;
-            s->dest = base + rel;
+            s->dest = kxl_maddr_add(base, rel);
         } else {
-            s->dest = s->paddr;
+            s->dest = kxl_maddr(s->paddr);
         }
-        end = s->dest + s->memsz;
-        if (end < s->dest || end + (PG - 1) < end)
+        if (wraps(s->dest, s->memsz))
+            return KXL_EADDR;
+        end = kxl_maddr_val(s->dest) + s->memsz;
+        if (end + (PG - 1) < end)
             return KXL_EADDR;
         if (!e->is64 && e->type == ET_EXEC && end > (1ULL << 32))
             return KXL_EADDR;
-        s->first = PG_DOWN(s->dest);
-        s->end = PG_DOWN(end + PG - 1);
-        if (req->region_size &&
-            (s->first < req->region_start ||
-             s->end - req->region_start > req->region_size))
+        s->first = kxl_maddr(PG_DOWN(kxl_maddr_val(s->dest)));
+        s->end = kxl_maddr(PG_DOWN(end + PG - 1));
+        if (!in_region(req, s->first, s->end))
             return KXL_EREGION;
         for (unsigned int j = 0; j < i; j++)
-            if (s->first < e->segs[j].end && e->segs[j].first < s->end)
+            if (overlaps(s->first, s->end, e->segs[j].first, e->segs[j].end))
                 return KXL_ESHARED;
         if (req->zero_pages &&
-            s->first < req->zero_maddr + req->zero_pages * PG &&
-            req->zero_maddr < s->end)
+            overlaps(s->first, s->end, req->zero_maddr,
+                     kxl_maddr_add(req->zero_maddr, req->zero_pages * PG)))
             return KXL_ESHARED;
-        res->image_end = max_u64(res->image_end, s->end);
+        if (kxl_maddr_val(s->end) > kxl_maddr_val(res->image_end))
+            res->image_end = s->end;
         res->placed[i] = (struct kxl_placed){ .dest = s->dest,
             .first = s->first, .end = s->end, .file_offset = s->offset,
             .filesz = s->filesz };
@@ -297,7 +324,7 @@ static int place(struct elf *e, const struct kxl_request *req,
             uint64_t at = req->by_paddr ? s->paddr : s->vaddr;
 
             if (!found_entry && e->entry >= at && e->entry - at < s->memsz) {
-                res->entry_maddr = s->dest + (e->entry - at);
+                res->entry_maddr = kxl_maddr_add(s->dest, e->entry - at);
                 found_entry = true;
             }
         }
@@ -317,12 +344,13 @@ struct gen {
     struct kexec_entry *ents;
     size_t cap;
     uint64_t n;
-    uint64_t dest;              /* current destination */
+    kxl_maddr_t dest;           /* current destination */
     bool run_open;              /* ents[n - 1] may still grow */
-    uint64_t run_next_mfn;      /* for COPY: the frame that would extend it */
+    kxl_mfn_t run_next_mfn;     /* for COPY: the frame that would extend it */
     void *params_page;          /* bounce copy of the parameter block */
 };
 
+/* The one place an entry is written: its arguments are the wire's integers. */
 static int push(struct gen *g, uint16_t op, uint64_t a0, uint64_t a1,
                 uint64_t a2)
 {
@@ -334,39 +362,40 @@ static int push(struct gen *g, uint16_t op, uint64_t a0, uint64_t a1,
     return KXL_OK;
 }
 
-static int gen_dest(struct gen *g, uint64_t addr)
+static int gen_dest(struct gen *g, kxl_maddr_t addr)
 {
     g->run_open = false;
     g->dest = addr;
-    return push(g, KEXEC_OP_DEST, addr, 0, 0);
+    return push(g, KEXEC_OP_DEST, kxl_maddr_val(addr), 0, 0);
 }
 
 /* A MAP request starts at this destination: a new entry must start here. */
-static bool is_map_start(const struct gen *g, uint64_t dest)
+static bool is_map_start(const struct gen *g, kxl_maddr_t dest)
 {
     for (uint32_t i = 0; i < g->req->nr_maps; i++)
-        if (g->req->maps[i].maddr == dest)
+        if (kxl_maddr_eq(g->req->maps[i].maddr, dest))
             return true;
     return false;
 }
 
 /* One destination page: ZERO (mfn ignored) or COPY of frame mfn. */
-static int gen_page(struct gen *g, uint16_t op, uint64_t mfn)
+static int gen_page(struct gen *g, uint16_t op, kxl_mfn_t mfn)
 {
     struct kexec_entry *last = g->n ? &g->ents[g->n - 1] : NULL;
     int rc;
 
     if (g->run_open && last->op == op && !is_map_start(g, g->dest) &&
-        (op == KEXEC_OP_ZERO || mfn == g->run_next_mfn)) {
+        (op == KEXEC_OP_ZERO || kxl_mfn_eq(mfn, g->run_next_mfn))) {
         last->arg1++;
     } else {
-        rc = op == KEXEC_OP_ZERO ? push(g, op, 0, 1, 0) : push(g, op, mfn, 1, 0);
+        rc = op == KEXEC_OP_ZERO ? push(g, op, 0, 1, 0)
+                                 : push(g, op, kxl_mfn_val(mfn), 1, 0);
         if (rc)
             return rc;
         g->run_open = true;
     }
-    g->run_next_mfn = mfn + 1;
-    g->dest += PG;
+    g->run_next_mfn = kxl_mfn_add(mfn, 1);
+    g->dest = kxl_maddr_add(g->dest, PG);
     if (op == KEXEC_OP_ZERO)
         g->res->zero_pages++;
     else
@@ -375,26 +404,28 @@ static int gen_page(struct gen *g, uint16_t op, uint64_t mfn)
 }
 
 static int gen_segment(struct gen *g, const struct elf *e, const struct seg *s,
-                       bool params, uint64_t params_dest)
+                       bool params, kxl_maddr_t params_dest)
 {
-    uint64_t file_end = s->dest + s->filesz;
+    /* this segment's machine addresses, as integers to walk its pages */
+    uint64_t dest = kxl_maddr_val(s->dest), file_end = dest + s->filesz;
+    uint64_t end = kxl_maddr_val(s->end);
     int rc = gen_dest(g, s->first);
 
-    for (uint64_t p = s->first; !rc && p < s->end; p += PG) {
-        uint64_t fs = max_u64(p, s->dest), fe = min_u64(p + PG, file_end);
-        uint64_t off = s->offset + (fs - s->dest);      /* valid if fs < fe */
-        bool is_params = params && p == params_dest;
+    for (uint64_t p = kxl_maddr_val(s->first); !rc && p < end; p += PG) {
+        uint64_t fs = max_u64(p, dest), fe = min_u64(p + PG, file_end);
+        uint64_t off = s->offset + (fs - dest);         /* valid if fs < fe */
+        bool is_params = params && p == kxl_maddr_val(params_dest);
         struct kxl_frame f;
 
         if (fs >= fe && !is_params) {
-            rc = gen_page(g, KEXEC_OP_ZERO, 0);
+            rc = gen_page(g, KEXEC_OP_ZERO, kxl_mfn(0));
             continue;
         }
         if (fs == p && fe == p + PG && !is_params &&
             PG_OFF((uintptr_t)(e->buf + off)) == 0) {
-            uint64_t mfn = g->env->va_to_mfn(g->env->ctx, e->buf + off);
+            kxl_mfn_t mfn = g->env->va_to_mfn(g->env->ctx, e->buf + off);
 
-            if (mfn == KXL_NO_MFN)
+            if (kxl_mfn_eq(mfn, KXL_NO_MFN))
                 return KXL_EXLATE;
             rc = gen_page(g, KEXEC_OP_COPY, mfn);
             if (!rc)
@@ -403,7 +434,8 @@ static int gen_segment(struct gen *g, const struct elf *e, const struct seg *s,
         }
         /* A bounce page: zeros, then the file bytes this page holds. */
         f.va = NULL;
-        if (g->env->bounce(g->env->ctx, &f) || !f.va || f.mfn == KXL_NO_MFN)
+        if (g->env->bounce(g->env->ctx, &f) || !f.va ||
+            kxl_mfn_eq(f.mfn, KXL_NO_MFN))
             return KXL_EBOUNCE;
         g->res->bounce_pages++;
         kxl_memset(f.va, 0, PG);
@@ -424,12 +456,14 @@ static int gen_maps(struct gen *g, struct kexec_params *kp)
 
     for (uint32_t m = 0; m < g->req->nr_maps; m++) {
         const struct kxl_map_req *r = &g->req->maps[m];
-        uint64_t rend = r->maddr + r->pages * PG, covered = 0, dest = 0;
+        uint64_t rstart = kxl_maddr_val(r->maddr);
+        uint64_t rend = rstart + r->pages * PG, covered = 0, dest = 0;
 
         g->res->where = m;
         for (uint64_t i = 0; i < n_before; i++) {
             const struct kexec_entry *x = &g->ents[i];
-            uint64_t es, ee, chunk;
+            uint64_t es, ee, chunk;     /* the entries' own integers */
+            kxl_vaddr_t va;
             int rc;
 
             if (x->op == KEXEC_OP_DEST) {
@@ -439,16 +473,17 @@ static int gen_maps(struct gen *g, struct kexec_params *kp)
             es = dest;
             ee = dest + x->arg1 * PG;
             dest = ee;
-            if (es < r->maddr || es >= rend)
+            if (es < rstart || es >= rend)
                 continue;
             chunk = (min_u64(ee, rend) - es) / PG;
-            rc = push(g, KEXEC_OP_MAP, r->va + (es - r->maddr), i, chunk);
+            va = kxl_vaddr_add(r->va, es - rstart);
+            rc = push(g, KEXEC_OP_MAP, kxl_vaddr_val(va), i, chunk);
             if (rc)
                 return rc;
             if (kp) {
                 if (kp->nr_maps == KXPARAM_MAX_MAPS)
                     return KXL_EPARAMS;
-                kp->maps[kp->nr_maps].va = r->va + (es - r->maddr);
+                kp->maps[kp->nr_maps].va = kxl_vaddr_val(va);
                 kp->maps[kp->nr_maps].target_maddr = es;
                 kp->maps[kp->nr_maps].pages = chunk;
                 kp->nr_maps++;
@@ -488,7 +523,7 @@ static uint32_t seg_crc(const struct elf *e, const struct seg *s)
 }
 
 /* Where the block lands: 0 and *dest set, or KXL_ENOPARAMS. */
-static int params_dest(const struct elf *e, uint64_t *dest)
+static int params_dest(const struct elf *e, kxl_maddr_t *dest)
 {
     if (!e->has_params || e->params_size != KXPARAM_SIZE ||
         PG_OFF(e->params_addr))
@@ -499,9 +534,9 @@ static int params_dest(const struct elf *e, uint64_t *dest)
         if (e->params_addr >= s->vaddr &&
             e->params_addr - s->vaddr <= s->filesz &&
             s->filesz - (e->params_addr - s->vaddr) >= KXPARAM_SIZE) {
-            *dest = s->dest + (e->params_addr - s->vaddr);
+            *dest = kxl_maddr_add(s->dest, e->params_addr - s->vaddr);
             /* the block must fill one destination page exactly */
-            return PG_OFF(*dest) ? KXL_ENOPARAMS : KXL_OK;
+            return kxl_maddr_pg_aligned(*dest) ? KXL_OK : KXL_ENOPARAMS;
         }
     }
     return KXL_ENOPARAMS;
@@ -517,18 +552,18 @@ static void fill_params(const struct elf *e, const struct kxl_request *req,
     kxl_copy(kp->magic, KXPARAM_MAGIC, KXPARAM_MAGIC_LEN);
     kp->version = KXPARAM_VERSION;
     kp->image_id = req->image_id;
-    kp->base = res->base;
+    kp->base = kxl_maddr_val(res->base);
     kp->nr_segments = e->nsegs;
     for (unsigned int i = 0; i < e->nsegs; i++) {
         kp->seg[i].vaddr_offset = e->segs[i].vaddr - low;
         kp->seg[i].memsz = e->segs[i].memsz;
         kp->seg[i].crc32 = seg_crc(e, &e->segs[i]);
     }
-    kp->zero_maddr = req->zero_pages ? req->zero_maddr : 0;
+    kp->zero_maddr = req->zero_pages ? kxl_maddr_val(req->zero_maddr) : 0;
     kp->zero_pages = req->zero_pages;
     kp->nr_unmapped = req->nr_unmapped;
     for (uint32_t i = 0; i < req->nr_unmapped; i++)
-        kp->unmapped[i] = req->unmapped[i];
+        kp->unmapped[i] = kxl_vaddr_val(req->unmapped[i]);
     kp->expect_type = req->type;
     /* maps[] and nr_maps: gen_maps() */
 }
@@ -541,7 +576,7 @@ static int check_request(const struct kxl_request *req,
                          struct kxl_result *res)
 {
     if (!req->elf || !env || !env->va_to_mfn || !env->bounce ||
-        (!ents && cap) || PG_OFF(req->base) ||
+        (!ents && cap) || !kxl_maddr_pg_aligned(req->base) ||
         req->nr_maps > KXL_MAX_MAPS || (req->nr_maps && !req->maps) ||
         req->nr_unmapped > KXL_MAX_UNMAPPED ||
         (req->nr_unmapped && !req->unmapped))
@@ -552,21 +587,21 @@ static int check_request(const struct kxl_request *req,
          req->section_len > KXPARAM_SIZE))
         return KXL_EARG;
     if (req->zero_pages &&
-        (PG_OFF(req->zero_maddr) || req->zero_pages > (~(uint64_t)0 >> 12) ||
-         req->zero_maddr + req->zero_pages * PG < req->zero_maddr))
+        (!kxl_maddr_pg_aligned(req->zero_maddr) ||
+         req->zero_pages > (~(uint64_t)0 >> 12) ||
+         wraps(req->zero_maddr, req->zero_pages * PG)))
         return KXL_EARG;
-    if (req->zero_pages && req->region_size &&
-        (req->zero_maddr < req->region_start ||
-         req->zero_maddr + req->zero_pages * PG - req->region_start >
-         req->region_size))
+    if (req->zero_pages &&
+        !in_region(req, req->zero_maddr,
+                   kxl_maddr_add(req->zero_maddr, req->zero_pages * PG)))
         return KXL_EREGION;
     for (uint32_t i = 0; i < req->nr_maps; i++) {
         const struct kxl_map_req *m = &req->maps[i];
 
         res->where = i;
-        if (PG_OFF(m->va) || PG_OFF(m->maddr) || !m->pages ||
-            m->pages > (~(uint64_t)0 >> 12) ||
-            m->maddr + m->pages * PG < m->maddr)
+        if (!kxl_vaddr_pg_aligned(m->va) || !kxl_maddr_pg_aligned(m->maddr) ||
+            !m->pages || m->pages > (~(uint64_t)0 >> 12) ||
+            wraps(m->maddr, m->pages * PG))
             return KXL_EMAP;
     }
     res->where = KXL_WHERE_NONE;
@@ -578,7 +613,7 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
 {
     struct elf e;
     struct gen g;
-    uint64_t pdest = 0;
+    kxl_maddr_t pdest = kxl_maddr(0);
     bool fill;
     int rc;
 
@@ -624,7 +659,7 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
     if (req->zero_pages) {
         rc = gen_dest(&g, req->zero_maddr);
         for (uint64_t p = 0; !rc && p < req->zero_pages; p++)
-            rc = gen_page(&g, KEXEC_OP_ZERO, 0);
+            rc = gen_page(&g, KEXEC_OP_ZERO, kxl_mfn(0));
         if (rc)
             goto out;
     }
@@ -649,8 +684,9 @@ out:
 int kxl_build_raw(const struct kxl_raw *raw, const struct kxl_env *env,
                   struct kexec_entry *ents, size_t cap, struct kxl_result *res)
 {
-    struct kxl_request req = { .region_start = raw ? raw->region_start : 0,
-                               .region_size = raw ? raw->region_size : 0 };
+    struct kxl_request req = {
+        .region_start = raw ? raw->region_start : kxl_maddr(0),
+        .region_size = raw ? raw->region_size : 0 };
     struct elf e;
     struct seg *s = &e.segs[0];
     struct gen g;
@@ -661,8 +697,8 @@ int kxl_build_raw(const struct kxl_raw *raw, const struct kxl_env *env,
     kxl_memset(res, 0, sizeof(*res));
     res->where = KXL_WHERE_NONE;
     if (!raw || !env || !env->va_to_mfn || !env->bounce || (!ents && cap) ||
-        (!raw->buf && raw->filesz) || PG_OFF(raw->dest) || !raw->memsz ||
-        raw->filesz > raw->memsz)
+        (!raw->buf && raw->filesz) || !kxl_maddr_pg_aligned(raw->dest) ||
+        !raw->memsz || raw->filesz > raw->memsz)
         return KXL_EARG;
     kxl_memset(&e, 0, sizeof(e));
     e.buf = raw->buf;
@@ -681,7 +717,7 @@ int kxl_build_raw(const struct kxl_raw *raw, const struct kxl_env *env,
     res->nr_segments = 1;
     g = (struct gen){ .req = &req, .env = env, .res = res, .ents = ents,
                       .cap = cap };
-    rc = gen_segment(&g, &e, s, false, 0);
+    rc = gen_segment(&g, &e, s, false, kxl_maddr(0));
     res->nr_entries = g.n;
     return rc;
 }
@@ -694,7 +730,7 @@ void kxl_fill_load(struct kexec_load *ld, const struct kxl_result *res,
     ld->type = type;
     ld->arch = res->arch;
     ld->flags = 0;
-    ld->entry_maddr = res->entry_maddr;
+    ld->entry_maddr = kxl_maddr_val(res->entry_maddr);
     ld->entries = (uint64_t)(uintptr_t)ents;
     ld->nr_entries = res->nr_entries;
     ld->bad_entry = 0;

@@ -81,6 +81,13 @@
  *   Asking for both, an empty name, no bytes or more than 4096 bytes is
  *   KXL_EARG; no such usable section is KXL_ENOPARAMS.
  *
+ * TYPES (kxl-addr.h): in the request, the result and the callbacks a
+ *   machine address is a kxl_maddr_t, a machine frame a kxl_mfn_t and an
+ *   address in the loaded image's virtual space (a MAP's va, unmapped[])
+ *   a kxl_vaddr_t; one passed for another does not compile.  Sizes, page
+ *   counts and file offsets are plain integers, and so is everything in
+ *   the entry list and the parameter block (the wire formats).
+ *
  * RESULT CODES: 0 or one of the negative KXL_E* below (never an errno of
  * the hypervisor's ABI, so the two cannot be confused); kxl_strerror()
  * names them.  On failure res->where says which segment / map request /
@@ -95,12 +102,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <public/kexec.h>
+#include "kxl-addr.h"
 
 #define KXL_PAGE_SIZE     4096u
 #define KXL_MAX_SEGMENTS  16u   /* PT_LOAD segments with p_memsz != 0 */
 #define KXL_MAX_MAPS      8u    /* MAP requests */
 #define KXL_MAX_UNMAPPED  16u   /* = KXPARAM_MAX_UNMAPPED */
-#define KXL_NO_MFN        (~(uint64_t)0)
+#define KXL_NO_MFN        ((kxl_mfn_t){ ~(uint64_t)0 })  /* kxl_mfn_eq() */
 #define KXL_WHERE_NONE    (~(uint32_t)0)
 
 enum kxl_error {
@@ -144,7 +152,7 @@ const char *kxl_strerror(int err);
 
 /* A frame handed out by the bounce callback. */
 struct kxl_frame {
-    uint64_t mfn;   /* machine frame number */
+    kxl_mfn_t mfn;
     void *va;       /* a writable mapping of its 4096 bytes */
 };
 
@@ -155,7 +163,7 @@ struct kxl_env {
      * when there is none.  A PV guest: va -> gfn through its mapping of
      * the module (modules[i].va, first_gfn) -> mfn through the P2M list.
      */
-    uint64_t (*va_to_mfn)(void *ctx, const void *va);
+    kxl_mfn_t (*va_to_mfn)(void *ctx, const void *va);
     /* A fresh frame the caller owns; 0 on success, nonzero: none left. */
     int (*bounce)(void *ctx, struct kxl_frame *out);
     void *ctx;
@@ -163,28 +171,30 @@ struct kxl_env {
 
 /* Map pages of the image at a virtual address (KEXEC_OP_MAP). */
 struct kxl_map_req {
-    uint64_t va;        /* page aligned (canonical: the hypervisor checks) */
-    uint64_t maddr;     /* page-aligned machine address of the first page,
-                           inside the image's pages or the zero range */
+    kxl_vaddr_t va;     /* page aligned (canonical: the hypervisor checks) */
+    kxl_maddr_t maddr;  /* page aligned: the first page, inside the
+                           image's pages or the zero range */
     uint64_t pages;     /* > 0; the range must be destination pages */
 };
 
 struct kxl_request {
     const void *elf;            /* the ELF image, read only */
     size_t elf_size;
-    uint64_t base;              /* ET_DYN: BASE; ET_EXEC: 0 or BASE */
+    kxl_maddr_t base;           /* ET_DYN: BASE; ET_EXEC: 0 or BASE */
     uint8_t type;               /* KEXEC_TYPE_*: kxl_fill_load, params */
     /* Optional: every destination inside [region_start, + region_size)
        (e.g. the crash region); region_size 0: no check. */
-    uint64_t region_start, region_size;
+    kxl_maddr_t region_start;
+    uint64_t region_size;
     /* Optional: a range of pages zeroed with KEXEC_OP_ZERO. */
-    uint64_t zero_maddr, zero_pages;
+    kxl_maddr_t zero_maddr;
+    uint64_t zero_pages;
     const struct kxl_map_req *maps;     /* nr_maps <= KXL_MAX_MAPS */
     uint32_t nr_maps;
     /* Optional: fill the image's parameter block. */
     bool params;
     uint64_t image_id;
-    const uint64_t *unmapped;           /* nr_unmapped <= KXL_MAX_UNMAPPED */
+    const kxl_vaddr_t *unmapped;        /* nr_unmapped <= KXL_MAX_UNMAPPED */
     uint32_t nr_unmapped;
     /* Optional, instead of params: fill the section of this name (its
        rules are the parameter block's: 4096 bytes, page aligned, inside
@@ -201,24 +211,24 @@ struct kxl_request {
 /* Where one segment went: its bytes are [dest, dest + filesz) from
    elf + file_offset, zero elsewhere in its pages [first, end). */
 struct kxl_placed {
-    uint64_t dest, first, end;
+    kxl_maddr_t dest, first, end;
     uint64_t file_offset, filesz;
 };
 
 struct kxl_result {
     uint64_t nr_entries;        /* entries written to ents[] */
-    uint64_t entry_maddr;       /* machine address of the entry point */
+    kxl_maddr_t entry_maddr;    /* the entry point */
     uint8_t arch;               /* KEXEC_ARCH_64 (ELF64) / KEXEC_ARCH_32 */
     uint8_t elf_type;           /* ET_EXEC (2) / ET_DYN (3) */
     uint32_t nr_segments;       /* PT_LOAD segments loaded */
-    uint64_t base;              /* BASE as used */
-    uint64_t image_end;         /* end of the image's last page */
+    kxl_maddr_t base;           /* BASE as used */
+    kxl_maddr_t image_end;      /* end of the image's last page */
     uint64_t copy_pages;        /* pages COPYed (direct + bounce) */
     uint64_t direct_pages;      /* of which straight from the ELF buffer */
     uint64_t bounce_pages;      /* of which through bounce frames */
     uint64_t zero_pages;        /* pages ZEROed (bss and zero range) */
     uint64_t nr_map_entries;    /* MAP entries emitted */
-    uint64_t params_maddr;      /* where the parameter block lands, or 0 */
+    kxl_maddr_t params_maddr;   /* where the parameter block lands, or 0 */
     uint32_t where;             /* on failure: the index at fault */
     struct kxl_placed placed[KXL_MAX_SEGMENTS];  /* [0, nr_segments) */
 };
@@ -240,8 +250,9 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
 struct kxl_raw {
     const void *buf;
     uint64_t filesz, memsz;     /* filesz <= memsz, memsz > 0 */
-    uint64_t dest;
-    uint64_t region_start, region_size;
+    kxl_maddr_t dest;
+    kxl_maddr_t region_start;
+    uint64_t region_size;
 };
 int kxl_build_raw(const struct kxl_raw *raw, const struct kxl_env *env,
                   struct kexec_entry *ents, size_t cap, struct kxl_result *res);

@@ -137,8 +137,9 @@ static int add_e820(struct e820_entry *out, uint32_t cap, uint32_t *n,
 int kxl_linux_e820(const struct kxl_linux_req *req, struct e820_entry *out,
                    uint32_t cap)
 {
-    uint64_t rs = req->region_start, re = rs + req->region_size;
-    uint64_t hs = req->elfcorehdr_maddr, he = hs + req->elfcorehdr_size;
+    uint64_t rs = kxl_maddr_val(req->region_start), re = rs + req->region_size;
+    uint64_t hs = kxl_maddr_val(req->elfcorehdr_maddr);
+    uint64_t he = hs + req->elfcorehdr_size;
     uint32_t n = 0;
     int rc = KXLL_OK;
 
@@ -195,7 +196,7 @@ static int fill_cmdline(const struct kxl_linux_req *req,
         static const char key[] = " elfcorehdr=";
         char digits[24];
         unsigned int nd = 0;
-        uint64_t v = req->elfcorehdr_maddr >> 10;
+        uint64_t v = kxl_maddr_val(req->elfcorehdr_maddr) >> 10;
 
         if (!n)
             k = 0;      /* no leading space on an empty line */
@@ -223,6 +224,8 @@ static int fill_boot_params(const struct kxl_linux_req *req,
     const uint8_t *b = req->bzimage;
     struct e820_entry e820[KXLL_E820_MAX];
     int n = kxl_linux_e820(req, e820, KXLL_E820_MAX);
+    uint64_t cl = kxl_maddr_val(res->cmdline_maddr);
+    uint64_t rd = kxl_maddr_val(res->initrd_maddr);
 
     if (n < 0)
         return n;
@@ -231,15 +234,15 @@ static int fill_boot_params(const struct kxl_linux_req *req,
         bp[o] = b[o];
     bp[HDR_TYPE_OF_LOADER] = LOADER_TYPE_UNKNOWN;
     bp[HDR_LOADFLAGS] = LOADED_HIGH;
-    kxl_wr(bp + HDR_CMD_LINE_PTR, (uint32_t)res->cmdline_maddr, 4);
-    kxl_wr(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(res->cmdline_maddr >> 32), 4);
-    if (res->initrd_maddr) {
-        kxl_wr(bp + HDR_RAMDISK_IMAGE, (uint32_t)res->initrd_maddr, 4);
-        kxl_wr(bp + BP_EXT_RAMDISK_IMG, (uint32_t)(res->initrd_maddr >> 32), 4);
+    kxl_wr(bp + HDR_CMD_LINE_PTR, (uint32_t)cl, 4);
+    kxl_wr(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(cl >> 32), 4);
+    if (rd) {
+        kxl_wr(bp + HDR_RAMDISK_IMAGE, (uint32_t)rd, 4);
+        kxl_wr(bp + BP_EXT_RAMDISK_IMG, (uint32_t)(rd >> 32), 4);
         kxl_wr(bp + HDR_RAMDISK_SIZE, (uint32_t)req->initrd_size, 4);
         kxl_wr(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)((uint64_t)req->initrd_size >> 32), 4);
     }
-    kxl_wr(bp + BP_ACPI_RSDP, req->acpi_rsdp, 8);
+    kxl_wr(bp + BP_ACPI_RSDP, kxl_maddr_val(req->acpi_rsdp), 8);
     bp[BP_E820_ENTRIES] = (uint8_t)n;
     for (int i = 0; i < n; i++) {
         uint8_t *e = bp + BP_E820_TABLE + 20 * i;
@@ -254,7 +257,7 @@ static int fill_boot_params(const struct kxl_linux_req *req,
 /* ---- the whole ------------------------------------------------------------ */
 
 static void add_seg(struct kxl_linux_result *res, const char *name,
-                    uint64_t dest, uint64_t memsz, uint64_t lead_zero,
+                    kxl_maddr_t dest, uint64_t memsz, uint64_t lead_zero,
                     const void *data, uint64_t filesz)
 {
     if (res->nr_segs < KXLL_MAX_SEGS)
@@ -283,15 +286,16 @@ static uint64_t align_up(uint64_t x, uint64_t a)
 
 /* The kernel's place: K and its size; KXLL_EKERNELFIT if it does not fit. */
 static bool kernel_fits(const struct kxl_linux_req *req,
-                        const struct kxl_linux_result *res, uint64_t end,
-                        uint64_t *k_out)
+                        const struct kxl_linux_result *res, kxl_maddr_t limit,
+                        kxl_maddr_t *k_out)
 {
-    uint64_t start = req->region_start, k;
+    uint64_t start = kxl_maddr_val(req->region_start), k;
+    uint64_t end = kxl_maddr_val(limit);
 
     if (res->hdr.pref_address > start && res->hdr.pref_address < end)
         start = res->hdr.pref_address;
     k = align_up(start, res->kernel_align);
-    *k_out = k;
+    *k_out = kxl_maddr(k);
     return k >= start && k < end && res->kernel_size <= end - k;
 }
 
@@ -326,7 +330,7 @@ static int build_kernel(const struct kxl_linux_req *req,
             res->where = r.where;
             return KXLL_EVMLINUX;
         }
-        span = r.image_end - r.base;
+        span = kxl_maddr_diff(r.image_end, r.base);
         if (span > PG_UP((uint64_t)res->hdr.init_size)) {
             res->kxl_error = KXL_OK;
             return KXLL_EVMLINUX;
@@ -337,15 +341,15 @@ static int build_kernel(const struct kxl_linux_req *req,
             return rc;
         kr.base = res->kernel_maddr;
         kr.region_start = req->region_start;
-        kr.region_size = res->usable_end - req->region_start;
+        kr.region_size = kxl_maddr_diff(res->usable_end, req->region_start);
         rc = kxl_build(&kr, env, ents, cap, &r);
         res->entry_maddr = r.entry_maddr;
         res->fast = true;
         for (uint32_t i = 0; !rc && i < r.nr_segments; i++) {
             const struct kxl_placed *p = &r.placed[i];
 
-            add_seg(res, "vmlinux", p->first, p->end - p->first,
-                    p->dest - p->first,
+            add_seg(res, "vmlinux", p->first, kxl_maddr_diff(p->end, p->first),
+                    kxl_maddr_diff(p->dest, p->first),
                     (const uint8_t *)req->vmlinux + p->file_offset, p->filesz);
         }
         return append(res, rc, &r);
@@ -361,11 +365,11 @@ static int build_kernel(const struct kxl_linux_req *req,
             .buf = (const uint8_t *)req->bzimage + res->hdr.pm_offset,
             .filesz = res->hdr.pm_size, .memsz = res->kernel_size,
             .dest = res->kernel_maddr, .region_start = req->region_start,
-            .region_size = res->usable_end - req->region_start };
+            .region_size = kxl_maddr_diff(res->usable_end, req->region_start) };
 
         rc = kxl_build_raw(&raw, env, ents, cap, &r);
     }
-    res->entry_maddr = res->kernel_maddr + ENTRY64_OFFSET;
+    res->entry_maddr = kxl_maddr_add(res->kernel_maddr, ENTRY64_OFFSET);
     if (!rc)
         add_seg(res, "kernel", res->kernel_maddr, res->kernel_size, 0,
                 (const uint8_t *)req->bzimage + res->hdr.pm_offset,
@@ -375,12 +379,12 @@ static int build_kernel(const struct kxl_linux_req *req,
 
 /* A page the loader writes itself (boot_params, the command line). */
 static int build_page(const struct kxl_env *env, struct kexec_entry *ents,
-                      size_t cap, uint64_t dest, struct kxl_linux_result *res,
-                      void **va)
+                      size_t cap, kxl_maddr_t dest,
+                      struct kxl_linux_result *res, void **va)
 {
     struct kxl_frame f = { .va = NULL };
 
-    if (env->bounce(env->ctx, &f) || !f.va || f.mfn == KXL_NO_MFN) {
+    if (env->bounce(env->ctx, &f) || !f.va || kxl_mfn_eq(f.mfn, KXL_NO_MFN)) {
         res->kxl_error = KXL_EBOUNCE;
         return KXLL_EBUILD;
     }
@@ -388,9 +392,10 @@ static int build_page(const struct kxl_env *env, struct kexec_entry *ents,
         res->kxl_error = KXL_E2BIG;
         return KXLL_EBUILD;
     }
-    ents[0] = (struct kexec_entry){ .op = KEXEC_OP_DEST, .arg0 = dest };
-    ents[1] = (struct kexec_entry){ .op = KEXEC_OP_COPY, .arg0 = f.mfn,
-                                    .arg1 = 1 };
+    ents[0] = (struct kexec_entry){ .op = KEXEC_OP_DEST,
+                                    .arg0 = kxl_maddr_val(dest) };
+    ents[1] = (struct kexec_entry){ .op = KEXEC_OP_COPY,
+                                    .arg0 = kxl_mfn_val(f.mfn), .arg1 = 1 };
     res->nr_entries += 2;
     *va = f.va;
     return KXLL_OK;
@@ -400,7 +405,7 @@ int kxl_linux_build(const struct kxl_linux_req *req, const struct kxl_env *env,
                     struct kexec_entry *ents, size_t cap,
                     struct kxl_linux_result *res)
 {
-    uint64_t top;
+    uint64_t rs, top;
     void *bp, *cl;
     int rc;
 
@@ -408,43 +413,46 @@ int kxl_linux_build(const struct kxl_linux_req *req, const struct kxl_env *env,
         return KXLL_EARG;
     kxl_zero(res, sizeof(*res));
     res->where = KXL_WHERE_NONE;
-    if (!req || !env || !env->bounce || !env->va_to_mfn || (!ents && cap) ||
+    if (!req)
+        return KXLL_EARG;
+    rs = kxl_maddr_val(req->region_start);
+    if (!env || !env->bounce || !env->va_to_mfn || (!ents && cap) ||
         !req->cmdline || (req->initrd_size && !req->initrd) ||
         (req->type != KEXEC_TYPE_CRASH && req->type != KEXEC_TYPE_DEFAULT) ||
-        (req->region_start | req->region_size | req->reserve_top) & (PG - 1) ||
+        (rs | req->region_size | req->reserve_top) & (PG - 1) ||
         req->reserve_top >= req->region_size ||
-        req->region_start + req->region_size < req->region_start)
+        rs + req->region_size < rs)
         return KXLL_EARG;
     rc = kxl_linux_parse(req->bzimage, req->bzimage_size, &res->hdr);
     if (rc)
         return rc;
-    res->usable_end = req->region_start + req->region_size - req->reserve_top;
+    res->usable_end = kxl_maddr(rs + req->region_size - req->reserve_top);
 
     /* From the top down: boot_params, the command line, the initrd. */
-    top = res->usable_end;
-    if (top - req->region_start < 2 * PG)
+    top = kxl_maddr_val(res->usable_end);
+    if (top - rs < 2 * PG)
         return KXLL_EKERNELFIT;
-    res->boot_params_maddr = top - PG;
-    res->cmdline_maddr = top - 2 * PG;
+    res->boot_params_maddr = kxl_maddr(top - PG);
+    res->cmdline_maddr = kxl_maddr(top - 2 * PG);
     top -= 2 * PG;
     if (req->initrd_size) {
         uint64_t sz = PG_UP((uint64_t)req->initrd_size);
 
-        if (sz > top - req->region_start)
+        if (sz > top - rs)
             return KXLL_EINITRDFIT;
-        res->initrd_maddr = top - sz;
-        top = res->initrd_maddr;
+        top -= sz;
+        res->initrd_maddr = kxl_maddr(top);
     }
 
     {
         /* The kernel below all of them. */
-        uint64_t saved_end = res->usable_end;
+        kxl_maddr_t saved_end = res->usable_end;
 
-        res->usable_end = top;
+        res->usable_end = kxl_maddr(top);
         rc = build_kernel(req, env, ents, cap, res);
         res->usable_end = saved_end;
         if (rc == KXLL_EKERNELFIT && req->initrd_size) {
-            uint64_t k;
+            kxl_maddr_t k;
 
             /* The kernel would fit without the initrd: the initrd's fault. */
             if (kernel_fits(req, res, res->cmdline_maddr, &k))

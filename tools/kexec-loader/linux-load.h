@@ -126,18 +126,21 @@ struct kxl_linux_req {
     size_t initrd_size;
     const char *cmdline;            /* the caller's words, NUL terminated */
     uint8_t type;                   /* KEXEC_TYPE_CRASH or _DEFAULT */
-    uint64_t region_start, region_size;     /* page aligned */
+    kxl_maddr_t region_start;       /* page aligned */
+    uint64_t region_size;           /* page aligned */
     uint64_t reserve_top;           /* bytes at the region's top left to the
                                        caller (purgatory, the core header) */
     const struct e820_entry *mem;   /* the machine memory map */
     uint32_t nr_mem;
-    uint64_t acpi_rsdp;             /* 0: not passed */
-    uint64_t elfcorehdr_maddr, elfcorehdr_size;     /* CRASH only */
+    kxl_maddr_t acpi_rsdp;          /* 0: not passed */
+    kxl_maddr_t elfcorehdr_maddr;   /* CRASH only */
+    uint64_t elfcorehdr_size;
 };
 
 struct kxl_linux_segment {
     const char *name;               /* "kernel", "initrd", ... */
-    uint64_t dest, memsz;           /* page aligned, page multiple */
+    kxl_maddr_t dest;               /* page aligned */
+    uint64_t memsz;                 /* a page multiple */
     uint64_t lead_zero;
     const void *data;
     uint64_t filesz;
@@ -147,11 +150,12 @@ struct kxl_linux_result {
     uint64_t nr_entries;
     struct kxl_linux_header hdr;
     bool fast;                      /* the vmlinux was loaded */
-    uint64_t kernel_maddr, kernel_size, kernel_align;
-    uint64_t entry_maddr;           /* startup_64 */
-    uint64_t boot_params_maddr, cmdline_maddr;
-    uint64_t initrd_maddr;          /* 0: none */
-    uint64_t usable_end;            /* region end - reserve_top */
+    kxl_maddr_t kernel_maddr;
+    uint64_t kernel_size, kernel_align;
+    kxl_maddr_t entry_maddr;        /* startup_64 */
+    kxl_maddr_t boot_params_maddr, cmdline_maddr;
+    kxl_maddr_t initrd_maddr;       /* 0: none */
+    kxl_maddr_t usable_end;         /* region end - reserve_top */
     uint32_t nr_e820;
     uint32_t cmdline_len;
     const char *cmdline;            /* the line as written (a bounce page) */

@@ -149,19 +149,22 @@ static const char *mod_cmdline(const struct kxl_mb_module_req *m)
 
 /* [s, e) inside the region (if any) and below 4 GiB, not meeting the kernel. */
 static bool fits(const struct kxl_mb_req *req, const struct kxl_mb_result *res,
-                 uint64_t s, uint64_t e)
+                 kxl_maddr_t start, kxl_maddr_t end)
 {
+    uint64_t s = kxl_maddr_val(start), e = kxl_maddr_val(end);
+    uint64_t rs = kxl_maddr_val(req->region_start);
+
     if (e < s || e > GIB4)
         return false;
-    if (req->region_size && (s < req->region_start ||
-                             e > req->region_start + req->region_size))
+    if (req->region_size && (s < rs || e > rs + req->region_size))
         return false;
-    return e <= res->kernel_start || s >= res->kernel_end;
+    return e <= kxl_maddr_val(res->kernel_start) ||
+           s >= kxl_maddr_val(res->kernel_end);
 }
 
-static void add_seg(struct kxl_mb_result *res, const char *name, uint64_t dest,
-                    uint64_t memsz, uint64_t lead_zero, const void *data,
-                    uint64_t filesz)
+static void add_seg(struct kxl_mb_result *res, const char *name,
+                    kxl_maddr_t dest, uint64_t memsz, uint64_t lead_zero,
+                    const void *data, uint64_t filesz)
 {
     if (res->nr_segs < KXLM_MAX_SEGS)
         res->segs[res->nr_segs++] = (struct kxl_mb_segment){
@@ -174,18 +177,20 @@ static int place_kernel(const struct kxl_mb_req *req, const struct kxl_env *env,
                         struct kxl_mb_result *res, struct layout *lo)
 {
     const struct kxl_mb_header *h = &res->hdr;
+    uint64_t rs = kxl_maddr_val(req->region_start), ks, ke;
 
     if (h->address_fields) {
-        uint64_t load_end;
+        uint64_t load_end, end;
 
         lo->load_off = h->header_offset - (h->header_addr - h->load_addr);
         load_end = h->load_end_addr ? h->load_end_addr :
                    h->load_addr + (req->image_size - lo->load_off);
         lo->load_len = load_end - h->load_addr;
-        res->kernel_start = PG_DOWN((uint64_t)h->load_addr);
-        res->kernel_end = PG_UP(h->bss_end_addr > load_end ?
-                                (uint64_t)h->bss_end_addr : load_end);
-        res->entry_maddr = h->entry_addr;
+        /* the address fields are machine addresses */
+        res->kernel_start = kxl_maddr(PG_DOWN((uint64_t)h->load_addr));
+        end = h->bss_end_addr > load_end ? h->bss_end_addr : load_end;
+        res->kernel_end = kxl_maddr(PG_UP(end));
+        res->entry_maddr = kxl_maddr(h->entry_addr);
     } else {
         struct kxl_request kr = { .elf = req->image,
                                   .elf_size = req->image_size,
@@ -205,10 +210,10 @@ static int place_kernel(const struct kxl_mb_req *req, const struct kxl_env *env,
         res->kernel_end = r.image_end;
         res->entry_maddr = r.entry_maddr;
     }
-    if (res->kernel_end > GIB4 ||
-        (req->region_size && (res->kernel_start < req->region_start ||
-                              res->kernel_end > req->region_start +
-                                                req->region_size)))
+    ks = kxl_maddr_val(res->kernel_start);
+    ke = kxl_maddr_val(res->kernel_end);
+    if (ke > GIB4 ||
+        (req->region_size && (ks < rs || ke > rs + req->region_size)))
         return KXLM_EFIT;
     return KXLM_OK;
 }
@@ -252,23 +257,23 @@ static int place_parts(const struct kxl_mb_req *req, struct kxl_mb_result *res,
     uint64_t at;
 
     res->info_maddr = req->info_maddr;
-    res->info_end = req->info_maddr + PG_UP((uint64_t)lo->size);
+    res->info_end = kxl_maddr_add(req->info_maddr, PG_UP((uint64_t)lo->size));
     if (!fits(req, res, res->info_maddr, res->info_end))
         return KXLM_EFIT;
-    at = res->info_end;
-    res->end = at;
+    at = kxl_maddr_val(res->info_end);
+    res->end = res->info_end;
     for (uint32_t i = 0; i < req->nr_modules; i++) {
         uint64_t sz = PG_UP((uint64_t)req->modules[i].size);
 
         if (sz < req->modules[i].size || at + sz < at ||
-            !fits(req, res, at, at + sz) ||
+            !fits(req, res, kxl_maddr(at), kxl_maddr(at + sz)) ||
             at + req->modules[i].size > GIB4)
             return KXLM_EFIT;
-        res->module_maddr[i] = at;
+        res->module_maddr[i] = kxl_maddr(at);
         at += sz;
-        res->end = at;
+        res->end = kxl_maddr(at);
     }
-    if (res->kernel_end > res->end)
+    if (kxl_maddr_val(res->kernel_end) > kxl_maddr_val(res->end))
         res->end = res->kernel_end;
     return KXLM_OK;
 }
@@ -277,7 +282,7 @@ static int place_parts(const struct kxl_mb_req *req, struct kxl_mb_result *res,
 
 struct info_pages {
     uint8_t *va[KXLM_MAX_INFO_PAGES];
-    uint64_t mfn[KXLM_MAX_INFO_PAGES];
+    kxl_mfn_t mfn[KXLM_MAX_INFO_PAGES];
     uint32_t n;
 };
 
@@ -333,7 +338,7 @@ static void fill_info(const struct kxl_mb_req *req,
                       const struct kxl_mb_result *res, const struct layout *lo,
                       const struct info_pages *ip)
 {
-    uint32_t base = (uint32_t)res->info_maddr, s = lo->str_off;
+    uint32_t base = (uint32_t)kxl_maddr_val(res->info_maddr), s = lo->str_off;
     uint64_t upper = ram_from(req, HIGH_RAM_START, ~(uint64_t)0);
 
     put32(ip, offsetof(struct kxl_mb_info, flags),
@@ -355,9 +360,9 @@ static void fill_info(const struct kxl_mb_req *req,
         uint32_t m = lo->mods_off + MOD_SIZE * i;
 
         put32(ip, m + offsetof(struct kxl_mb_module, mod_start),
-              res->module_maddr[i]);
+              kxl_maddr_val(res->module_maddr[i]));
         put32(ip, m + offsetof(struct kxl_mb_module, mod_end),
-              res->module_maddr[i] + req->modules[i].size);
+              kxl_maddr_val(res->module_maddr[i]) + req->modules[i].size);
         put32(ip, m + offsetof(struct kxl_mb_module, string), base + s);
         put(ip, s, mod_cmdline(&req->modules[i]), lo->mod_cmdline_len[i]);
         s += lo->mod_cmdline_len[i] + 1;
@@ -394,6 +399,7 @@ static struct kexec_entry *next(const struct emit *em)
     return em->ents ? em->ents + em->res->nr_entries : NULL;
 }
 
+/* Entries are written here and in emit_info(): the wire's integers. */
 static int push(struct emit *em, uint16_t op, uint64_t arg0, uint64_t arg1)
 {
     if (em->res->nr_entries >= em->cap) {
@@ -409,7 +415,7 @@ static int get_frame(const struct kxl_env *env, struct kxl_mb_result *res,
                      struct kxl_frame *f)
 {
     f->va = NULL;
-    if (env->bounce(env->ctx, f) || !f->va || f->mfn == KXL_NO_MFN) {
+    if (env->bounce(env->ctx, f) || !f->va || kxl_mfn_eq(f->mfn, KXL_NO_MFN)) {
         res->kxl_error = KXL_EBOUNCE;
         return KXLM_EBUILD;
     }
@@ -439,7 +445,8 @@ static int emit_kernel(const struct kxl_mb_req *req, const struct kxl_env *env,
     struct kxl_mb_result *res = em->res;
     const struct kxl_mb_header *h = &res->hdr;
     const uint8_t *file = (const uint8_t *)req->image + lo->load_off;
-    uint64_t lead, first, done = 0;
+    uint64_t lead, done = 0;
+    kxl_maddr_t first;
     struct kxl_raw raw;
     int rc;
 
@@ -460,15 +467,15 @@ static int emit_kernel(const struct kxl_mb_req *req, const struct kxl_env *env,
         for (uint32_t i = 0; i < r.nr_segments; i++) {
             const struct kxl_placed *p = &r.placed[i];
 
-            add_seg(res, "kernel", p->first, p->end - p->first,
-                    p->dest - p->first,
+            add_seg(res, "kernel", p->first, kxl_maddr_diff(p->end, p->first),
+                    kxl_maddr_diff(p->dest, p->first),
                     (const uint8_t *)req->image + p->file_offset, p->filesz);
         }
         return KXLM_OK;
     }
 
     /* load_addr inside a page: that page through a bounce frame. */
-    lead = h->load_addr - res->kernel_start;
+    lead = h->load_addr - kxl_maddr_val(res->kernel_start);
     first = res->kernel_start;
     if (lead) {
         struct kxl_frame f;
@@ -476,27 +483,28 @@ static int emit_kernel(const struct kxl_mb_req *req, const struct kxl_env *env,
 
         rc = get_frame(env, res, &f);
         if (!rc)
-            rc = push(em, KEXEC_OP_DEST, first, 0);
+            rc = push(em, KEXEC_OP_DEST, kxl_maddr_val(first), 0);
         if (!rc)
-            rc = push(em, KEXEC_OP_COPY, f.mfn, 1);
+            rc = push(em, KEXEC_OP_COPY, kxl_mfn_val(f.mfn), 1);
         if (rc)
             return rc;
         for (uint64_t i = 0; i < n; i++)
             ((uint8_t *)f.va)[lead + i] = file[i];
         done = n;
-        first += PG;
+        first = kxl_maddr_add(first, PG);
     }
-    if (first < res->kernel_end) {
+    if (kxl_maddr_val(first) < kxl_maddr_val(res->kernel_end)) {
         raw = (struct kxl_raw){ .buf = file + done,
                                 .filesz = lo->load_len - done,
-                                .memsz = res->kernel_end - first,
+                                .memsz = kxl_maddr_diff(res->kernel_end, first),
                                 .dest = first };
         rc = append(em, env, &raw);
         if (rc)
             return rc;
     }
     add_seg(res, "kernel", res->kernel_start,
-            res->kernel_end - res->kernel_start, lead, file, lo->load_len);
+            kxl_maddr_diff(res->kernel_end, res->kernel_start), lead, file,
+            lo->load_len);
     return KXLM_OK;
 }
 
@@ -507,7 +515,7 @@ static int emit_info(const struct kxl_mb_req *req, const struct kxl_env *env,
         "info", "info 1", "info 2", "info 3" };
     struct kxl_mb_result *res = em->res;
     struct info_pages ip = { .n = (uint32_t)(PG_UP((uint64_t)lo->size) / PG) };
-    int rc = push(em, KEXEC_OP_DEST, res->info_maddr, 0);
+    int rc = push(em, KEXEC_OP_DEST, kxl_maddr_val(res->info_maddr), 0);
 
     for (uint32_t i = 0; !rc && i < ip.n; i++) {
         struct kxl_frame f;
@@ -520,16 +528,17 @@ static int emit_info(const struct kxl_mb_req *req, const struct kxl_env *env,
         ip.mfn[i] = f.mfn;
         /* Consecutive frames: one COPY. */
         if (i && last->op == KEXEC_OP_COPY &&
-            last->arg0 + last->arg1 == f.mfn)
+            last->arg0 + last->arg1 == kxl_mfn_val(f.mfn))
             last->arg1++;
         else
-            rc = push(em, KEXEC_OP_COPY, f.mfn, 1);
+            rc = push(em, KEXEC_OP_COPY, kxl_mfn_val(f.mfn), 1);
     }
     if (rc)
         return rc;
     fill_info(req, res, lo, &ip);
     for (uint32_t i = 0; i < ip.n; i++)
-        add_seg(res, names[i], res->info_maddr + i * PG, PG, 0, ip.va[i], PG);
+        add_seg(res, names[i], kxl_maddr_add(res->info_maddr, i * PG), PG, 0,
+                ip.va[i], PG);
     return KXLM_OK;
 }
 
@@ -572,9 +581,11 @@ int kxl_mb_build(const struct kxl_mb_req *req, const struct kxl_env *env,
         !req->image || req->nr_modules > KXLM_MAX_MODULES ||
         (req->nr_modules && !req->modules) ||
         req->nr_mem > KXLM_MAX_MMAP || (req->nr_mem && !req->mem) ||
-        (req->info_maddr & (PG - 1)) || req->info_maddr >= GIB4 ||
+        !kxl_maddr_pg_aligned(req->info_maddr) ||
+        kxl_maddr_val(req->info_maddr) >= GIB4 ||
         (req->region_size &&
-         req->region_start + req->region_size < req->region_start))
+         kxl_maddr_val(req->region_start) + req->region_size <
+         kxl_maddr_val(req->region_start)))
         return KXLM_EARG;
     for (uint32_t i = 0; i < req->nr_modules; i++)
         if (req->modules[i].size && !req->modules[i].data)

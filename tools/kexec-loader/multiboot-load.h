@@ -139,8 +139,9 @@ struct kxl_mb_req {
     uint32_t nr_modules;
     const struct e820_entry *mem;   /* the machine memory map, <= KXLM_MAX_MMAP */
     uint32_t nr_mem;
-    uint64_t info_maddr;            /* page aligned, below 4 GiB */
-    uint64_t region_start, region_size;     /* 0 size: no region check */
+    kxl_maddr_t info_maddr;         /* page aligned, below 4 GiB */
+    kxl_maddr_t region_start;
+    uint64_t region_size;           /* 0: no region check */
 };
 
 /* The information structure (3.3), as the kernel reads it. */
@@ -173,7 +174,8 @@ struct kxl_mb_mmap {                /* packed: size is at offset -4 */
 struct kxl_mb_segment {
     const char *name;               /* "kernel", "info" ("info 1" ...),
                                        "module 0", ... */
-    uint64_t dest, memsz;           /* page aligned, page multiple */
+    kxl_maddr_t dest;               /* page aligned */
+    uint64_t memsz;                 /* a page multiple */
     uint64_t lead_zero;
     const void *data;
     uint64_t filesz;
@@ -182,11 +184,12 @@ struct kxl_mb_segment {
 struct kxl_mb_result {
     uint64_t nr_entries;
     struct kxl_mb_header hdr;
-    uint64_t entry_maddr;           /* the 32-bit entry */
-    uint64_t kernel_start, kernel_end;      /* page aligned */
-    uint64_t info_maddr, info_end;  /* the information structure's pages */
-    uint64_t module_maddr[KXLM_MAX_MODULES];
-    uint64_t end;                   /* page aligned end of the highest part */
+    kxl_maddr_t entry_maddr;        /* the 32-bit entry */
+    kxl_maddr_t kernel_start, kernel_end;   /* page aligned */
+    kxl_maddr_t info_maddr, info_end;       /* the information structure's
+                                               pages */
+    kxl_maddr_t module_maddr[KXLM_MAX_MODULES];
+    kxl_maddr_t end;                /* page aligned end of the highest part */
     uint32_t nr_segs;
     struct kxl_mb_segment segs[KXLM_MAX_SEGS];
     int kxl_error;                  /* KXLM_EBUILD / KXLM_EELF: the KXL_E* */

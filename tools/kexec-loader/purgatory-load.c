@@ -3,8 +3,8 @@
 #include "purgatory-load.h"
 #include "sha256.h"
 
-int kxl_build_purgatory(const void *elf, size_t elf_size, uint64_t base,
-                        uint64_t region_start, uint64_t region_size,
+int kxl_build_purgatory(const void *elf, size_t elf_size, kxl_maddr_t base,
+                        kxl_maddr_t region_start, uint64_t region_size,
                         const struct purgatory_args *args,
                         const struct kxl_env *env, struct kexec_entry *ents,
                         size_t cap, struct kxl_result *res)
@@ -34,13 +34,13 @@ int kxl_build_purgatory(const void *elf, size_t elf_size, uint64_t base,
 }
 
 void kxl_purgatory_region(struct purgatory_region *r, const char *name,
-                          uint64_t start, uint64_t size, const void *data,
+                          kxl_maddr_t start, uint64_t size, const void *data,
                           uint64_t filled)
 {
     struct sha256_ctx c;
     unsigned int i;
 
-    r->start = start;
+    r->start = kxl_maddr_val(start);     /* purgatory-args.h: the wire's */
     r->size = size;
     for (i = 0; i < PURGATORY_NAME_LEN - 1 && name && name[i]; i++)
         r->name[i] = name[i];
@@ -55,7 +55,7 @@ void kxl_purgatory_region(struct purgatory_region *r, const char *name,
 }
 
 int kxl_purgatory_add(struct purgatory_args *a, const char *name,
-                      uint64_t start, uint64_t size, uint64_t lead_zero,
+                      kxl_maddr_t start, uint64_t size, uint64_t lead_zero,
                       const void *data, uint64_t filled)
 {
     struct purgatory_region *r;

@@ -28,8 +28,8 @@
  * kxl_build()'s codes.  res->entry_maddr is purgatory's entry,
  * res->params_maddr where the block lands.
  */
-int kxl_build_purgatory(const void *elf, size_t elf_size, uint64_t base,
-                        uint64_t region_start, uint64_t region_size,
+int kxl_build_purgatory(const void *elf, size_t elf_size, kxl_maddr_t base,
+                        kxl_maddr_t region_start, uint64_t region_size,
                         const struct purgatory_args *args,
                         const struct kxl_env *env, struct kexec_entry *ents,
                         size_t cap, struct kxl_result *res);
@@ -40,7 +40,7 @@ int kxl_build_purgatory(const void *elf, size_t elf_size, uint64_t base,
  * data[0 .. filled) and then zero (filled > size counts as size).
  */
 void kxl_purgatory_region(struct purgatory_region *r, const char *name,
-                          uint64_t start, uint64_t size, const void *data,
+                          kxl_maddr_t start, uint64_t size, const void *data,
                           uint64_t filled);
 
 /*
@@ -50,7 +50,7 @@ void kxl_purgatory_region(struct purgatory_region *r, const char *name,
  * is unchanged then.
  */
 int kxl_purgatory_add(struct purgatory_args *a, const char *name,
-                      uint64_t start, uint64_t size, uint64_t lead_zero,
+                      kxl_maddr_t start, uint64_t size, uint64_t lead_zero,
                       const void *data, uint64_t filled);
 
 #endif

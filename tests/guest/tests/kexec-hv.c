@@ -186,16 +186,18 @@ static bool load_hv(uint8_t type, const struct start_module *hv,
         .image = (const void *)hv->va, .image_size = hv->size,
         .cmdline = hv_cmdline, .modules = mods, .nr_modules = nr_mods,
         .mem = mem, .nr_mem = nr_mem,
-        .region_start = crash ? lo : 0, .region_size = crash ? hi - lo : 0,
+        .region_start = kxl_maddr(crash ? lo : 0),
+        .region_size = crash ? hi - lo : 0,
     };
     /* Where the kernel goes, from its header: the parts go above it. */
     rc = kxl_mb_parse(req.image, req.image_size, &mres.hdr);
     if (!check_eq(rc, KXLM_OK, "the Multiboot header of the %s hypervisor: "
                   "%s", crash ? "crash" : "next", kxl_mb_strerror(rc)))
         return false;
-    req.info_maddr = place_in(parts, mres.hdr.bss_end_addr > lo ?
-                              mres.hdr.bss_end_addr : lo, hi, none);
-    if (!check_true(req.info_maddr != 0, "RAM for the information structure "
+    req.info_maddr = kxl_maddr(place_in(parts, mres.hdr.bss_end_addr > lo ?
+                                        mres.hdr.bss_end_addr : lo, hi, none));
+    if (!check_true(kxl_maddr_val(req.info_maddr) != 0,
+                    "RAM for the information structure "
                     "and %u modules (%lu bytes) in [%#lx, %#lx)", nr_mods,
                     parts, lo, hi))
         return false;
@@ -209,8 +211,9 @@ static bool load_hv(uint8_t type, const struct start_module *hv,
     n = mres.nr_entries;
     info("Multiboot flags %#x, kernel [%#lx, %#lx), entry %#lx, information "
          "structure at %#lx, %u modules up to %#lx", mres.hdr.flags,
-         mres.kernel_start, mres.kernel_end, mres.entry_maddr, mres.info_maddr,
-         nr_mods, mres.end);
+         kxl_maddr_val(mres.kernel_start), kxl_maddr_val(mres.kernel_end),
+         kxl_maddr_val(mres.entry_maddr), kxl_maddr_val(mres.info_maddr),
+         nr_mods, kxl_maddr_val(mres.end));
     info("its command line: '%s'", hv_cmdline);
 
     memset(&pargs, 0, sizeof(pargs));
@@ -228,13 +231,14 @@ static bool load_hv(uint8_t type, const struct start_module *hv,
     pargs.mode = PURGATORY_MODE_MULTIBOOT32;
     pargs.serial_port = KH_COM1;
     pargs.exit_port = KH_DEBUG_EXIT;
-    pargs.entry = mres.entry_maddr;
-    pargs.regs.rbx = mres.info_maddr;
+    pargs.entry = kxl_maddr_val(mres.entry_maddr);
+    pargs.regs.rbx = kxl_maddr_val(mres.info_maddr);
 
     purg_size = kx_purgatory_span(&env);
     {
-        const uint64_t busy[2][2] = { { mres.kernel_start, mres.kernel_end },
-                                      { mres.info_maddr, mres.end } };
+        const uint64_t busy[2][2] = {
+            { kxl_maddr_val(mres.kernel_start), kxl_maddr_val(mres.kernel_end) },
+            { kxl_maddr_val(mres.info_maddr), kxl_maddr_val(mres.end) } };
 
         purg_maddr = purg_size ? place_in(purg_size, lo, hi, busy) : 0;
     }
@@ -242,15 +246,17 @@ static bool load_hv(uint8_t type, const struct start_module *hv,
                     "[%#lx, %#lx) outside the other parts: %#lx", purg_size,
                     lo, hi, purg_maddr))
         return false;
-    rc = kxl_build_purgatory(purgatory_elf, PURGATORY_ELF_SIZE, purg_maddr,
-                             req.region_start, req.region_size, &pargs, &env,
+    rc = kxl_build_purgatory(purgatory_elf, PURGATORY_ELF_SIZE,
+                             kxl_maddr(purg_maddr), req.region_start,
+                             req.region_size, &pargs, &env,
                              ents + n, KH_MAX_ENTRIES - n, &pres);
     if (!check_eq(rc, KXL_OK, "purgatory's entries: %s", kxl_strerror(rc)))
         return false;
     n += pres.nr_entries;
     ld = (struct kexec_load){
         .size = sizeof(ld), .type = type, .arch = KEXEC_ARCH_64,
-        .entry_maddr = pres.entry_maddr, .entries = PTR(ents), .nr_entries = n,
+        .entry_maddr = kxl_maddr_val(pres.entry_maddr), .entries = PTR(ents),
+        .nr_entries = n,
     };
     hrc = kx_load(&ld);
     if (!check_eq(hrc, 0, "load the %s hypervisor behind purgatory (at %#lx) "

@@ -91,28 +91,32 @@ const struct start_module *kx_module(unsigned int i)
 static unsigned int next_slot;
 
 /* The frame of va inside module m, or KXL_NO_MFN. */
-static uint64_t module_va_to_mfn(const struct start_module *m, uint64_t a)
+static kxl_mfn_t module_va_to_mfn(const struct start_module *m, uint64_t a)
 {
     uint64_t pages = (m->size + PAGE_SIZE - 1) >> PAGE_SHIFT, mfn;
 
     if (a < m->va || ((a - m->va) >> PAGE_SHIFT) >= pages)
         return KXL_NO_MFN;
+    /* the guest's gfn -> mfn: the loader only ever sees the mfn */
     mfn = gfn_to_mfn(m->first_gfn + ((a - m->va) >> PAGE_SHIFT));
-    return mfn == P2M_INVALID ? KXL_NO_MFN : mfn;
+    return mfn == P2M_INVALID ? KXL_NO_MFN : kxl_mfn(mfn);
 }
 
 /* ctx: one module; NULL: any module, then dom0's own image. */
-static uint64_t kx_va_to_mfn(void *ctx, const void *va)
+static kxl_mfn_t kx_va_to_mfn(void *ctx, const void *va)
 {
     uint64_t a = PTR(va), mfn;
+    kxl_mfn_t f;
 
     if (ctx)
         return module_va_to_mfn(ctx, a);
-    for (unsigned int i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++)
-        if ((mfn = module_va_to_mfn(&si->modules[i], a)) != KXL_NO_MFN)
-            return mfn;
+    for (unsigned int i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++) {
+        f = module_va_to_mfn(&si->modules[i], a);
+        if (!kxl_mfn_eq(f, KXL_NO_MFN))
+            return f;
+    }
     mfn = va_to_mfn(a);
-    return mfn == NO_MFN ? KXL_NO_MFN : mfn;
+    return mfn == NO_MFN ? KXL_NO_MFN : kxl_mfn(mfn);
 }
 
 static int kx_bounce(void *ctx, struct kxl_frame *out)
@@ -135,7 +139,7 @@ static int kx_bounce(void *ctx, struct kxl_frame *out)
               rc);
         return -1;
     }
-    out->mfn = mfn;
+    out->mfn = kxl_mfn(mfn);
     out->va = (void *)scratch_slot_va(slot);
     return 0;
 }
@@ -182,12 +186,15 @@ int kx_build(const struct kx_opts *o, struct kexec_load *ld,
 {
     const struct start_module *m = kx_module(o->module);
     struct kxl_env env = { kx_va_to_mfn, kx_bounce, NULL };
-    struct kxl_map_req map = { KX_MAP_VA, o->base, KX_MAP_PAGES };
-    static uint64_t unmapped[2];
+    /* struct kx_opts is the tests' plain integers: typed from here on */
+    struct kxl_map_req map = { kxl_vaddr(KX_MAP_VA), kxl_maddr(o->base),
+                               KX_MAP_PAGES };
+    static kxl_vaddr_t unmapped[2];
     struct kxl_request req = {
-        .base = o->base, .type = o->type,
-        .region_start = o->region_start, .region_size = o->region_size,
-        .zero_maddr = o->zero_maddr, .zero_pages = o->zero_pages,
+        .base = kxl_maddr(o->base), .type = o->type,
+        .region_start = kxl_maddr(o->region_start),
+        .region_size = o->region_size,
+        .zero_maddr = kxl_maddr(o->zero_maddr), .zero_pages = o->zero_pages,
         .params = true, .image_id = o->image_id,
         .unmapped = unmapped, .nr_unmapped = 2,
     };
@@ -199,16 +206,16 @@ int kx_build(const struct kx_opts *o, struct kexec_load *ld,
     req.elf = (const void *)m->va;
     req.elf_size = m->size;
     /* dom0's own image and the boot module: never in the handoff tables */
-    unmapped[0] = PTR(kx_ents);
-    unmapped[1] = m->va;
+    unmapped[0] = kxl_vaddr(PTR(kx_ents));
+    unmapped[1] = kxl_vaddr(m->va);
     if (o->zero_pages && !o->zero_maddr) {
         /* the image is a few hundred KiB at most: keep 4 MiB away */
         uint64_t lo = o->base ? o->base : 0x2000000UL;
 
         req.zero_pages = 1;
-        req.zero_maddr = patterned_frame(lo - 0x400000UL, lo + 0x400000UL,
-                                         true);
-        if (!req.zero_maddr) {
+        req.zero_maddr = kxl_maddr(patterned_frame(lo - 0x400000UL,
+                                                   lo + 0x400000UL, true));
+        if (!kxl_maddr_val(req.zero_maddr)) {
             error("no dom0 frame for the zero range");
             return KXL_EARG;
         }
@@ -233,9 +240,10 @@ int kx_build(const struct kx_opts *o, struct kexec_load *ld,
          "entry %#lx, %lu pages copied (%lu from the module, %lu bounced), "
          "%lu zeroed, %lu maps, parameter block at %#lx",
          o->module, m->size, o->type == KEXEC_TYPE_CRASH ? "crash" : "default",
-         res->nr_entries, res->base, res->entry_maddr, res->copy_pages,
-         res->direct_pages, res->bounce_pages, res->zero_pages,
-         res->nr_map_entries, res->params_maddr);
+         res->nr_entries, kxl_maddr_val(res->base),
+         kxl_maddr_val(res->entry_maddr), res->copy_pages, res->direct_pages,
+         res->bounce_pages, res->zero_pages, res->nr_map_entries,
+         kxl_maddr_val(res->params_maddr));
     return KXL_OK;
 }
 
@@ -346,5 +354,6 @@ uint64_t kx_purgatory_span(const struct kxl_env *env)
     struct kxl_result r;
     int rc = kxl_build(&req, env, NULL, 0, &r);
 
-    return rc == KXL_OK || rc == KXL_E2BIG ? r.image_end - r.base : 0;
+    return rc == KXL_OK || rc == KXL_E2BIG ? kxl_maddr_diff(r.image_end, r.base)
+                                           : 0;
 }

@@ -75,14 +75,14 @@ static inline uint64_t rdtsc(void)
 
 /* ---- digests ----------------------------------------------------------- */
 
-static bool add_region(const char *name, uint64_t dest, uint64_t memsz,
+static bool add_region(const char *name, kxl_maddr_t dest, uint64_t memsz,
                        uint64_t lead_zero, const void *data, uint64_t filesz)
 {
     int rc = kxl_purgatory_add(&pargs, name, dest, memsz, lead_zero, data,
                                filesz);
 
     return check_eq(rc, KXL_OK, "purgatory records for %s (%#lx, +%#lx): %s",
-                    name, dest, memsz, kxl_strerror(rc));
+                    name, kxl_maddr_val(dest), memsz, kxl_strerror(rc));
 }
 
 /* ---- the load ------------------------------------------------------------ */
@@ -125,10 +125,11 @@ static bool build_core_header(struct kl_plan *p, uint64_t crash_start,
         }
         memcpy(f.va, hdr_buf + i * PAGE_SIZE, PAGE_SIZE);
         ents[(*n)++] = (struct kexec_entry){ .op = KEXEC_OP_COPY,
-                                             .arg0 = f.mfn, .arg1 = 1 };
+                                             .arg0 = kxl_mfn_val(f.mfn),
+                                             .arg1 = 1 };
     }
-    return add_region("elfcorehdr", p->hdr_maddr, p->hdr_size, 0, hdr_buf,
-                      hres.size);
+    return add_region("elfcorehdr", kxl_maddr(p->hdr_maddr), p->hdr_size, 0,
+                      hdr_buf, hres.size);
 }
 
 static char cmdline[4096];
@@ -199,11 +200,13 @@ static bool load_linux(uint8_t type)
         .initrd = initrd ? (const void *)initrd->va : NULL,
         .initrd_size = initrd ? initrd->size : 0,
         .cmdline = crash_cmdline(), .type = type,
-        .region_start = p.region_start, .region_size = p.region_size,
+        .region_start = kxl_maddr(p.region_start),
+        .region_size = p.region_size,
         .reserve_top = p.region_start + p.region_size - p.purg_maddr,
         .mem = core.e820, .nr_mem = core.nr_mem,
-        .acpi_rsdp = si->rsdp_paddr,
-        .elfcorehdr_maddr = p.hdr_maddr, .elfcorehdr_size = p.hdr_size,
+        .acpi_rsdp = kxl_maddr(si->rsdp_paddr),
+        .elfcorehdr_maddr = kxl_maddr(p.hdr_maddr),
+        .elfcorehdr_size = p.hdr_size,
     };
     rc = kxl_linux_build(&lr, &env, ents + n, KL_MAX_ENTRIES - n, &lres);
     if (rc) {
@@ -216,9 +219,10 @@ static bool load_linux(uint8_t type)
     info("Linux boot protocol %u.%02u, %s at %#lx (%#lx bytes), entry %#lx, "
          "initrd at %#lx (%lu bytes), boot_params at %#lx, %u e820 entries, "
          "RSDP %#lx", lres.hdr.version >> 8, lres.hdr.version & 0xff,
-         lres.fast ? "vmlinux" : "bzImage", lres.kernel_maddr,
-         lres.kernel_size, lres.entry_maddr, lres.initrd_maddr,
-         initrd ? initrd->size : 0, lres.boot_params_maddr, lres.nr_e820,
+         lres.fast ? "vmlinux" : "bzImage", kxl_maddr_val(lres.kernel_maddr),
+         lres.kernel_size, kxl_maddr_val(lres.entry_maddr),
+         kxl_maddr_val(lres.initrd_maddr), initrd ? initrd->size : 0,
+         kxl_maddr_val(lres.boot_params_maddr), lres.nr_e820,
          si->rsdp_paddr);
     info("the kernel's command line: '%s'", lres.cmdline);
     t_built = rdtsc();
@@ -238,7 +242,7 @@ static bool load_linux(uint8_t type)
     pargs.mode = PURGATORY_MODE_LINUX64;
     pargs.serial_port = KL_COM1;
     pargs.exit_port = KL_DEBUG_EXIT;
-    pargs.entry = lres.entry_maddr;
+    pargs.entry = kxl_maddr_val(lres.entry_maddr);
     {
         size_t len;
 
@@ -247,10 +251,11 @@ static bool load_linux(uint8_t type)
         if (cmdline_find("purgatory-bench", &len))
             pargs.flags |= PURGATORY_F_BENCH;
     }
-    pargs.regs.rsi = lres.boot_params_maddr;
+    pargs.regs.rsi = kxl_maddr_val(lres.boot_params_maddr);
 
-    rc = kxl_build_purgatory(purgatory_elf, PURGATORY_ELF_SIZE, p.purg_maddr,
-                             p.region_start, p.region_size,
+    rc = kxl_build_purgatory(purgatory_elf, PURGATORY_ELF_SIZE,
+                             kxl_maddr(p.purg_maddr),
+                             kxl_maddr(p.region_start), p.region_size,
                              &pargs, &env, ents + n, KL_MAX_ENTRIES - n,
                              &pres);
     if (!check_eq(rc, KXL_OK, "purgatory's entries: %s", kxl_strerror(rc)))
@@ -259,7 +264,7 @@ static bool load_linux(uint8_t type)
 
     ld = (struct kexec_load){
         .size = sizeof(ld), .type = type, .arch = KEXEC_ARCH_64,
-        .entry_maddr = pres.entry_maddr, .entries = PTR(ents),
+        .entry_maddr = kxl_maddr_val(pres.entry_maddr), .entries = PTR(ents),
         .nr_entries = n,
     };
     hrc = kx_load(&ld);
@@ -297,9 +302,9 @@ static void refuse_one(const char *what, int want, const void *bz, size_t bz_siz
     lr = (struct kxl_linux_req){
         .bzimage = bz, .bzimage_size = bz_size, .initrd = initrd,
         .initrd_size = initrd_size, .cmdline = line, .type = KEXEC_TYPE_CRASH,
-        .region_start = crash_start, .region_size = crash_size,
+        .region_start = kxl_maddr(crash_start), .region_size = crash_size,
         .reserve_top = 16 * PAGE_SIZE, .mem = core.e820, .nr_mem = core.nr_mem,
-        .elfcorehdr_maddr = crash_start + crash_size - PAGE_SIZE,
+        .elfcorehdr_maddr = kxl_maddr(crash_start + crash_size - PAGE_SIZE),
         .elfcorehdr_size = PAGE_SIZE,
     };
     rc = kxl_linux_build(&lr, &env, ents, KL_MAX_ENTRIES, &res);

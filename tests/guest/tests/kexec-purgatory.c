@@ -178,16 +178,16 @@ DEFINE_KX_TEST(kexec_purgatory, "kexec-purgatory",
     memcpy(args.magic, PURGATORY_ARGS_MAGIC, 8);
     args.version = PURGATORY_ARGS_VERSION;
     env = kx_env(pm);
-    err = kxl_build_purgatory((const void *)pm->va, pm->size, pbase, start,
-                              size, &args, &env, kx_ents + n,
+    err = kxl_build_purgatory((const void *)pm->va, pm->size, kxl_maddr(pbase),
+                              kxl_maddr(start), size, &args, &env, kx_ents + n,
                               KX_MAX_ENTRIES - n, &pres);
     if (err) {
         error("kexec-loader: %s (where %u) building purgatory",
               kxl_strerror(err), pres.where);
         return;
     }
-    pages = (pres.image_end - pres.base) / PAGE_SIZE;
-    if (!set_foreign(n, res.params_maddr, pbase, pages))
+    pages = kxl_maddr_diff(pres.image_end, pres.base) / PAGE_SIZE;
+    if (!set_foreign(n, kxl_maddr_val(res.params_maddr), pbase, pages))
         return;
 
     /* the regions: what check64's list places, as filled */
@@ -196,7 +196,7 @@ DEFINE_KX_TEST(kexec_purgatory, "kexec-purgatory",
     args.mode = PURGATORY_MODE_LINUX64;
     args.serial_port = 0x3f8;
     args.exit_port = 0xf4;
-    args.entry = res.entry_maddr;
+    args.entry = kxl_maddr_val(res.entry_maddr);
     /* regs all zero: check64 wants every GPR zero at its entry */
     if (bench_mib)
         args.flags = PURGATORY_F_BENCH;
@@ -226,19 +226,20 @@ DEFINE_KX_TEST(kexec_purgatory, "kexec-purgatory",
         info("region %u [%#lx, +%#lx) \"%s\"", i, args.regions[i].start,
              args.regions[i].size, args.regions[i].name);
 
-    err = kxl_build_purgatory((const void *)pm->va, pm->size, pbase, start,
-                              size, &args, &env, kx_ents + n,
+    err = kxl_build_purgatory((const void *)pm->va, pm->size, kxl_maddr(pbase),
+                              kxl_maddr(start), size, &args, &env, kx_ents + n,
                               KX_MAX_ENTRIES - n, &pres);
     if (!check_eq(err, KXL_OK, "build purgatory at %#lx: %s", pbase,
                   kxl_strerror(err)))
         return;
-    check_eq(pres.entry_maddr, pbase, "purgatory's entry is its base");
+    check_eq(kxl_maddr_val(pres.entry_maddr), pbase,
+             "purgatory's entry is its base");
     res.nr_entries = n + pres.nr_entries;
     res.entry_maddr = pres.entry_maddr;
     kxl_fill_load(&ld, &res, o.type, kx_ents);
     info("check64 at %#lx (entry %#lx), purgatory at %#lx (%lu pages, args "
          "at %#lx), %lu entries", base, args.entry, pbase, pages,
-         pres.params_maddr, ld.nr_entries);
+         kxl_maddr_val(pres.params_maddr), ld.nr_entries);
 
     rc = kx_load(&ld);
     if (!check_eq(rc, 0, "load check64 behind purgatory as the %s image",

@@ -119,10 +119,10 @@ DEFINE_KX_TEST(kexec_vmcore, "kexec-vmcore",
     };
     if (kx_build(&o, &ld, &res))
         return;
-    mfn = kx_copy_source(res.nr_entries, res.params_maddr);
-    if (!check_true(res.params_maddr && mfn != NO_MFN,
+    mfn = kx_copy_source(res.nr_entries, kxl_maddr_val(res.params_maddr));
+    if (!check_true(kxl_maddr_val(res.params_maddr) && mfn != NO_MFN,
                     "the parameter block (at %#lx) is a COPY of frame %#lx",
-                    res.params_maddr, mfn))
+                    kxl_maddr_val(res.params_maddr), mfn))
         return;
     if (scratch_map(KV_SLOT_PARAMS, mfn, PTE_RW)) {
         error("mapping the parameter block's frame %#lx", mfn);
@@ -150,8 +150,9 @@ DEFINE_KX_TEST(kexec_vmcore, "kexec-vmcore",
             .op = KEXEC_OP_COPY, .arg0 = hdr_mfn[i], .arg1 = 1 };
     ld.nr_entries = res.nr_entries;
     info("ELF core header at %#lx (%lu bytes, %u pages), crashdump64 at %#lx, "
-         "entry %#lx, %lu entries", start, hres.size, pages, res.base,
-         res.entry_maddr, res.nr_entries);
+         "entry %#lx, %lu entries", start, hres.size, pages,
+         kxl_maddr_val(res.base), kxl_maddr_val(res.entry_maddr),
+         res.nr_entries);
 
     kx_check_status(KEXEC_TYPE_CRASH, 0, "before the load");
     rc = kx_load(&ld);
