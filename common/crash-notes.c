@@ -29,9 +29,9 @@ BUILD_BUG_ON(PRSTATUS_NOTE_SIZE > CPU_NOTE_SLOT);
 BUILD_BUG_ON(NR_CPUS * CPU_NOTE_SLOT > PAGE_SIZE);
 
 static uint8_t *notes_page;     /* CPU notes, one slot each */
-static paddr_t notes_ma;
+static maddr_t notes_ma;
 static uint8_t *info_page;      /* hypervisor note, then VMCOREINFO */
-static paddr_t info_ma;
+static maddr_t info_ma;
 static struct hv_crash_info *crash_info;
 static size_t vmcoreinfo_size;
 
@@ -53,14 +53,14 @@ static void crash_notes_clear_cpu(unsigned int cpu)
 
 void crash_notes_init(void)
 {
-    mfn_t a = alloc_frame(GiB(4) >> PAGE_SHIFT);
-    mfn_t b = alloc_frame(GiB(4) >> PAGE_SHIFT);
+    mfn_t a = alloc_frame(maddr_to_mfn(_maddr(GiB(4))));
+    mfn_t b = alloc_frame(maddr_to_mfn(_maddr(GiB(4))));
     size_t off;
 
-    if (a == INVALID_MFN || b == INVALID_MFN)
+    if (mfn_is_invalid(a) || mfn_is_invalid(b))
         panic("no memory for the crash notes");
-    notes_ma = a << PAGE_SHIFT;
-    info_ma = b << PAGE_SHIFT;
+    notes_ma = mfn_to_maddr(a);
+    info_ma = mfn_to_maddr(b);
     notes_page = maddr_to_virt(notes_ma);
     info_page = maddr_to_virt(info_ma);
     memset(notes_page, 0, PAGE_SIZE);
@@ -74,18 +74,18 @@ void crash_notes_init(void)
     crash_info->hv_version = (HV_VERSION_MAJOR << 16) | HV_VERSION_MINOR;
     vmcoreinfo_size = vmcoreinfo_build(info_page + off, PAGE_SIZE - off);
     printk("Crash notes: %u CPU notes at %#lx, hypervisor note and "
-           "VMCOREINFO (%lu bytes) at %#lx\n", arch_nr_cpus(), (unsigned long)notes_ma,
-           (unsigned long)vmcoreinfo_size, (unsigned long)info_ma);
+           "VMCOREINFO (%lu bytes) at %#lx\n", arch_nr_cpus(), (unsigned long)maddr_x(notes_ma),
+           (unsigned long)vmcoreinfo_size, (unsigned long)maddr_x(info_ma));
 }
 
-int crash_note_range(unsigned int kind, unsigned int nr, paddr_t *start,
+int crash_note_range(unsigned int kind, unsigned int nr, maddr_t *start,
                      uint64_t *size)
 {
     switch (kind) {
     case CRASH_NOTE_CPU:
         if (nr >= arch_nr_cpus() || nr >= NR_CPUS)
             return -1;
-        *start = notes_ma + nr * CPU_NOTE_SLOT;
+        *start = maddr_add(notes_ma, nr * CPU_NOTE_SLOT);
         *size = PRSTATUS_NOTE_SIZE;
         return 0;
     case CRASH_NOTE_HVINFO:
@@ -93,7 +93,7 @@ int crash_note_range(unsigned int kind, unsigned int nr, paddr_t *start,
         *size = HVINFO_NOTE_SIZE;
         return 0;
     case CRASH_NOTE_VMCOREINFO:
-        *start = info_ma + HVINFO_NOTE_SIZE;
+        *start = maddr_add(info_ma, HVINFO_NOTE_SIZE);
         *size = vmcoreinfo_size;
         return 0;
     }

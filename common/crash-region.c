@@ -62,7 +62,7 @@ void crash_region_init(const struct busy_range *busy, unsigned int nr_busy)
 {
     struct crashkernel_req req;
     const char *why;
-    paddr_t start;
+    maddr_t start;
 
     if (!crashkernel_opt[0]) {
         printk("Crash region: none (no crashkernel= option)\n");
@@ -82,6 +82,8 @@ void crash_region_init(const struct busy_range *busy, unsigned int nr_busy)
     frames_reserve(start, req.size);
     crash_region.start = start;
     crash_region.size = req.size;
-    printk("Crash region: %016lx - %016lx (%lu MiB)\n", (unsigned long)start,
-           (unsigned long)(start + req.size), (unsigned long)(req.size >> 20));
+    printk("Crash region: %016lx - %016lx (%lu MiB)\n",
+           (unsigned long)maddr_x(start),
+           (unsigned long)(maddr_x(start) + req.size),
+           (unsigned long)(req.size >> 20));
 }

@@ -176,32 +176,40 @@ int crashkernel_pick_range(struct crashkernel_req *req, uint64_t ram,
     return 0;
 }
 
-static bool overlaps(paddr_t s1, paddr_t e1, paddr_t s2, paddr_t e2)
+static bool overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
 {
     return s1 < e2 && s2 < e1;
 }
 
-static paddr_t region_end(const struct mem_region *m)
+/* Placement works on plain numbers; typed addresses are the interface. */
+static uint64_t region_start(const struct mem_region *m)
 {
-    return m->size > UINT64_MAX - m->start ? UINT64_MAX : m->start + m->size;
+    return maddr_x(m->start);
+}
+
+static uint64_t region_end(const struct mem_region *m)
+{
+    uint64_t start = region_start(m);
+
+    return m->size > UINT64_MAX - start ? UINT64_MAX : start + m->size;
 }
 
 uint64_t crashkernel_ram_size(const struct mem_region *mem,
                               unsigned int nr_mem)
 {
     uint64_t total = 0;
-    paddr_t cur = 0;
+    uint64_t cur = 0;
 
     /*
      * Walk from boundary to boundary: no region starts or ends inside
      * [cur, next), so what covers cur covers all of it.
      */
     for (;;) {
-        paddr_t next = cur;     /* cur: no boundary above cur */
+        uint64_t next = cur;     /* cur: no boundary above cur */
         bool ram = false, other = false;
 
         for (unsigned int i = 0; i < nr_mem; i++) {
-            paddr_t s = mem[i].start, e = region_end(&mem[i]);
+            uint64_t s = region_start(&mem[i]), e = region_end(&mem[i]);
 
             if (s <= cur && cur < e) {
                 if (mem[i].type == MEM_RAM)
@@ -228,21 +236,21 @@ uint64_t crashkernel_ram_size(const struct mem_region *mem,
  * overlaps RAM (the stricter type wins, as in the frame allocator).
  * Returns true and sets *block_start to the start of one such range.
  */
-static bool blocked(paddr_t s, paddr_t e,
+static bool blocked(uint64_t s, uint64_t e,
                     const struct mem_region *mem, unsigned int nr_mem,
                     const struct busy_range *busy, unsigned int nr_busy,
-                    paddr_t *block_start)
+                    uint64_t *block_start)
 {
     for (unsigned int i = 0; i < nr_busy; i++) {
-        if (overlaps(s, e, busy[i].start, busy[i].end)) {
-            *block_start = busy[i].start;
+        if (overlaps(s, e, maddr_x(busy[i].start), maddr_x(busy[i].end))) {
+            *block_start = maddr_x(busy[i].start);
             return true;
         }
     }
     for (unsigned int i = 0; i < nr_mem; i++) {
         if (mem[i].type != MEM_RAM &&
-            overlaps(s, e, mem[i].start, region_end(&mem[i]))) {
-            *block_start = mem[i].start;
+            overlaps(s, e, region_start(&mem[i]), region_end(&mem[i]))) {
+            *block_start = region_start(&mem[i]);
             return true;
         }
     }
@@ -252,18 +260,18 @@ static bool blocked(paddr_t s, paddr_t e,
 int crashkernel_place(const struct crashkernel_req *req,
                       const struct mem_region *mem, unsigned int nr_mem,
                       const struct busy_range *busy, unsigned int nr_busy,
-                      paddr_t *start, const char **why)
+                      maddr_t *start, const char **why)
 {
     uint64_t size = req->size;
-    paddr_t limit = req->below ? req->below : UINT64_MAX; /* 0: no limit */
-    paddr_t best = 0, blk;
+    uint64_t limit = req->below ? req->below : UINT64_MAX; /* 0: no limit */
+    uint64_t best = 0, blk;
     bool found = false;
 
     if (!size)
         return fail(why, "size is zero");
 
     if (req->base) {
-        paddr_t s = req->base, e;
+        uint64_t s = req->base, e;
 
         if (size > UINT64_MAX - s)
             return fail_with(-EADDRNOTAVAIL, why, "base + size overflows");
@@ -272,7 +280,7 @@ int crashkernel_place(const struct crashkernel_req *req,
             return fail_with(-EADDRNOTAVAIL, why,
                              "region ends above the limit");
         for (unsigned int i = 0; i < nr_mem; i++) {
-            if (mem[i].type == MEM_RAM && mem[i].start <= s &&
+            if (mem[i].type == MEM_RAM && region_start(&mem[i]) <= s &&
                 e <= region_end(&mem[i])) {
                 found = true;
                 break;
@@ -284,13 +292,13 @@ int crashkernel_place(const struct crashkernel_req *req,
         if (blocked(s, e, mem, nr_mem, busy, nr_busy, &blk))
             return fail_with(-EADDRNOTAVAIL, why,
                              "region overlaps memory in use");
-        *start = s;
+        *start = _maddr(s);
         return 0;
     }
 
     /* Highest aligned slot in each RAM region; keep the highest overall. */
     for (unsigned int i = 0; i < nr_mem; i++) {
-        paddr_t rs = mem[i].start, top = MIN(region_end(&mem[i]), limit);
+        uint64_t rs = region_start(&mem[i]), top = MIN(region_end(&mem[i]), limit);
 
         if (mem[i].type != MEM_RAM)
             continue;
@@ -299,7 +307,7 @@ int crashkernel_place(const struct crashkernel_req *req,
          * below that range's start, so move the top there and retry.
          */
         while (top >= size && top - size >= rs) {
-            paddr_t s = ROUNDDOWN(top - size, CRASH_REGION_ALIGN);
+            uint64_t s = ROUNDDOWN(top - size, CRASH_REGION_ALIGN);
 
             if (s < rs)
                 break;
@@ -315,6 +323,6 @@ int crashkernel_place(const struct crashkernel_req *req,
     if (!found)
         return fail_with(-ENOSPC, why,
                          "no free RAM large enough below the limit");
-    *start = best;
+    *start = _maddr(best);
     return 0;
 }

@@ -17,13 +17,13 @@ struct frame_info *frame_table;
 
 void frame_table_init(void)
 {
-    uint64_t bytes = frames_max_mfn() * sizeof(struct frame_info);
+    uint64_t bytes = mfn_x(frames_max_mfn()) * sizeof(struct frame_info);
     uint64_t pages = ROUNDUP(bytes, PAGE_SIZE) >> PAGE_SHIFT;
-    mfn_t mfn = alloc_frames(pages, 1, 0);
+    mfn_t mfn = alloc_frames(pages, 1, _mfn(0));
 
-    if (mfn == INVALID_MFN)
+    if (mfn_is_invalid(mfn))
         panic("no memory for the frame table (%lu pages)", (unsigned long)pages);
-    frame_table = maddr_to_virt(mfn << PAGE_SHIFT);
+    frame_table = mfn_to_virt(mfn);
     memset(frame_table, 0, pages * PAGE_SIZE);
 }
 

@@ -49,11 +49,11 @@ static struct kexec_limits kexec_limits(void)
 {
     return (struct kexec_limits){
         .max_entries = MIN(opt_max_entries, KEXEC_MAX_ENTRIES_CEILING),
-        .max_pages = frames_max_mfn(),
+        .max_pages = mfn_x(frames_max_mfn()),
         .phys_limit = 1ULL << arch_phys_addr_bits(),
         .entry_size = sizeof(struct kexec_entry),
         .load_size = sizeof(struct kexec_load),
-        .max_map_pages = frames_max_mfn(),
+        .max_map_pages = mfn_x(frames_max_mfn()),
     };
 }
 /* Test hooks (docs/command-line.md). */
@@ -93,9 +93,9 @@ static uint64_t crash_load_range_size(void)
     return crash_region.size ? crash_region.size - PAGE_SIZE : 0;
 }
 
-static paddr_t vmcoreinfo_safe_copy_maddr(void)
+static maddr_t vmcoreinfo_safe_copy_maddr(void)
 {
-    return crash_region.start + crash_region.size - PAGE_SIZE;
+    return maddr_add(crash_region.start, crash_region.size - PAGE_SIZE);
 }
 
 static void vmcoreinfo_safe_copy(void)
@@ -114,18 +114,20 @@ void kexec_init(void)
 
 /* ---- the machine as validation sees it ---------------------------------- */
 
-static bool kx_frame_owned(void *ctx, uint64_t mfn)
+static bool kx_frame_owned(void *ctx, mfn_t mfn)
 {
-    return mfn < frames_max_mfn() && frame_table[mfn].owner == OWNER_DOM0;
+    return mfn_valid(mfn) && frame_info(mfn)->owner == OWNER_DOM0;
 }
 
-static bool kx_is_ram(void *ctx, uint64_t start, uint64_t size)
+static bool kx_is_ram(void *ctx, maddr_t start_ma, uint64_t size)
 {
+    uint64_t start = maddr_x(start_ma);
+
     for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
         const struct mem_region *r = &boot_info.mem[i];
 
-        if (r->type == MEM_RAM && start >= r->start &&
-            start + size <= r->start + r->size)
+        if (r->type == MEM_RAM && start >= maddr_x(r->start) &&
+            start + size <= maddr_x(r->start) + r->size)
             return true;
     }
     return false;
@@ -149,16 +151,17 @@ static int kexec_refuse(int err, const char *fmt, ...)
  * pages before the hypervisor allocates its copy: an unreadable list is
  * -EFAULT whatever the hypervisor's free memory (kexec.h, the order).
  */
-static bool guest_list_readable(uint64_t va, uint64_t bytes)
+static bool guest_list_readable(vaddr_t list, uint64_t bytes)
 {
+    uint64_t va = vaddr_x(list);
     uint8_t byte;
 
-    if (!guest_range_ok(va, bytes))
+    if (!guest_range_ok(list, bytes))
         return false;
     for (uint64_t p = va; p - va < bytes; p = (p | (PAGE_SIZE - 1)) + 1)
-        if (copy_from_guest(&byte, p, 1))
+        if (copy_from_guest(&byte, _vaddr(p), 1))
             return false;
-    return !copy_from_guest(&byte, va + bytes - 1, 1);
+    return !copy_from_guest(&byte, vaddr_add(list, bytes - 1), 1);
 }
 
 static int check_safe(struct domain *d, const char *what)
@@ -189,13 +192,14 @@ static void install(struct kexec_image *img)
     machine_kexec_place(img, old ? opt_reload_panic_after : 0);
     __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
     if (opt_corrupt_crash && opt_corrupt_crash <= crash_region.size) {
-        volatile uint8_t *p = maddr_to_virt(crash_region.start +
-                                            opt_corrupt_crash - 1);
+        volatile uint8_t *p = maddr_to_virt(maddr_add(crash_region.start,
+                                                      opt_corrupt_crash - 1));
 
         *p ^= 0x01;
         printk(HVLOG_WARNING "kexec: test: flipped bit 0 of the byte at %#lx "
                "in the crash region\n",
-               (unsigned long)(crash_region.start + opt_corrupt_crash - 1));
+               (unsigned long)(maddr_x(crash_region.start) +
+                               opt_corrupt_crash - 1));
     }
     machine_kexec_protect_region(true);
     machine_kexec_free(old);
@@ -210,9 +214,9 @@ static struct kimage_machine validation_machine(void)
         .frame_owned = kx_frame_owned,
         .is_ram = kx_is_ram,
         .phys_limit = lim.phys_limit,
-        .hv_start = boot_info.image_start,
-        .hv_end = boot_info.image_end,
-        .crash_load_start = crash_region.start,
+        .hv_start = maddr_x(boot_info.image_start),
+        .hv_end = maddr_x(boot_info.image_end),
+        .crash_load_start = maddr_x(crash_region.start),
         .crash_load_size = crash_load_range_size(),
         .max_entries = lim.max_entries,
         .max_pages = lim.max_pages,
@@ -250,13 +254,13 @@ struct frames_copy {
 static void *frames_get(struct frames_copy *c, uint64_t bytes)
 {
     c->pages = ROUNDUP(bytes, PAGE_SIZE) >> PAGE_SHIFT;
-    c->mfn = alloc_frames(c->pages, 1, 0);
-    return c->mfn == INVALID_MFN ? NULL : maddr_to_virt(c->mfn << PAGE_SHIFT);
+    c->mfn = alloc_frames(c->pages, 1, _mfn(0));
+    return mfn_is_invalid(c->mfn) ? NULL : mfn_to_virt(c->mfn);
 }
 
 static void frames_put(struct frames_copy *c)
 {
-    if (c->mfn != INVALID_MFN)
+    if (!mfn_is_invalid(c->mfn))
         free_frames(c->mfn, c->pages);
     c->mfn = INVALID_MFN;
 }
@@ -271,7 +275,7 @@ static int copy_list_in(const struct kexec_load *hdr, struct frames_copy *c,
 {
     uint64_t bytes = hdr->nr_entries * sizeof(**ents);
 
-    if (!guest_list_readable(hdr->entries, bytes))
+    if (!guest_list_readable(_vaddr(hdr->entries), bytes))
         return kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
                             (unsigned long)hdr->entries);
     *ents = frames_get(c, bytes);
@@ -280,7 +284,7 @@ static int copy_list_in(const struct kexec_load *hdr, struct frames_copy *c,
                             (unsigned long)hdr->nr_entries);
     /* Its pages were readable a moment ago: only a concurrent unmap can
        fail this now. */
-    if (copy_from_guest(*ents, hdr->entries, bytes))
+    if (copy_from_guest(*ents, _vaddr(hdr->entries), bytes))
         return kexec_refuse(-EFAULT, "load: entry list %#lx unreadable",
                             (unsigned long)hdr->entries);
     return 0;
@@ -340,7 +344,7 @@ static void report_loaded(const struct kexec_load *hdr,
            (unsigned long)sum->dest_pages, (unsigned long)sum->copy_pages,
            (unsigned long)sum->zero_pages, (unsigned long)sum->maps,
            (unsigned long)sum->map_pages, (unsigned long)hdr->entry_maddr,
-           (unsigned long)img->control_maddr);
+           (unsigned long)maddr_x(img->control_maddr));
 }
 
 /*
@@ -361,7 +365,7 @@ static long kexec_load(struct domain *d, uint64_t arg)
     uint64_t bad = KEXEC_BAD_HEADER;
     int rc;
 
-    if (copy_from_guest(&hdr, arg, sizeof(hdr)))
+    if (copy_from_guest(&hdr, _vaddr(arg), sizeof(hdr)))
         return kexec_refuse(-EFAULT, "load: argument %#lx unreadable",
                             (unsigned long)arg);
     rc = check_safe(d, "load");
@@ -380,7 +384,7 @@ static long kexec_load(struct domain *d, uint64_t arg)
     frames_put(&list_copy);
     if (rc) {
         hdr.bad_entry = bad;
-        copy_to_guest(arg + offsetof(struct kexec_load, bad_entry),
+        copy_to_guest(_vaddr(arg + offsetof(struct kexec_load, bad_entry)),
                       &hdr.bad_entry, sizeof(hdr.bad_entry));
     }
     return rc;
@@ -392,7 +396,7 @@ static int read_type(uint64_t arg, const char *what, uint32_t *type)
 {
     struct kexec_exec ex;
 
-    if (copy_from_guest(&ex, arg, sizeof(ex)))
+    if (copy_from_guest(&ex, _vaddr(arg), sizeof(ex)))
         return kexec_refuse(-EFAULT, "%s: argument %#lx unreadable", what,
                             (unsigned long)arg);
     if (ex.type > KEXEC_TYPE_CRASH)
@@ -462,7 +466,7 @@ static long kexec_get_range(uint64_t arg)
 {
     struct kexec_range r;
 
-    if (copy_from_guest(&r, arg, sizeof(r)))
+    if (copy_from_guest(&r, _vaddr(arg), sizeof(r)))
         return kexec_refuse(-EFAULT, "get_range: argument %#lx unreadable",
                             (unsigned long)arg);
     /* nr is an index of per-CPU ranges only; elsewhere it must be 0 */
@@ -471,7 +475,7 @@ static long kexec_get_range(uint64_t arg)
                             "which is not per CPU", r.nr, r.range);
     switch (r.range) {
     case KEXEC_RANGE_MA_CRASH:
-        r.start = crash_region.start;
+        r.start = maddr_x(crash_region.start);
         r.size = crash_load_range_size();
         break;
     case KEXEC_RANGE_MA_CPU:
@@ -481,20 +485,23 @@ static long kexec_get_range(uint64_t arg)
                             r.range == KEXEC_RANGE_MA_HVINFO ? CRASH_NOTE_HVINFO
                                                              : CRASH_NOTE_VMCOREINFO;
 
-        if (crash_note_range(kind, r.nr, &r.start, &r.size))
+        maddr_t start;
+
+        if (crash_note_range(kind, r.nr, &start, &r.size))
             return kexec_refuse(-ERANGE, "get_range: no CPU %u", r.nr);
         if (kind == CRASH_NOTE_VMCOREINFO && crash_region.size)
-            r.start = vmcoreinfo_safe_copy_maddr();
+            start = vmcoreinfo_safe_copy_maddr();
+        r.start = maddr_x(start);
         break;
     }
     case KEXEC_RANGE_MA_XEN:
-        r.start = boot_info.image_start;
-        r.size = boot_info.image_end - boot_info.image_start;
+        r.start = maddr_x(boot_info.image_start);
+        r.size = maddr_x(boot_info.image_end) - r.start;
         break;
     default:
         return kexec_refuse(-EINVAL, "get_range: unknown range %u", r.range);
     }
-    if (copy_to_guest(arg, &r, sizeof(r)))
+    if (copy_to_guest(_vaddr(arg), &r, sizeof(r)))
         return kexec_refuse(-EFAULT, "get_range: argument %#lx unwritable",
                             (unsigned long)arg);
     return 0;
@@ -504,7 +511,7 @@ static long kexec_get_limits(uint64_t arg)
 {
     const struct kexec_limits l = kexec_limits();
 
-    if (copy_to_guest(arg, &l, sizeof(l)))
+    if (copy_to_guest(_vaddr(arg), &l, sizeof(l)))
         return kexec_refuse(-EFAULT, "get_limits: argument %#lx unwritable",
                             (unsigned long)arg);
     return 0;

@@ -149,9 +149,10 @@ static uint64_t settle_dests(struct kimage_dests *d,
     return lo;
 }
 
-bool kimage_is_dest(const struct kimage_machine *m, uint64_t mfn)
+bool kimage_is_dest(const struct kimage_machine *m, mfn_t frame)
 {
     const struct kimage_dests *d = m->dests;
+    uint64_t mfn = mfn_x(frame);
     uint64_t lo = 0, hi = d->nr_runs;
 
     /* the last run starting at or below mfn */
@@ -180,7 +181,7 @@ static int check_dest(struct vstate *v, uint64_t i, uint64_t dest,
     end = dest + pages * PAGE_SIZE;
     if (end > m->phys_limit)
         return refuse(v, i, -ERANGE, "destination above the physical limit");
-    if (!m->is_ram(m->ctx, dest, end - dest))
+    if (!m->is_ram(m->ctx, _maddr(dest), end - dest))
         return refuse(v, i, -EADDRNOTAVAIL, "destination is not RAM");
     /* A DEFAULT image is written at exec, when the hypervisor is done
        with its own image: it may replace it (a new build, linked where
@@ -237,7 +238,7 @@ static int check_maps_off_destinations(struct vstate *v,
         if (e->op != KEXEC_OP_MAP || e->arg0 >= CANONICAL_LOW_END)
             continue;
         for (uint64_t p = 0; p < e->arg2; p++)
-            if (kimage_is_dest(v->m, (e->arg0 >> PAGE_SHIFT) + p))
+            if (kimage_is_dest(v->m, _mfn((e->arg0 >> PAGE_SHIFT) + p)))
                 return refuse(v, i, -EADDRINUSE,
                               "MAP over the 1:1 address of a destination");
     }
@@ -287,7 +288,7 @@ static int validate_entries(struct vstate *vs, const struct kexec_load *hdr,
             if (e->arg1 > m->max_pages)
                 return refuse(&v, i, -E2BIG, "more pages than the limit");
             for (uint64_t f = e->arg0; f < e->arg0 + e->arg1; f++)
-                if (!m->frame_owned(m->ctx, f))
+                if (!m->frame_owned(m->ctx, _mfn(f)))
                     return refuse(&v, i, -EACCES, "source frame not owned by the caller");
             rc = check_dest(&v, i, dest, e->arg1, hdr->type);
             if (rc)
@@ -377,7 +378,7 @@ int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
     if (rc)
         return rc;
     /* The entry point must lie in a page the image fills. */
-    if (!kimage_is_dest(m, hdr->entry_maddr >> PAGE_SHIFT))
+    if (!kimage_is_dest(m, maddr_to_mfn(_maddr(hdr->entry_maddr))))
         return refuse(&v, KEXEC_BAD_HEADER, -ENOEXEC, "entry point outside the image");
     if (hdr->arch == KEXEC_ARCH_32 && hdr->entry_maddr >= (1ULL << 32))
         return refuse(&v, KEXEC_BAD_HEADER, -ERANGE, "32-bit entry point above 4 GiB");

@@ -26,7 +26,7 @@ void memmap_normalise(struct boot_info *bi)
         struct mem_region r = m[i];
         unsigned int j = i;
 
-        while (j > 0 && m[j - 1].start > r.start) {
+        while (j > 0 && maddr_x(m[j - 1].start) > maddr_x(r.start)) {
             m[j] = m[j - 1];
             j--;
         }
@@ -38,7 +38,7 @@ void memmap_normalise(struct boot_info *bi)
         struct mem_region *last = bi->nr_mem ? &m[bi->nr_mem - 1] : NULL;
 
         if (last && last->type == m[i].type &&
-            last->start + last->size == m[i].start)
+            maddr_x(last->start) + last->size == maddr_x(m[i].start))
             last->size += m[i].size;
         else
             m[bi->nr_mem++] = m[i];

@@ -21,7 +21,7 @@
 static int read_reservation(uint64_t arg, struct xen_memory_reservation *r,
                             const char *what)
 {
-    if (copy_from_guest(r, arg, sizeof(*r))) {
+    if (copy_from_guest(r, _vaddr(arg), sizeof(*r))) {
         guest_refusal("memory_op", -EFAULT, "%s: argument %#lx unreadable",
                       what, (unsigned long)arg);
         return -EFAULT;
@@ -62,19 +62,19 @@ static long increase_reservation(struct domain *d, uint64_t arg)
         if (!d->nr_free_gfns)
             break;  /* at the maximum reservation: a partial result */
         gfn = d->free_gfns[d->nr_free_gfns - 1];
-        mfn = alloc_frame(0);
-        if (mfn == INVALID_MFN)
+        mfn = alloc_frame(_mfn(0));
+        if (mfn_is_invalid(mfn))
             break;
-        memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
-        if (copy_to_guest(r.extent_start + done * 8, &gfn, 8)) {
+        memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+        if (copy_to_guest(_vaddr(r.extent_start + done * 8), &gfn, 8)) {
             free_frame(mfn);
             guest_refusal("memory_op", -EFAULT,
                           "increase_reservation: extent list unwritable");
             return done ? (long)done : -EFAULT;
         }
         d->nr_free_gfns--;
-        frame_table[mfn].owner = OWNER_DOM0;
-        d->p2m[gfn] = mfn;
+        frame_info(mfn)->owner = OWNER_DOM0;
+        p2m_set(d, _gfn(gfn), mfn);
         d->nr_pages++;
         if (d->kexec_frames_owed && !--d->kexec_frames_owed)
             domain_set_kexec_safe(d, "every ballooned-out frame was given back");
@@ -119,7 +119,7 @@ static long decrease_reservation(struct domain *d, uint64_t arg)
         uint64_t gfn;
         mfn_t mfn;
 
-        if (copy_from_guest(&gfn, r.extent_start + done * 8, 8)) {
+        if (copy_from_guest(&gfn, _vaddr(r.extent_start + done * 8), 8)) {
             guest_refusal("memory_op", -EFAULT,
                           "decrease_reservation: extent list unreadable");
             err = -EFAULT;
@@ -132,8 +132,8 @@ static long decrease_reservation(struct domain *d, uint64_t arg)
             err = -EACCES;
             break;
         }
-        mfn = d->p2m[gfn];
-        if (frame_is_pt(mfn) || frame_table[mfn].boot) {
+        mfn = p2m_get(d, _gfn(gfn));
+        if (frame_is_pt(mfn) || frame_info(mfn)->boot) {
             guest_refusal("memory_op", -EPERM,
                           "decrease_reservation: gfn %#lx is a %s",
                           (unsigned long)gfn,
@@ -151,8 +151,8 @@ static long decrease_reservation(struct domain *d, uint64_t arg)
         /* Not the domain's any more: no new mapping of it can be made. */
         d->kexec_frames_owed++;
         domain_set_kexec_unsafe(d, "memory was ballooned out");
-        frame_table[mfn].owner = OWNER_NONE;
-        d->p2m[gfn] = P2M_INVALID;
+        frame_info(mfn)->owner = OWNER_NONE;
+        p2m_set(d, _gfn(gfn), _mfn(P2M_INVALID));
         d->free_gfns[d->nr_free_gfns++] = (uint32_t)gfn;
         d->nr_pages--;
         batch.mfns[batch.nr++] = mfn;
@@ -173,24 +173,24 @@ static long machine_memory_map(struct domain *d, uint64_t arg)
                       "machine_memory_map needs a privileged domain");
         return -EPERM;
     }
-    if (copy_from_guest(&map, arg, sizeof(map))) {
+    if (copy_from_guest(&map, _vaddr(arg), sizeof(map))) {
         guest_refusal("memory_op", -EFAULT, "machine_memory_map: argument unreadable");
         return -EFAULT;
     }
     for (; n < map.nr_entries && n < boot_info.nr_mem; n++) {
         struct e820_entry e = {
-            .addr = boot_info.mem[n].start,
+            .addr = maddr_x(boot_info.mem[n].start),
             .size = boot_info.mem[n].size,
             .type = boot_info.mem[n].type,
         };
 
-        if (copy_to_guest(map.buffer + n * sizeof(e), &e, sizeof(e))) {
+        if (copy_to_guest(_vaddr(map.buffer + n * sizeof(e)), &e, sizeof(e))) {
             guest_refusal("memory_op", -EFAULT, "machine_memory_map: buffer unwritable");
             return -EFAULT;
         }
     }
     map.nr_entries = n;
-    if (copy_to_guest(arg, &map, sizeof(map))) {
+    if (copy_to_guest(_vaddr(arg), &map, sizeof(map))) {
         guest_refusal("memory_op", -EFAULT, "machine_memory_map: argument unwritable");
         return -EFAULT;
     }
@@ -209,7 +209,7 @@ long do_memory_op(uint64_t cmd, uint64_t arg)
         return decrease_reservation(d, arg);
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
-        if (copy_from_guest(&domid, arg, sizeof(domid))) {
+        if (copy_from_guest(&domid, _vaddr(arg), sizeof(domid))) {
             guest_refusal("memory_op", -EFAULT, "domid pointer %#lx unreadable",
                           (unsigned long)arg);
             return -EFAULT;

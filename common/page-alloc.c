@@ -9,6 +9,9 @@
  * lets frames_reserve() keep the counters right and lets free_frames()
  * tell a real free from a double free or a free of something never handed
  * out, which a bitmap alone cannot.
+ *
+ * Inside, frames are plain bitmap indices (uint64_t); the typed uint64_t and
+ * maddr_t are taken and given back at the public functions only.
  */
 #include <hv/bug.h>
 #include <hv/console.h>
@@ -23,13 +26,13 @@
 #define MAX_USABLE_RANGES 512
 
 struct frame_range {
-    mfn_t start, end;   /* [start, end), sorted, disjoint, not touching */
+    uint64_t start, end;   /* [start, end), sorted, disjoint, not touching */
 };
 
 static spinlock_t frames_lock = SPINLOCK_INIT;
 static uint64_t *frame_bitmap;
-static mfn_t max_frame;
-static mfn_t alloc_hint;
+static uint64_t max_frame;
+static uint64_t alloc_hint;
 static struct frame_stats stats;
 static struct frame_range usable[MAX_USABLE_RANGES];
 static unsigned int nr_usable;
@@ -44,7 +47,7 @@ static unsigned int popcount64(uint64_t w)
 }
 
 /* Set or clear the bits of [s, e); returns how many of them changed. */
-static uint64_t bits_update(mfn_t s, mfn_t e, bool set)
+static uint64_t bits_update(uint64_t s, uint64_t e, bool set)
 {
     uint64_t changed = 0;
 
@@ -63,7 +66,7 @@ static uint64_t bits_update(mfn_t s, mfn_t e, bool set)
 }
 
 /* First frame in [i, end) whose bit equals 'set', or end. */
-static mfn_t next_bit(mfn_t i, mfn_t end, bool set)
+static uint64_t next_bit(uint64_t i, uint64_t end, bool set)
 {
     while (i < end) {
         uint64_t w = frame_bitmap[i / 64];
@@ -81,7 +84,7 @@ static mfn_t next_bit(mfn_t i, mfn_t end, bool set)
 }
 
 /* Index of the first usable range ending above mfn (nr_usable if none). */
-static unsigned int usable_after(mfn_t mfn)
+static unsigned int usable_after(uint64_t mfn)
 {
     unsigned int lo = 0, hi = nr_usable;
 
@@ -96,7 +99,7 @@ static unsigned int usable_after(mfn_t mfn)
     return lo;
 }
 
-static void usable_insert(unsigned int i, mfn_t s, mfn_t e)
+static void usable_insert(unsigned int i, uint64_t s, uint64_t e)
 {
     BUG_ON(nr_usable == MAX_USABLE_RANGES);
     memmove(&usable[i + 1], &usable[i], (nr_usable - i) * sizeof(usable[0]));
@@ -116,8 +119,8 @@ void frames_init(uint64_t *bitmap, mfn_t max_mfn)
 {
     spin_lock(&frames_lock);
     frame_bitmap = bitmap;
-    max_frame = max_mfn;
-    memset(bitmap, 0xff, ROUNDUP(max_mfn, 64) / 8);
+    max_frame = mfn_x(max_mfn);
+    memset(bitmap, 0xff, ROUNDUP(max_frame, 64) / 8);
     alloc_hint = 1;
     memset(&stats, 0, sizeof(stats));
     nr_usable = 0;
@@ -125,10 +128,11 @@ void frames_init(uint64_t *bitmap, mfn_t max_mfn)
 }
 
 /* Byte range to frames: inward for RAM, outward for reservations. */
-static void to_frames(paddr_t start, uint64_t size, bool inward,
-                      mfn_t *s, mfn_t *e)
+static void to_frames(maddr_t start_ma, uint64_t size, bool inward,
+                      uint64_t *s, uint64_t *e)
 {
-    paddr_t end = size > UINT64_MAX - start ? UINT64_MAX : start + size;
+    uint64_t start = maddr_x(start_ma);
+    uint64_t end = size > UINT64_MAX - start ? UINT64_MAX : start + size;
 
     if (inward) {
         *s = (start >> PAGE_SHIFT) + !IS_ALIGNED(start, PAGE_SIZE);
@@ -137,13 +141,13 @@ static void to_frames(paddr_t start, uint64_t size, bool inward,
         *s = start >> PAGE_SHIFT;
         *e = (end >> PAGE_SHIFT) + !IS_ALIGNED(end, PAGE_SIZE);
     }
-    *s = MAX(*s, (mfn_t)1);     /* frame 0 is never handed out */
+    *s = MAX(*s, (uint64_t)1);     /* frame 0 is never handed out */
     *e = MIN(*e, max_frame);
 }
 
-void frames_add(paddr_t start, uint64_t size)
+void frames_add(maddr_t start, uint64_t size)
 {
-    mfn_t s, e, cur;
+    uint64_t s, e, cur;
     unsigned int i, j;
 
     spin_lock(&frames_lock);
@@ -182,9 +186,9 @@ void frames_add(paddr_t start, uint64_t size)
     spin_unlock(&frames_lock);
 }
 
-void frames_reserve(paddr_t start, uint64_t size)
+void frames_reserve(maddr_t start, uint64_t size)
 {
-    mfn_t s, e;
+    uint64_t s, e;
     unsigned int i;
 
     spin_lock(&frames_lock);
@@ -195,7 +199,7 @@ void frames_reserve(paddr_t start, uint64_t size)
     i = usable_after(s);
     while (i < nr_usable && usable[i].start < e) {
         struct frame_range *r = &usable[i];
-        mfn_t ps = MAX(r->start, s), pe = MIN(r->end, e);
+        uint64_t ps = MAX(r->start, s), pe = MIN(r->end, e);
         uint64_t was_free = bits_update(ps, pe, true);
 
         /* Allocated frames taken away stop counting as allocated. */
@@ -223,23 +227,25 @@ void frames_reserve(paddr_t start, uint64_t size)
 }
 
 /* First run of count clear bits in [lo, hi) starting on an align boundary. */
-static mfn_t find_run(mfn_t lo, mfn_t hi, uint64_t count, uint64_t align)
+#define NO_RUN UINT64_MAX
+
+static uint64_t find_run(uint64_t lo, uint64_t hi, uint64_t count, uint64_t align)
 {
-    mfn_t c = lo, busy;
+    uint64_t c = lo, busy;
 
     for (;;) {
         c = next_bit(c, hi, false);
         if (c >= hi)
-            return INVALID_MFN;
+            return NO_RUN;
         if (c & (align - 1)) {
             uint64_t up = align - (c & (align - 1));
 
             if (up >= hi - c)
-                return INVALID_MFN;
+                return NO_RUN;
             c += up;
         }
         if (hi - c < count)
-            return INVALID_MFN;
+            return NO_RUN;
         busy = next_bit(c, c + count, true);
         if (busy == c + count)
             return c;
@@ -249,7 +255,7 @@ static mfn_t find_run(mfn_t lo, mfn_t hi, uint64_t count, uint64_t align)
 
 mfn_t alloc_frames(uint64_t count, uint64_t align, mfn_t limit_mfn)
 {
-    mfn_t lim, mfn = INVALID_MFN;
+    uint64_t lim, limit = mfn_x(limit_mfn), mfn = NO_RUN;
 
     if (!align)
         align = 1;
@@ -257,20 +263,20 @@ mfn_t alloc_frames(uint64_t count, uint64_t align, mfn_t limit_mfn)
         return INVALID_MFN;
 
     spin_lock(&frames_lock);
-    lim = (!limit_mfn || limit_mfn > max_frame) ? max_frame : limit_mfn;
+    lim = (!limit || limit > max_frame) ? max_frame : limit;
     /* Rotate: first from the hint upwards, then from the bottom. */
     if (alloc_hint < lim)
         mfn = find_run(alloc_hint, lim, count, align);
-    if (mfn == INVALID_MFN)
+    if (mfn == NO_RUN)
         mfn = find_run(1, lim, count, align);
-    if (mfn != INVALID_MFN) {
+    if (mfn != NO_RUN) {
         bits_update(mfn, mfn + count, true);
         stats.free -= count;
         stats.allocated += count;
         alloc_hint = mfn + count < max_frame ? mfn + count : 1;
     }
     spin_unlock(&frames_lock);
-    return mfn;
+    return mfn == NO_RUN ? INVALID_MFN : _mfn(mfn);
 }
 
 mfn_t alloc_frame(mfn_t limit_mfn)
@@ -278,15 +284,16 @@ mfn_t alloc_frame(mfn_t limit_mfn)
     return alloc_frames(1, 1, limit_mfn);
 }
 
-void free_frames(mfn_t mfn, uint64_t count)
+void free_frames(mfn_t first, uint64_t count)
 {
-    mfn_t cur = mfn, end = count > UINT64_MAX - mfn ? UINT64_MAX : mfn + count;
+    uint64_t mfn = mfn_x(first);
+    uint64_t cur = mfn, end = count > UINT64_MAX - mfn ? UINT64_MAX : mfn + count;
     uint64_t bad = 0;
 
     spin_lock(&frames_lock);
     while (cur < end) {
         unsigned int i = usable_after(cur);
-        mfn_t run_end;
+        uint64_t run_end;
         uint64_t freed;
 
         if (i == nr_usable || usable[i].start >= end) {
@@ -315,8 +322,9 @@ void free_frames(mfn_t mfn, uint64_t count)
                (unsigned long)mfn, (unsigned long)count, (unsigned long)bad);
 }
 
-bool frame_is_free(mfn_t mfn)
+bool frame_is_free(mfn_t frame)
 {
+    uint64_t mfn = mfn_x(frame);
     bool ret;
 
     spin_lock(&frames_lock);
@@ -334,5 +342,5 @@ void frames_get_stats(struct frame_stats *st)
 
 mfn_t frames_max_mfn(void)
 {
-    return max_frame;
+    return _mfn(max_frame);
 }

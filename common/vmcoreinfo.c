@@ -33,7 +33,7 @@ size_t vmcoreinfo_build(void *buf, size_t cap)
         boot_info.loader,
         (unsigned long)start_hv, (unsigned long)panic,
         (unsigned long)&crash_region, (unsigned int)NR_CPUS,
-        (unsigned long)boot_info.image_start);
+        (unsigned long)maddr_x(boot_info.image_start));
 
     if (n < 0 || n >= (int)sizeof(text))
         return 0;

@@ -63,7 +63,7 @@ size_t arch_vmcoreinfo(char *buf, size_t cap)
         "OFFSET(cpu_info.cpu_id)=%lu\n",
         (unsigned long)cpu_infos, HV_VIRT_START, DIRECTMAP_VIRT_START,
         STACKS_VIRT_START, (unsigned long)STACK_SIZE,
-        (unsigned long)(idle_pg_table_mfn << PAGE_SHIFT),
+        (unsigned long)maddr_x(mfn_to_maddr(idle_pg_table_mfn)),
         (unsigned long)sizeof(struct cpu_info),
         (unsigned long)offsetof(struct cpu_info, cpu_id));
 

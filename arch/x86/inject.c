@@ -249,7 +249,7 @@ static void touch_region_on_cpu1(void)
         return;
     }
     printk("crash_test_touch_region: CPU 1 wrote to the crash region at %#lx\n",
-           (unsigned long)crash_region.start);
+           (unsigned long)maddr_x(crash_region.start));
 }
 
 static noinline void inject_region_write(void)

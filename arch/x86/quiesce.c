@@ -49,12 +49,12 @@ void quiesce_init(void)
         ioapic[i] = ioremap(ioapic_phys[i], PAGE_SIZE);
         if (!ioapic[i]) {
             printk(HVLOG_WARNING "IOAPIC: cannot map the one at %#lx: it "
-                   "is not quiesced on kexec\n", (unsigned long)ioapic_phys[i]);
+                   "is not quiesced on kexec\n", (unsigned long)maddr_x(ioapic_phys[i]));
             continue;
         }
         ioapic_entries[i] = ((ioapic_read(i, IOAPIC_VERSION) >> 16) & 0xff) + 1;
         printk("IOAPIC: %u at %#lx, %u entries\n", i,
-               (unsigned long)ioapic_phys[i], ioapic_entries[i]);
+               (unsigned long)maddr_x(ioapic_phys[i]), ioapic_entries[i]);
     }
 }
 

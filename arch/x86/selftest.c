@@ -34,15 +34,15 @@ static void selftest_guest_access(void)
     char buf[16] = { 0 };
     uint64_t word = 0x1122334455667788UL;
 
-    check(copy_from_guest(buf, unmapped, sizeof(buf)) == -EFAULT,
+    check(copy_from_guest(buf, _vaddr(unmapped), sizeof(buf)) == -EFAULT,
           "copy_from_guest(unmapped) = -EFAULT");
-    check(copy_to_guest(unmapped, buf, sizeof(buf)) == -EFAULT,
+    check(copy_to_guest(_vaddr(unmapped), buf, sizeof(buf)) == -EFAULT,
           "copy_to_guest(unmapped) = -EFAULT");
-    check(clear_guest(unmapped, sizeof(buf)) == -EFAULT,
+    check(clear_guest(_vaddr(unmapped), sizeof(buf)) == -EFAULT,
           "clear_guest(unmapped) = -EFAULT");
-    check(copy_from_guest(buf, noncanon, sizeof(buf)) == -EFAULT,
+    check(copy_from_guest(buf, _vaddr(noncanon), sizeof(buf)) == -EFAULT,
           "copy_from_guest(non-canonical) = -EFAULT");
-    check(copy_from_guest(buf, HV_SELFTEST_HV_ADDR, 8) == -EFAULT,
+    check(copy_from_guest(buf, _vaddr(HV_SELFTEST_HV_ADDR), 8) == -EFAULT,
           "copy_from_guest(hypervisor address) = -EFAULT");
     /* Past the range check: the faults themselves must be fixed up. */
     check(raw_copy_from_guest(buf, (void *)unmapped, sizeof(buf)) == sizeof(buf),

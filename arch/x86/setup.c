@@ -117,8 +117,8 @@ void start_hv(void)
     memmap_normalise(&boot_info);
     for (unsigned int i = 0; i < boot_info.nr_modules; i++)
         printk("Module %u: %016lx - %016lx '%s'\n", i,
-               (unsigned long)boot_info.modules[i].start,
-               (unsigned long)(boot_info.modules[i].start +
+               (unsigned long)maddr_x(boot_info.modules[i].start),
+               (unsigned long)(maddr_x(boot_info.modules[i].start) +
                                boot_info.modules[i].size),
                boot_info.modules[i].cmdline);
     mm_init();

@@ -17,8 +17,8 @@
  *   uint64_t arch_timestamp(void)    a monotonic tick count (the TSC)
  *   struct domain *arch_current_domain(void)   the domain whose call
  *   void arch_set_current_domain(struct domain *)  this CPU is serving
- *   void *maddr_to_virt(paddr_t)     the direct map, both ways
- *   paddr_t virt_to_maddr(const void *)
+ *   void *maddr_to_virt(maddr_t)     the direct map, both ways
+ *   maddr_t virt_to_maddr(const void *)
  *   void arch_report_exit(uint8_t)   the run's end code (hv/shutdown.h)
  *   ARCH_CAPTURE_CALLER(regs)        (a macro, in panic()) the registers
  *                                    of panic()'s caller
@@ -28,6 +28,17 @@
 
 #include <hv/types.h>
 #include <asm/arch-inline.h>
+
+/* A frame through the direct map, both ways. */
+static inline void *mfn_to_virt(mfn_t mfn)
+{
+    return maddr_to_virt(mfn_to_maddr(mfn));
+}
+
+static inline mfn_t virt_to_mfn(const void *va)
+{
+    return maddr_to_mfn(virt_to_maddr(va));
+}
 
 struct domain;
 struct hv_elf_prstatus;

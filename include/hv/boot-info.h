@@ -25,13 +25,13 @@ enum mem_type {
 };
 
 struct mem_region {
-    paddr_t start;
+    maddr_t start;
     uint64_t size;
     uint32_t type;  /* enum mem_type */
 };
 
 struct boot_module {
-    paddr_t start;  /* machine address, page aligned */
+    maddr_t start;  /* machine address, page aligned */
     uint64_t size;  /* bytes */
     char cmdline[256];
 };
@@ -44,9 +44,9 @@ struct boot_info {
     struct mem_region mem[BOOT_MAX_MEM_REGIONS];
     unsigned int nr_modules;
     struct boot_module modules[BOOT_MAX_MODULES];
-    paddr_t rsdp;                       /* ACPI RSDP: from UEFI, then the one
+    maddr_t rsdp;                       /* ACPI RSDP: from UEFI, then the one
                                            acpi_init() checked; 0 if none */
-    paddr_t image_start, image_end;     /* where the hypervisor image lies */
+    maddr_t image_start, image_end;     /* where the hypervisor image lies */
 };
 
 extern struct boot_info boot_info;

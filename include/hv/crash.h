@@ -14,7 +14,7 @@ struct cpu_user_regs;
 enum { CRASH_NOTE_CPU, CRASH_NOTE_HVINFO, CRASH_NOTE_VMCOREINFO };
 
 void crash_notes_init(void);
-int crash_note_range(unsigned int kind, unsigned int nr, paddr_t *start,
+int crash_note_range(unsigned int kind, unsigned int nr, maddr_t *start,
                      uint64_t *size);
 const void *crash_vmcoreinfo(size_t *size);
 void crash_save_cpu_regs(const struct cpu_user_regs *regs);

@@ -37,8 +37,10 @@ struct crashkernel_range {
 
 struct crashkernel_req {
     uint64_t size;    /* with ranges: 0 until crashkernel_pick_range() */
-    paddr_t base;     /* 0: choose a place */
-    paddr_t below;    /* the region must end at or below this address */
+    /* Addresses as the option writes them (numbers, parsed and checked
+       here); the placed region is a maddr_t (crashkernel_place()). */
+    uint64_t base;    /* 0: choose a place */
+    uint64_t below;   /* the region must end at or below this address */
     bool has_below;   /* below came from the option, not the default */
     unsigned int nr_ranges;
     struct crashkernel_range ranges[CRASHKERNEL_MAX_RANGES];
@@ -76,11 +78,11 @@ int crashkernel_pick_range(struct crashkernel_req *req, uint64_t ram,
  * touch any of the busy ranges (image, modules, low 1 MiB).  Returns 0
  * and sets *start, or -ENOSPC / -EADDRNOTAVAIL with *why set.
  */
-struct busy_range { paddr_t start, end; };  /* [start, end) */
+struct busy_range { maddr_t start, end; };  /* [start, end) */
 int crashkernel_place(const struct crashkernel_req *req,
                       const struct mem_region *mem, unsigned int nr_mem,
                       const struct busy_range *busy, unsigned int nr_busy,
-                      paddr_t *start, const char **why);
+                      maddr_t *start, const char **why);
 
 /*
  * At boot, once the allocator has every RAM frame and the busy ranges are

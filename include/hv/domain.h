@@ -57,9 +57,28 @@ struct frame_info {
 };
 extern struct frame_info *frame_table;
 void frame_table_init(void);
+static inline struct frame_info *frame_info(mfn_t mfn)
+{
+    return &frame_table[mfn_x(mfn)];
+}
+
 static inline bool frame_is_pt(mfn_t mfn)
 {
-    return frame_table[mfn].type != PGT_NONE;
+    return frame_info(mfn)->type != PGT_NONE;
+}
+
+/*
+ * The P2M is read by the guest as plain uint64_t mfns (start-info.h), so
+ * it stays an array of numbers; these are the typed way in and out.
+ */
+static inline mfn_t p2m_get(const struct domain *d, gfn_t gfn)
+{
+    return _mfn(d->p2m[gfn_x(gfn)]);
+}
+
+static inline void p2m_set(struct domain *d, gfn_t gfn, mfn_t mfn)
+{
+    d->p2m[gfn_x(gfn)] = mfn_x(mfn);
 }
 
 /* Build dom0 from the first boot module and enter it; never returns. */

@@ -24,7 +24,7 @@ struct kexec_image {
                                    machine_kexec_place(); never run so */
     uint64_t entry;
     uint64_t dest_pages;
-    paddr_t control_maddr;      /* the control page, for the console */
+    maddr_t control_maddr;      /* the control page, for the console */
 };
 
 /* At boot, after the crash notes: the VMCOREINFO safe copy. */

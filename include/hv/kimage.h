@@ -20,10 +20,14 @@
 
 struct kimage_machine {
     /* May the caller name this machine frame as a copy source? */
-    bool (*frame_owned)(void *ctx, uint64_t mfn);
+    bool (*frame_owned)(void *ctx, mfn_t mfn);
     /* Is [start, start + size) entirely RAM? */
-    bool (*is_ram)(void *ctx, uint64_t start, uint64_t size);
+    bool (*is_ram)(void *ctx, maddr_t start, uint64_t size);
     void *ctx;
+    /*
+     * The limits are compared with the list's raw numbers (the public
+     * ABI's uint64_t), as get_limits reports them: kept as numbers too.
+     */
     uint64_t phys_limit;        /* destinations end at or below this */
     uint64_t hv_start, hv_end;  /* the hypervisor image [start, end) */
     /* The crash load range (kexec.h: MA_CRASH), where CRASH images go. */
@@ -80,6 +84,6 @@ int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
                     uint64_t *bad, const char **why);
 
 /* Is the frame a destination of the list validated last?  O(log runs). */
-bool kimage_is_dest(const struct kimage_machine *m, uint64_t mfn);
+bool kimage_is_dest(const struct kimage_machine *m, mfn_t mfn);
 
 #endif /* HV_KIMAGE_H */

@@ -10,14 +10,14 @@
 
 /* The region reserved by crashkernel=; size 0 when there is none. */
 struct crash_region {
-    paddr_t start;
+    maddr_t start;
     uint64_t size;
 };
 extern struct crash_region crash_region;
 
 void mm_init(void);
-paddr_t image_virt_to_maddr(const void *va);
+maddr_t image_virt_to_maddr(const void *va);
 /* Map a firmware table (ACPI) read-only into the direct map, on demand. */
-void *map_firmware_table(paddr_t pa, uint64_t size);
+void *map_firmware_table(maddr_t pa, uint64_t size);
 
 #endif /* HV_MM_H */

@@ -16,7 +16,6 @@
 
 #include <hv/types.h>
 
-#define INVALID_MFN (~(mfn_t)0)
 
 /* Always total == free + allocated. */
 struct frame_stats {
@@ -32,8 +31,8 @@ struct frame_stats {
  * call (set = not available).  Frame 0 is never made available.
  */
 void frames_init(uint64_t *bitmap, mfn_t max_mfn);
-void frames_add(paddr_t start, uint64_t size);      /* make RAM available */
-void frames_reserve(paddr_t start, uint64_t size);  /* take it away again */
+void frames_add(maddr_t start, uint64_t size);      /* make RAM available */
+void frames_reserve(maddr_t start, uint64_t size);  /* take it away again */
 
 /* One frame, or INVALID_MFN.  limit_mfn: only frames below it (0 = any). */
 mfn_t alloc_frame(mfn_t limit_mfn);
@@ -46,5 +45,11 @@ static inline void free_frame(mfn_t mfn) { free_frames(mfn, 1); }
 bool frame_is_free(mfn_t mfn);
 void frames_get_stats(struct frame_stats *st);
 mfn_t frames_max_mfn(void);
+
+/* A frame the allocator (and so the frame table) covers. */
+static inline bool mfn_valid(mfn_t mfn)
+{
+    return mfn_x(mfn) < mfn_x(frames_max_mfn());
+}
 
 #endif /* HV_PAGE_ALLOC_H */

@@ -12,13 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef uint64_t paddr_t;   /* machine (physical) address */
-typedef uint64_t vaddr_t;   /* hypervisor virtual address */
-typedef uint64_t mfn_t;     /* machine frame number */
-
-#define PAGE_SHIFT 12
-#define PAGE_SIZE  (1UL << PAGE_SHIFT)
-#define PAGE_MASK  (~(PAGE_SIZE - 1))
+#include <hv/addr.h>      /* mfn_t, gfn_t, maddr_t, vaddr_t, PAGE_SIZE */
 
 #define KiB(x) ((uint64_t)(x) << 10)
 #define MiB(x) ((uint64_t)(x) << 20)

@@ -45,13 +45,17 @@
 #define GROUP       16              /* entries per DEST */
 #define MIN_TIMED   65536           /* entries per sample at least */
 
-static bool fake_owned(void *ctx, uint64_t mfn)
+static bool fake_owned(void *ctx, mfn_t frame)
 {
+    uint64_t mfn = mfn_x(frame);
+
     return mfn - OWN_FIRST < OWN_COUNT;
 }
 
-static bool fake_ram(void *ctx, uint64_t start, uint64_t size)
+static bool fake_ram(void *ctx, maddr_t start_ma, uint64_t size)
 {
+    uint64_t start = maddr_x(start_ma);
+
     return start >= RAM_START && start + size >= start &&
            start + size <= PHYS_LIMIT;
 }

@@ -90,9 +90,9 @@ void parse_cmdline(const char *cmdline)
 void fake_machine_boot(const char *cmdline)
 {
     const struct busy_range busy[] = {
-        { 0, MiB(1) },
-        { FAKE_HV_START, FAKE_HV_END },
-        { FAKE_DOM0_START, FAKE_DOM0_END },
+        { { 0 }, { MiB(1) } },
+        { { FAKE_HV_START }, { FAKE_HV_END } },
+        { { FAKE_DOM0_START }, { FAKE_DOM0_END } },
     };
 
     if (!fake_ram) {
@@ -116,24 +116,25 @@ void fake_machine_boot(const char *cmdline)
     memset(&boot_info, 0, sizeof(boot_info));
     boot_info.loader = "fake";
     boot_info.nr_mem = 1;
-    boot_info.mem[0] = (struct mem_region){ 0, FAKE_RAM_SIZE, MEM_RAM };
-    boot_info.image_start = FAKE_HV_START;
-    boot_info.image_end = FAKE_HV_END;
+    boot_info.mem[0] = (struct mem_region){ _maddr(0), FAKE_RAM_SIZE, MEM_RAM };
+    boot_info.image_start = _maddr(FAKE_HV_START);
+    boot_info.image_end = _maddr(FAKE_HV_END);
     strlcpy(boot_info.cmdline, cmdline ? cmdline : "crashkernel=16M@32M",
             sizeof(boot_info.cmdline));
     parse_cmdline(boot_info.cmdline);
 
-    frames_init(frame_bitmap, FAKE_RAM_SIZE >> PAGE_SHIFT);
-    frames_add(MiB(1), FAKE_RAM_SIZE - MiB(1));
+    frames_init(frame_bitmap, maddr_to_mfn(_maddr(FAKE_RAM_SIZE)));
+    frames_add(_maddr(MiB(1)), FAKE_RAM_SIZE - MiB(1));
     for (unsigned int i = 0; i < ARRAY_SIZE(busy); i++)
-        frames_reserve(busy[i].start, busy[i].end - busy[i].start);
+        frames_reserve(busy[i].start,
+                       maddr_x(busy[i].end) - maddr_x(busy[i].start));
     crash_region_init(busy, ARRAY_SIZE(busy));
 
     frame_table_init();
-    for (mfn_t mfn = FAKE_DOM0_START >> PAGE_SHIFT;
+    for (uint64_t mfn = FAKE_DOM0_START >> PAGE_SHIFT;
          mfn < FAKE_DOM0_END >> PAGE_SHIFT; mfn++)
-        frame_table[mfn].owner = OWNER_DOM0;
-    dom0_next = FAKE_DOM0_START >> PAGE_SHIFT;
+        frame_info(_mfn(mfn))->owner = OWNER_DOM0;
+    dom0_next = maddr_to_mfn(_maddr(FAKE_DOM0_START));
     memset(&fake_dom0, 0, sizeof(fake_dom0));
     fake_dom0.privileged = true;
     fake_dom0.kexec_safe = true;
@@ -170,24 +171,28 @@ void fake_guest_unmap(uint64_t gva)
 
 mfn_t fake_dom0_frame(uint8_t fill)
 {
-    mfn_t mfn = dom0_next++;
+    mfn_t mfn = dom0_next;
 
-    ck_assert(mfn < FAKE_DOM0_END >> PAGE_SHIFT);
-    memset(maddr_to_virt(mfn << PAGE_SHIFT), fill, PAGE_SIZE);
+    dom0_next = mfn_add(dom0_next, 1);
+    ck_assert(mfn_x(mfn) < FAKE_DOM0_END >> PAGE_SHIFT);
+    memset(mfn_to_virt(mfn), fill, PAGE_SIZE);
     return mfn;
 }
 
-bool guest_range_ok(uint64_t addr, uint64_t n)
+bool guest_range_ok(vaddr_t va, uint64_t n)
 {
     const uint64_t top = 1ULL << 47;    /* the lower canonical half */
+    uint64_t addr = vaddr_x(va);
 
     return n <= top && addr <= top - n;
 }
 
 /* Where [gva, + n) is in the fake guest's memory and mapped, or NULL. */
-static uint8_t *guest_bytes(uint64_t gva, size_t n)
+static uint8_t *guest_bytes(vaddr_t va, size_t n)
 {
-    if (!guest_range_ok(gva, n) || gva < FAKE_GUEST_VA ||
+    uint64_t gva = vaddr_x(va);
+
+    if (!guest_range_ok(va, n) || gva < FAKE_GUEST_VA ||
         n > FAKE_GUEST_SIZE || gva - FAKE_GUEST_VA > FAKE_GUEST_SIZE - n)
         return NULL;
     for (uint64_t p = gva & PAGE_MASK; p < gva + n; p += PAGE_SIZE)
@@ -196,7 +201,7 @@ static uint8_t *guest_bytes(uint64_t gva, size_t n)
     return guest_mem + (gva - FAKE_GUEST_VA);
 }
 
-int copy_from_guest(void *to, uint64_t guest_src, size_t n)
+int copy_from_guest(void *to, vaddr_t guest_src, size_t n)
 {
     const uint8_t *p = n ? guest_bytes(guest_src, n) : to;
 
@@ -206,7 +211,7 @@ int copy_from_guest(void *to, uint64_t guest_src, size_t n)
     return 0;
 }
 
-int copy_to_guest(uint64_t guest_dst, const void *from, size_t n)
+int copy_to_guest(vaddr_t guest_dst, const void *from, size_t n)
 {
     uint8_t *p = n ? guest_bytes(guest_dst, n) : NULL;
 
@@ -216,7 +221,7 @@ int copy_to_guest(uint64_t guest_dst, const void *from, size_t n)
     return 0;
 }
 
-int clear_guest(uint64_t guest_dst, size_t n)
+int clear_guest(vaddr_t guest_dst, size_t n)
 {
     uint8_t *p = n ? guest_bytes(guest_dst, n) : NULL;
 
@@ -397,7 +402,7 @@ void arch_flush_domain_tlbs(struct domain *d)
 /* ---- kexec images -------------------------------------------------------- */
 
 struct fake_page {
-    paddr_t dest;
+    maddr_t dest;
     mfn_t src;      /* the guest's frame (COPY) */
     mfn_t stage;    /* its staged copy, or INVALID_MFN */
     bool zero;
@@ -437,15 +442,15 @@ static mfn_t build_alloc(const struct kimage_machine *m)
     if (fake_build_allocs_left > 0)
         fake_build_allocs_left--;
     for (;;) {
-        mfn = alloc_frame(0);
-        if (mfn == INVALID_MFN || !kimage_is_dest(m, mfn) ||
+        mfn = alloc_frame(_mfn(0));
+        if (mfn_is_invalid(mfn) || !kimage_is_dest(m, mfn) ||
             nr == ARRAY_SIZE(avoided))
             break;
         avoided[nr++] = mfn;
     }
     while (nr)
         free_frame(avoided[--nr]);
-    return mfn != INVALID_MFN && kimage_is_dest(m, mfn) ? INVALID_MFN : mfn;
+    return !mfn_is_invalid(mfn) && kimage_is_dest(m, mfn) ? INVALID_MFN : mfn;
 }
 
 void machine_kexec_free(struct kexec_image *img)
@@ -455,9 +460,9 @@ void machine_kexec_free(struct kexec_image *img)
     if (!img)
         return;
     for (uint64_t i = 0; i < fi->nr_pages; i++)
-        if (fi->pages[i].stage != INVALID_MFN)
+        if (!mfn_is_invalid(fi->pages[i].stage))
             free_frame(fi->pages[i].stage);
-    if (fi->control != INVALID_MFN)
+    if (!mfn_is_invalid(fi->control))
         free_frame(fi->control);
     free(fi->pages);
     image_live(fi, false);
@@ -486,12 +491,12 @@ int machine_kexec_build(const struct kexec_load *hdr,
     image_live(fi, true);
 
     fi->control = build_alloc(m);
-    if (fi->control == INVALID_MFN) {
+    if (mfn_is_invalid(fi->control)) {
         *bad = KEXEC_BAD_HEADER;
         *why = "no memory for the control page";
         goto fail;
     }
-    fi->img.control_maddr = fi->control << PAGE_SHIFT;
+    fi->img.control_maddr = mfn_to_maddr(fi->control);
     for (uint64_t i = 0; i < hdr->nr_entries; i++) {
         const struct kexec_entry *e = &ents[i];
 
@@ -500,20 +505,19 @@ int machine_kexec_build(const struct kexec_load *hdr,
         for (uint64_t k = 0; k < e->arg1; k++) {
             struct fake_page *p = &fi->pages[fi->nr_pages++];
 
-            p->dest = e->arg2 + k * PAGE_SIZE;
+            p->dest = _maddr(e->arg2 + k * PAGE_SIZE);
             p->zero = e->op == KEXEC_OP_ZERO;
-            p->src = p->zero ? INVALID_MFN : e->arg0 + k;
+            p->src = p->zero ? INVALID_MFN : _mfn(e->arg0 + k);
             p->stage = INVALID_MFN;
             if (p->zero || unstaged)
                 continue;
             p->stage = build_alloc(m);
-            if (p->stage == INVALID_MFN) {
+            if (mfn_is_invalid(p->stage)) {
                 *bad = i;
                 *why = "no memory to stage a page";
                 goto fail;
             }
-            memcpy(maddr_to_virt(p->stage << PAGE_SHIFT),
-                   maddr_to_virt(p->src << PAGE_SHIFT), PAGE_SIZE);
+            memcpy(mfn_to_virt(p->stage), mfn_to_virt(p->src), PAGE_SIZE);
         }
     }
     *out = &fi->img;
@@ -530,8 +534,7 @@ static const void *page_source(const struct fake_page *p)
 
     if (p->zero)
         return zeroes;
-    return maddr_to_virt((p->stage != INVALID_MFN ? p->stage : p->src)
-                         << PAGE_SHIFT);
+    return mfn_to_virt(!mfn_is_invalid(p->stage) ? p->stage : p->src);
 }
 
 void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
@@ -549,12 +552,12 @@ void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
                PAGE_SIZE);
     }
     for (uint64_t i = 0; i < fi->nr_pages; i++) {
-        if (fi->pages[i].stage != INVALID_MFN)
+        if (!mfn_is_invalid(fi->pages[i].stage))
             free_frame(fi->pages[i].stage);
         fi->pages[i].stage = INVALID_MFN;
         /* Placed: the destination is now the page's only copy. */
         fi->pages[i].zero = false;
-        fi->pages[i].src = fi->pages[i].dest >> PAGE_SHIFT;
+        fi->pages[i].src = maddr_to_mfn(fi->pages[i].dest);
     }
     img->in_place = true;
     img->unstaged = false;

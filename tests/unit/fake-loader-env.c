@@ -81,14 +81,18 @@ uint8_t *fake_frame(kxl_mfn_t frame)
     return NULL;
 }
 
-static bool v_owned(void *ctx, uint64_t mfn)
+static bool v_owned(void *ctx, mfn_t frame)
 {
+    uint64_t mfn = mfn_x(frame);
+
     (void)ctx;
     return fake_frame(kxl_mfn(mfn)) != NULL;
 }
 
-static bool v_ram(void *ctx, uint64_t start, uint64_t size)
+static bool v_ram(void *ctx, maddr_t start_ma, uint64_t size)
 {
+    uint64_t start = maddr_x(start_ma);
+
     (void)ctx;
     return start + size <= (4ULL << 30);
 }

@@ -7,7 +7,7 @@
 struct good_case {
     const char *val;
     uint64_t size;
-    paddr_t base, below;
+    uint64_t base, below;
 };
 
 START_TEST(test_parse_valid)
@@ -119,32 +119,32 @@ END_TEST
  * from 4 to 8 GiB.
  */
 static const struct mem_region pc_map[] = {
-    { 0, KiB(640), MEM_RAM },
-    { KiB(640), KiB(384), MEM_RESERVED },
-    { MiB(1), GiB(3) - MiB(1), MEM_RAM },
-    { GiB(3), GiB(1), MEM_RESERVED },
-    { GiB(4), GiB(4), MEM_RAM },
+    { { 0 }, KiB(640), MEM_RAM },
+    { { KiB(640) }, KiB(384), MEM_RESERVED },
+    { { MiB(1) }, GiB(3) - MiB(1), MEM_RAM },
+    { { GiB(3) }, GiB(1), MEM_RESERVED },
+    { { GiB(4) }, GiB(4), MEM_RAM },
 };
 
 /* Low 1 MiB, the image, a module. */
 static const struct busy_range pc_busy[] = {
-    { 0, MiB(1) },
-    { MiB(2), MiB(18) },
-    { MiB(100), MiB(110) },
+    { { 0 }, { MiB(1) } },
+    { { MiB(2) }, { MiB(18) } },
+    { { MiB(100) }, { MiB(110) } },
 };
 
 START_TEST(test_ram_size)
 {
     static const struct mem_region overlap[] = {
-        { 0, GiB(1), MEM_RAM },
-        { MiB(512), GiB(1), MEM_RAM },          /* RAM over RAM: once */
-        { MiB(256), MiB(16), MEM_RESERVED },    /* non-RAM inside RAM wins */
-        { MiB(256) + MiB(8), MiB(16), MEM_ACPI }, /* and overlaps another */
-        { GiB(4), GiB(1), MEM_NVS },            /* non-RAM alone: nothing */
+        { { 0 }, GiB(1), MEM_RAM },
+        { { MiB(512) }, GiB(1), MEM_RAM },          /* RAM over RAM: once */
+        { { MiB(256) }, MiB(16), MEM_RESERVED },    /* non-RAM inside RAM wins */
+        { { MiB(256) + MiB(8) }, MiB(16), MEM_ACPI }, /* and overlaps another */
+        { { GiB(4) }, GiB(1), MEM_NVS },            /* non-RAM alone: nothing */
     };
     static const struct mem_region top[] = {
-        { 0xfffffffffff00000, KiB(512), MEM_RAM },  /* near 2^64 */
-        { KiB(4), KiB(8), MEM_RAM },
+        { { 0xfffffffffff00000 }, KiB(512), MEM_RAM },  /* near 2^64 */
+        { { KiB(4) }, KiB(8), MEM_RAM },
     };
 
     ck_assert_uint_eq(crashkernel_ram_size(pc_map, ARRAY_SIZE(pc_map)),
@@ -159,14 +159,31 @@ END_TEST
 
 static int place(const char *val, const struct mem_region *mem,
                  unsigned int nr_mem, const struct busy_range *busy,
-                 unsigned int nr_busy, paddr_t *start, const char **why)
+                 unsigned int nr_busy, uint64_t *start, const char **why)
 {
     struct crashkernel_req req;
+    maddr_t ma = _maddr(*start);
+    int rc;
 
     ck_assert_msg(crashkernel_parse(val, &req, why) == 0, "'%s': %s", val,
                   *why);
     *why = NULL;
-    return crashkernel_place(&req, mem, nr_mem, busy, nr_busy, start, why);
+    rc = crashkernel_place(&req, mem, nr_mem, busy, nr_busy, &ma, why);
+    *start = maddr_x(ma);
+    return rc;
+}
+
+/* crashkernel_place() with the start as a number, as the tests reason. */
+static int place_req(const struct crashkernel_req *req,
+                     const struct mem_region *mem, unsigned int nr_mem,
+                     const struct busy_range *busy, unsigned int nr_busy,
+                     uint64_t *start, const char **why)
+{
+    maddr_t ma = _maddr(*start);
+    int rc = crashkernel_place(req, mem, nr_mem, busy, nr_busy, &ma, why);
+
+    *start = maddr_x(ma);
+    return rc;
 }
 
 #define PLACE_PC(val, start, why)                                            \
@@ -175,7 +192,7 @@ static int place(const char *val, const struct mem_region *mem,
 
 START_TEST(test_place_highest_below_4g)
 {
-    paddr_t start = 0;
+    uint64_t start = 0;
     const char *why;
 
     ck_assert_int_eq(PLACE_PC("256M", &start, &why), 0);
@@ -193,7 +210,7 @@ END_TEST
 
 START_TEST(test_place_alignment)
 {
-    paddr_t start = 0;
+    uint64_t start = 0;
     const char *why;
 
     /* An odd limit: the end stays below it, the start on 2 MiB. */
@@ -207,7 +224,7 @@ START_TEST(test_place_alignment)
     /* A region whose top is not 2 MiB aligned. */
     {
         static const struct mem_region odd[] = {
-            { MiB(1), 0x7ff00000 - MiB(1), MEM_RAM },
+            { { MiB(1) }, 0x7ff00000 - MiB(1), MEM_RAM },
         };
 
         ck_assert_int_eq(place("64M", odd, 1, NULL, 0, &start, &why), 0);
@@ -219,11 +236,11 @@ END_TEST
 START_TEST(test_place_avoids_busy)
 {
     static const struct busy_range busy[] = {
-        { 0, MiB(1) },
-        { GiB(3) - MiB(100), GiB(3) - MiB(90) },    /* a module up high */
-        { 0xa0000000, 0xa0000001 },                 /* one byte */
+        { { 0 }, { MiB(1) } },
+        { { GiB(3) - MiB(100) }, { GiB(3) - MiB(90) } },    /* a module up high */
+        { { 0xa0000000 }, { 0xa0000001 } },                 /* one byte */
     };
-    paddr_t start = 0;
+    uint64_t start = 0;
     const char *why;
 
     /* Must end at or below the module. */
@@ -251,11 +268,11 @@ START_TEST(test_place_unsorted_and_overlapping_types)
 {
     /* Unsorted, with a reserved range inside a RAM region. */
     static const struct mem_region map[] = {
-        { GiB(1), MiB(512), MEM_ACPI },
-        { MiB(1), GiB(2) - MiB(1), MEM_RAM },
-        { MiB(16), MiB(16), MEM_RAM },
+        { { GiB(1) }, MiB(512), MEM_ACPI },
+        { { MiB(1) }, GiB(2) - MiB(1), MEM_RAM },
+        { { MiB(16) }, MiB(16), MEM_RAM },
     };
-    paddr_t start = 0;
+    uint64_t start = 0;
     const char *why;
 
     /* [1G, 1.5G) is ACPI even though RAM claims it. */
@@ -275,8 +292,8 @@ END_TEST
 
 START_TEST(test_place_no_room)
 {
-    static const struct busy_range all[] = { { 0, GiB(16) } };
-    paddr_t start = 0x1234;
+    static const struct busy_range all[] = { { { 0 }, { GiB(16) } } };
+    uint64_t start = 0x1234;
     const char *why = NULL;
 
     ck_assert_int_eq(PLACE_PC("4G", &start, &why), -ENOSPC);
@@ -297,7 +314,7 @@ END_TEST
 
 START_TEST(test_place_fixed_base)
 {
-    paddr_t start = 0;
+    uint64_t start = 0;
     const char *why;
 
     ck_assert_int_eq(PLACE_PC("64M@512M", &start, &why), 0);
@@ -323,8 +340,8 @@ START_TEST(test_place_fixed_base)
     /* Spans two RAM regions that are not one. */
     {
         static const struct mem_region two[] = {
-            { GiB(1), GiB(1), MEM_RAM },
-            { GiB(2), GiB(1), MEM_RAM },
+            { { GiB(1) }, GiB(1), MEM_RAM },
+            { { GiB(2) }, GiB(1), MEM_RAM },
         };
 
         ck_assert_int_eq(place("512M@0x70000000", two, 2, NULL, 0, &start,
@@ -357,7 +374,7 @@ static uint64_t rnd(uint64_t n)
     return rng_state % n;
 }
 
-static bool slot_ok(paddr_t s, uint64_t size, paddr_t below,
+static bool slot_ok(uint64_t s, uint64_t size, uint64_t below,
                     const struct mem_region *mem, unsigned int nr_mem,
                     const struct busy_range *busy, unsigned int nr_busy)
 {
@@ -366,7 +383,7 @@ static bool slot_ok(paddr_t s, uint64_t size, paddr_t below,
     if (s + size > below)
         return false;
     for (unsigned int i = 0; i < nr_mem; i++) {
-        paddr_t rs = mem[i].start, re = rs + mem[i].size;
+        uint64_t rs = maddr_x(mem[i].start), re = rs + mem[i].size;
 
         if (mem[i].type == MEM_RAM && rs <= s && s + size <= re)
             in_ram = true;
@@ -374,7 +391,7 @@ static bool slot_ok(paddr_t s, uint64_t size, paddr_t below,
             return false;
     }
     for (unsigned int i = 0; i < nr_busy; i++)
-        if (s < busy[i].end && busy[i].start < s + size)
+        if (s < maddr_x(busy[i].end) && maddr_x(busy[i].start) < s + size)
             return false;
     return in_ram;
 }
@@ -394,22 +411,22 @@ START_TEST(test_place_random)
             .size = (1 + rnd(48)) * KiB(256),
             .below = (1 + rnd(512)) * unit,
         };
-        paddr_t start = 0, want = 0;
+        uint64_t start = 0, want = 0;
         bool found = false;
         const char *why = NULL;
         int rc;
 
         for (unsigned int i = 0; i < nr_mem; i++) {
-            mem[i].start = rnd(512) * unit;
+            mem[i].start = _maddr(rnd(512) * unit);
             mem[i].size = rnd(128) * unit;
             mem[i].type = rnd(4) ? MEM_RAM : MEM_RESERVED;
         }
         for (unsigned int i = 0; i < nr_busy; i++) {
-            busy[i].start = rnd(512) * unit;
-            busy[i].end = busy[i].start + rnd(16) * unit + 1;
+            busy[i].start = _maddr(rnd(512) * unit);
+            busy[i].end = maddr_add(busy[i].start, rnd(16) * unit + 1);
         }
 
-        for (paddr_t s = ROUNDDOWN(req.below, MiB(2)) + MiB(2); s;) {
+        for (uint64_t s = ROUNDDOWN(req.below, MiB(2)) + MiB(2); s;) {
             s -= MiB(2);
             if (slot_ok(s, req.size, req.below, mem, nr_mem, busy, nr_busy)) {
                 want = s;
@@ -418,8 +435,7 @@ START_TEST(test_place_random)
             }
         }
 
-        rc = crashkernel_place(&req, mem, nr_mem, busy, nr_busy, &start,
-                               &why);
+        rc = place_req(&req, mem, nr_mem, busy, nr_busy, &start, &why);
         if (found) {
             ck_assert_msg(rc == 0, "iter %d: %d (%s), expected %#lx", iter,
                           rc, why, (unsigned long)want);
@@ -444,7 +460,7 @@ struct ranges_case {
     const char *val;
     unsigned int nr;
     struct crashkernel_range r[3];
-    paddr_t base, below;
+    uint64_t base, below;
     bool has_below;
 };
 
@@ -549,7 +565,7 @@ struct pick_case {
     int chosen;             /* -1: none */
     uint64_t size;
     uint32_t ignored;
-    paddr_t below;
+    uint64_t below;
 };
 
 START_TEST(test_ranges_pick)
@@ -629,16 +645,15 @@ START_TEST(test_ranges_pick_then_place)
     struct crashkernel_req req;
     const char *why = NULL;
     uint32_t ignored;
-    paddr_t start = 0;
+    uint64_t start = 0;
     int chosen;
 
     ck_assert(crashkernel_parse("0-4G:64M,4G-:128M", &req, &why) == 0);
     ck_assert(crashkernel_pick_range(&req, GiB(7) - KiB(384) - MiB(1) + MiB(1),
                                      &chosen, &ignored, &why) == 0);
     ck_assert_int_eq(chosen, 1);
-    ck_assert_int_eq(crashkernel_place(&req, pc_map, ARRAY_SIZE(pc_map),
-                                       pc_busy, ARRAY_SIZE(pc_busy), &start,
-                                       &why), 0);
+    ck_assert_int_eq(place_req(&req, pc_map, ARRAY_SIZE(pc_map), pc_busy,
+                               ARRAY_SIZE(pc_busy), &start, &why), 0);
     ck_assert_uint_eq(start, GiB(3) - MiB(128));
 }
 END_TEST

@@ -276,15 +276,19 @@ static void expect_list(const struct kexec_entry *e, uint64_t n,
     } while (0)
 
 /* The validator's view: all RAM below 16 GiB, every test frame owned. */
-static bool v_owned(void *ctx, uint64_t mfn)
+static bool v_owned(void *ctx, mfn_t frame)
 {
+    uint64_t mfn = mfn_x(frame);
+
     (void)ctx;
     return (mfn >= BUF_MFN && mfn < BUF_MFN + 0x1000) ||
            (mfn >= BOUNCE_MFN && mfn < BOUNCE_MFN + 0x1000);
 }
 
-static bool v_ram(void *ctx, uint64_t start, uint64_t size)
+static bool v_ram(void *ctx, maddr_t start_ma, uint64_t size)
 {
+    uint64_t start = maddr_x(start_ma);
+
     (void)ctx;
     return start + size <= GiB(16);
 }

@@ -66,13 +66,13 @@ struct image {
     uint64_t hdr_gva;
 };
 
-static void make_image(struct image *im, uint8_t type, paddr_t dest,
+static void make_image(struct image *im, uint8_t type, uint64_t dest,
                        uint64_t pages, uint8_t fill)
 {
-    mfn_t first = fake_dom0_frame(fill);
+    uint64_t first = mfn_x(fake_dom0_frame(fill));
 
     for (uint64_t i = 1; i + 1 < pages; i++)
-        ck_assert_uint_eq(fake_dom0_frame((uint8_t)(fill + i)), first + i);
+        ck_assert_uint_eq(mfn_x(fake_dom0_frame((uint8_t)(fill + i))), first + i);
     memset(im, 0, sizeof(*im));
     im->ents[0] = (struct kexec_entry){ .op = KEXEC_OP_DEST, .arg0 = dest };
     im->ents[1] = (struct kexec_entry){ .op = KEXEC_OP_COPY, .arg0 = first,
@@ -115,10 +115,10 @@ static uint64_t bad_entry_of(const struct image *im)
 
 /* Every byte of [ma, + pages) is what page i of an image filled with fill
    holds: fill + i on the copied pages, zero on the last. */
-static bool holds_image(paddr_t ma, uint64_t pages, uint8_t fill)
+static bool holds_image(uint64_t ma, uint64_t pages, uint8_t fill)
 {
     for (uint64_t i = 0; i < pages; i++) {
-        const uint8_t *p = maddr_to_virt(ma + i * PAGE_SIZE);
+        const uint8_t *p = maddr_to_virt(_maddr(ma + i * PAGE_SIZE));
         uint8_t want = i + 1 < pages ? (uint8_t)(fill + i) : 0;
 
         for (uint64_t b = 0; b < PAGE_SIZE; b++)
@@ -216,7 +216,7 @@ START_TEST(get_range_of_every_kind)
     memcpy(&r, fake_guest_ptr(gva), sizeof(r));
     ck_assert_uint_eq(r.start, FAKE_CRASH_START + CRASH_LOAD_SIZE);
     /* The safe copy is the note itself. */
-    ck_assert(strstr((const char *)maddr_to_virt(r.start) + 24,
+    ck_assert(strstr((const char *)maddr_to_virt(_maddr(r.start)) + 24,
                      "NUMBER(FAKE_ARCH)=1\n"));
 
     r = (struct kexec_range){ .range = KEXEC_RANGE_MA_XEN };
@@ -454,7 +454,7 @@ START_TEST(refused_crash_load_leaves_the_region_bit_for_bit)
     fake_machine_boot(NULL);
     make_image(&a, KEXEC_TYPE_CRASH, FAKE_CRASH_START, 5, 0xa0);
     ck_assert_int_eq(load(&a), 0);
-    memcpy(before, maddr_to_virt(FAKE_CRASH_START), FAKE_CRASH_SIZE);
+    memcpy(before, maddr_to_virt(_maddr(FAKE_CRASH_START)), FAKE_CRASH_SIZE);
     make_image(&b, KEXEC_TYPE_CRASH, FAKE_CRASH_START, 5, 0xb0);
     b.ents[1].arg0 = 0;         /* frame 0 */
     ck_assert_int_eq(load(&b), -ENXIO);
@@ -465,7 +465,7 @@ START_TEST(refused_crash_load_leaves_the_region_bit_for_bit)
     fake_build_allocs_left = 2; /* the build fails */
     make_image(&b, KEXEC_TYPE_CRASH, FAKE_CRASH_START, 5, 0xc0);
     ck_assert_int_eq(load(&b), -ENOMEM);
-    ck_assert(!memcmp(before, maddr_to_virt(FAKE_CRASH_START), FAKE_CRASH_SIZE));
+    ck_assert(!memcmp(before, maddr_to_virt(_maddr(FAKE_CRASH_START)), FAKE_CRASH_SIZE));
     ck_assert(fake_region_protected);
     free(before);
 }

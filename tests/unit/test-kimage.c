@@ -37,15 +37,19 @@ static struct kimage_dests dests;
 static uint64_t owned[(OWN_LAST + 1) / 64 + 1];
 static unsigned long owned_calls, ram_calls;
 
-static bool fake_owned(void *ctx, uint64_t mfn)
+static bool fake_owned(void *ctx, mfn_t frame)
 {
+    uint64_t mfn = mfn_x(frame);
+
     ck_assert_ptr_eq(ctx, owned);
     owned_calls++;
     return mfn <= OWN_LAST && (owned[mfn / 64] >> (mfn % 64)) & 1;
 }
 
-static bool fake_ram(void *ctx, uint64_t start, uint64_t size)
+static bool fake_ram(void *ctx, maddr_t start_ma, uint64_t size)
 {
+    uint64_t start = maddr_x(start_ma);
+
     ck_assert_ptr_eq(ctx, owned);
     ram_calls++;
     if (start + size < start)
@@ -189,11 +193,11 @@ START_TEST(test_good_default)
     ck_assert_uint_eq(ents[6].arg0, 0x400000);
     /* the runs: exactly the destination frames */
     for (uint64_t f = (DEST0 >> PAGE_SHIFT) - 2; f < (DEST0 >> PAGE_SHIFT) + 8; f++)
-        ck_assert_int_eq(kimage_is_dest(&machine, f),
+        ck_assert_int_eq(kimage_is_dest(&machine, _mfn(f)),
                          f >= (DEST0 >> PAGE_SHIFT) && f < (DEST0 >> PAGE_SHIFT) + 5);
-    ck_assert(kimage_is_dest(&machine, (DEST0 + MiB(16)) >> PAGE_SHIFT));
-    ck_assert(!kimage_is_dest(&machine, ((DEST0 + MiB(16)) >> PAGE_SHIFT) + 1));
-    ck_assert(!kimage_is_dest(&machine, PHYS_FRAMES + 5));
+    ck_assert(kimage_is_dest(&machine, _mfn((DEST0 + MiB(16)) >> PAGE_SHIFT)));
+    ck_assert(!kimage_is_dest(&machine, _mfn(((DEST0 + MiB(16)) >> PAGE_SHIFT) + 1)));
+    ck_assert(!kimage_is_dest(&machine, _mfn(PHYS_FRAMES + 5)));
 }
 END_TEST
 
@@ -605,7 +609,7 @@ START_TEST(test_eaddrinuse_unordered)
     unordered();
     ACCEPTED();                                 /* touching, not overlapping */
     for (uint64_t f = 0; f < 60; f++)
-        ck_assert_int_eq(kimage_is_dest(&machine, (F(0) >> PAGE_SHIFT) + f),
+        ck_assert_int_eq(kimage_is_dest(&machine, _mfn((F(0) >> PAGE_SHIFT) + f)),
                          f < 5 || (f >= 10 && f < 40) || f == 50);
 
     /* [7] onto [3]'s last page, [9] onto [1]: [7] is named, though [9]'s
@@ -689,7 +693,7 @@ START_TEST(test_eaddrinuse_random)
                 for (uint64_t j = 0; j < N; j++)
                     is |= f >= start[j] && f < end[j];
                 ck_assert_int_eq(kimage_is_dest(&machine,
-                                                (F(0) >> PAGE_SHIFT) + f), is);
+                                                _mfn((F(0) >> PAGE_SHIFT) + f)), is);
             }
         } else {
             overlaps++;

@@ -21,7 +21,7 @@
 static struct hv_elf_prstatus note_of(unsigned int cpu)
 {
     struct hv_elf_prstatus pr;
-    paddr_t start;
+    maddr_t start;
     uint64_t size;
 
     ck_assert_int_eq(crash_note_range(CRASH_NOTE_CPU, cpu, &start, &size), 0);
@@ -32,7 +32,7 @@ static struct hv_elf_prstatus note_of(unsigned int cpu)
 static struct hv_crash_info crash_info_now(void)
 {
     struct hv_crash_info ci;
-    paddr_t start;
+    maddr_t start;
     uint64_t size;
 
     ck_assert_int_eq(crash_note_range(CRASH_NOTE_HVINFO, 0, &start, &size), 0);
@@ -50,7 +50,7 @@ static void load_crash_image(void)
 {
     struct kexec_entry ents[2] = {
         { .op = KEXEC_OP_DEST, .arg0 = FAKE_CRASH_START },
-        { .op = KEXEC_OP_COPY, .arg0 = fake_dom0_frame(0x5a), .arg1 = 1 },
+        { .op = KEXEC_OP_COPY, .arg0 = mfn_x(fake_dom0_frame(0x5a)), .arg1 = 1 },
     };
     struct kexec_load hdr = {
         .size = sizeof(hdr), .type = KEXEC_TYPE_CRASH, .arch = KEXEC_ARCH_64,

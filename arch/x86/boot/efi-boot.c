@@ -272,7 +272,7 @@ static efi_status_t open_file(efi_file_t *root, efi_char16_t *path,
 static void free_modules(void)
 {
     for (unsigned int i = 0; i < boot_info.nr_modules; i++)
-        efi_bs->free_pages(boot_info.modules[i].start,
+        efi_bs->free_pages(maddr_x(boot_info.modules[i].start),
                            MAX(ROUNDUP(boot_info.modules[i].size, PAGE_SIZE)
                                >> PAGE_SHIFT, 1UL));
     boot_info.nr_modules = 0;
@@ -338,7 +338,7 @@ static efi_status_t load_module(efi_file_t *root, const efi_char16_t *dir,
     }
 
     m = &boot_info.modules[boot_info.nr_modules++];
-    m->start = addr;
+    m->start = _maddr(addr);
     m->size = size;
     if (strlcpy(m->cmdline, args, sizeof(m->cmdline)) >= sizeof(m->cmdline))
         efi_warn("module %s: arguments truncated to %zu characters", name,
@@ -468,8 +468,8 @@ static void find_rsdp(void)
         else if (!memcmp(&t->vendor_guid, &acpi10, sizeof(acpi10)))
             rsdp10 = (uint64_t)t->vendor_table;
     }
-    boot_info.rsdp = rsdp20 ? rsdp20 : rsdp10;
-    if (!boot_info.rsdp)
+    boot_info.rsdp = _maddr(rsdp20 ? rsdp20 : rsdp10);
+    if (!maddr_x(boot_info.rsdp))
         efi_warn("no ACPI table in the UEFI configuration table");
 }
 
@@ -565,12 +565,12 @@ static mfn_t pool_alloc_table(void *ctx)
         return INVALID_MFN;
     t = pt_pool[pt_pool_used++];
     memset(t, 0, PAGE_SIZE);
-    return (uint64_t)t >> PAGE_SHIFT;     /* running 1:1: va == pa */
+    return maddr_to_mfn(_maddr((uint64_t)t));  /* running 1:1: va == pa */
 }
 
 static pte_t *pool_table_va(void *ctx, mfn_t mfn)
 {
-    return (pte_t *)(mfn << PAGE_SHIFT);
+    return (pte_t *)maddr_x(mfn_to_maddr(mfn));
 }
 
 /*
@@ -589,13 +589,15 @@ static bool build_page_tables(const struct image_info *ii, mfn_t *root)
     ops.ctx = NULL;
 
     *root = pool_alloc_table(NULL);
-    rc = map_pages(&ops, *root, 0, 0, GiB(4) >> PAGE_SHIFT,
+    rc = map_pages(&ops, *root, _vaddr(0), _mfn(0), GiB(4) >> PAGE_SHIFT,
                    _PAGE_PRESENT | _PAGE_RW);
     if (!rc)
-        rc = map_pages(&ops, *root, HV_VIRT_START, ii->base >> PAGE_SHIFT,
-                       pages, _PAGE_PRESENT | _PAGE_RW | MAP_SMALL_ONLY);
+        rc = map_pages(&ops, *root, _vaddr(HV_VIRT_START),
+                       maddr_to_mfn(_maddr(ii->base)), pages,
+                       _PAGE_PRESENT | _PAGE_RW | MAP_SMALL_ONLY);
     if (!rc && ii->base + ii->size > GiB(4))
-        rc = map_pages(&ops, *root, ii->base, ii->base >> PAGE_SHIFT, pages,
+        rc = map_pages(&ops, *root, _vaddr(ii->base),
+                       maddr_to_mfn(_maddr(ii->base)), pages,
                        _PAGE_PRESENT | _PAGE_RW | MAP_SMALL_ONLY);
     if (rc)
         efi_err("building the page tables failed (%d, %u of %u pages used)",
@@ -647,12 +649,12 @@ static void convert_memory_map(const uint8_t *map, uint64_t map_size,
 
             if (r->type != type)
                 continue;
-            if (r->start + r->size == start) {
+            if (maddr_x(r->start) + r->size == start) {
                 r->size += size;
                 break;
             }
-            if (start + size == r->start) {
-                r->start = start;
+            if (start + size == maddr_x(r->start)) {
+                r->start = _maddr(start);
                 r->size += size;
                 break;
             }
@@ -660,7 +662,8 @@ static void convert_memory_map(const uint8_t *map, uint64_t map_size,
         if (i < bi->nr_mem)
             continue;
         if (bi->nr_mem < BOOT_MAX_MEM_REGIONS)
-            bi->mem[bi->nr_mem++] = (struct mem_region){ start, size, type };
+            bi->mem[bi->nr_mem++] = (struct mem_region){ _maddr(start), size,
+                                                           type };
         /* else: dropped; nothing can be reported from here */
     }
 }
@@ -755,10 +758,10 @@ static efi_status_t efi_prepare(efi_handle_t image, struct image_info *ii,
                 (unsigned long)HV_IMAGE_MAX);
         return EFI_LOAD_ERROR;
     }
-    boot_info.image_start = ii->base;
-    boot_info.image_end = ii->base + ii->size;
-    efi_info("image at %#lx - %#lx", (unsigned long)boot_info.image_start,
-             (unsigned long)boot_info.image_end);
+    boot_info.image_start = _maddr(ii->base);
+    boot_info.image_end = _maddr(ii->base + ii->size);
+    efi_info("image at %#lx - %#lx", (unsigned long)ii->base,
+             (unsigned long)(ii->base + ii->size));
 
     /* The config file and the modules, from the image's volume. */
     if (!image_file_path(li->file_path, img_path, ARRAY_SIZE(img_path))) {
@@ -834,5 +837,5 @@ efi_status_t EFIAPI efi_main(efi_handle_t image, efi_system_table_t *systab)
     pe_relocate(&ii, delta);
     write_cr0(cr0);
 
-    efi_enter_hv(root << PAGE_SHIFT, entry);
+    efi_enter_hv(maddr_x(mfn_to_maddr(root)), entry);
 }

@@ -68,9 +68,9 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
 
     (void)magic;    /* checked in head.S */
     bi->loader = "Multiboot";
-    bi->image_start = hv_load_phys;
-    bi->image_end = bi->image_start +
-                    ((uintptr_t)__bss_end - (uintptr_t)__image_start);
+    bi->image_start = _maddr(hv_load_phys);
+    bi->image_end = maddr_add(bi->image_start,
+                              (uintptr_t)__bss_end - (uintptr_t)__image_start);
 
     /* Which loader (QEMU's says "qemu"; a kexec from this hypervisor's
        dom0 "kexec-hv"): the banner shows it. */
@@ -89,7 +89,7 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
             const struct mb_mmap_entry *e = (const void *)p;
             struct mem_region *r = &bi->mem[bi->nr_mem++];
 
-            r->start = e->addr;
+            r->start = _maddr(e->addr);
             r->size = e->len;
             r->type = e->type >= MEM_RAM && e->type <= MEM_UNUSABLE
                       ? e->type : MEM_RESERVED;
@@ -97,8 +97,10 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
         }
     } else {
         /* No map: the two basic ranges. */
-        bi->mem[0] = (struct mem_region){ 0, mbi->mem_lower * 1024ULL, MEM_RAM };
-        bi->mem[1] = (struct mem_region){ MiB(1), mbi->mem_upper * 1024ULL, MEM_RAM };
+        bi->mem[0] = (struct mem_region){ _maddr(0), mbi->mem_lower * 1024ULL,
+                                          MEM_RAM };
+        bi->mem[1] = (struct mem_region){ _maddr(MiB(1)),
+                                          mbi->mem_upper * 1024ULL, MEM_RAM };
         bi->nr_mem = 2;
     }
 
@@ -108,7 +110,7 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
         for (uint32_t i = 0; i < mbi->mods_count && i < BOOT_MAX_MODULES; i++) {
             struct boot_module *bm = &bi->modules[bi->nr_modules++];
 
-            bm->start = m[i].mod_start;
+            bm->start = _maddr(m[i].mod_start);
             bm->size = m[i].mod_end - m[i].mod_start;
             if (m[i].string)
                 strlcpy(bm->cmdline, skip_image_name((const char *)(uint64_t)m[i].string),

@@ -71,16 +71,16 @@ static int fl_push(struct frame_list *fl, mfn_t mfn)
     uint64_t *page;
 
     if (idx == 0) {
-        mfn_t chain = alloc_frame(0);
+        mfn_t chain = alloc_frame(_mfn(0));
 
-        if (chain == INVALID_MFN)
+        if (mfn_is_invalid(chain))
             return -ENOMEM;
-        page = maddr_to_virt(chain << PAGE_SHIFT);
-        page[0] = fl->head;
+        page = mfn_to_virt(chain);
+        page[0] = mfn_x(fl->head);
         fl->head = chain;
     }
-    page = maddr_to_virt(fl->head << PAGE_SHIFT);
-    page[1 + idx] = mfn;
+    page = mfn_to_virt(fl->head);
+    page[1 + idx] = mfn_x(mfn);
     fl->count++;
     return 0;
 }
@@ -91,12 +91,12 @@ static void fl_free(struct frame_list *fl)
 
     if (fl->count && !in_head)
         in_head = FL_PER_PAGE;
-    while (fl->head) {
-        uint64_t *page = maddr_to_virt(fl->head << PAGE_SHIFT);
-        mfn_t next = page[0];
+    while (mfn_x(fl->head)) {
+        uint64_t *page = mfn_to_virt(fl->head);
+        mfn_t next = _mfn(page[0]);
 
         for (uint64_t i = 0; i < in_head; i++)
-            free_frame(page[1 + i]);
+            free_frame(_mfn(page[1 + i]));
         free_frame(fl->head);
         fl->head = next;
         in_head = FL_PER_PAGE;
@@ -132,8 +132,8 @@ static bool mapped_in_handoff(struct builder *b, mfn_t mfn)
     const struct pt_ops ops = { NULL, kx_table_va, b };
     int level;
 
-    return lookup_pte(&ops, b->img->handoff_l4, mfn << PAGE_SHIFT, &level) &
-           _PAGE_PRESENT;
+    return lookup_pte(&ops, b->img->handoff_l4, _vaddr(maddr_x(mfn_to_maddr(mfn))),
+                      &level) & _PAGE_PRESENT;
 }
 
 /*
@@ -148,7 +148,7 @@ static mfn_t kx_alloc_avoiding(struct builder *b, struct frame_list *fl,
     for (;;) {
         mfn_t mfn = alloc_frame(limit);
 
-        if (mfn == INVALID_MFN)
+        if (mfn_is_invalid(mfn))
             return INVALID_MFN;
         if (kimage_is_dest(b->m, mfn) ||
             (avoid_maps && mapped_in_handoff(b, mfn))) {
@@ -162,7 +162,7 @@ static mfn_t kx_alloc_avoiding(struct builder *b, struct frame_list *fl,
             free_frame(mfn);
             return INVALID_MFN;
         }
-        memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
+        memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
         return mfn;
     }
 }
@@ -176,12 +176,12 @@ static mfn_t kx_alloc_table(void *ctx)
 {
     struct builder *b = ctx;
 
-    return kx_alloc(b, &b->img->frames, 0);
+    return kx_alloc(b, &b->img->frames, _mfn(0));
 }
 
 static pte_t *kx_table_va(void *ctx, mfn_t mfn)
 {
-    return maddr_to_virt(mfn << PAGE_SHIFT);
+    return mfn_to_virt(mfn);
 }
 
 /* ---- the relocation list ---------------------------------------------- */
@@ -190,14 +190,14 @@ static int list_add(struct builder *b, uint64_t word)
 {
     /* The last slot of a page chains to the next page. */
     if (!b->list_page || b->list_idx == PT_ENTRIES - 1) {
-        mfn_t mfn = kx_alloc(b, &b->img->staging, 0);
-        uint64_t ma;
+        mfn_t mfn = kx_alloc(b, &b->img->staging, _mfn(0));
+        maddr_t ma;
 
-        if (mfn == INVALID_MFN)
+        if (mfn_is_invalid(mfn))
             return -ENOMEM;
-        ma = mfn << PAGE_SHIFT;
+        ma = mfn_to_maddr(mfn);
         if (b->list_page)
-            b->list_page[b->list_idx] = ma | IND_INDIRECTION;
+            b->list_page[b->list_idx] = maddr_x(ma) | IND_INDIRECTION;
         else
             b->img->list = ma;
         b->list_page = maddr_to_virt(ma);
@@ -209,7 +209,13 @@ static int list_add(struct builder *b, uint64_t word)
 
 /* ---- building ---------------------------------------------------------- */
 
-static int map_both(struct builder *b, uint64_t va, mfn_t mfn, uint64_t count,
+/* The relocation and handoff tables map by 1:1 address: va == maddr. */
+static vaddr_t ident_va(mfn_t mfn)
+{
+    return _vaddr(maddr_x(mfn_to_maddr(mfn)));
+}
+
+static int map_both(struct builder *b, vaddr_t va, mfn_t mfn, uint64_t count,
                     bool handoff_too)
 {
     int rc = map_pages(&b->ops, b->img->reloc_l4, va, mfn, count, IDENT_FLAGS);
@@ -254,9 +260,11 @@ static uint32_t control_flags(void)
  */
 static void fill_control(struct x86_kexec_image *img)
 {
-    uint8_t *page = maddr_to_virt(img->control_mfn << PAGE_SHIFT);
+    uint8_t *page = mfn_to_virt(img->control_mfn);
     struct kexec_control *c = (void *)(page + KEXEC_CTRL_DATA);
-    uint64_t ma = img->control_mfn << PAGE_SHIFT;
+    /* The control page's words are the trampoline's: raw numbers. */
+    uint64_t ma = maddr_x(mfn_to_maddr(img->control_mfn));
+    uint64_t alias = vaddr_x(img->alias_va);
     uint64_t code = TRAMP_OFF(kexec_tramp_end);
 
     BUG_ON(code > KEXEC_CTRL_CODE_MAX);
@@ -265,9 +273,9 @@ static void fill_control(struct x86_kexec_image *img)
     *(uint32_t *)(page + TRAMP_OFF(kexec_tramp_far_entry32)) =
         (uint32_t)(ma + KEXEC_CTRL_DATA + KCTL_entry32);
 
-    c->reloc_cr3 = img->reloc_l4 << PAGE_SHIFT;
-    c->handoff_cr3 = img->handoff_l4 << PAGE_SHIFT;
-    c->list = img->list;
+    c->reloc_cr3 = maddr_x(mfn_to_maddr(img->reloc_l4));
+    c->handoff_cr3 = maddr_x(mfn_to_maddr(img->handoff_l4));
+    c->list = maddr_x(img->list);
     c->entry = img->k.entry;
     c->control_maddr = ma;
     c->arch = img->k.arch;
@@ -283,17 +291,17 @@ static void fill_control(struct x86_kexec_image *img)
     c->gdtr_limit = sizeof(c->gdt) - 1;
     c->gdtr_base = ma + KEXEC_CTRL_DATA + KCTL_gdt;
     c->gdtr_alias_limit = sizeof(c->gdt) - 1;
-    c->gdtr_alias_base = img->alias_va + KEXEC_CTRL_DATA + KCTL_gdt;
+    c->gdtr_alias_base = alias + KEXEC_CTRL_DATA + KCTL_gdt;
     c->idtr_limit = sizeof(c->idt) - 1;
     c->idtr_base = ma + KEXEC_CTRL_DATA + KCTL_idt;
     c->idtr_alias_limit = sizeof(c->idt_alias) - 1;
-    c->idtr_alias_base = img->alias_va + KEXEC_CTRL_DATA + KCTL_idt_alias;
+    c->idtr_alias_base = alias + KEXEC_CTRL_DATA + KCTL_idt_alias;
     c->idtr32_limit = sizeof(c->idt32) - 1;
     c->idtr32_base = (uint32_t)(ma + KEXEC_CTRL_DATA + KCTL_idt32);
     c->idtr_zero_limit = 0;
     c->idtr_zero_base = 0;
     fill_idt64(c->idt, ma);
-    fill_idt64(c->idt_alias, img->alias_va);
+    fill_idt64(c->idt_alias, alias);
     for (unsigned int v = 0; v < 32; v++) {
         uint32_t stub = (uint32_t)(ma + TRAMP_OFF(kexec_fault_stubs) +
                                    16 * v);
@@ -319,29 +327,29 @@ static int alloc_staging_run(struct builder *b, uint64_t want, mfn_t *first,
     struct frame_list *fl = &b->img->staging;
 
     for (uint64_t n = want; n > 1; n /= 2) {
-        mfn_t run = alloc_frames(n, 1, 0);
+        mfn_t run = alloc_frames(n, 1, _mfn(0));
         uint64_t i;
 
-        if (run == INVALID_MFN)
+        if (mfn_is_invalid(run))
             continue;
-        for (i = 0; i < n && !kimage_is_dest(b->m, run + i); i++)
+        for (i = 0; i < n && !kimage_is_dest(b->m, mfn_add(run, i)); i++)
             ;
         if (i < n) {            /* a destination inside: no runs here */
             free_frames(run, n);
             break;
         }
         for (i = 0; i < n; i++)
-            if (fl_push(fl, run + i)) {
-                free_frames(run + i, n - i);
+            if (fl_push(fl, mfn_add(run, i))) {
+                free_frames(mfn_add(run, i), n - i);
                 return -ENOMEM;
             }
         *first = run;
         *got = n;
         return 0;
     }
-    *first = kx_alloc(b, fl, 0);
+    *first = kx_alloc(b, fl, _mfn(0));
     *got = 1;
-    return *first == INVALID_MFN ? -ENOMEM : 0;
+    return mfn_is_invalid(*first) ? -ENOMEM : 0;
 }
 
 /* Largest staging run asked for at once: 2 MiB. */
@@ -362,15 +370,14 @@ static int stage_copy(struct builder *b, mfn_t src, uint64_t count)
 
         if (rc)
             return rc;
-        copy_pages(maddr_to_virt(s << PAGE_SHIFT),
-                   maddr_to_virt(src << PAGE_SHIFT), n);
+        copy_pages(mfn_to_virt(s), mfn_to_virt(src), n);
         for (uint64_t p = 0; !rc && p < n; p++)
-            rc = list_add(b, ((s + p) << PAGE_SHIFT) | IND_SOURCE);
+            rc = list_add(b, maddr_x(mfn_to_maddr(mfn_add(s, p))) | IND_SOURCE);
         if (!rc)
-            rc = map_both(b, s << PAGE_SHIFT, s, n, false);
+            rc = map_both(b, ident_va(s), s, n, false);
         if (rc)
             return rc;
-        src += n;
+        src = mfn_add(src, n);
         count -= n;
     }
     return 0;
@@ -391,9 +398,9 @@ static int alloc_table_roots(struct builder *b)
 {
     struct x86_kexec_image *img = b->img;
 
-    img->handoff_l4 = kx_alloc(b, &img->frames, 0);
-    img->reloc_l4 = kx_alloc(b, &img->frames, 0);
-    if (img->handoff_l4 == INVALID_MFN || img->reloc_l4 == INVALID_MFN)
+    img->handoff_l4 = kx_alloc(b, &img->frames, _mfn(0));
+    img->reloc_l4 = kx_alloc(b, &img->frames, _mfn(0));
+    if (mfn_is_invalid(img->handoff_l4) || mfn_is_invalid(img->reloc_l4))
         return -ENOMEM;
     return 0;
 }
@@ -414,11 +421,12 @@ static int entry_failed(struct builder *b, int rc)
  */
 static int add_destination(struct builder *b, const struct kexec_entry *e)
 {
-    uint64_t dest = e->arg2;
-    int rc = list_add(b, dest | IND_DESTINATION);
+    maddr_t dest = _maddr(e->arg2);
+    int rc = list_add(b, maddr_x(dest) | IND_DESTINATION);
 
     if (!rc)
-        rc = map_both(b, dest, dest >> PAGE_SHIFT, e->arg1, true);
+        rc = map_both(b, _vaddr(maddr_x(dest)), maddr_to_mfn(dest), e->arg1,
+                      true);
     return rc;
 }
 
@@ -445,7 +453,7 @@ static int add_copy(struct builder *b, const struct kexec_entry *e)
     if (!rc && b->img->k.unstaged)
         rc = list_guest_frames(b, e);
     else if (!rc)
-        rc = stage_copy(b, e->arg0, e->arg1);
+        rc = stage_copy(b, _mfn(e->arg0), e->arg1);
     return entry_failed(b, rc);
 }
 
@@ -472,13 +480,13 @@ static int apply_map(struct builder *b, const struct kexec_entry *e)
     for (uint64_t p = 0; !taken && p < e->arg2; p++) {
         int level;
 
-        taken = lookup_pte(&b->ops, root, e->arg0 + p * PAGE_SIZE, &level) &
-                _PAGE_PRESENT;
+        taken = lookup_pte(&b->ops, root, _vaddr(e->arg0 + p * PAGE_SIZE),
+                           &level) & _PAGE_PRESENT;
     }
     rc = taken ? -EEXIST
-               : map_pages(&b->ops, root, e->arg0,
-                           b->ents[e->arg1].arg2 >> PAGE_SHIFT, e->arg2,
-                           IDENT_FLAGS);
+               : map_pages(&b->ops, root, _vaddr(e->arg0),
+                           maddr_to_mfn(_maddr(b->ents[e->arg1].arg2)),
+                           e->arg2, IDENT_FLAGS);
     if (rc == -EEXIST) {
         b->why = "MAP of an address already mapped";
         return -EADDRINUSE;
@@ -528,13 +536,13 @@ static int alloc_control_page(struct builder *b)
     struct x86_kexec_image *img = b->img;
 
     img->control_mfn = kx_alloc_avoiding(b, &img->frames,
-                                         GiB(4) >> PAGE_SHIFT, true);
-    if (img->control_mfn == INVALID_MFN) {
+                                         maddr_to_mfn(_maddr(GiB(4))), true);
+    if (mfn_is_invalid(img->control_mfn)) {
         b->why = "no free frame below 4 GiB outside the MAPs and "
                  "destinations for the control page";
         return -ENOMEM;
     }
-    img->k.control_maddr = img->control_mfn << PAGE_SHIFT;
+    img->k.control_maddr = mfn_to_maddr(img->control_mfn);
     return 0;
 }
 
@@ -543,13 +551,14 @@ static int alloc_control_page(struct builder *b)
 static int map_list_pages(struct builder *b)
 {
     for (uint64_t *p = maddr_to_virt(b->img->list); p;) {
-        mfn_t mfn = virt_to_maddr(p) >> PAGE_SHIFT;
+        mfn_t mfn = virt_to_mfn(p);
         uint64_t last = p[PT_ENTRIES - 1];
-        int rc = map_both(b, mfn << PAGE_SHIFT, mfn, 1, false);
+        int rc = map_both(b, ident_va(mfn), mfn, 1, false);
 
         if (rc)
             return rc;
-        p = (last & IND_INDIRECTION) ? maddr_to_virt(last & ~IND_FLAGS) : NULL;
+        p = (last & IND_INDIRECTION) ? maddr_to_virt(_maddr(last & ~IND_FLAGS))
+                                     : NULL;
     }
     return 0;
 }
@@ -566,8 +575,7 @@ static int map_list_pages(struct builder *b)
 static int map_control_page(struct builder *b)
 {
     struct x86_kexec_image *img = b->img;
-    int rc = map_both(b, img->control_mfn << PAGE_SHIFT, img->control_mfn, 1,
-                      true);
+    int rc = map_both(b, ident_va(img->control_mfn), img->control_mfn, 1, true);
 
     if (!rc)
         rc = map_pages(&b->ops, img->reloc_l4, img->alias_va, img->control_mfn,
@@ -610,19 +618,19 @@ static int build(struct builder *b)
 /* The image's descriptor, from the header; its frames come later. */
 static int alloc_image(struct builder *b, unsigned int slot, bool unstaged)
 {
-    mfn_t mfn = alloc_frame(0);
+    mfn_t mfn = alloc_frame(_mfn(0));
     struct x86_kexec_image *img;
 
-    if (mfn == INVALID_MFN)
+    if (mfn_is_invalid(mfn))
         return -ENOMEM;
-    img = maddr_to_virt(mfn << PAGE_SHIFT);
+    img = mfn_to_virt(mfn);
     memset(img, 0, PAGE_SIZE);
     img->k.type = b->hdr->type;
     img->k.arch = b->hdr->arch;
     img->k.slot = slot;
     img->k.unstaged = unstaged;
     img->k.entry = b->hdr->entry_maddr;
-    img->alias_va = KEXEC_VIRT_START + slot * 2 * PAGE_SIZE;
+    img->alias_va = _vaddr(KEXEC_VIRT_START + slot * 2 * PAGE_SIZE);
     b->img = img;
     return 0;
 }
@@ -659,18 +667,18 @@ void machine_kexec_free(struct kexec_image *image)
 
     if (!image)
         return;
-    map_hv_pages(img->alias_va, 0, 1, MAP_SMALL_ONLY);  /* unmap the alias */
+    map_hv_pages(img->alias_va, _mfn(0), 1, MAP_SMALL_ONLY);  /* unmap the alias */
     fl_free(&img->frames);
     fl_free(&img->staging);
-    free_frame(virt_to_maddr(img) >> PAGE_SHIFT);
+    free_frame(virt_to_mfn(img));
 }
 
 void machine_kexec_protect_region(bool protect)
 {
     if (!crash_region.size)
         return;
-    if (map_hv_pages(DIRECTMAP_VIRT_START + crash_region.start,
-                     crash_region.start >> PAGE_SHIFT,
+    if (map_hv_pages(_vaddr(DIRECTMAP_VIRT_START + maddr_x(crash_region.start)),
+                     maddr_to_mfn(crash_region.start),
                      crash_region.size >> PAGE_SHIFT,
                      (protect ? PAGE_HV_RO : PAGE_HV_RW) | MAP_REPLACE))
         panic("kexec: cannot change the crash region's protection");
@@ -683,7 +691,7 @@ void machine_kexec_place(struct kexec_image *image, uint64_t panic_after)
 {
     struct x86_kexec_image *img = x86_kexec_image(image);
     struct kexec_control *c =
-        maddr_to_virt((img->control_mfn << PAGE_SHIFT) + KEXEC_CTRL_DATA);
+        maddr_to_virt(maddr_add(mfn_to_maddr(img->control_mfn), KEXEC_CTRL_DATA));
     const uint64_t *p = maddr_to_virt(img->list);
     uint8_t *dest = NULL;
     uint64_t done = 0;
@@ -693,12 +701,12 @@ void machine_kexec_place(struct kexec_image *image, uint64_t panic_after)
         uint64_t w = *p++, addr = w & ~(uint64_t)IND_FLAGS;
 
         if (w & IND_DESTINATION) {
-            dest = maddr_to_virt(addr);
+            dest = maddr_to_virt(_maddr(addr));
         } else if (w & IND_INDIRECTION) {
-            p = maddr_to_virt(addr);
+            p = maddr_to_virt(_maddr(addr));
         } else if (w & (IND_SOURCE | IND_ZERO)) {
             if (w & IND_SOURCE)
-                copy_pages(dest, maddr_to_virt(addr), 1);
+                copy_pages(dest, maddr_to_virt(_maddr(addr)), 1);
             else
                 memset(dest, 0, PAGE_SIZE);
             dest += PAGE_SIZE;
@@ -713,7 +721,7 @@ void machine_kexec_place(struct kexec_image *image, uint64_t panic_after)
     __atomic_store_n(&c->list, 0, __ATOMIC_SEQ_CST);
     img->k.in_place = true;
     img->k.unstaged = false;
-    img->list = 0;
+    img->list = _maddr(0);
     fl_free(&img->staging);
 }
 
@@ -747,6 +755,6 @@ void machine_kexec(struct kexec_image *image)
                "masked, PIT stopped, local APIC timer and LINTs masked\n",
                q.ioapics, q.ioapics == 1 ? "" : "s", q.ioapic_entries);
     nmi_unlatch();
-    ((void (*)(void))img->alias_va)();
+    ((void (*)(void))vaddr_x(img->alias_va))();
     __builtin_unreachable();
 }

@@ -21,7 +21,7 @@ static uint64_t table_flags(uint64_t leaf_flags)
 
 static pte_t *table_of(const struct pt_ops *ops, pte_t e)
 {
-    return ops->table_va(ops->ctx, (e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+    return ops->table_va(ops->ctx, pte_mfn(e));
 }
 
 /* Replace a 2 MiB leaf with a table of 512 equivalent 4 KiB leaves. */
@@ -32,14 +32,13 @@ static int split_superpage(const struct pt_ops *ops, pte_t *l2e)
     uint64_t base = *l2e & PTE_ADDR_MASK & ~(SUPERPAGE_SIZE - 1);
     uint64_t flags = *l2e & ~PTE_ADDR_MASK & ~_PAGE_PSE;
 
-    if (t == INVALID_MFN)
+    if (mfn_is_invalid(t))
         return -ENOMEM;
     l1 = ops->table_va(ops->ctx, t);
     flags &= ~PSE_PAT;
     for (unsigned int i = 0; i < PT_ENTRIES; i++)
         l1[i] = (base + ((uint64_t)i << PAGE_SHIFT)) | flags;
-    *l2e = ((uint64_t)t << PAGE_SHIFT) | table_flags(flags) |
-           (flags & _PAGE_USER);
+    *l2e = mfn_pte(t, table_flags(flags) | (flags & _PAGE_USER));
     return 0;
 }
 
@@ -52,9 +51,9 @@ static pte_t *next_table(const struct pt_ops *ops, pte_t *e, uint64_t flags)
     if (!(*e & _PAGE_PRESENT)) {
         mfn_t t = ops->alloc_table(ops->ctx);
 
-        if (t == INVALID_MFN)
+        if (mfn_is_invalid(t))
             return NULL;
-        *e = ((uint64_t)t << PAGE_SHIFT) | table_flags(flags);
+        *e = mfn_pte(t, table_flags(flags));
     } else if ((flags & _PAGE_USER) && !(*e & _PAGE_USER)) {
         *e |= _PAGE_USER;
     }
@@ -70,9 +69,11 @@ static int set_leaf(pte_t *e, pte_t val, uint64_t flags)
     return 0;
 }
 
-int map_pages(const struct pt_ops *ops, mfn_t root, uint64_t va, mfn_t mfn,
-              uint64_t count, uint64_t flags)
+int map_pages(const struct pt_ops *ops, mfn_t root, vaddr_t va_start,
+              mfn_t mfn_start, uint64_t count, uint64_t flags)
 {
+    /* The walk steps through numbers; the types are the interface. */
+    uint64_t va = vaddr_x(va_start), mfn = mfn_x(mfn_start);
     bool present = flags & _PAGE_PRESENT;
     uint64_t leaf_flags = flags & LEAF_FLAGS_MASK;
 
@@ -160,8 +161,11 @@ int map_pages(const struct pt_ops *ops, mfn_t root, uint64_t va, mfn_t mfn,
     return 0;
 }
 
-pte_t lookup_pte(const struct pt_ops *ops, mfn_t root, uint64_t va, int *level)
+pte_t lookup_pte(const struct pt_ops *ops, mfn_t root, vaddr_t va_t,
+                 int *level)
 {
+    uint64_t va = vaddr_x(va_t);
+
     pte_t e = ops->table_va(ops->ctx, root)[pt_index(va, L4_SHIFT)];
 
     *level = 0;

@@ -35,16 +35,18 @@ static bool directmap_ready;
 
 static pte_t *hv_table_va(void *ctx, mfn_t mfn)
 {
-    paddr_t ma = mfn << PAGE_SHIFT;
+    maddr_t ma = mfn_to_maddr(mfn);
 
-    return directmap_ready ? maddr_to_virt(ma) : (pte_t *)ma;
+    /* Before the direct map, boot's identity map reaches the low 4 GiB. */
+    return directmap_ready ? maddr_to_virt(ma) : (pte_t *)maddr_x(ma);
 }
 
 static mfn_t hv_alloc_table(void *ctx)
 {
-    mfn_t mfn = alloc_frame(directmap_ready ? 0 : GiB(4) >> PAGE_SHIFT);
+    mfn_t mfn = alloc_frame(directmap_ready ? _mfn(0)
+                                            : maddr_to_mfn(_maddr(GiB(4))));
 
-    if (mfn != INVALID_MFN)
+    if (!mfn_is_invalid(mfn))
         memset(hv_table_va(ctx, mfn), 0, PAGE_SIZE);
     return mfn;
 }
@@ -65,7 +67,7 @@ static uint64_t hv_flags(uint64_t flags)
     return cpu_has.nx ? flags : flags & ~_PAGE_NX;
 }
 
-int map_hv_pages(uint64_t va, mfn_t mfn, uint64_t count, uint64_t flags)
+int map_hv_pages(vaddr_t va, mfn_t mfn, uint64_t count, uint64_t flags)
 {
     int rc = map_pages(&hv_pt_ops, idle_pg_table_mfn, va, mfn, count,
                        hv_flags(flags));
@@ -74,39 +76,40 @@ int map_hv_pages(uint64_t va, mfn_t mfn, uint64_t count, uint64_t flags)
     return rc;
 }
 
-paddr_t image_virt_to_maddr(const void *va)
+maddr_t image_virt_to_maddr(const void *va)
 {
-    return boot_info.image_start + ((uint64_t)va - HV_VIRT_START);
+    return maddr_add(boot_info.image_start, (uint64_t)va - HV_VIRT_START);
 }
 
-void *ioremap(paddr_t pa, uint64_t size)
+void *ioremap(maddr_t pa, uint64_t size)
 {
     static uint64_t next = IOREMAP_VIRT_START;
-    uint64_t off = pa & ~PAGE_MASK;
+    uint64_t off = maddr_x(pa) & ~PAGE_MASK;
     uint64_t pages = ROUNDUP(off + size, PAGE_SIZE) >> PAGE_SHIFT;
     uint64_t va = next;
 
     if (va + pages * PAGE_SIZE > IOREMAP_VIRT_END)
         return NULL;
-    if (map_hv_pages(va, pa >> PAGE_SHIFT, pages,
+    if (map_hv_pages(_vaddr(va), maddr_to_mfn(pa), pages,
                      PAGE_HV_MMIO | MAP_SMALL_ONLY))
         return NULL;
     next += (pages + 1) * PAGE_SIZE;    /* one unmapped page between */
     return (void *)(va + off);
 }
 
-void *map_firmware_table(paddr_t pa, uint64_t size)
+void *map_firmware_table(maddr_t pa, uint64_t size)
 {
-    paddr_t start = ROUNDDOWN(pa, PAGE_SIZE);
-    uint64_t pages = (ROUNDUP(pa + size, PAGE_SIZE) - start) >> PAGE_SHIFT;
+    uint64_t start = ROUNDDOWN(maddr_x(pa), PAGE_SIZE);
+    uint64_t pages = (ROUNDUP(maddr_x(pa) + size, PAGE_SIZE) - start) >>
+                     PAGE_SHIFT;
 
     /* Same place as the direct map would have it; RAM is there already. */
     for (uint64_t i = 0; i < pages; i++) {
-        uint64_t va = DIRECTMAP_VIRT_START + start + i * PAGE_SIZE;
+        vaddr_t va = _vaddr(DIRECTMAP_VIRT_START + start + i * PAGE_SIZE);
         int level;
 
         if (!lookup_pte(&hv_pt_ops, idle_pg_table_mfn, va, &level) &&
-            map_hv_pages(va, (start >> PAGE_SHIFT) + i, 1,
+            map_hv_pages(va, mfn_add(maddr_to_mfn(_maddr(start)), i), 1,
                          PAGE_HV_RO | MAP_SMALL_ONLY))
             return NULL;
     }
@@ -124,8 +127,8 @@ static void print_memmap(void)
     for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
         const struct mem_region *r = &boot_info.mem[i];
 
-        printk(" %016lx - %016lx (%s)\n", (unsigned long)r->start,
-               (unsigned long)(r->start + r->size),
+        printk(" %016lx - %016lx (%s)\n", (unsigned long)maddr_x(r->start),
+               (unsigned long)(maddr_x(r->start) + r->size),
                r->type <= MEM_UNUSABLE && names[r->type] ? names[r->type]
                                                          : "?");
     }
@@ -136,12 +139,12 @@ static unsigned int busy_ranges(struct busy_range *b)
 {
     unsigned int n = 0;
 
-    b[n++] = (struct busy_range){ 0, MiB(1) };
+    b[n++] = (struct busy_range){ _maddr(0), _maddr(MiB(1)) };
     b[n++] = (struct busy_range){ boot_info.image_start, boot_info.image_end };
     for (unsigned int i = 0; i < boot_info.nr_modules; i++)
         b[n++] = (struct busy_range){
             boot_info.modules[i].start,
-            boot_info.modules[i].start + boot_info.modules[i].size };
+            maddr_add(boot_info.modules[i].start, boot_info.modules[i].size) };
     return n;
 }
 
@@ -149,8 +152,8 @@ static void map_image_section(const char *start, const char *end,
                               uint64_t flags)
 {
     uint64_t pages = (uint64_t)(end - start) >> PAGE_SHIFT;
-    int rc = map_pages(&hv_pt_ops, idle_pg_table_mfn, (uint64_t)start,
-                       image_virt_to_maddr(start) >> PAGE_SHIFT, pages,
+    int rc = map_pages(&hv_pt_ops, idle_pg_table_mfn, _vaddr((uint64_t)start),
+                       maddr_to_mfn(image_virt_to_maddr(start)), pages,
                        hv_flags(flags) | MAP_SMALL_ONLY);
 
     if (rc)
@@ -176,19 +179,20 @@ void mm_init(void)
     struct busy_range busy[BOOT_MAX_MODULES + 2];
     unsigned int nr_busy = busy_ranges(busy);
     struct frame_stats st;
-    paddr_t top = 0;
+    uint64_t top = 0;   /* the end of RAM */
 
     print_memmap();
 
     for (unsigned int i = 0; i < boot_info.nr_mem; i++)
         if (boot_info.mem[i].type == MEM_RAM)
-            top = MAX(top, boot_info.mem[i].start + boot_info.mem[i].size);
+            top = MAX(top, maddr_x(boot_info.mem[i].start) +
+                           boot_info.mem[i].size);
     if (top > MAX_RAM) {
         printk(HVLOG_WARNING "RAM above %lu GiB is not used\n",
                (unsigned long)(MAX_RAM >> 30));
         top = MAX_RAM;
     }
-    frames_init(frame_bitmap, top >> PAGE_SHIFT);
+    frames_init(frame_bitmap, maddr_to_mfn(_maddr(top)));
     for (unsigned int i = 0; i < boot_info.nr_mem; i++)
         if (boot_info.mem[i].type == MEM_RAM)
             frames_add(boot_info.mem[i].start, boot_info.mem[i].size);
@@ -197,13 +201,14 @@ void mm_init(void)
         if (boot_info.mem[i].type != MEM_RAM)
             frames_reserve(boot_info.mem[i].start, boot_info.mem[i].size);
     for (unsigned int i = 0; i < nr_busy; i++)
-        frames_reserve(busy[i].start, busy[i].end - busy[i].start);
+        frames_reserve(busy[i].start,
+                       maddr_x(busy[i].end) - maddr_x(busy[i].start));
 
     crash_region_init(busy, nr_busy);
 
     /* The hypervisor's page tables, built with the one mapper. */
     idle_pg_table_mfn = hv_alloc_table(NULL);
-    if (idle_pg_table_mfn == INVALID_MFN)
+    if (mfn_is_invalid(idle_pg_table_mfn))
         panic("no memory for the page tables");
     /*
      * Every hypervisor L4 slot gets its L3 now, so that guest roots, which
@@ -213,27 +218,28 @@ void mm_init(void)
         pte_t *l4 = hv_table_va(NULL, idle_pg_table_mfn);
         mfn_t l3 = hv_alloc_table(NULL);
 
-        if (l3 == INVALID_MFN)
+        if (mfn_is_invalid(l3))
             panic("no memory for the page tables");
-        l4[slot] = (l3 << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED;
+        l4[slot] = mfn_pte(l3, _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED);
     }
     map_image_section(__text_start, __text_end, PAGE_HV_RX);
     map_image_section(__rodata_start, __rodata_end, PAGE_HV_RO);
     map_image_section(__data_start, __bss_end, PAGE_HV_RW);
     for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
         const struct mem_region *r = &boot_info.mem[i];
-        paddr_t s = ROUNDUP(r->start, PAGE_SIZE);
-        paddr_t e = MIN(ROUNDDOWN(r->start + r->size, PAGE_SIZE), top);
+        uint64_t s = ROUNDUP(maddr_x(r->start), PAGE_SIZE);
+        uint64_t e = MIN(ROUNDDOWN(maddr_x(r->start) + r->size, PAGE_SIZE), top);
 
         if (r->type != MEM_RAM || e <= s)
             continue;
-        if (map_pages(&hv_pt_ops, idle_pg_table_mfn, DIRECTMAP_VIRT_START + s,
-                      s >> PAGE_SHIFT, (e - s) >> PAGE_SHIFT, hv_flags(PAGE_HV_RW)))
+        if (map_pages(&hv_pt_ops, idle_pg_table_mfn,
+                      _vaddr(DIRECTMAP_VIRT_START + s), maddr_to_mfn(_maddr(s)),
+                      (e - s) >> PAGE_SHIFT, hv_flags(PAGE_HV_RW)))
             panic("building the direct map failed");
     }
 
     enable_cpu_protections();
-    write_cr3(idle_pg_table_mfn << PAGE_SHIFT);
+    write_cr3(maddr_x(mfn_to_maddr(idle_pg_table_mfn)));
     directmap_ready = true;
 
     frames_get_stats(&st);

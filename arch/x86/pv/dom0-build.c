@@ -62,7 +62,7 @@ static struct domain dom0_struct;
 
 static pte_t *dom_table_va(void *ctx, mfn_t mfn)
 {
-    return maddr_to_virt(mfn << PAGE_SHIFT);
+    return mfn_to_virt(mfn);
 }
 
 static mfn_t dom_alloc_table(void *ctx)
@@ -72,12 +72,12 @@ static mfn_t dom_alloc_table(void *ctx)
 
     if (d->nr_pt_frames == DOM0_MAX_PT_FRAMES)
         return INVALID_MFN;
-    mfn = alloc_frame(0);
-    if (mfn == INVALID_MFN)
+    mfn = alloc_frame(_mfn(0));
+    if (mfn_is_invalid(mfn))
         return mfn;
     memset(dom_table_va(d, mfn), 0, PAGE_SIZE);
-    frame_table[mfn].owner = OWNER_DOM0;
-    frame_table[mfn].type = PGT_L1;     /* refined by classify_tables() */
+    frame_info(mfn)->owner = OWNER_DOM0;
+    frame_info(mfn)->type = PGT_L1;     /* refined by classify_tables() */
     d->pt_frames[d->nr_pt_frames++] = mfn;
     return mfn;
 }
@@ -90,39 +90,47 @@ static struct pt_ops dom_pt_ops = {
 #define GUEST_RO (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
 #define GUEST_RW (GUEST_RO | _PAGE_RW | _PAGE_DIRTY)
 
-static void dom_map(struct domain *d, uint64_t va, mfn_t mfn, uint64_t flags)
+static void dom_map(struct domain *d, vaddr_t va, mfn_t mfn, uint64_t flags)
 {
     int rc = map_pages(&dom_pt_ops, d->l4_mfn, va, mfn, 1,
                        flags | MAP_SMALL_ONLY);
 
     if (rc)
-        panic("dom0 builder: mapping %#lx failed: %d", (unsigned long)va, rc);
+        panic("dom0 builder: mapping %#lx failed: %d",
+              (unsigned long)vaddr_x(va), rc);
+}
+
+/* Record mfn in the P2M at the next gfn, and count it as the domain's. */
+static void dom_give(struct domain *d, gfn_t *next_gfn, mfn_t mfn)
+{
+    p2m_set(d, *next_gfn, mfn);
+    *next_gfn = gfn_add(*next_gfn, 1);
+    d->nr_pages++;
 }
 
 /* A new frame for the domain, recorded in its P2M at the next gfn. */
-static mfn_t dom_frame(struct domain *d, uint64_t *next_gfn)
+static mfn_t dom_frame(struct domain *d, gfn_t *next_gfn)
 {
-    mfn_t mfn = alloc_frame(0);
+    mfn_t mfn = alloc_frame(_mfn(0));
 
-    if (mfn == INVALID_MFN || *next_gfn >= d->p2m_size)
+    if (mfn_is_invalid(mfn) || gfn_x(*next_gfn) >= d->p2m_size)
         panic("dom0 builder: out of memory (dom0_mem=%luM)",
               (unsigned long)(opt_dom0_mem >> 20));
-    memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
-    frame_table[mfn].owner = OWNER_DOM0;
-    d->p2m[(*next_gfn)++] = mfn;
-    d->nr_pages++;
+    memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+    frame_info(mfn)->owner = OWNER_DOM0;
+    dom_give(d, next_gfn, mfn);
     return mfn;
 }
 
 /* A hypervisor-owned frame that the domain may only read. */
 static mfn_t hv_frame(void)
 {
-    mfn_t mfn = alloc_frame(0);
+    mfn_t mfn = alloc_frame(_mfn(0));
 
-    if (mfn == INVALID_MFN)
+    if (mfn_is_invalid(mfn))
         panic("dom0 builder: out of memory");
-    memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
-    frame_table[mfn].owner = OWNER_HV;
+    memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+    frame_info(mfn)->owner = OWNER_HV;
     return mfn;
 }
 
@@ -130,14 +138,14 @@ static mfn_t hv_frame(void)
 static void *hv_array(uint64_t bytes, const char *what)
 {
     uint64_t pages = ROUNDUP(bytes, PAGE_SIZE) >> PAGE_SHIFT;
-    mfn_t mfn = alloc_frames(pages ? pages : 1, 1, 0);
+    mfn_t mfn = alloc_frames(pages ? pages : 1, 1, _mfn(0));
 
-    if (mfn == INVALID_MFN)
+    if (mfn_is_invalid(mfn))
         panic("dom0 builder: no memory for %s", what);
     for (uint64_t i = 0; i < pages; i++)
-        frame_table[mfn + i].owner = OWNER_HV;
-    memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, pages * PAGE_SIZE);
-    return maddr_to_virt(mfn << PAGE_SHIFT);
+        frame_info(mfn_add(mfn, i))->owner = OWNER_HV;
+    memset(mfn_to_virt(mfn), 0, pages * PAGE_SIZE);
+    return mfn_to_virt(mfn);
 }
 
 /* Set each table's level by walking from the root (guest slots only). */
@@ -145,25 +153,24 @@ static void classify_tables(struct domain *d)
 {
     pte_t *l4 = dom_table_va(d, d->l4_mfn);
 
-    frame_table[d->l4_mfn].type = PGT_L4;
+    frame_info(d->l4_mfn)->type = PGT_L4;
     for (unsigned int i4 = 0; i4 < PT_ENTRIES; i4++) {
         pte_t *l3;
 
         if (pv_l4_slot_is_hv(i4) || !(l4[i4] & _PAGE_PRESENT))
             continue;
-        frame_table[l4[i4] >> PAGE_SHIFT & (PTE_ADDR_MASK >> PAGE_SHIFT)].type = PGT_L3;
-        l3 = dom_table_va(d, (l4[i4] & PTE_ADDR_MASK) >> PAGE_SHIFT);
+        frame_info(pte_mfn(l4[i4]))->type = PGT_L3;
+        l3 = dom_table_va(d, pte_mfn(l4[i4]));
         for (unsigned int i3 = 0; i3 < PT_ENTRIES; i3++) {
             pte_t *l2;
 
             if (!(l3[i3] & _PAGE_PRESENT))
                 continue;
-            frame_table[(l3[i3] & PTE_ADDR_MASK) >> PAGE_SHIFT].type = PGT_L2;
-            l2 = dom_table_va(d, (l3[i3] & PTE_ADDR_MASK) >> PAGE_SHIFT);
+            frame_info(pte_mfn(l3[i3]))->type = PGT_L2;
+            l2 = dom_table_va(d, pte_mfn(l3[i3]));
             for (unsigned int i2 = 0; i2 < PT_ENTRIES; i2++)
                 if (l2[i2] & _PAGE_PRESENT)
-                    frame_table[(l2[i2] & PTE_ADDR_MASK) >> PAGE_SHIFT].type =
-                        PGT_L1;
+                    frame_info(pte_mfn(l2[i2]))->type = PGT_L1;
         }
     }
 }
@@ -171,7 +178,7 @@ static void classify_tables(struct domain *d)
 /* ---- the image ------------------------------------------------------- */
 
 static uint64_t load_elf(struct domain *d, const struct boot_module *m,
-                         uint64_t *next_gfn)
+                         gfn_t *next_gfn)
 {
     const uint8_t *img = maddr_to_virt(m->start);
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
@@ -197,7 +204,7 @@ static uint64_t load_elf(struct domain *d, const struct boot_module *m,
                   DOM0_IMAGE_START, DOM0_IMAGE_END);
         for (uint64_t va = start; va < end; va += PAGE_SIZE) {
             mfn_t mfn = dom_frame(d, next_gfn);
-            uint8_t *dst = maddr_to_virt(mfn << PAGE_SHIFT);
+            uint8_t *dst = mfn_to_virt(mfn);
             uint64_t flags = (ph->p_flags & PF_W) ? GUEST_RW : GUEST_RO;
 
             /* Copy the part of [p_vaddr, p_vaddr + p_filesz) in this page. */
@@ -209,7 +216,7 @@ static uint64_t load_elf(struct domain *d, const struct boot_module *m,
             }
             if (!(ph->p_flags & PF_X))
                 flags |= _PAGE_NX;
-            dom_map(d, va, mfn, flags);
+            dom_map(d, _vaddr(va), mfn, flags);
         }
     }
     if (eh->e_entry < DOM0_IMAGE_START || eh->e_entry >= DOM0_IMAGE_END)
@@ -238,7 +245,8 @@ static void write_hypercall_page(uint8_t *p)
 static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
 {
     const struct boot_module *image = &boot_info.modules[0];
-    uint64_t module_pages = 0, next_gfn = 0, entry, p2m_pages, va;
+    uint64_t module_pages = 0, entry, p2m_pages, va;
+    gfn_t next_gfn = _gfn(0);
     struct start_info *si;
     mfn_t si_mfn, hc_mfn, p2m_mfn, scratch_l1;
     uint64_t *view_mfns;
@@ -261,7 +269,7 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
               (unsigned long)(opt_dom0_mem >> 20));
     p2m_pages = ROUNDUP(d->p2m_size * 8, PAGE_SIZE) >> PAGE_SHIFT;
     d->p2m = hv_array(d->p2m_size * 8, "the P2M list");
-    p2m_mfn = virt_to_maddr(d->p2m) >> PAGE_SHIFT;
+    p2m_mfn = virt_to_mfn(d->p2m);
     for (uint64_t i = 0; i < d->p2m_size; i++)
         d->p2m[i] = P2M_INVALID;
     d->free_gfns = hv_array(d->p2m_size * sizeof(*d->free_gfns),
@@ -269,7 +277,7 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
 
     /* Root: the hypervisor's slots are shared with every other root. */
     d->l4_mfn = dom_alloc_table(d);
-    if (d->l4_mfn == INVALID_MFN)
+    if (mfn_is_invalid(d->l4_mfn))
         panic("dom0 builder: no memory for page tables");
     pv_copy_hv_slots(dom_table_va(d, d->l4_mfn));
 
@@ -277,16 +285,17 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
 
     si_mfn = hv_frame();
     hc_mfn = hv_frame();
-    write_hypercall_page(maddr_to_virt(hc_mfn << PAGE_SHIFT));
-    dom_map(d, DOM0_START_INFO, si_mfn, GUEST_RO | _PAGE_NX);
-    dom_map(d, DOM0_HCALL_PAGE, hc_mfn, GUEST_RO);
+    write_hypercall_page(mfn_to_virt(hc_mfn));
+    dom_map(d, _vaddr(DOM0_START_INFO), si_mfn, GUEST_RO | _PAGE_NX);
+    dom_map(d, _vaddr(DOM0_HCALL_PAGE), hc_mfn, GUEST_RO);
     for (unsigned int i = 0; i < START_STACK_PAGES; i++)
-        dom_map(d, DOM0_STACK + i * PAGE_SIZE, dom_frame(d, &next_gfn),
+        dom_map(d, _vaddr(DOM0_STACK + i * PAGE_SIZE), dom_frame(d, &next_gfn),
                 GUEST_RW | _PAGE_NX);
     for (uint64_t i = 0; i < p2m_pages; i++)
-        dom_map(d, DOM0_P2M_VA + i * PAGE_SIZE, p2m_mfn + i, GUEST_RO | _PAGE_NX);
+        dom_map(d, _vaddr(DOM0_P2M_VA + i * PAGE_SIZE), mfn_add(p2m_mfn, i),
+                GUEST_RO | _PAGE_NX);
 
-    si = maddr_to_virt(si_mfn << PAGE_SHIFT);
+    si = mfn_to_virt(si_mfn);
     va = DOM0_MODULES_VA;
     for (unsigned int i = 1; i < boot_info.nr_modules && i <= START_MAX_MODULES; i++) {
         const struct boot_module *m = &boot_info.modules[i];
@@ -295,34 +304,34 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
 
         sm->va = va;
         sm->size = m->size;
-        sm->first_gfn = next_gfn;
+        sm->first_gfn = gfn_x(next_gfn);
         strlcpy(sm->cmdline, m->cmdline, sizeof(sm->cmdline));
         for (uint64_t p = 0; p < pages; p++, va += PAGE_SIZE) {
-            mfn_t mfn = (m->start >> PAGE_SHIFT) + p;
+            mfn_t mfn = mfn_add(maddr_to_mfn(m->start), p);
 
             /* Boot memory handed over: never returned to the allocator. */
-            frame_table[mfn].owner = OWNER_DOM0;
-            frame_table[mfn].boot = 1;
-            d->p2m[next_gfn++] = mfn;
-            d->nr_pages++;
-            dom_map(d, va, mfn, GUEST_RW | _PAGE_NX);
+            frame_info(mfn)->owner = OWNER_DOM0;
+            frame_info(mfn)->boot = 1;
+            dom_give(d, &next_gfn, mfn);
+            dom_map(d, _vaddr(va), mfn, GUEST_RW | _PAGE_NX);
         }
         va += PAGE_SIZE;    /* a hole between modules */
     }
-    si->first_free_gfn = next_gfn;
+    si->first_free_gfn = gfn_x(next_gfn);
     while (d->nr_pages < d->max_pages + module_pages)
         dom_frame(d, &next_gfn);
 
     /* The scratch window: map and unmap one page to leave its L1 behind. */
-    dom_map(d, DOM0_SCRATCH_VA, si_mfn, GUEST_RO | _PAGE_NX);
-    map_pages(&dom_pt_ops, d->l4_mfn, DOM0_SCRATCH_VA, 0, 1, MAP_SMALL_ONLY);
-    e = lookup_pte(&dom_pt_ops, d->l4_mfn, DOM0_SCRATCH_VA, &level);
+    dom_map(d, _vaddr(DOM0_SCRATCH_VA), si_mfn, GUEST_RO | _PAGE_NX);
+    map_pages(&dom_pt_ops, d->l4_mfn, _vaddr(DOM0_SCRATCH_VA), _mfn(0), 1,
+              MAP_SMALL_ONLY);
+    e = lookup_pte(&dom_pt_ops, d->l4_mfn, _vaddr(DOM0_SCRATCH_VA), &level);
     BUG_ON(e);
-    scratch_l1 = virt_to_maddr(pv_find_l1e(d, DOM0_SCRATCH_VA)) >> PAGE_SHIFT;
+    scratch_l1 = virt_to_mfn(pv_find_l1e(d, _vaddr(DOM0_SCRATCH_VA)));
 
     /* The read-only view; mapping it may add tables, which join it too. */
     for (unsigned int i = 0; i < d->nr_pt_frames; i++)
-        dom_map(d, DOM0_PTVIEW_VA + i * PAGE_SIZE, d->pt_frames[i],
+        dom_map(d, _vaddr(DOM0_PTVIEW_VA + i * PAGE_SIZE), d->pt_frames[i],
                 GUEST_RO | _PAGE_NX);
     classify_tables(d);
     pv_count_l1_refs(d);
@@ -343,13 +352,13 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
     si->pt_view_mfns = DOM0_START_INFO + START_INFO_MFNS_OFFSET;
     view_mfns = (uint64_t *)((uint8_t *)si + START_INFO_MFNS_OFFSET);
     for (unsigned int i = 0; i < d->nr_pt_frames; i++)
-        view_mfns[i] = d->pt_frames[i];
+        view_mfns[i] = mfn_x(d->pt_frames[i]);
     si->scratch_va = DOM0_SCRATCH_VA;
-    si->scratch_l1_mfn = scratch_l1;
+    si->scratch_l1_mfn = mfn_x(scratch_l1);
     si->hypercall_page = DOM0_HCALL_PAGE;
     si->stack_top = DOM0_STACK + START_STACK_PAGES * PAGE_SIZE;
     strlcpy(si->cmd_line, image->cmdline, sizeof(si->cmd_line));
-    si->rsdp_paddr = boot_info.rsdp;
+    si->rsdp_paddr = maddr_x(boot_info.rsdp);
     si->tsc_khz = tsc_khz;
 
     printk("dom0: %lu pages (%lu MiB), %u page-table frames, %u module%s, %s\n",
@@ -381,7 +390,7 @@ void dom0_start(void)
     if (dom0->privileged)
         pv_allow_io_ports(DOM0_COM2_PORT, 8);   /* COM2: the dump guest's */
     dom0->tlb_cpus |= 1UL << smp_processor_id();
-    write_cr3(dom0->l4_mfn << PAGE_SHIFT);
+    write_cr3(maddr_x(mfn_to_maddr(dom0->l4_mfn)));
     printk("Entering dom0 (TSC %lu)\n", (unsigned long)rdtsc());
     enter_guest(&regs);
 }

@@ -98,7 +98,7 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf)
             return -E2BIG;
         }
         /* Check all of it first, so a bad buffer prints nothing. */
-        if (!guest_range_ok(buf, count)) {
+        if (!guest_range_ok(_vaddr(buf), count)) {
             guest_refusal("console_io", -EFAULT, "buffer %#lx not guest memory",
                           (unsigned long)buf);
             return -EFAULT;
@@ -106,7 +106,7 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf)
         for (uint64_t done = 0; done < count;) {
             size_t n = MIN(count - done, sizeof(chunk));
 
-            if (copy_from_guest(chunk, buf + done, n)) {
+            if (copy_from_guest(chunk, _vaddr(buf + done), n)) {
                 guest_refusal("console_io", -EFAULT, "buffer %#lx unreadable",
                               (unsigned long)(buf + done));
                 return -EFAULT;
@@ -124,14 +124,14 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf)
             return -EPERM;
         }
         /* Checked before any input is taken (include/public/xen.h). */
-        if (!guest_range_ok(buf, MIN(count, sizeof(chunk)))) {
+        if (!guest_range_ok(_vaddr(buf), MIN(count, sizeof(chunk)))) {
             guest_refusal("console_io", -EFAULT, "read buffer %#lx not guest memory",
                           (unsigned long)buf);
             return -EFAULT;
         }
         while (n < count && n < sizeof(chunk) && (c = uart_getc()) >= 0)
             chunk[n++] = (char)c;
-        if (copy_to_guest(buf, chunk, n)) {
+        if (copy_to_guest(_vaddr(buf), chunk, n)) {
             guest_refusal("console_io", -EFAULT, "buffer %#lx unwritable",
                           (unsigned long)buf);
             return -EFAULT;
@@ -157,7 +157,7 @@ long do_xen_version(uint64_t cmd, uint64_t arg)
     case XENVER_extraversion: {
         char extra[XEN_EXTRAVERSION_LEN] = HV_EXTRAVERSION;
 
-        if (copy_to_guest(arg, extra, sizeof(extra))) {
+        if (copy_to_guest(_vaddr(arg), extra, sizeof(extra))) {
             guest_refusal("xen_version", -EFAULT, "buffer %#lx unwritable",
                           (unsigned long)arg);
             return -EFAULT;
@@ -167,7 +167,7 @@ long do_xen_version(uint64_t cmd, uint64_t arg)
     case XENVER_get_features: {
         struct xen_feature_info fi;
 
-        if (copy_from_guest(&fi, arg, sizeof(fi))) {
+        if (copy_from_guest(&fi, _vaddr(arg), sizeof(fi))) {
             guest_refusal("xen_version", -EFAULT, "buffer %#lx unreadable",
                           (unsigned long)arg);
             return -EFAULT;
@@ -179,7 +179,7 @@ long do_xen_version(uint64_t cmd, uint64_t arg)
             if (d->privileged)
                 fi.submap |= XENFEAT_kexec;
         }
-        if (copy_to_guest(arg, &fi, sizeof(fi))) {
+        if (copy_to_guest(_vaddr(arg), &fi, sizeof(fi))) {
             guest_refusal("xen_version", -EFAULT, "buffer %#lx unwritable",
                           (unsigned long)arg);
             return -EFAULT;
@@ -205,7 +205,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
         debug_key_poll();   /* dom0 idles here: the serial debug key */
         return 0;           /* one vCPU: nothing else to run */
     case SCHEDOP_shutdown:
-        if (copy_from_guest(&sd, arg, sizeof(sd))) {
+        if (copy_from_guest(&sd, _vaddr(arg), sizeof(sd))) {
             guest_refusal("sched_op", -EFAULT, "shutdown argument %#lx unreadable",
                           (unsigned long)arg);
             return -EFAULT;
@@ -242,7 +242,7 @@ static long bench_copy(uint64_t arg)
     mfn_t src, dst;
     uint8_t *s, *dd;
 
-    if (copy_from_guest(&bc, arg, sizeof(bc))) {
+    if (copy_from_guest(&bc, _vaddr(arg), sizeof(bc))) {
         guest_refusal("debug_op", -EFAULT, "bench_copy argument %#lx unreadable",
                       (unsigned long)arg);
         return -EFAULT;
@@ -255,17 +255,17 @@ static long bench_copy(uint64_t arg)
         return -EINVAL;
     }
     pages = bc.bytes >> PAGE_SHIFT;
-    src = alloc_frames(pages, 1, 0);
-    dst = src == INVALID_MFN ? INVALID_MFN : alloc_frames(pages, 1, 0);
-    if (dst == INVALID_MFN) {
-        if (src != INVALID_MFN)
+    src = alloc_frames(pages, 1, _mfn(0));
+    dst = mfn_is_invalid(src) ? INVALID_MFN : alloc_frames(pages, 1, _mfn(0));
+    if (mfn_is_invalid(dst)) {
+        if (!mfn_is_invalid(src))
             free_frames(src, pages);
         guest_refusal("debug_op", -ENOMEM, "bench_copy: no 2 x %lu contiguous "
                       "frames", (unsigned long)pages);
         return -ENOMEM;
     }
-    s = maddr_to_virt(src << PAGE_SHIFT);
-    dd = maddr_to_virt(dst << PAGE_SHIFT);
+    s = mfn_to_virt(src);
+    dd = mfn_to_virt(dst);
     memset(s, 0x5a, bc.bytes);      /* first touches are not timed */
     memset(dd, 0, bc.bytes);
     flags = read_rflags();
@@ -286,7 +286,7 @@ static long bench_copy(uint64_t arg)
     bc.memcpy_cycles = t1 - t0;
     bc.movsq_cycles = t2 - t1;
     bc.memcpy_page_cycles = t3 - t2;
-    if (copy_to_guest(arg, &bc, sizeof(bc))) {
+    if (copy_to_guest(_vaddr(arg), &bc, sizeof(bc))) {
         guest_refusal("debug_op", -EFAULT, "bench_copy argument %#lx unwritable",
                       (unsigned long)arg);
         return -EFAULT;
@@ -328,7 +328,7 @@ long do_debug_op(uint64_t cmd, uint64_t arg)
                       "crash injection needs the boot option debug-inject");
         return -EOPNOTSUPP;
     }
-    if (copy_from_guest(kind, arg, sizeof(kind))) {
+    if (copy_from_guest(kind, _vaddr(arg), sizeof(kind))) {
         guest_refusal("debug_op", -EFAULT, "name %#lx unreadable",
                       (unsigned long)arg);
         return -EFAULT;

@@ -47,7 +47,7 @@ custom_param("pv-page-user", parse_pv_page_user);
 
 void pv_copy_hv_slots(pte_t *l4)
 {
-    const pte_t *idle = maddr_to_virt(idle_pg_table_mfn << PAGE_SHIFT);
+    const pte_t *idle = mfn_to_virt(idle_pg_table_mfn);
 
     for (unsigned int i = HV_L4_FIRST; i <= HV_L4_LAST; i++)
         l4[i] = idle[i];
@@ -55,10 +55,10 @@ void pv_copy_hv_slots(pte_t *l4)
 
 static bool in_crash_region(mfn_t mfn)
 {
-    paddr_t ma = mfn << PAGE_SHIFT;
+    uint64_t ma = maddr_x(mfn_to_maddr(mfn));
+    uint64_t start = maddr_x(crash_region.start);
 
-    return crash_region.size && ma >= crash_region.start &&
-           ma - crash_region.start < crash_region.size;
+    return crash_region.size && ma >= start && ma - start < crash_region.size;
 }
 
 /*
@@ -74,14 +74,15 @@ boolean_param("kdump", opt_kdump);
 
 static bool old_memory_frame(const struct domain *d, mfn_t mfn)
 {
-    paddr_t ma = mfn << PAGE_SHIFT;
+    uint64_t ma = maddr_x(mfn_to_maddr(mfn));
 
     if (!opt_kdump || !d->privileged)
         return false;
     for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
         const struct mem_region *r = &boot_info.mem[i];
+        uint64_t start = maddr_x(r->start);
 
-        if (ma >= r->start && ma - r->start + PAGE_SIZE <= r->size)
+        if (ma >= start && ma - start + PAGE_SIZE <= r->size)
             return r->type != MEM_RAM;
     }
     return false;
@@ -90,14 +91,14 @@ static bool old_memory_frame(const struct domain *d, mfn_t mfn)
 /* Frames whose L1 references are counted (frame_table has them). */
 static bool counted(mfn_t mfn)
 {
-    return mfn < frames_max_mfn();
+    return mfn_valid(mfn);
 }
 
 /* Check a new L1 entry for d; 0 with *out = the entry to store, or -errno. */
 static int validate_l1e(struct domain *d, const char *call, pte_t val,
                         pte_t *out)
 {
-    mfn_t mfn = (val & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    mfn_t mfn = pte_mfn(val);
 
     *out = 0;
     if (!(val & _PAGE_PRESENT))
@@ -110,36 +111,32 @@ static int validate_l1e(struct domain *d, const char *call, pte_t val,
     if (old_memory_frame(d, mfn)) {
         if (val & _PAGE_RW) {
             guest_refusal(call, -EPERM, "frame %#lx is old memory (kdump): "
-                          "read-only only", (unsigned long)mfn);
+                          "read-only only", (unsigned long)mfn_x(mfn));
             return -EPERM;
         }
         *out = pv_page_user_forced ? val | _PAGE_USER : val;
         return 0;
     }
-    if (mfn >= frames_max_mfn() || in_crash_region(mfn)) {
-        guest_refusal(call, -EACCES, "frame %#lx is in %s", (unsigned long)mfn,
+    if (!mfn_valid(mfn) || in_crash_region(mfn)) {
+        guest_refusal(call, -EACCES, "frame %#lx is in %s",
+                      (unsigned long)mfn_x(mfn),
                       in_crash_region(mfn) ? "the crash region" : "no RAM of d0");
         return -EACCES;
     }
-    if (frame_table[mfn].owner != OWNER_DOM0) {
+    if (frame_info(mfn)->owner != OWNER_DOM0) {
         guest_refusal(call, -EACCES, "frame %#lx not owned by d%u",
-                      (unsigned long)mfn, d->id);
+                      (unsigned long)mfn_x(mfn), d->id);
         return -EACCES;
     }
     if (frame_is_pt(mfn) && (val & _PAGE_RW)) {
         guest_refusal(call, -EPERM, "frame %#lx is a page table: read-only only",
-                      (unsigned long)mfn);
+                      (unsigned long)mfn_x(mfn));
         return -EPERM;
     }
     if (pv_page_user_forced)
         val |= _PAGE_USER;
     *out = val;
     return 0;
-}
-
-static mfn_t pte_mfn(pte_t e)
-{
-    return (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
 }
 
 /* Store a checked entry, keeping both frames' l1_refs exact. */
@@ -151,10 +148,10 @@ static int write_l1e(struct domain *d, const char *call, pte_t *slot, pte_t val)
     if (rc)
         return rc;
     if ((v & _PAGE_PRESENT) && counted(pte_mfn(v)))
-        frame_table[pte_mfn(v)].l1_refs++;
+        frame_info(pte_mfn(v))->l1_refs++;
     if ((old & _PAGE_PRESENT) && counted(pte_mfn(old))) {
-        BUG_ON(!frame_table[pte_mfn(old)].l1_refs);
-        frame_table[pte_mfn(old)].l1_refs--;
+        BUG_ON(!frame_info(pte_mfn(old))->l1_refs);
+        frame_info(pte_mfn(old))->l1_refs--;
     }
     *slot = v;
     return 0;
@@ -176,17 +173,17 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done_ptr,
         struct mmu_update req;
         mfn_t table;
 
-        if (copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
+        if (copy_from_guest(&req, _vaddr(reqs + done * sizeof(req)), sizeof(req))) {
             guest_refusal("mmu_update", -EFAULT, "request %lu unreadable",
                           (unsigned long)done);
             rc = -EFAULT;
             break;
         }
-        table = req.ptr >> PAGE_SHIFT;
+        table = maddr_to_mfn(_maddr(req.ptr));
         if ((req.ptr & 3) != MMU_NORMAL_PT_UPDATE || (req.ptr & 4) ||
-            table >= frames_max_mfn() ||
-            frame_table[table].owner != OWNER_DOM0 ||
-            frame_table[table].type != PGT_L1) {
+            !mfn_valid(table) ||
+            frame_info(table)->owner != OWNER_DOM0 ||
+            frame_info(table)->type != PGT_L1) {
             guest_refusal("mmu_update", -EINVAL,
                           "ptr %#lx is not an entry of one of d%u's L1 tables",
                           (unsigned long)req.ptr, d->id);
@@ -194,19 +191,20 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done_ptr,
             break;
         }
         rc = write_l1e(d, "mmu_update",
-                       maddr_to_virt(req.ptr & ~(uint64_t)7), req.val);
+                       maddr_to_virt(_maddr(req.ptr & ~(uint64_t)7)), req.val);
         if (rc)
             break;
     }
     flush_tlb_local();
-    if (done_ptr && copy_to_guest(done_ptr, &done, sizeof(done)))
+    if (done_ptr && copy_to_guest(_vaddr(done_ptr), &done, sizeof(done)))
         return rc ? rc : -EFAULT;
     return rc;
 }
 
-pte_t *pv_find_l1e(struct domain *d, uint64_t va)
+pte_t *pv_find_l1e(struct domain *d, vaddr_t va_t)
 {
-    pte_t *t = maddr_to_virt(d->l4_mfn << PAGE_SHIFT);
+    uint64_t va = vaddr_x(va_t);
+    pte_t *t = mfn_to_virt(d->l4_mfn);
     static const unsigned int shifts[] = { L4_SHIFT, L3_SHIFT, L2_SHIFT };
 
     for (unsigned int i = 0; i < ARRAY_SIZE(shifts); i++) {
@@ -214,7 +212,7 @@ pte_t *pv_find_l1e(struct domain *d, uint64_t va)
 
         if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
             return NULL;
-        t = maddr_to_virt(e & PTE_ADDR_MASK);
+        t = mfn_to_virt(pte_mfn(e));
     }
     return &t[pt_index(va, L1_SHIFT)];
 }
@@ -226,7 +224,7 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
     int rc;
 
     if (!is_canonical(va) || (va >= HV_VIRT_AREA_START && va < HV_VIRT_AREA_END) ||
-        !(slot = pv_find_l1e(d, va))) {
+        !(slot = pv_find_l1e(d, _vaddr(va)))) {
         guest_refusal("update_va_mapping", -EINVAL,
                       "va %#lx has no L1 table of d%u", (unsigned long)va, d->id);
         return -EINVAL;
@@ -254,19 +252,19 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
 void pv_count_l1_refs(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_pt_frames; i++) {
-        const pte_t *t = maddr_to_virt(d->pt_frames[i] << PAGE_SHIFT);
+        const pte_t *t = mfn_to_virt(d->pt_frames[i]);
 
-        if (frame_table[d->pt_frames[i]].type != PGT_L1)
+        if (frame_info(d->pt_frames[i])->type != PGT_L1)
             continue;
         for (unsigned int j = 0; j < PT_ENTRIES; j++)
             if (t[j] & _PAGE_PRESENT)
-                frame_table[pte_mfn(t[j])].l1_refs++;
+                frame_info(pte_mfn(t[j]))->l1_refs++;
     }
 }
 
 bool arch_frame_is_guest_mapped(mfn_t mfn)
 {
-    return frame_table[mfn].l1_refs != 0;
+    return frame_info(mfn)->l1_refs != 0;
 }
 
 void arch_flush_domain_tlbs(struct domain *d)

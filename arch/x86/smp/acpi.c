@@ -25,8 +25,9 @@
 /* Larger tables than this are not believed. */
 #define ACPI_TABLE_MAX     MiB(1)
 
-paddr_t lapic_phys = LAPIC_DEFAULT_PHYS;
-paddr_t ioapic_phys[MAX_IOAPICS];
+/* The tables are read as numbers; what other files use is typed. */
+maddr_t lapic_phys = { LAPIC_DEFAULT_PHYS };
+maddr_t ioapic_phys[MAX_IOAPICS];
 unsigned int nr_ioapics;
 
 struct __packed acpi_rsdp {
@@ -128,9 +129,9 @@ static bool rsdp_valid(const struct acpi_rsdp *r)
     return true;
 }
 
-static paddr_t scan_for_rsdp(paddr_t start, uint64_t len)
+static uint64_t scan_for_rsdp(uint64_t start, uint64_t len)
 {
-    const uint8_t *p = map_firmware_table(start, len);
+    const uint8_t *p = map_firmware_table(_maddr(start), len);
 
     if (!p)
         return 0;
@@ -157,14 +158,14 @@ static paddr_t scan_for_rsdp(paddr_t start, uint64_t len)
 static uint64_t opt_acpi_rsdp;
 integer_param("acpi_rsdp", opt_acpi_rsdp);
 
-static paddr_t find_rsdp(const char **where)
+static uint64_t find_rsdp(const char **where)
 {
     const uint16_t *ebda_seg;
-    paddr_t ebda, pa;
+    uint64_t ebda, pa;
 
-    if (boot_info.rsdp) {
+    if (maddr_x(boot_info.rsdp)) {
         *where = "UEFI";
-        return boot_info.rsdp;
+        return maddr_x(boot_info.rsdp);
     }
     if (opt_acpi_rsdp) {
         *where = "acpi_rsdp=";
@@ -172,9 +173,9 @@ static paddr_t find_rsdp(const char **where)
     }
     *where = "BIOS";
     /* The BDA word at 0x40E holds the EBDA segment. */
-    ebda_seg = map_firmware_table(0x40e, 2);
+    ebda_seg = map_firmware_table(_maddr(0x40e), 2);
     if (ebda_seg) {
-        ebda = (paddr_t)*ebda_seg << 4;
+        ebda = (uint64_t)*ebda_seg << 4;
         if (ebda >= 0x80000 && ebda < 0xa0000 &&
             (pa = scan_for_rsdp(ebda, KiB(1))))
             return pa;
@@ -186,14 +187,14 @@ static paddr_t find_rsdp(const char **where)
  * Map a whole table and check its checksum; NULL (with a message) when it
  * is not what it should be.  sig may be NULL for "any signature".
  */
-static const struct acpi_header *map_table(paddr_t pa, const char *sig)
+static const struct acpi_header *map_table(uint64_t pa, const char *sig)
 {
     const struct acpi_header *h;
     uint32_t len;
 
     if (!pa)
         return NULL;
-    h = map_firmware_table(pa, sizeof(*h));
+    h = map_firmware_table(_maddr(pa), sizeof(*h));
     if (!h)
         return NULL;
     if (sig && memcmp(h->signature, sig, 4))
@@ -204,7 +205,7 @@ static const struct acpi_header *map_table(paddr_t pa, const char *sig)
                h->signature, (unsigned long)pa, len);
         return NULL;
     }
-    h = map_firmware_table(pa, len);
+    h = map_firmware_table(_maddr(pa), len);
     if (!h)
         return NULL;
     if (checksum(h, len)) {
@@ -224,7 +225,7 @@ static const struct acpi_header *find_table(const struct acpi_header *sdt,
     unsigned int n = (sdt->length - sizeof(*sdt)) / entry_size;
 
     for (unsigned int i = 0; i < n; i++) {
-        paddr_t pa;
+        uint64_t pa;
         const struct acpi_header *h;
 
         if (entry_size == 8) {
@@ -238,7 +239,7 @@ static const struct acpi_header *find_table(const struct acpi_header *sdt,
             memcpy(&v, p + i * 4, 4);
             pa = v;
         }
-        h = map_firmware_table(pa, sizeof(*h));
+        h = map_firmware_table(_maddr(pa), sizeof(*h));
         if (!h || memcmp(h->signature, sig, 4))
             continue;
         h = map_table(pa, sig);
@@ -281,7 +282,7 @@ static void parse_madt(const struct acpi_madt *madt)
     const uint8_t *p = (const uint8_t *)(madt + 1);
     const uint8_t *end = (const uint8_t *)madt + madt->hdr.length;
 
-    lapic_phys = madt->lapic_address;
+    lapic_phys = _maddr(madt->lapic_address);
     while (p + sizeof(struct madt_entry) <= end) {
         const struct madt_entry *e = (const void *)p;
 
@@ -310,7 +311,7 @@ static void parse_madt(const struct acpi_madt *madt)
                 const struct madt_ioapic *io = (const void *)e;
 
                 if (nr_ioapics < MAX_IOAPICS)
-                    ioapic_phys[nr_ioapics++] = io->address;
+                    ioapic_phys[nr_ioapics++] = _maddr(io->address);
                 else
                     printk(HVLOG_WARNING "ACPI: more than %u IOAPICs; the one at %#x is not quiesced on kexec\n",
                            MAX_IOAPICS, io->address);
@@ -320,7 +321,7 @@ static void parse_madt(const struct acpi_madt *madt)
             if (e->length >= sizeof(struct madt_lapic_override)) {
                 const struct madt_lapic_override *o = (const void *)e;
 
-                lapic_phys = o->address;
+                lapic_phys = _maddr(o->address);
             }
             break;
         default:
@@ -344,12 +345,12 @@ void acpi_init(void)
     const struct acpi_rsdp *rsdp = NULL;
     uint32_t bsp = boot_cpu_apic_id();
     const char *where;
-    paddr_t rsdp_pa = find_rsdp(&where);
+    uint64_t rsdp_pa = find_rsdp(&where);
 
     if (rsdp_pa) {
-        rsdp = map_firmware_table(rsdp_pa, 20);
+        rsdp = map_firmware_table(_maddr(rsdp_pa), 20);
         if (rsdp && rsdp->revision >= 2)
-            rsdp = map_firmware_table(rsdp_pa, sizeof(*rsdp));
+            rsdp = map_firmware_table(_maddr(rsdp_pa), sizeof(*rsdp));
         if (rsdp && !rsdp_valid(rsdp)) {
             printk(HVLOG_WARNING "ACPI: RSDP at %#lx (%s) is not valid\n",
                    (unsigned long)rsdp_pa, where);
@@ -357,7 +358,7 @@ void acpi_init(void)
         }
     }
     /* The one every later reader uses (dom0's start_info.rsdp_paddr). */
-    boot_info.rsdp = rsdp ? rsdp_pa : 0;
+    boot_info.rsdp = _maddr(rsdp ? rsdp_pa : 0);
     if (rsdp) {
         printk("ACPI: RSDP %#lx (%s, revision %u, %.6s)\n",
                (unsigned long)rsdp_pa, where, rsdp->revision, rsdp->oem_id);
@@ -375,8 +376,8 @@ void acpi_init(void)
 
     if (madt) {
         printk("ACPI: %.4s %#lx, MADT %#lx\n", sdt->signature,
-               (unsigned long)virt_to_maddr(sdt),
-               (unsigned long)virt_to_maddr(madt));
+               (unsigned long)maddr_x(virt_to_maddr(sdt)),
+               (unsigned long)maddr_x(virt_to_maddr(madt)));
         parse_madt((const struct acpi_madt *)madt);
     } else {
         if (rsdp)
@@ -414,5 +415,5 @@ void acpi_init(void)
     if (madt_ignored)
         printk(HVLOG_WARNING "ACPI: %u CPU%s ignored\n", madt_ignored,
                madt_ignored == 1 ? "" : "s");
-    printk("ACPI: local APIC at %#lx\n", (unsigned long)lapic_phys);
+    printk("ACPI: local APIC at %#lx\n", (unsigned long)maddr_x(lapic_phys));
 }

@@ -201,13 +201,13 @@ static void apic_setup_local(bool bsp)
 void apic_init(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
-    paddr_t msr_phys = base & ~0xfffUL & ((1UL << 52) - 1);
+    maddr_t msr_phys = _maddr(base & ~0xfffUL & ((1UL << 52) - 1));
 
     if (base & APIC_BASE_EXTD)
         printk("APIC: firmware left x2APIC mode on; switching to xAPIC\n");
-    if (msr_phys != lapic_phys)
+    if (!maddr_eq(msr_phys, lapic_phys))
         printk(HVLOG_WARNING "APIC: MADT says %#lx, APIC_BASE MSR %#lx; using the MADT's\n",
-               (unsigned long)lapic_phys, (unsigned long)msr_phys);
+               (unsigned long)maddr_x(lapic_phys), (unsigned long)maddr_x(msr_phys));
 
     /* Mask both 8259s: the local APIC and IPIs are all that is used. */
     outb(0x21, 0xff);
@@ -216,7 +216,7 @@ void apic_init(void)
     lapic = ioremap(lapic_phys, PAGE_SIZE);
     if (!lapic)
         panic("APIC: cannot map the local APIC at %#lx",
-              (unsigned long)lapic_phys);
+              (unsigned long)maddr_x(lapic_phys));
     apic_setup_local(true);
 
     if (apic_id() != cpu_apic_id[0]) {
@@ -235,7 +235,7 @@ void apic_init(void)
             }
     }
     printk("APIC: xAPIC at %#lx, version %#x, boot CPU APIC ID %u\n",
-           (unsigned long)lapic_phys, apic_read(APIC_VERSION) & 0xff,
+           (unsigned long)maddr_x(lapic_phys), apic_read(APIC_VERSION) & 0xff,
            apic_id());
     quiesce_init();
 }

@@ -31,9 +31,9 @@ struct cpu_info *alloc_cpu_stack(unsigned int cpu)
 
         if (page == STACK_GUARD_PAGE)
             continue;
-        mfn = alloc_frame(0);
-        if (mfn == INVALID_MFN ||
-            map_hv_pages(base + page * PAGE_SIZE, mfn, 1,
+        mfn = alloc_frame(_mfn(0));
+        if (mfn_is_invalid(mfn) ||
+            map_hv_pages(_vaddr(base + page * PAGE_SIZE), mfn, 1,
                          PAGE_HV_RW | MAP_SMALL_ONLY))
             return NULL;
         memset((void *)(base + page * PAGE_SIZE), 0, PAGE_SIZE);

@@ -66,7 +66,7 @@ __noreturn void ap_start_c(void);
 #define TRAMPOLINE_LOW       0x1000UL
 #define TRAMPOLINE_HIGH      0x9f000UL
 
-static paddr_t tramp_pa;            /* the trampoline page */
+static maddr_t tramp_pa;            /* the trampoline page */
 static mfn_t tramp_root = INVALID_MFN;
 /* What every AP copies from the BSP. */
 static uint64_t bsp_cr4, bsp_efer;
@@ -188,40 +188,50 @@ void ap_start_c(void)
 /* ---- the trampoline --------------------------------------------------- */
 
 /* Is [pa, pa + PAGE_SIZE) RAM, in nobody's way? */
-static bool trampoline_page_ok(paddr_t pa)
+static bool overlaps_page(uint64_t pa, maddr_t start, uint64_t size)
+{
+    return pa < maddr_x(start) + size && pa + PAGE_SIZE > maddr_x(start);
+}
+
+/* Is [pa, pa + PAGE_SIZE) RAM, in nobody's way?  (A search below 1 MiB,
+   in plain numbers.) */
+static bool trampoline_page_ok(uint64_t pa)
 {
     bool ram = false;
 
     for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
         const struct mem_region *r = &boot_info.mem[i];
+        uint64_t start = maddr_x(r->start);
 
-        if (r->start >= pa + PAGE_SIZE || r->start + r->size <= pa)
+        if (!overlaps_page(pa, r->start, r->size))
             continue;
         if (r->type != MEM_RAM)
             return false;
-        if (r->start <= pa && r->start + r->size >= pa + PAGE_SIZE)
+        if (start <= pa && start + r->size >= pa + PAGE_SIZE)
             ram = true;
     }
-    if (pa < boot_info.image_end && pa + PAGE_SIZE > boot_info.image_start)
+    if (overlaps_page(pa, boot_info.image_start,
+                      maddr_x(boot_info.image_end) -
+                      maddr_x(boot_info.image_start)))
         return false;
     for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
         const struct boot_module *m = &boot_info.modules[i];
 
-        if (pa < m->start + m->size && pa + PAGE_SIZE > m->start)
+        if (overlaps_page(pa, m->start, m->size))
             return false;
     }
     return ram;
 }
 
-static paddr_t find_trampoline_page(void)
+static maddr_t find_trampoline_page(void)
 {
     if (trampoline_page_ok(TRAMPOLINE_PREFERRED))
-        return TRAMPOLINE_PREFERRED;
-    for (paddr_t pa = TRAMPOLINE_HIGH - PAGE_SIZE; pa >= TRAMPOLINE_LOW;
+        return _maddr(TRAMPOLINE_PREFERRED);
+    for (uint64_t pa = TRAMPOLINE_HIGH - PAGE_SIZE; pa >= TRAMPOLINE_LOW;
          pa -= PAGE_SIZE)
         if (trampoline_page_ok(pa))
-            return pa;
-    return 0;
+            return _maddr(pa);
+    return _maddr(0);
 }
 
 static pte_t *table_va(mfn_t mfn)
@@ -233,10 +243,10 @@ static pte_t *table_va(mfn_t mfn)
 static void trampoline_free_tables(void)
 {
     mfn_t mfn = tramp_root;
-    uint64_t va = tramp_pa;
+    uint64_t va = maddr_x(tramp_pa);    /* mapped 1:1 */
     static const unsigned int shifts[] = { L4_SHIFT, L3_SHIFT, L2_SHIFT };
 
-    if (tramp_root == INVALID_MFN)
+    if (mfn_is_invalid(tramp_root))
         return;
     for (unsigned int lvl = 0; lvl < ARRAY_SIZE(shifts); lvl++) {
         pte_t e = table_va(mfn)[pt_index(va, shifts[lvl])];
@@ -247,9 +257,9 @@ static void trampoline_free_tables(void)
             mfn = INVALID_MFN;
             break;
         }
-        mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        mfn = pte_mfn(e);
     }
-    if (mfn != INVALID_MFN)
+    if (!mfn_is_invalid(mfn))
         free_frame(mfn);        /* the L1 table */
     free_frame(tramp_root);
     tramp_root = INVALID_MFN;
@@ -262,19 +272,20 @@ static bool trampoline_setup(void)
 
     BUG_ON(size > PAGE_SIZE);
     tramp_pa = find_trampoline_page();
-    if (!tramp_pa) {
+    if (!maddr_x(tramp_pa)) {
         printk(HVLOG_ERR "SMP: no RAM page below 1 MiB for the AP trampoline\n");
         return false;
     }
     /* The trampoline loads CR3 in 32-bit mode: the root is below 4 GiB. */
-    tramp_root = alloc_frame(GiB(4) >> PAGE_SHIFT);
-    if (tramp_root == INVALID_MFN) {
+    tramp_root = alloc_frame(maddr_to_mfn(_maddr(GiB(4))));
+    if (mfn_is_invalid(tramp_root)) {
         printk(HVLOG_ERR "SMP: no memory for the trampoline page table\n");
         return false;
     }
     root = table_va(tramp_root);
     memset(root, 0, PAGE_SIZE);
-    if (map_pages(&hv_pt_ops, tramp_root, tramp_pa, tramp_pa >> PAGE_SHIFT, 1,
+    if (map_pages(&hv_pt_ops, tramp_root, _vaddr(maddr_x(tramp_pa)),
+                  maddr_to_mfn(tramp_pa), 1,
                   _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
                   MAP_SMALL_ONLY)) {
         printk(HVLOG_ERR "SMP: cannot map the AP trampoline\n");
@@ -293,8 +304,8 @@ static bool trampoline_setup(void)
 
 static struct ap_tramp_params *trampoline_params(void)
 {
-    return maddr_to_virt(tramp_pa + ((uintptr_t)ap_tramp_params -
-                                     (uintptr_t)ap_trampoline_start));
+    return maddr_to_virt(maddr_add(tramp_pa, (uintptr_t)ap_tramp_params -
+                                             (uintptr_t)ap_trampoline_start));
 }
 
 /* ---- the BSP side ----------------------------------------------------- */
@@ -316,7 +327,7 @@ static bool start_ap(unsigned int cpu)
     struct ap_tramp_params *p = trampoline_params();
     volatile uint32_t *started = &p->started;
     uint32_t id = cpu_apic_id[cpu];
-    uint8_t vector = tramp_pa >> PAGE_SHIFT;
+    uint8_t vector = mfn_x(maddr_to_mfn(tramp_pa));    /* SIPI: page number */
     struct cpu_info *ci = cpu_infos[cpu] ? cpu_infos[cpu] : alloc_cpu_stack(cpu);
 
     if (!ci) {
@@ -324,9 +335,9 @@ static bool start_ap(unsigned int cpu)
         return false;
     }
     set_cpu_state(ci, CPU_OFFLINE);
-    p->cr3 = tramp_root << PAGE_SHIFT;
+    p->cr3 = maddr_x(mfn_to_maddr(tramp_root));
     p->efer = EFER_LME | (cpu_has.nx ? EFER_NXE : 0);
-    p->real_cr3 = idle_pg_table_mfn << PAGE_SHIFT;
+    p->real_cr3 = maddr_x(mfn_to_maddr(idle_pg_table_mfn));
     p->stack = (uint64_t)ci;
     p->entry = (uint64_t)ap_start64;
     *started = 0;
@@ -534,7 +545,7 @@ void smp_boot_cpus(void)
         if (trampoline_setup()) {
             printk("SMP: starting %u more CPU%s through the trampoline at %#lx\n",
                    nr_cpus - 1, nr_cpus == 2 ? "" : "s",
-                   (unsigned long)tramp_pa);
+                   (unsigned long)maddr_x(tramp_pa));
             for (unsigned int cpu = 1; cpu < nr_cpus; cpu++)
                 start_ap(cpu);
             trampoline_free_tables();

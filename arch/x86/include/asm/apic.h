@@ -11,10 +11,10 @@
 /* ACPI: find the RSDP (boot_info.rsdp from UEFI, else the BIOS areas),
  * walk RSDT/XSDT to the MADT, fill nr_cpus and cpu_apic_id[]. */
 void acpi_init(void);
-extern paddr_t lapic_phys;
+extern maddr_t lapic_phys;
 /* The IOAPICs the MADT lists (quiesced before a kexec handoff). */
 #define MAX_IOAPICS 8
-extern paddr_t ioapic_phys[MAX_IOAPICS];
+extern maddr_t ioapic_phys[MAX_IOAPICS];
 extern unsigned int nr_ioapics;
 
 void apic_init(void);           /* BSP: map and enable the local APIC */

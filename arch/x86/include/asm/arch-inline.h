@@ -27,14 +27,14 @@ static inline void arch_set_current_domain(struct domain *d)
     get_cpu_info()->current = d;
 }
 
-static inline void *maddr_to_virt(paddr_t ma)
+static inline void *maddr_to_virt(maddr_t ma)
 {
-    return (void *)(DIRECTMAP_VIRT_START + ma);
+    return (void *)(DIRECTMAP_VIRT_START + maddr_x(ma));
 }
 
-static inline paddr_t virt_to_maddr(const void *va)
+static inline maddr_t virt_to_maddr(const void *va)
 {
-    return (uint64_t)va - DIRECTMAP_VIRT_START;
+    return _maddr((uint64_t)va - DIRECTMAP_VIRT_START);
 }
 
 /* A write to QEMU's isa-debug-exit port; ignored where there is none. */

@@ -120,6 +120,7 @@ void relocate_pages(const uint64_t *list);
 /* Frames owned by an image, in chained pages of 511 entries. */
 struct frame_list {
     mfn_t head;         /* [0] = next chain page, [1..511] = frames */
+                        /* (the pages hold raw mfns; no head: mfn 0) */
     uint64_t count;
 };
 
@@ -130,9 +131,9 @@ struct frame_list {
 struct x86_kexec_image {
     struct kexec_image k;
     mfn_t control_mfn;
-    uint64_t alias_va;          /* control page, executable, hv tables */
+    vaddr_t alias_va;           /* control page, executable, hv tables */
     mfn_t handoff_l4, reloc_l4;
-    uint64_t list;              /* machine address of the first list page */
+    maddr_t list;               /* the first list page (0: none) */
     struct frame_list frames;   /* control page, page tables */
     struct frame_list staging;  /* staged copies and list pages */
 };

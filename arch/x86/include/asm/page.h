@@ -44,6 +44,17 @@ static inline bool is_canonical(uint64_t va)
 {
     return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
+
+/* The frame an entry points at, and an entry pointing at a frame. */
+static inline mfn_t pte_mfn(pte_t e)
+{
+    return _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
+
+static inline pte_t mfn_pte(mfn_t mfn, uint64_t flags)
+{
+    return maddr_x(mfn_to_maddr(mfn)) | flags;
+}
 #endif
 
 #endif /* ASM_PAGE_H */

@@ -9,7 +9,7 @@
 #ifndef ASM_PAGING_H
 #define ASM_PAGING_H
 
-#include <asm/arch-inline.h>  /* maddr_to_virt(), virt_to_maddr() */
+#include <hv/arch.h>          /* mfn_to_virt(), maddr_to_virt() */
 #include <asm/page.h>
 #include <hv/types.h>
 
@@ -38,21 +38,21 @@ struct pt_ops {
  * Returns 0, -ENOMEM, -EEXIST or -EINVAL (misaligned/non-canonical).
  * A failure part-way leaves the earlier pages mapped.
  */
-int map_pages(const struct pt_ops *ops, mfn_t root, uint64_t va, mfn_t mfn,
+int map_pages(const struct pt_ops *ops, mfn_t root, vaddr_t va, mfn_t mfn,
               uint64_t count, uint64_t flags);
 
 /*
  * Translate va through the tree: returns the leaf entry, with *level set
  * to 1 (4 KiB) or 2 (2 MiB), or 0 when not mapped.
  */
-pte_t lookup_pte(const struct pt_ops *ops, mfn_t root, uint64_t va,
+pte_t lookup_pte(const struct pt_ops *ops, mfn_t root, vaddr_t va,
                  int *level);
 
 /* The hypervisor's own tables (arch/x86/mm/setup.c). */
 extern const struct pt_ops hv_pt_ops;
 extern mfn_t idle_pg_table_mfn;
-int map_hv_pages(uint64_t va, mfn_t mfn, uint64_t count, uint64_t flags);
-void *ioremap(paddr_t pa, uint64_t size);
+int map_hv_pages(vaddr_t va, mfn_t mfn, uint64_t count, uint64_t flags);
+void *ioremap(maddr_t pa, uint64_t size);
 void flush_tlb_local(void);
 
 /*

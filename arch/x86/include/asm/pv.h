@@ -34,7 +34,7 @@ void pv_guest_fault(struct cpu_user_regs *regs);
 
 struct domain;
 /* The L1 slot that maps va in d's tables (via the direct map), or NULL. */
-pte_t *pv_find_l1e(struct domain *d, uint64_t va);
+pte_t *pv_find_l1e(struct domain *d, vaddr_t va);
 /* Set every frame's l1_refs from d's L1 tables (once, when d is built). */
 void pv_count_l1_refs(struct domain *d);
 /*

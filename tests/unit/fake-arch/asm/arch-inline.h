@@ -40,20 +40,20 @@ static inline void arch_set_current_domain(struct domain *d)
     fake_current[fake_cpu] = d;
 }
 
-static inline void *maddr_to_virt(paddr_t ma)
+static inline void *maddr_to_virt(maddr_t ma)
 {
-    if (ma >= fake_ram_size)
-        fake_bad_maddr(ma);
-    return fake_ram + ma;
+    if (maddr_x(ma) >= fake_ram_size)
+        fake_bad_maddr(maddr_x(ma));
+    return fake_ram + maddr_x(ma);
 }
 
-static inline paddr_t virt_to_maddr(const void *va)
+static inline maddr_t virt_to_maddr(const void *va)
 {
     uint64_t off = (uint64_t)((const uint8_t *)va - fake_ram);
 
     if (off >= fake_ram_size)
         fake_bad_maddr(off);
-    return off;
+    return _maddr(off);
 }
 
 static inline void arch_report_exit(uint8_t code) { fake_report_exit(code); }
