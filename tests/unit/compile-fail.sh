@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # compile-fail.sh SRC CC [CFLAGS...]: a check that SRC's mistakes do not
-# compile (tests/unit/kxl-addr-mix.c; tests/unit/unit.mk runs it).
+# compile (tests/unit/kxl-addr-mix.c, tests/unit/hv-addr-mix.c;
+# tests/unit/unit.mk runs them).
 #
 # SRC built with -DMIX_CASE=0 must compile.  For every line of SRC marked
 # "compile-fail N: TEXT */", SRC built with -DMIX_CASE=N must not, and

@@ -322,3 +322,18 @@ $(UNIT_KXL_MIX): tests/unit/kxl-addr-mix.c tests/unit/compile-fail.sh \
 	@touch $@
 
 unit-test-bin: $(UNIT_KXL_MIX)
+
+# ---- the hypervisor's typed addresses refuse mix-ups ----------------------
+# The same check for include/hv/addr.h (tests/unit/hv-addr-mix.c): a gfn
+# for an mfn, an address for a frame, a bare integer, ..., against the
+# allocator, the P2M, the direct map and the validator; built with the
+# fake arch's flags, as common/ is on the host.
+UNIT_HV_MIX := $(UNIT_DIR)/hv-addr-mix.ok
+
+$(UNIT_HV_MIX): tests/unit/hv-addr-mix.c tests/unit/compile-fail.sh \
+		$(wildcard include/hv/*.h tests/unit/fake-arch/asm/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)sh tests/unit/compile-fail.sh $< $(UNIT_CC) $(UNIT_FAKE_CFLAGS)
+	@touch $@
+
+unit-test-bin: $(UNIT_HV_MIX)
