@@ -487,8 +487,10 @@ static void com2_write(void *ctx, const void *buf, uint64_t n)
 }
 
 /* The crashed machine's memory: the identity map. */
-static bool idmap_read(void *ctx, uint64_t maddr, void *buf, uint64_t len)
+static bool idmap_read(void *ctx, kxl_maddr_t at, void *buf, uint64_t len)
 {
+    uint64_t maddr = kxl_maddr_val(at);
+
     (void)ctx;
     if (!in_idmap(maddr, len))
         return false;
@@ -523,8 +525,8 @@ static void stream_vmcore(void)
         first = core.cpu[crashing].seg;
     /* the crashing CPU first: gdb's first thread is the first NT_PRSTATUS */
     if (first < core.phnum)
-        vm_notes[nr++] = (struct vmcore_note){ core.ph[first].p_offset,
-                                               core.ph[first].p_filesz };
+        vm_notes[nr++] = (struct vmcore_note){
+            kxl_maddr(core.ph[first].p_offset), core.ph[first].p_filesz };
     for (unsigned int i = 0; i < core.phnum; i++) {
         if (!core.note_ok[i] || i == first)
             continue;
@@ -532,8 +534,8 @@ static void stream_vmcore(void)
             fail("vmcore: at most %u notes (got more)", VMCORE_MAX_NOTES);
             return;
         }
-        vm_notes[nr++] = (struct vmcore_note){ core.ph[i].p_offset,
-                                               core.ph[i].p_filesz };
+        vm_notes[nr++] = (struct vmcore_note){
+            kxl_maddr(core.ph[i].p_offset), core.ph[i].p_filesz };
     }
 
     /* assigned at run time: an initialiser would be data to relocate */
@@ -544,7 +546,7 @@ static void stream_vmcore(void)
     req.notes = vm_notes;
     req.nr_notes = nr;
     req.nr_cpus = core.nr_cpus;
-    req.hv_paddr = core.hv_paddr;
+    req.hv_paddr = kxl_maddr(core.hv_paddr);
     req.hv_size = core.hv_size;
     req.max_image = DUMP_MAX;
     req.hv_virt = HV_VIRT;
@@ -558,7 +560,8 @@ static void stream_vmcore(void)
     stage = "finishing";
     if (err) {
         fail("vmcore: streamed (got %s, at %#llx, after %llu bytes)",
-             vmcore_strerror(err), (unsigned long long)res.bad_maddr,
+             vmcore_strerror(err),
+             (unsigned long long)kxl_maddr_val(res.bad_maddr),
              (unsigned long long)vm_bytes);
         return;
     }

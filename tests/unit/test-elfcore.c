@@ -35,8 +35,8 @@ static const struct elfcore_mem bios_map[] = {
 
 /* 4 CPU notes, the hypervisor note, VMCOREINFO. */
 static const struct elfcore_range notes4[] = {
-    { 0x24a0000, 356 }, { 0x24a0200, 356 }, { 0x24a0400, 356 },
-    { 0x24a0600, 356 }, { 0x24a1000, 196 }, { 0x13fff000, 0x2f4 },
+    { { 0x24a0000 }, 356 }, { { 0x24a0200 }, 356 }, { { 0x24a0400 }, 356 },
+    { { 0x24a0600 }, 356 }, { { 0x24a1000 }, 196 }, { { 0x13fff000 }, 0x2f4 },
 };
 
 #define CRASH_START 0x10000000ULL
@@ -49,8 +49,8 @@ static struct elfcore_req bios_req(void)
     return (struct elfcore_req){
         .notes = notes4, .nr_notes = 6,
         .mem = bios_map, .nr_mem = 6,
-        .crash_start = CRASH_START, .crash_size = CRASH_SIZE,
-        .hv_start = HV_START, .hv_size = HV_SIZE,
+        .crash_start = { CRASH_START }, .crash_size = CRASH_SIZE,
+        .hv_start = { HV_START }, .hv_size = HV_SIZE,
     };
 }
 
@@ -270,7 +270,7 @@ START_TEST(test_sorts_and_merges)
         { 0x0, 0x1000, 4, 0 },          /* NVS */
     };
     struct elfcore_req req = {
-        .mem = map, .nr_mem = 7, .hv_start = 0x100000, .hv_size = 0x3000,
+        .mem = map, .nr_mem = 7, .hv_start = { 0x100000 }, .hv_size = 0x3000,
     };
     const struct want w[] = {
         RAM(0x100000, 0x301000),
@@ -293,7 +293,7 @@ START_TEST(test_crash_region_edges)
     struct elfcore_req req = { .mem = map, .nr_mem = 3 };
 
     /* covering the first range exactly: it disappears */
-    req.crash_start = 0x1000000;
+    req.crash_start = kxl_maddr(0x1000000);
     req.crash_size = 0x1000000;
     {
         const struct want w[] = { RAM(0x4000000, 0x1000000),
@@ -301,7 +301,7 @@ START_TEST(test_crash_region_edges)
         check_all(&req, w, 2);
     }
     /* the head of the second range */
-    req.crash_start = 0x3000000;
+    req.crash_start = kxl_maddr(0x3000000);
     req.crash_size = 0x1800000;
     {
         const struct want w[] = { RAM(0x1000000, 0x1000000),
@@ -310,7 +310,7 @@ START_TEST(test_crash_region_edges)
         check_all(&req, w, 3);
     }
     /* the tail of the third range, beyond it */
-    req.crash_start = 0x6c00000;
+    req.crash_start = kxl_maddr(0x6c00000);
     req.crash_size = 0x1000000;
     {
         const struct want w[] = { RAM(0x1000000, 0x1000000),
@@ -319,7 +319,7 @@ START_TEST(test_crash_region_edges)
         check_all(&req, w, 3);
     }
     /* across all of them */
-    req.crash_start = 0x1800000;
+    req.crash_start = kxl_maddr(0x1800000);
     req.crash_size = 0x5000000;
     {
         const struct want w[] = { RAM(0x1000000, 0x800000),
@@ -327,7 +327,7 @@ START_TEST(test_crash_region_edges)
         check_all(&req, w, 2);
     }
     /* in a gap: nothing changes */
-    req.crash_start = 0x2000000;
+    req.crash_start = kxl_maddr(0x2000000);
     req.crash_size = 0x2000000;
     {
         const struct want w[] = { RAM(0x1000000, 0x1000000),
@@ -348,13 +348,13 @@ START_TEST(test_limits)
     struct elfcore_req req = {
         .notes = notes, .nr_notes = ELFCORE_MAX_NOTES,
         .mem = map, .nr_mem = ELFCORE_MAX_MEM,
-        .crash_start = 0x100000 * ELFCORE_MAX_MEM,      /* half way */
+        .crash_start = { 0x100000 * ELFCORE_MAX_MEM },      /* half way */
         .crash_size = 0x1000,
     };
     struct elfcore_result res;
 
     for (unsigned int i = 0; i < ELFCORE_MAX_NOTES; i++)
-        notes[i] = (struct elfcore_range){ 0x1000 + 0x200 * i, 356 };
+        notes[i] = (struct elfcore_range){ kxl_maddr(0x1000 + 0x200 * i), 356 };
     /* every range 1 MiB, 1 MiB apart: nothing merges */
     for (unsigned int i = 0; i < ELFCORE_MAX_MEM; i++)
         map[i] = (struct elfcore_mem){ 0x200000ULL * (ELFCORE_MAX_MEM - 1 - i),
@@ -368,7 +368,7 @@ START_TEST(test_limits)
         uint64_t want = 0x200000ULL * i;
 
         memcpy(&ph, buf + 64 + 56 * (ELFCORE_MAX_NOTES + i), sizeof(ph));
-        if (want == req.crash_start)
+        if (want == kxl_maddr_val(req.crash_start))
             want += 0x1000;
         ck_assert_uint_eq(ph.p_paddr, want);
     }
@@ -407,7 +407,7 @@ START_TEST(test_bad_requests)
 {
     struct elfcore_req req = bios_req();
     struct elfcore_result res;
-    struct elfcore_range bad_note[1] = { { 0x1000, 0 } };
+    struct elfcore_range bad_note[1] = { { { 0x1000 }, 0 } };
     struct elfcore_mem bad_mem[1] = { { 0xfffffffffffff000ULL, 0x2000, 1, 0 } };
     static uint8_t buf[4096];
 
@@ -426,7 +426,7 @@ START_TEST(test_bad_requests)
     req.nr_notes = 1;
     ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_ERANGE);
     /* a note that wraps */
-    bad_note[0] = (struct elfcore_range){ 0xfffffffffffff000ULL, 0x2000 };
+    bad_note[0] = (struct elfcore_range){ kxl_maddr(0xfffffffffffff000ULL), 0x2000 };
     ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_ERANGE);
     /* RAM that wraps */
     req = bios_req();
@@ -441,7 +441,7 @@ START_TEST(test_bad_requests)
     ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_OK);
     /* a crash region that wraps */
     req = bios_req();
-    req.crash_start = 0xfffffffffffff000ULL;
+    req.crash_start = kxl_maddr(0xfffffffffffff000ULL);
     ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_ERANGE);
     /* a hypervisor image whose link address range would wrap */
     req = bios_req();

@@ -55,7 +55,7 @@ static const char vmcoreinfo_text[] =
     "NUMBER(pgtable_maddr)=1000\n";
 
 static const struct vmcore_note notes3[] = {
-    { NOTE_B, 200 }, { NOTE_A, 356 }, { NOTE_C, 0x2f4 },
+    { { NOTE_B }, 200 }, { { NOTE_A }, 356 }, { { NOTE_C }, 0x2f4 },
 };
 
 static void put64(uint64_t maddr, uint64_t v)
@@ -110,8 +110,10 @@ static struct {
     unsigned int calls;
 } out;
 
-static bool fake_read(void *ctx, uint64_t maddr, void *buf, uint64_t len)
+static bool fake_read(void *ctx, kxl_maddr_t at, void *buf, uint64_t len)
 {
+    uint64_t maddr = kxl_maddr_val(at);
+
     ck_assert_ptr_eq(ctx, &rd_ctl);
     ck_assert_uint_gt(len, 0);
     rd_ctl.reads++;
@@ -143,7 +145,7 @@ static struct vmcore_req base_req(void)
 {
     return (struct vmcore_req){
         .notes = notes3, .nr_notes = 3, .nr_cpus = 2,
-        .hv_paddr = HV_PADDR, .hv_size = HV_SIZE, .max_image = 4ull << 20,
+        .hv_paddr = { HV_PADDR }, .hv_size = HV_SIZE, .max_image = 4ull << 20,
         .hv_virt = HV_VIRT, .directmap_virt = DMAP,
         .vmcoreinfo = vmcoreinfo_text,
         .vmcoreinfo_len = sizeof(vmcoreinfo_text) - 1,
@@ -300,7 +302,8 @@ START_TEST(test_layout)
     ck_assert_uint_eq(ph.p_align, 4);
     off = note_off;
     for (unsigned int i = 0; i < 3; i++) {
-        ck_assert_mem_eq(out.buf + off, mem + notes3[i].maddr, notes3[i].size);
+        ck_assert_mem_eq(out.buf + off, mem + kxl_maddr_val(notes3[i].maddr),
+                         notes3[i].size);
         off += notes3[i].size;
     }
     for (; off < load_off; off++)
@@ -453,7 +456,7 @@ START_TEST(test_bad_args)
     req.notes = NULL;
     ck_assert_int_eq(run(&req, &res), VMCORE_EARG);
     for (unsigned int i = 0; i <= VMCORE_MAX_NOTES; i++)
-        many[i] = (struct vmcore_note){ NOTE_A, 4 };
+        many[i] = (struct vmcore_note){ { NOTE_A }, 4 };
     req.notes = many;
     req.nr_notes = VMCORE_MAX_NOTES + 1;
     ck_assert_int_eq(run(&req, &res), VMCORE_EARG);
@@ -538,14 +541,15 @@ END_TEST
 START_TEST(test_read_fails)
 {
     struct vmcore_req req = base_req();
-    struct vmcore_note bad[2] = { { NOTE_A, 356 }, { MEM_SIZE - 16, 32 } };
+    struct vmcore_note bad[2] = { { { NOTE_A }, 356 },
+                                  { { MEM_SIZE - 16 }, 32 } };
     struct vmcore_result res;
 
     /* a note past the machine's memory: found before a byte is written */
     req.notes = bad;
     req.nr_notes = 2;
     ck_assert_int_eq(run(&req, &res), VMCORE_EREAD);
-    ck_assert_uint_eq(res.bad_maddr, MEM_SIZE - 16);
+    ck_assert_uint_eq(kxl_maddr_val(res.bad_maddr), MEM_SIZE - 16);
     ck_assert_uint_eq(out.len, 0);
     ck_assert_uint_eq(res.bytes, 0);
 
@@ -554,7 +558,7 @@ START_TEST(test_read_fails)
     rd_ctl.bad_start = HV_PADDR + 3 * PG + 100;
     rd_ctl.bad_size = 1;
     ck_assert_int_eq(run(&req, &res), VMCORE_EREAD);
-    ck_assert_uint_eq(res.bad_maddr, HV_PADDR + 3 * PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.bad_maddr), HV_PADDR + 3 * PG);
     ck_assert_uint_eq(out.len, 0);
 
     /* a stack page that worked while planning, not while streaming: the
@@ -564,7 +568,7 @@ START_TEST(test_read_fails)
     rd_ctl.bad_reads = 0;
     rd_ctl.fail_after = 1;
     ck_assert_int_eq(run(&req, &res), VMCORE_EREAD);
-    ck_assert_uint_eq(res.bad_maddr, CPU1_STACK + 5 * PG);
+    ck_assert_uint_eq(kxl_maddr_val(res.bad_maddr), CPU1_STACK + 5 * PG);
     ck_assert_uint_gt(out.len, 0);
     ck_assert_uint_eq(res.bytes, out.len);
     ck_assert_uint_eq(res.crc32, kxl_crc32(0, out.buf, out.len));

@@ -84,7 +84,7 @@ static void add_piece(struct piece *p, uint32_t *n, uint64_t s, uint64_t e)
 /* The RAM of the map, without the crash region.  Returns the count. */
 static uint32_t ram_pieces(const struct elfcore_req *req, struct piece *p)
 {
-    uint64_t cs = req->crash_start, ce = req->crash_start + req->crash_size;
+    uint64_t cs = kxl_maddr_val(req->crash_start), ce = cs + req->crash_size;
     uint32_t n = 0;
 
     for (uint32_t i = 0; i < req->nr_mem; i++) {
@@ -108,15 +108,15 @@ static uint32_t ram_pieces(const struct elfcore_req *req, struct piece *p)
 /* ---- the header --------------------------------------------------------- */
 
 static void put_phdr(uint8_t *at, uint32_t type, uint32_t flags,
-                     uint64_t paddr, uint64_t vaddr, uint64_t size)
+                     kxl_maddr_t paddr, uint64_t vaddr, uint64_t size)
 {
     struct elfcore_phdr ph;
 
     ph.p_type = type;
     ph.p_flags = flags;
-    ph.p_offset = paddr;
+    ph.p_offset = kxl_maddr_val(paddr);
     ph.p_vaddr = vaddr;
-    ph.p_paddr = paddr;
+    ph.p_paddr = kxl_maddr_val(paddr);
     ph.p_filesz = size;
     ph.p_memsz = size;
     ph.p_align = 0;
@@ -143,16 +143,16 @@ int elfcore_build(const struct elfcore_req *req, void *buf, size_t cap,
 
     for (uint32_t i = 0; i < req->nr_notes; i++)
         if (!req->notes[i].size ||
-            wraps(req->notes[i].start, req->notes[i].size, 0))
+            wraps(kxl_maddr_val(req->notes[i].start), req->notes[i].size, 0))
             return ELFCORE_ERANGE;
     for (uint32_t i = 0; i < req->nr_mem; i++)
         if (req->mem[i].type == ELFCORE_MEM_RAM &&
             wraps(req->mem[i].addr, req->mem[i].size, ELFCORE_DIRECTMAP_VIRT))
             return ELFCORE_ERANGE;
-    if (wraps(req->crash_start, req->crash_size, 0))
+    if (wraps(kxl_maddr_val(req->crash_start), req->crash_size, 0))
         return ELFCORE_ERANGE;
     /* the image's offsets are added to the link address */
-    if (req->hv_size && (wraps(req->hv_start, req->hv_size, 0) ||
+    if (req->hv_size && (wraps(kxl_maddr_val(req->hv_start), req->hv_size, 0) ||
                          wraps(0, req->hv_size, ELFCORE_HV_VIRT)))
         return ELFCORE_ERANGE;
 
@@ -174,7 +174,7 @@ int elfcore_build(const struct elfcore_req *req, void *buf, size_t cap,
         put_phdr(ph, ELFCORE_PT_NOTE, 0, req->notes[i].start, 0,
                  req->notes[i].size);
     for (uint32_t i = 0; i < nr_ram; i++, ph += PHDR_SIZE)
-        put_phdr(ph, ELFCORE_PT_LOAD, rwx, pieces[i].start,
+        put_phdr(ph, ELFCORE_PT_LOAD, rwx, kxl_maddr(pieces[i].start),
                  ELFCORE_DIRECTMAP_VIRT + pieces[i].start,
                  pieces[i].end - pieces[i].start);
     if (nr_hv)

@@ -54,6 +54,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kxl-addr.h"
+
 /* The hypervisor's virtual layout (arch/x86/include/asm/config.h). */
 #define ELFCORE_HV_VIRT         0xffff82d040000000ULL   /* HV_VIRT_START */
 #define ELFCORE_DIRECTMAP_VIRT  0xffff830000000000ULL   /* DIRECTMAP_VIRT_START */
@@ -128,7 +130,7 @@ enum elfcore_error {
 
 /* A range of machine addresses. */
 struct elfcore_range {
-    uint64_t start;
+    kxl_maddr_t start;
     uint64_t size;
 };
 
@@ -147,9 +149,10 @@ struct elfcore_req {
     uint32_t nr_notes;                  /* <= ELFCORE_MAX_NOTES */
     const struct elfcore_mem *mem;      /* the machine memory map */
     uint32_t nr_mem;                    /* <= ELFCORE_MAX_MEM */
-    uint64_t crash_start, crash_size;   /* left out of the RAM PT_LOADs */
-    uint64_t hv_start, hv_size;         /* the hypervisor image; size 0:
-                                           no PT_LOAD for it */
+    kxl_maddr_t crash_start;            /* left out of the RAM PT_LOADs */
+    uint64_t crash_size;
+    kxl_maddr_t hv_start;               /* the hypervisor image; size 0: */
+    uint64_t hv_size;                   /* no PT_LOAD for it */
 };
 
 struct elfcore_result {

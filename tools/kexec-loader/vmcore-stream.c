@@ -63,9 +63,9 @@ static struct {
 
 static bool rd(uint64_t maddr, void *buf, uint64_t len)
 {
-    if (vs.src->read(vs.src->ctx, maddr, buf, len))
+    if (vs.src->read(vs.src->ctx, kxl_maddr(maddr), buf, len))
         return true;
-    vs.res->bad_maddr = maddr;
+    vs.res->bad_maddr = kxl_maddr(maddr);
     return false;
 }
 
@@ -138,7 +138,7 @@ static bool zero_page(uint64_t n)
  */
 static int plan_runs(void)
 {
-    const uint64_t paddr = vs.req->hv_paddr, size = vs.dump;
+    const uint64_t paddr = kxl_maddr_val(vs.req->hv_paddr), size = vs.dump;
     uint64_t pos = 0, n = 0;
     bool zero = false;
 
@@ -194,8 +194,8 @@ static bool translate(uint64_t va, uint64_t *maddr)
     uint8_t b[8];
 
     for (int shift = 39; shift >= 12; shift -= 9) {
-        if (!vs.src->read(vs.src->ctx, table + ((va >> shift) & 511) * 8,
-                          b, 8))
+        if (!vs.src->read(vs.src->ctx,
+                          kxl_maddr(table + ((va >> shift) & 511) * 8), b, 8))
             return false;
         e = kxl_rd(b, 8);
         if (!(e & PTE_P))
@@ -225,7 +225,7 @@ static int plan_stacks(void)
 
         /* a page the caller cannot read is left out like a guard page */
         if (!translate(va, &m) ||
-            !vs.src->read(vs.src->ctx, m, vs.page, PG))
+            !vs.src->read(vs.src->ctx, kxl_maddr(m), vs.page, PG))
             continue;
         pages++;
         if (last && last->va + last->size == va &&
@@ -263,7 +263,7 @@ static int plan(void)
     vs.res->stacks_virt = vs.stacks_virt;
 
     for (uint32_t i = 0; i < req->nr_notes; i++) {
-        if (!try_read(req->notes[i].maddr, req->notes[i].size))
+        if (!try_read(kxl_maddr_val(req->notes[i].maddr), req->notes[i].size))
             return VMCORE_EREAD;
         vs.res->notes_bytes += req->notes[i].size;
     }
@@ -337,7 +337,7 @@ static int stream(void)
         off = load_off;
         for (uint32_t i = 0; i < vs.nr_runs; i++) {
             const struct run *r = &vs.runs[i];
-            uint64_t pa = req->hv_paddr + r->off;
+            uint64_t pa = kxl_maddr_val(req->hv_paddr) + r->off;
 
             out_phdr(ELFCORE_PT_LOAD, rwx, off,
                      alias ? req->directmap_virt + pa : req->hv_virt + r->off,
@@ -354,12 +354,12 @@ static int stream(void)
     }
 
     for (uint32_t i = 0; i < req->nr_notes; i++)
-        if (!out_mem(req->notes[i].maddr, req->notes[i].size))
+        if (!out_mem(kxl_maddr_val(req->notes[i].maddr), req->notes[i].size))
             return VMCORE_EREAD;
     kxl_zero(vs.page, PG);
     out(vs.page, load_off - vs.res->bytes);
     for (uint32_t i = 0; i < vs.nr_runs; i++)
-        if (!out_mem(req->hv_paddr + vs.runs[i].off, vs.runs[i].filesz))
+        if (!out_mem(kxl_maddr_val(req->hv_paddr) + vs.runs[i].off, vs.runs[i].filesz))
             return VMCORE_EREAD;
     for (uint32_t i = 0; i < vs.nr_stacks; i++)
         if (!out_mem(vs.stacks[i].maddr, vs.stacks[i].size))
@@ -386,14 +386,14 @@ int vmcore_stream(const struct vmcore_req *req, const struct vmcore_src *src,
     vs.dump = req->max_image && req->hv_size > req->max_image ?
               req->max_image : req->hv_size;
     /* no range may wrap, nor its link or direct-map alias */
-    if (req->hv_paddr + vs.dump < req->hv_paddr ||
+    if (kxl_maddr_val(req->hv_paddr) + vs.dump < kxl_maddr_val(req->hv_paddr) ||
         req->hv_virt + vs.dump < req->hv_virt ||
-        req->directmap_virt + req->hv_paddr < req->directmap_virt ||
-        req->directmap_virt + req->hv_paddr + vs.dump <
-        req->directmap_virt + req->hv_paddr)
+        req->directmap_virt + kxl_maddr_val(req->hv_paddr) < req->directmap_virt ||
+        req->directmap_virt + kxl_maddr_val(req->hv_paddr) + vs.dump <
+        req->directmap_virt + kxl_maddr_val(req->hv_paddr))
         return VMCORE_EARG;
     for (uint32_t i = 0; i < req->nr_notes; i++)
-        if (req->notes[i].maddr + req->notes[i].size < req->notes[i].maddr)
+        if (kxl_maddr_val(req->notes[i].maddr) + req->notes[i].size < kxl_maddr_val(req->notes[i].maddr))
             return VMCORE_EARG;
 
     err = plan();

@@ -51,6 +51,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kxl-addr.h"
+
 #define VMCORE_MAX_NOTES       72u
 #define VMCORE_MAX_RUNS        64u
 #define VMCORE_MAX_STACK_RUNS  128u
@@ -73,22 +75,23 @@ const char *vmcore_strerror(int err);
 
 struct vmcore_src {
     /* len bytes of the crashed machine's memory at maddr; false: none */
-    bool (*read)(void *ctx, uint64_t maddr, void *buf, uint64_t len);
+    bool (*read)(void *ctx, kxl_maddr_t maddr, void *buf, uint64_t len);
     /* the next len bytes of the vmcore */
     void (*write)(void *ctx, const void *buf, uint64_t len);
     void *ctx;
 };
 
 struct vmcore_note {
-    uint64_t maddr, size;          /* one note segment, as the core header's
-                                      PT_NOTE gives it */
+    kxl_maddr_t maddr;             /* one note segment, as the core header's */
+    uint64_t size;                 /* PT_NOTE gives it */
 };
 
 struct vmcore_req {
     const struct vmcore_note *notes;   /* in output order */
     uint32_t nr_notes;                 /* 1 .. VMCORE_MAX_NOTES */
     uint32_t nr_cpus;                  /* stack blocks to look for */
-    uint64_t hv_paddr, hv_size;        /* the hypervisor image */
+    kxl_maddr_t hv_paddr;              /* the hypervisor image */
+    uint64_t hv_size;
     uint64_t max_image;                /* bytes of it at most (0: all) */
     uint64_t hv_virt, directmap_virt;  /* its link and direct-map bases */
     const char *vmcoreinfo;            /* the VMCOREINFO text, not NUL
@@ -106,7 +109,7 @@ struct vmcore_result {
     uint64_t image_bytes;              /* the image runs' p_filesz, summed */
     uint64_t stack_pages;              /* pages of stack dumped */
     uint64_t stacks_virt;              /* NUMBER(STACKS_VIRT_START) */
-    uint64_t bad_maddr;                /* VMCORE_EREAD: the address of the
+    kxl_maddr_t bad_maddr;             /* VMCORE_EREAD: the address of the
                                           read that failed */
 };
 

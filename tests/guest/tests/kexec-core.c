@@ -40,7 +40,7 @@ static unsigned int collect_notes(struct kx_core_info *ci)
             error("more than %u CPUs", KX_MAX_CPUS);
             return 0;
         }
-        ci->notes[n] = (struct elfcore_range){ start, size };
+        ci->notes[n] = (struct elfcore_range){ kxl_maddr(start), size };
         info("CPU %u's note at %#lx, %lu bytes", n, start, size);
         n++;
     }
@@ -52,12 +52,12 @@ static unsigned int collect_notes(struct kx_core_info *ci)
                   "get_range KEXEC_RANGE_MA_HVINFO"))
         return 0;
     info("hypervisor note at %#lx, %lu bytes", start, size);
-    ci->notes[n] = (struct elfcore_range){ start, size };
+    ci->notes[n] = (struct elfcore_range){ kxl_maddr(start), size };
     if (!check_eq(get_range_nr(KEXEC_RANGE_MA_VMCOREINFO, 0, &start, &size), 0,
                   "get_range KEXEC_RANGE_MA_VMCOREINFO"))
         return 0;
     info("VMCOREINFO note at %#lx, %lu bytes", start, size);
-    ci->notes[n + 1] = (struct elfcore_range){ start, size };
+    ci->notes[n + 1] = (struct elfcore_range){ kxl_maddr(start), size };
     ci->nr_notes = n + 2;
     return n;
 }
@@ -104,7 +104,7 @@ struct elfcore_req kx_core_req(const struct kx_core_info *ci,
     return (struct elfcore_req){
         .notes = ci->notes, .nr_notes = ci->nr_notes,
         .mem = ci->mem, .nr_mem = ci->nr_mem,
-        .crash_start = crash_start, .crash_size = crash_size + PAGE_SIZE,
-        .hv_start = ci->hv_start, .hv_size = ci->hv_size,
+        .crash_start = kxl_maddr(crash_start), .crash_size = crash_size + PAGE_SIZE,
+        .hv_start = kxl_maddr(ci->hv_start), .hv_size = ci->hv_size,
     };
 }

@@ -422,12 +422,12 @@ DEFINE_KX_TEST(kexec_hv_crash, "kexec-hv-crash",
  * hypervisor's and VMCOREINFO), and a machine map whose RAM is only
  * inside the crash region.
  */
-static bool read_old_cb(void *ctx, uint64_t ma, void *buf, uint64_t len);
+static bool read_old_cb(void *ctx, kxl_maddr_t at, void *buf, uint64_t len);
 
 /* len bytes of old memory at ma; a FAIL line if they cannot be read. */
 static bool read_old(uint64_t ma, void *buf, uint64_t len)
 {
-    return check_true(read_old_cb(NULL, ma, buf, len), "read %lu bytes of "
+    return check_true(read_old_cb(NULL, kxl_maddr(ma), buf, len), "read %lu bytes of "
                       "old memory at %#lx (read-only mappings)",
                       (unsigned long)len, (unsigned long)ma);
 }
@@ -575,8 +575,9 @@ static void com2_write(void *ctx, const void *buf, uint64_t len)
 /* len bytes of old memory at ma, page by page through a read-only
    scratch mapping (the crash hypervisor's kdump option allows it); quiet:
    vmcore_stream() reads megabytes through it. */
-static bool read_old_cb(void *ctx, uint64_t ma, void *buf, uint64_t len)
+static bool read_old_cb(void *ctx, kxl_maddr_t at, void *buf, uint64_t len)
 {
+    uint64_t ma = kxl_maddr_val(at);
     uint8_t *out = buf;
 
     (void)ctx;
@@ -616,7 +617,7 @@ static void stream_vmcore(const struct elfcore_phdr *ph, unsigned int nr,
 
     for (unsigned int i = 0; i < nr && req.nr_notes < VMCORE_MAX_NOTES; i++) {
         if (ph[i].p_type == 1 && ph[i].p_vaddr == ELFCORE_HV_VIRT) {
-            req.hv_paddr = ph[i].p_paddr;
+            req.hv_paddr = kxl_maddr(ph[i].p_paddr);
             req.hv_size = ph[i].p_memsz;
         }
         if (ph[i].p_type != 4)
@@ -625,10 +626,11 @@ static void stream_vmcore(const struct elfcore_phdr *ph, unsigned int nr,
         if (cpu < cpus && cpu++ == crashing_cpu) {
             for (uint32_t k = req.nr_notes; k; k--)
                 notes[k] = notes[k - 1];
-            notes[0] = (struct vmcore_note){ ph[i].p_offset, ph[i].p_filesz };
+            notes[0] = (struct vmcore_note){ kxl_maddr(ph[i].p_offset),
+                                             ph[i].p_filesz };
         } else {
-            notes[req.nr_notes] = (struct vmcore_note){ ph[i].p_offset,
-                                                        ph[i].p_filesz };
+            notes[req.nr_notes] = (struct vmcore_note){
+                kxl_maddr(ph[i].p_offset), ph[i].p_filesz };
         }
         req.nr_notes++;
     }
@@ -638,7 +640,7 @@ static void stream_vmcore(const struct elfcore_phdr *ph, unsigned int nr,
     com2_init();
     rc = vmcore_stream(&req, &src, &res);
     if (!check_eq(rc, VMCORE_OK, "vmcore_stream: %s (at %#lx)",
-                  vmcore_strerror(rc), (unsigned long)res.bad_maddr))
+                  vmcore_strerror(rc), (unsigned long)kxl_maddr_val(res.bad_maddr)))
         return;
     info("vmcore: %lu bytes, CRC-32 %#x, to COM2", (unsigned long)res.bytes,
          res.crc32);
