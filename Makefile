@@ -90,6 +90,7 @@ HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
 Q := $(if $(V),,@)
 
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 # purgatory before the guest, which has it built in.
 include tools/purgatory/purgatory.mk
 include tests/guest.mk

@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Write the host fuzzers' seed corpora into tests/fuzz/corpus/<target>/.
+
+    tests/fuzz/make-corpus.py [DIR]
+
+Each seed is a small input in the format its fuzzer decodes (the opening
+comment of tests/fuzz/fuzz-<target>.c): valid inputs mostly, so that the
+fuzzer starts from what is accepted and mutates towards the edges.  The
+files are committed; run this again after changing a decoder.
+"""
+
+import os
+import struct
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+PG = 4096
+REGION = 0x10000000
+
+
+def u8(*v):
+    return bytes(x & 0xff for x in v)
+
+
+def le(v, n):
+    return (v & ((1 << (8 * n)) - 1)).to_bytes(n, "little")
+
+
+# ---- ELF images -------------------------------------------------------------
+
+def elf64(etype, segs, entry, machine=62, shdrs=b""):
+    """segs: (paddr, vaddr, file bytes, memsz); file offsets congruent."""
+    phoff, phnum = 64, len(segs)
+    off = 0x1000
+    body = bytearray()
+    phdrs = b""
+    for paddr, vaddr, data, memsz in segs:
+        while (off + len(body)) % PG != vaddr % PG:
+            body.append(0)
+        o = off + len(body)
+        body += data
+        phdrs += struct.pack("<IIQQQQQQ", 1, 7, o, vaddr, paddr, len(data),
+                             memsz, PG)
+    eh = (b"\x7fELF" + u8(2, 1, 1, 0) + bytes(8) +
+          struct.pack("<HHIQQQIHHHHHH", etype, machine, 1, entry, phoff, 0, 0,
+                      64, 56, phnum, 64, 0, 0))
+    head = eh + phdrs
+    return head + bytes(off - len(head)) + bytes(body)
+
+
+def elf32(segs, entry):
+    phoff, phnum = 52, len(segs)
+    off = 0x1000
+    body = bytearray()
+    phdrs = b""
+    for paddr, vaddr, data, memsz in segs:
+        while (off + len(body)) % PG != vaddr % PG:
+            body.append(0)
+        o = off + len(body)
+        body += data
+        phdrs += struct.pack("<IIIIIIII", 1, o, vaddr, paddr, len(data), memsz,
+                             7, PG)
+    eh = (b"\x7fELF" + u8(1, 1, 1, 0) + bytes(8) +
+          struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, entry, phoff, 0, 0, 52, 32,
+                      phnum, 40, 0, 0))
+    head = eh + phdrs
+    return head + bytes(off - len(head)) + bytes(body)
+
+
+def pattern(n, k=1):
+    return bytes((i * 7 + k) & 0xff for i in range(n))
+
+
+ELF_EXEC = elf64(2, [(REGION, 0xffffffff81000000, pattern(0x1800), 0x3000),
+                     (REGION + 0x4000, 0xffffffff81004000, pattern(0x200, 3),
+                      0x2000)], 0xffffffff81000010)
+ELF_DYN = elf64(3, [(0, 0x1000, pattern(0x1234), 0x1234),
+                    (0, 0x3800, pattern(0x300, 5), 0x1000)], 0x1010)
+# a vmlinux: by p_paddr, e_entry physical
+ELF_VMLINUX = elf64(2, [(0x1000000, 0xffffffff81000000, pattern(0x2100), 0x4000)],
+                    0x1000000)
+ELF_32 = elf32([(REGION + 0x1000, REGION + 0x1000, pattern(0x900), 0x2000)],
+               REGION + 0x1000)
+
+
+# ---- the targets -------------------------------------------------------------
+
+def kimage():
+    # machine byte (bit 1-2: crash range), header byte, entries
+    dest = u8(0x00) + le(3 << 13, 2)            # DEST crash_s
+    copy = u8(0x01 | (2 << 2)) + le(0x10, 2)    # COPY 3 frames
+    zero = u8(0x02)                             # ZERO 1
+    mp = u8(0x03 | (1 << 2)) + le(5 << 13, 2) + u8(1)   # MAP 2 pages
+    return {
+        "crash": u8(0x02, 0x01) + dest + copy + zero + mp,
+        "default": u8(0x00, 0x00) + u8(0x00) + le(1 << 13, 2) + copy + zero
+                   + u8(0x00) + le(4 << 13, 2) + u8(0x02 | (3 << 2)),
+        "arch32": u8(0x02, 0x03) + dest + copy,
+        "raw": u8(0x00, 0x00) + u8(0x80, 1) + le(0x200000, 8) + bytes(16)
+               + u8(0x80, 3) + bytes(8) + le(1, 8) + bytes(8),
+        "limits": u8(0xe2, 0x01) + u8(3) + le(2, 2) + u8(1) + dest + copy,
+    }
+
+
+def elf_load():
+    # b (type, params, by_paddr, base, zero range, maps), cap bytes, ELF
+    return {
+        "exec": u8(0x01, 0x01) + ELF_EXEC,
+        "vmlinux-paddr": u8(0x0c) + le(0x200, 2) + u8(0x01) + ELF_VMLINUX,
+        "dyn-zero-map": u8(0x39) + le(0x400, 2) + le(0x800, 2) + u8(3)
+                        + u8(1) + le(0x400, 2) + u8(1) + u8(0x01) + ELF_DYN,
+        "elf32": u8(0x01, 0x01) + ELF_32,
+    }
+
+
+def write(outdir, target, seeds):
+    d = os.path.join(outdir, target)
+    os.makedirs(d, exist_ok=True)
+    for name in os.listdir(d):
+        os.unlink(os.path.join(d, name))
+    for name, data in sorted(seeds.items()):
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+
+
+TARGETS = {
+    "kimage": kimage,
+    "elf-load": elf_load,
+}
+
+
+def main(argv):
+    outdir = argv[0] if argv else os.path.join(ROOT, "tests", "fuzz", "corpus")
+    for target, make in TARGETS.items():
+        write(outdir, target, make())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
