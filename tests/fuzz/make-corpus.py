@@ -115,6 +115,63 @@ def elf_load():
     }
 
 
+def bzimage(pm_size=0x1000, init_size=0x10000, version=0x020F):
+    setup = 4
+    b = bytearray((setup + 1) * 512)
+    b[0x1F1] = setup
+    b[0x1F4:0x1F8] = le(pm_size // 16, 4)
+    b[0x1FE:0x200] = le(0xAA55, 2)
+    b[0x200], b[0x201] = 0xEB, 0x6A
+    b[0x202:0x206] = b"HdrS"
+    b[0x206:0x208] = le(version, 2)
+    b[0x211] = 0x01
+    b[0x230:0x234] = le(0x200000, 4)
+    b[0x234], b[0x235] = 1, 21
+    b[0x236:0x238] = le(0x7F, 2)
+    b[0x238:0x23C] = le(2047, 4)
+    b[0x258:0x260] = le(0x1000000, 8)
+    b[0x260:0x264] = le(init_size, 4)
+    return bytes(b) + pattern(pm_size)
+
+
+def linux_load():
+    # b: type, cmdline, vmlinux (bit 3), initrd (bit 4: 2-byte size),
+    # region size (bit 6), cap (bit 7)
+    bz = bzimage()
+    vm = elf64(2, [(0x1000000, 0xffffffff81000000, pattern(0x3000), 0x6000)],
+               0x1000000)
+    return {
+        "crash": u8(0x03) + bz,
+        "default-initrd": u8(0x14) + le(0x3000, 2) + bz,
+        "vmlinux": u8(0x0b) + le(len(bz), 4) + bz + vm,
+        "small-region": u8(0x41, 0x08) + bz,
+    }
+
+
+def mb_header(flags, fields=()):
+    magic = 0x1BADB002
+    return (le(magic, 4) + le(flags, 4) + le(-(magic + flags), 4) +
+            b"".join(le(x, 4) for x in fields))
+
+
+def multiboot_load():
+    # b: modules (b % 4), cmdline, no memory map (bit 4), info place
+    # (bit 5), cap (bit 6); module sizes; the kernel
+    load = REGION + 0x100000
+    body = 0x1800
+    aout = mb_header(0x10003, (load, load, load + 32 + body, load + 0x4000,
+                               load + 32)) + pattern(body)
+    hdr = mb_header(0x3)
+    mbelf = elf32([(REGION + 0x200000, REGION + 0x200000,
+                    hdr + pattern(0x800), 0x3000)], REGION + 0x200010)
+    return {
+        "aout": u8(0x08) + aout,
+        "aout-modules": u8(0x0a) + le(0x1234, 2) + le(0x3000, 2) + aout,
+        "elf32": u8(0x09) + le(0x10, 2) + mbelf,
+        "info-place": u8(0x20) + le(0x3000, 2) + aout,
+    }
+
+
 def write(outdir, target, seeds):
     d = os.path.join(outdir, target)
     os.makedirs(d, exist_ok=True)
@@ -128,6 +185,8 @@ def write(outdir, target, seeds):
 TARGETS = {
     "kimage": kimage,
     "elf-load": elf_load,
+    "linux-load": linux_load,
+    "multiboot-load": multiboot_load,
 }
 
 
