@@ -39,7 +39,7 @@ FUZZ_SRCS_elf-load       := $(KXL)/kexec-loader.c $(KXL)/crc32.c common/kimage.c
 FUZZ_SRCS_linux-load     := $(KXL)/linux-load.c $(FUZZ_SRCS_elf-load)
 FUZZ_SRCS_multiboot-load := $(KXL)/multiboot-load.c $(FUZZ_SRCS_elf-load)
 FUZZ_SRCS_elfcore        := $(KXL)/elfcore.c
-FUZZ_SRCS_cmdline        := common/param.c common/crashkernel.c
+FUZZ_SRCS_cmdline        := common/param.c common/crashkernel.c common/vsnprintf.c
 FUZZ_TSRCS_elf-load       := tests/unit/fake-loader-env.c
 FUZZ_TSRCS_linux-load     := tests/unit/fake-loader-env.c
 FUZZ_TSRCS_multiboot-load := tests/unit/fake-loader-env.c
@@ -60,7 +60,8 @@ FUZZ_TF_OBJS := $(FUZZ_DIR)/tf/tests/fuzz/fuzz-kexec-op.o \
 $(FUZZ_HV_OBJS): $(FUZZ_DIR)/hv/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $<")
-	$(Q)$(FUZZ_CC) $(FUZZ_HV_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_HV_CFLAGS) $(UNIT_RENAME_$(basename $(notdir $<))) \
+		-MMD -MP -c $< -o $@
 
 $(FUZZ_T_OBJS): $(FUZZ_DIR)/t/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -172,6 +172,25 @@ def multiboot_load():
     }
 
 
+def cmdline():
+    # count byte (maps % 9, busy >> 4), map entries (type byte, start and
+    # size in pages), busy ranges (start page, pages), the line
+    def ram(start, size, t=0):
+        return u8(t) + le(start >> 12, 4) + le(size >> 12, 4)
+
+    mp = (ram(0, 0x9f000) + ram(0x100000, 0x7ff00000) +
+          ram(0xfee00000, 0x1000, 0x20 | 1) + ram(0x100000000, 0x40000000))
+    busy = le(0x200, 4) + le(0x200, 2)
+    head = u8(4 | (1 << 4)) + mp + busy
+    return {
+        "plain": head + b"crashkernel=64M@256M flag u16=65535 name=abc",
+        "below": head + b"crashkernel=256M,below=2G no-flag mem=4K",
+        "ranges": head + b"crashkernel=512M-2G:64M,2G-:128M<3G mem32=1M",
+        "auto": head + b"crashkernel=128M hook=1 hook_str=x debug-inject",
+        "bad": head + b"crashkernel=1M@0x1234 u8=256 nope name=toolongvalue",
+    }
+
+
 def write(outdir, target, seeds):
     d = os.path.join(outdir, target)
     os.makedirs(d, exist_ok=True)
@@ -187,6 +206,7 @@ TARGETS = {
     "elf-load": elf_load,
     "linux-load": linux_load,
     "multiboot-load": multiboot_load,
+    "cmdline": cmdline,
 }
 
 
