@@ -191,6 +191,35 @@ def cmdline():
     }
 
 
+def kexec_op():
+    # boot byte (command line), then calls: command byte % 10 and its
+    # arguments (the decoders in fuzz-kexec-op.c)
+    def load(c=0, where=0, body=b""):
+        return u8(0, c, where) + body
+    tdef = u8(0x09)                             # DEST 20M, COPY 2, ZERO 1
+    tcrash = u8(0x10, 0x29)                     # in the crash range, + MAP
+    status, unload = u8(4, 0), u8(3, 0)
+    ranges = b"".join(u8(6, r) for r in (0, 1, 2, 6, 8, 0x0a))
+    return {
+        "default": u8(0) + load(0, 0, tdef) + status + unload + status,
+        "crash": u8(0) + load(1, 0, tcrash) + u8(4, 1) +
+                 load(1, 0, u8(0x20, 0x49, 0x13, 0x00)) + u8(3, 1),
+        "faults": u8(0) + load(0, 1, tdef) + load(0, 3, tdef) +
+                  load(1, 4, tcrash) + load(0, 2, tdef + le(0x1000, 8)),
+        "entries": u8(0) + load(3, 0, u8(4, 0x00) + le(0, 2) + u8(0x05, 3)
+                                + u8(0x02) + u8(0x43)) +
+                   load(2, 0, u8(3, 0x00) + le(2 << 13, 2) + u8(0x09, 0)
+                        + u8(0x0a)),
+        "unsafe": u8(0) + load(0, 0, tdef) + u8(9) + u8(5, 0) +
+                  load(1, 0, tcrash) + u8(9) + u8(5, 1) + status,
+        "alloc-fail": u8(0) + load(1, 0, tcrash) +
+                      load(0x11, 0, tcrash + u8(2)) + u8(7, 0) + ranges,
+        "small-limits": u8(3) + load(0x08, 0, tdef + u8(0x04, 9)) +
+                        load(1, 0, tcrash) + u8(8) + u8(0x18) + le(0, 8),
+        "no-region": u8(2) + load(1, 0, tcrash) + u8(6, 0) + u8(7, 1),
+    }
+
+
 def write(outdir, target, seeds):
     d = os.path.join(outdir, target)
     os.makedirs(d, exist_ok=True)
@@ -207,6 +236,7 @@ TARGETS = {
     "linux-load": linux_load,
     "multiboot-load": multiboot_load,
     "cmdline": cmdline,
+    "kexec-op": kexec_op,
 }
 
 
