@@ -438,8 +438,9 @@ static void do_other(struct fz *f, unsigned int cmd)
 
 static void boot(unsigned int how)
 {
+    /* Small crash regions mostly: each crash load compares it whole. */
     static const char *lines[4] = {
-        NULL, "crashkernel=8M", "loglvl=2",
+        "crashkernel=2M@32M", "crashkernel=4M", "loglvl=2",
         "crashkernel=16M@32M kexec_max_entries=4",
     };
     struct kexec_range r = { .range = KEXEC_RANGE_MA_CRASH };

@@ -10,6 +10,7 @@ fuzzer starts from what is accepted and mutates towards the edges.  The
 files are committed; run this again after changing a decoder.
 """
 
+import base64
 import os
 import struct
 import sys
@@ -220,6 +221,42 @@ def kexec_op():
     }
 
 
+# Inputs that found bugs, kept as seeds so that every run replays them.
+REGRESSIONS = {
+    # a line break inside a word split a report's console line (param.c)
+    ("cmdline", "regress-newline-in-word"):
+        "FAAAAAAAnwAAAAAAAQAAAP8HACEA7g8AAQAAAAAABAAAAAAEAAACAAAAAm5vLWNyYS0y"
+        "YGAxMk1gYGBHOjY0TSwyRy06MTI4TTwzCgAoZW0zMj0xTQ==",
+    # a load refused as unsafe left bad_entry unwritten (kexec.c)
+    ("kexec-op", "regress-unsafe-bad-entry"): "AC4BCQApAQD///8uNAAAAAAAAAAAAAAAAwE=",
+}
+
+
+def elfcore():
+    # counts (notes, memory ranges, how), notes, ranges, crash, hv, cap
+    def where(addr):                    # below 2 GiB, page grained
+        return u8(addr >> 24) + le((addr & 0xffffff) >> 12, 2)
+
+    def note(addr, size):
+        return where(addr) + u8(0) + le(size, 2)
+
+    def mem(addr, size, t=None):
+        return (u8(0x40 | t) if t else u8(0)) + where(addr) + le(size >> 12, 3)
+
+    notes = note(0x3f000, 0x150) + note(0x3f200, 0x150) + note(0x3e000, 0x1000)
+    mm = (mem(0, 0x9f000) + mem(0x100000, 0x3ff00000) +
+          mem(0xf0000, 0x10000, 2) + mem(0x40000000, 0x40000000))
+    tail = where(0x10000000) + le(0x4000000 >> 12, 3) + where(0x200000) + u8(2)
+    return {
+        "machine": u8(3, 4, 0) + notes + mm + tail,
+        "touching": u8(1, 3, 0) + note(0x1000, 8) + mem(0x100000, 0x100000)
+                    + mem(0x200000, 0x100000) + mem(0x180000, 0x200000)
+                    + where(0) + le(0, 3) + where(0) + u8(0),
+        "small-buffer": u8(3, 4, 0x08) + notes + mm + tail + le(100, 2),
+        "bad-note": u8(1, 0, 0) + note(0x1000, 0) + tail,
+    }
+
+
 def write(outdir, target, seeds):
     d = os.path.join(outdir, target)
     os.makedirs(d, exist_ok=True)
@@ -235,6 +272,7 @@ TARGETS = {
     "elf-load": elf_load,
     "linux-load": linux_load,
     "multiboot-load": multiboot_load,
+    "elfcore": elfcore,
     "cmdline": cmdline,
     "kexec-op": kexec_op,
 }
@@ -243,7 +281,11 @@ TARGETS = {
 def main(argv):
     outdir = argv[0] if argv else os.path.join(ROOT, "tests", "fuzz", "corpus")
     for target, make in TARGETS.items():
-        write(outdir, target, make())
+        seeds = make()
+        for (t, name), b64 in REGRESSIONS.items():
+            if t == target:
+                seeds[name] = base64.b64decode(b64)
+        write(outdir, target, seeds)
     return 0
 
 
