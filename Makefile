@@ -8,6 +8,7 @@
 #   make test       unit tests, then the QEMU integration matrix
 #   make debug      boot halted, waiting for gdb (see docs/debugging.md)
 #   make linux      the Linux crash kernel's parts (tools/linux.mk)
+#   make fuzz-host  the host fuzzers, FUZZ_TIME s each (tests/fuzz/fuzz.mk)
 #
 # `make run` and `make test` install what they lack (tools/install-deps).
 
@@ -90,6 +91,7 @@ HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
 Q := $(if $(V),,@)
 
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 # purgatory before the guest, which has it built in.
 include tools/purgatory/purgatory.mk
 include tests/guest.mk
@@ -202,7 +204,7 @@ DEMO_MODULES := --module "$(GUEST_ELF) test=kexec-crash via=inject:panic" \
 # again for the work itself: the Makefiles read the toolchain and Check
 # ($(shell gcc ...), pkg-config) when they are parsed, which on a fresh
 # machine is before anything is installed.
-ENTRY_POINTS := run run-efi debug test bench run-linux run-linux-kexec \
+ENTRY_POINTS := run run-efi debug test bench fuzz-host run-linux run-linux-kexec \
 	$(LINUX_ENTRY_POINTS)
 $(ENTRY_POINTS): deps
 	$(Q)$(MAKE) --no-print-directory $@-installed
@@ -273,7 +275,7 @@ check-static:
 	@echo "check-static: cppcheck found nothing in $(STATIC_DIRS)"
 
 test-installed: check-headers check-static all unit-test-bin bench-host-bin \
-	$(LINUX_ARTIFACTS)
+	fuzz-host-bin $(LINUX_ARTIFACTS)
 	$(PYTHON) tools/run_tests.py --unit $(UNIT_TEST_BINS) --build $(BUILD)
 
 clean:

@@ -347,6 +347,14 @@ static void report_loaded(const struct kexec_load *hdr,
            (unsigned long)maddr_x(img->control_maddr));
 }
 
+/* A refused load's bad_entry (kexec.h): best effort, as the header may
+   not be writable. */
+static void put_bad_entry(uint64_t arg, uint64_t bad)
+{
+    copy_to_guest(_vaddr(arg + offsetof(struct kexec_load, bad_entry)), &bad,
+                  sizeof(bad));
+}
+
 /*
  * KEXEC_CMD_kexec_load, in the order of include/public/kexec.h ("Which
  * errno wins"): the header, the safe gate, the header's rules, the list
@@ -368,9 +376,12 @@ static long kexec_load(struct domain *d, uint64_t arg)
     if (copy_from_guest(&hdr, _vaddr(arg), sizeof(hdr)))
         return kexec_refuse(-EFAULT, "load: argument %#lx unreadable",
                             (unsigned long)arg);
+    /* Unsafe is a refusal of the header like the others: bad_entry too. */
     rc = check_safe(d, "load");
-    if (rc)
+    if (rc) {
+        put_bad_entry(arg, KEXEC_BAD_HEADER);
         return rc;
+    }
 
     rc = check_load_header(&hdr, &m, &bad);
     if (!rc)
@@ -382,11 +393,8 @@ static long kexec_load(struct domain *d, uint64_t arg)
         report_loaded(&hdr, &sum, img);
     }
     frames_put(&list_copy);
-    if (rc) {
-        hdr.bad_entry = bad;
-        copy_to_guest(_vaddr(arg + offsetof(struct kexec_load, bad_entry)),
-                      &hdr.bad_entry, sizeof(hdr.bad_entry));
-    }
+    if (rc)
+        put_bad_entry(arg, bad);
     return rc;
 }
 

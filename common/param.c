@@ -91,6 +91,13 @@ static const struct param *find_param(const struct param *start,
     return NULL;
 }
 
+/* Words end at any ASCII white space: a tab or a line break inside one
+   would otherwise reach the console in a report, breaking its one line. */
+static bool is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /*
  * The gate (PARAM_TEST_GATE) is parsed in a pass of its own before every
  * other word, so that "inject=panic debug-inject" means what
@@ -114,11 +121,11 @@ static int parse_pass(const char *cmdline, const struct param *start,
         size_t len = 0;
         char *eq;
 
-        while (*cmdline == ' ')
+        while (is_space(*cmdline))
             cmdline++;
         if (!*cmdline)
             break;
-        while (cmdline[len] && cmdline[len] != ' ')
+        while (cmdline[len] && !is_space(cmdline[len]))
             len++;
         if (len >= sizeof(word)) {
             if (pass == PASS_MAIN) {

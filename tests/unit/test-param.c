@@ -311,6 +311,21 @@ START_TEST(test_spaces)
 }
 END_TEST
 
+/* Any white space ends a word: a line break inside a reported word would
+   split its console line in two (found by tests/fuzz/fuzz-cmdline). */
+START_TEST(test_white_space_separates)
+{
+    ck_assert_int_eq(parse("flag\tu32=5\nname=x\r\nbad\nno-such\v\f"), 2);
+    ck_assert(opt_flag);
+    ck_assert_uint_eq(opt_u32.v, 5);
+    ck_assert_str_eq(opt_str, "x");
+    ck_assert_uint_eq(nr_reports, 2);
+    ck_assert_str_eq(reports[0], "cmdline: unknown option 'bad', ignored\n");
+    ck_assert_str_eq(reports[1],
+                     "cmdline: unknown option 'no-such', ignored\n");
+}
+END_TEST
+
 START_TEST(test_last_wins)
 {
     ck_assert_int_eq(parse("u32=1 u32=2 flag no-flag"), 0);
@@ -445,6 +460,7 @@ static Suite *param_suite(void)
     tcase_add_test(tc, test_unknown);
     tcase_add_test(tc, test_problems_do_not_stop_parsing);
     tcase_add_test(tc, test_spaces);
+    tcase_add_test(tc, test_white_space_separates);
     tcase_add_test(tc, test_last_wins);
     tcase_add_test(tc, test_too_long);
     tcase_add_test(tc, test_hooks_need_the_gate);

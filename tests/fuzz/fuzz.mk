@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Host fuzzing with libFuzzer (included by the top-level Makefile after
+# tests/unit/unit.mk, whose flags it reuses; paths relative to the root).
+# One binary per tests/fuzz/fuzz-<target>.c, in $(BUILD)/fuzz/, built with
+# Debian's clang under ASan and UBSan, its seed corpus in
+# tests/fuzz/corpus/<target>/ (docs/testing.md, "Host fuzzing").
+#
+#   make fuzz-host-bin          build them all ($(FUZZ_BINS))
+#   make fuzz-host [FUZZ_TIME=300] [FUZZ_TARGETS="kimage ..."]
+#                               run each for FUZZ_TIME seconds; new inputs
+#                               go to $(BUILD)/fuzz/corpus/<target>/
+#
+# make test runs each for a few seconds on its seeds
+# (tests/integration/test_fuzz_host.py).
+
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_CC  ?= clang
+# The code under test gets the coverage instrumentation; only the link
+# brings in libFuzzer's main().
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LINK_SAN := -fsanitize=fuzzer,address,undefined
+
+# The unit tests' flags, with clang's sanitizers for GCC's.  The fakes
+# (fake-arch.c, fake-loader-env.c) get tests/fuzz/shim/check.h for
+# libcheck's assertions, which abort here.
+FUZZ_HV_CFLAGS   := $(filter-out $(UNIT_SAN),$(UNIT_HV_CFLAGS)) $(FUZZ_SAN)
+FUZZ_T_CFLAGS    := $(filter-out $(UNIT_SAN),$(UNIT_CFLAGS)) $(FUZZ_SAN) \
+	-Itests/fuzz/shim -Itests/unit
+FUZZ_FAKE_CFLAGS := $(filter-out $(UNIT_SAN),$(UNIT_FAKE_CFLAGS)) $(FUZZ_SAN)
+FUZZ_TF_CFLAGS   := $(filter-out $(UNIT_SAN),$(UNIT_FAKE_BASE)) $(FUZZ_SAN) \
+	-Itests/fuzz/shim -Itests/unit
+
+KXL := tools/kexec-loader
+# target -> hypervisor / loader sources ($(FUZZ_DIR)/hv/), test sources
+# ($(FUZZ_DIR)/t/); kexec-op links common/ whole over the fake arch.
+FUZZ_SRCS_kimage         := common/kimage.c
+FUZZ_SRCS_elf-load       := $(KXL)/kexec-loader.c $(KXL)/crc32.c common/kimage.c
+FUZZ_SRCS_linux-load     := $(KXL)/linux-load.c $(FUZZ_SRCS_elf-load)
+FUZZ_SRCS_multiboot-load := $(KXL)/multiboot-load.c $(FUZZ_SRCS_elf-load)
+FUZZ_SRCS_elfcore        := $(KXL)/elfcore.c
+FUZZ_SRCS_cmdline        := common/param.c common/crashkernel.c common/vsnprintf.c
+FUZZ_TSRCS_elf-load       := tests/unit/fake-loader-env.c
+FUZZ_TSRCS_linux-load     := tests/unit/fake-loader-env.c
+FUZZ_TSRCS_multiboot-load := tests/unit/fake-loader-env.c
+
+FUZZ_PLAIN   := kimage elf-load linux-load multiboot-load elfcore cmdline
+FUZZ_TARGETS_ALL := $(FUZZ_PLAIN) kexec-op
+FUZZ_BINS    := $(patsubst %,$(FUZZ_DIR)/fuzz-%,$(FUZZ_TARGETS_ALL))
+
+FUZZ_HV_OBJS := $(patsubst %.c,$(FUZZ_DIR)/hv/%.o,$(sort \
+	$(foreach t,$(FUZZ_PLAIN),$(FUZZ_SRCS_$(t)))))
+FUZZ_T_OBJS  := $(patsubst %.c,$(FUZZ_DIR)/t/%.o,$(sort \
+	$(foreach t,$(FUZZ_PLAIN),tests/fuzz/fuzz-$(t).c $(FUZZ_TSRCS_$(t))) \
+	tests/fuzz/fuzz-support.c))
+FUZZ_FAKE_OBJS := $(patsubst %.c,$(FUZZ_DIR)/fake/%.o,$(UNIT_FAKE_SRCS))
+FUZZ_TF_OBJS := $(FUZZ_DIR)/tf/tests/fuzz/fuzz-kexec-op.o \
+	$(FUZZ_DIR)/tf/tests/unit/fake-arch.o
+
+$(FUZZ_HV_OBJS): $(FUZZ_DIR)/hv/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_HV_CFLAGS) $(UNIT_RENAME_$(basename $(notdir $<))) \
+		-MMD -MP -c $< -o $@
+
+$(FUZZ_T_OBJS): $(FUZZ_DIR)/t/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_T_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_FAKE_OBJS): $(FUZZ_DIR)/fake/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $< (fake arch)")
+	$(Q)$(FUZZ_CC) $(FUZZ_FAKE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_TF_OBJS): $(FUZZ_DIR)/tf/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $< (fake arch)")
+	$(Q)$(FUZZ_CC) $(FUZZ_TF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(foreach t,$(FUZZ_PLAIN),$(eval $(FUZZ_DIR)/fuzz-$(t): \
+	$(FUZZ_DIR)/t/tests/fuzz/fuzz-$(t).o $(FUZZ_DIR)/t/tests/fuzz/fuzz-support.o \
+	$(patsubst %.c,$(FUZZ_DIR)/t/%.o,$(FUZZ_TSRCS_$(t))) \
+	$(patsubst %.c,$(FUZZ_DIR)/hv/%.o,$(FUZZ_SRCS_$(t)))))
+# fuzz-support.o after common/: its panic() and printk() are weak.
+$(FUZZ_DIR)/fuzz-kexec-op: $(FUZZ_TF_OBJS) $(FUZZ_FAKE_OBJS) \
+	$(FUZZ_DIR)/t/tests/fuzz/fuzz-support.o
+
+$(FUZZ_BINS):
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_LINK_SAN) -o $@ $^
+
+fuzz-host-bin: $(FUZZ_BINS)
+
+# Each target for FUZZ_TIME seconds from its seeds and what earlier runs
+# found (tools/run_fuzz.py): one line of executions per target; a crash
+# stops that target and leaves its input as $(FUZZ_DIR)/crash-<sha1>.
+FUZZ_TIME    ?= 300
+FUZZ_TARGETS ?= $(FUZZ_TARGETS_ALL)
+# (make fuzz-host installs clang first: the top-level ENTRY_POINTS.)
+fuzz-host-installed: fuzz-host-bin
+	$(PYTHON) tools/run_fuzz.py --time $(FUZZ_TIME) --build $(BUILD) \
+		$(FUZZ_TARGETS)
+
+-include $(FUZZ_HV_OBJS:.o=.d) $(FUZZ_T_OBJS:.o=.d) $(FUZZ_FAKE_OBJS:.o=.d) \
+	$(FUZZ_TF_OBJS:.o=.d)
+
+.PHONY: fuzz-host-bin
