@@ -356,7 +356,7 @@ static long kexec_load(struct domain *d, uint64_t arg)
     struct kexec_entry *ents = NULL;
     struct kimage_machine m = validation_machine();
     struct frames_copy list_copy = { INVALID_MFN, 0 };
-    struct kimage_summary sum;
+    struct kimage_summary sum = { 0 };  /* else cppcheck flags it (ctu) */
     struct kexec_image *img = NULL;
     uint64_t bad = KEXEC_BAD_HEADER;
     int rc;
@@ -364,11 +364,10 @@ static long kexec_load(struct domain *d, uint64_t arg)
     if (copy_from_guest(&hdr, arg, sizeof(hdr)))
         return kexec_refuse(-EFAULT, "load: argument %#lx unreadable",
                             (unsigned long)arg);
+    /* refused when not safe too: bad_entry says the header (kexec.h) */
     rc = check_safe(d, "load");
-    if (rc)
-        return rc;
-
-    rc = check_load_header(&hdr, &m, &bad);
+    if (!rc)
+        rc = check_load_header(&hdr, &m, &bad);
     if (!rc)
         rc = copy_list_in(&hdr, &list_copy, &ents);
     if (!rc)

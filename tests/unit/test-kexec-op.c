@@ -411,7 +411,10 @@ START_TEST(unsafe_refuses_load_and_exec)
     ck_assert_uint_eq(fake_console_count("exec refused: kexec is not safe: "
                                          "memory was ballooned out"), 1);
     make_image(&im, KEXEC_TYPE_DEFAULT, DEFAULT_DEST, 3, 0x81);
+    im.hdr.bad_entry = 0x5a5a;
     ck_assert_int_eq(load(&im), -ENOTRECOVERABLE);
+    /* a rule of the header like the others (found by the dom0 fuzzer) */
+    ck_assert_uint_eq(bad_entry_of(&im), KEXEC_BAD_HEADER);
     domain_set_kexec_safe(dom0, "every frame came back");
     ck_assert_int_eq(status(KEXEC_TYPE_DEFAULT), KEXEC_STATUS_LOADED);
 }
