@@ -266,61 +266,113 @@ static bool is_data(const struct kexec_entry *e)
     return e->op == KEXEC_OP_COPY || e->op == KEXEC_OP_ZERO;
 }
 
-/* A valid list of type t into E, nE, LD. */
+/* What gen_valid() built: its COPY/ZERO entries, where each lands, and
+   its MAP entries. */
+static uint64_t g_data[MAXE], g_dest[MAXE], g_nd, g_maps[MAXE], g_nmaps;
+
+#define REGION_PAGES 1024   /* 64 segment slots of 16 pages */
+
+/* A COPY (of a run of consecutive source frames) or ZERO of up to max
+   pages at E[nE]; its pages. */
+static uint64_t gen_data(uint64_t max)
+{
+    uint64_t n;
+
+    if (chance(60)) {
+        uint64_t i = below(NR_SRC), run = 1;
+
+        while (i + run < NR_SRC && src[i + run] == src[i] + run && run < 3)
+            run++;
+        n = 1 + below(run);
+        n = n > max ? max : n;
+        E[nE] = ent(KEXEC_OP_COPY, src[i], n, 0);
+    } else {
+        n = 1 + below(4);
+        n = n > max ? max : n;
+        E[nE] = ent(KEXEC_OP_ZERO, 0, n, 0);
+    }
+    return n;
+}
+
+static void gen_map(void)
+{
+    uint64_t j = g_data[below(g_nd)], va = MAP_VA(g_nmaps);
+
+    /* right after the previous MAP: the overlap rule's boundary */
+    if (g_nmaps && chance(30)) {
+        const struct kexec_entry *p = &E[g_maps[g_nmaps - 1]];
+
+        va = p->arg0 + p->arg2 * PAGE_SIZE;
+    }
+    E[nE] = ent(KEXEC_OP_MAP, va, j, 1 + below(E[j].arg1));
+    g_maps[g_nmaps++] = nE++;
+}
+
+/*
+ * A valid list of type t into E, nE, LD: up to 4 segments of up to 16
+ * pages in the first REGION_PAGES pages of the type's region, some
+ * starting right where the previous one ends (the overlap rule's
+ * boundary), for a CRASH image perhaps one ending exactly at the end of
+ * the crash load range; MAPs of earlier entries.
+ */
 static void gen_valid(uint8_t t)
 {
-    uint64_t used = 0, segs = 1 + below(4), maps = 0, data[MAXE], nd = 0;
-    uint64_t dest_of[MAXE];
+    uint64_t used[REGION_PAGES / 64] = { 0 }, segs = 1 + below(4), end = 0;
+    uint64_t slots = nr_slots(t);
 
     memset(E, 0, sizeof(E));
-    nE = 0;
+    nE = g_nd = g_nmaps = 0;
     for (uint64_t s = 0; s < segs; s++) {
-        uint64_t slot, pages = 0, d;
+        uint64_t p, pages = 0;
 
-        do
-            slot = below(nr_slots(t));
-        while (used & (1UL << slot));
-        used |= 1UL << slot;
-        d = base_of(t) + slot * SEG;
-        E[nE++] = ent(KEXEC_OP_DEST, d, 0, 0);
-        for (uint64_t k = 1 + below(3); k && pages < 16; k--) {
-            uint64_t n;
-
-            if (chance(60)) {
-                uint64_t i = below(NR_SRC), run = 1;
-
-                while (i + run < NR_SRC && src[i + run] == src[i] + run &&
-                       run < 3)
-                    run++;
-                n = 1 + below(run);
-                if (pages + n > 16)
-                    n = 16 - pages;
-                E[nE] = ent(KEXEC_OP_COPY, src[i], n, 0);
-            } else {
-                n = 1 + below(4);
-                if (pages + n > 16)
-                    n = 16 - pages;
-                E[nE] = ent(KEXEC_OP_ZERO, 0, n, 0);
-            }
-            dest_of[nd] = d + pages * PAGE_SIZE;
-            data[nd++] = nE++;
-            pages += n;
-            if (maps < 3 && chance(30)) {
-                uint64_t j = data[below(nd)];
-
-                E[nE] = ent(KEXEC_OP_MAP, MAP_VA(maps), j, 1 + below(E[j].arg1));
-                nE++;
-                maps++;
-            }
+        if (s && chance(30) && end < slots * 16 &&
+            !(used[end / 64] & (1UL << (end % 64))))
+            p = end;
+        else {
+            do
+                p = below(slots) * 16;
+            while (used[p / 64] & (1UL << (p % 64)));
         }
+        E[nE++] = ent(KEXEC_OP_DEST, base_of(t) + p * PAGE_SIZE, 0, 0);
+        for (uint64_t k = 1 + below(3); k && pages < 16; k--) {
+            uint64_t room = 0, n;
+
+            while (room < 16 - pages && p + pages + room < slots * 16 &&
+                   !(used[(p + pages + room) / 64] &
+                     (1UL << ((p + pages + room) % 64))))
+                room++;
+            if (!room)
+                break;
+            n = gen_data(room);
+            for (uint64_t q = p + pages; q < p + pages + n; q++)
+                used[q / 64] |= 1UL << (q % 64);
+            g_dest[g_nd] = base_of(t) + (p + pages) * PAGE_SIZE;
+            g_data[g_nd++] = nE++;
+            pages += n;
+            if (g_nmaps < 3 && chance(30))
+                gen_map();
+        }
+        if (!pages)         /* no room after all: a DEST alone is fine */
+            continue;
+        end = p + pages;
+    }
+    if (t == KEXEC_TYPE_CRASH && chance(25)) {
+        /* a segment ending at the last byte of the crash load range */
+        uint64_t n = 1 + below(4);
+
+        E[nE++] = ent(KEXEC_OP_DEST, cr_start + cr_size - n * PAGE_SIZE, 0, 0);
+        n = gen_data(n);
+        E[nE - 1].arg0 = cr_start + cr_size - n * PAGE_SIZE;
+        g_dest[g_nd] = E[nE - 1].arg0;
+        g_data[g_nd++] = nE++;
     }
     {
-        uint64_t k = below(nd), j = data[k];
+        uint64_t k = below(g_nd), j = g_data[k];
 
         LD = (struct kexec_load){
             .size = sizeof(LD), .type = t,
             .arch = chance(25) ? KEXEC_ARCH_32 : KEXEC_ARCH_64,
-            .entry_maddr = dest_of[k] + below(E[j].arg1 * PAGE_SIZE),
+            .entry_maddr = g_dest[k] + below(E[j].arg1 * PAGE_SIZE),
             .entries = PTR(E), .nr_entries = nE, .bad_entry = 0x5a5a,
         };
     }
@@ -374,7 +426,7 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
     long i;
     uint64_t v;
 
-    switch (below(18)) {
+    switch (below(21)) {
     case 0:
         LD.flags = 1 + below(0xffff);
         *err = -HV_EINVAL; *be = H;
@@ -504,6 +556,45 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
         *err = -HV_ENOSPC; *be = (uint64_t)first_data();
         snprintf(w, wl, "a default list as a crash image");
         return true;
+    case 17:
+        /* a segment one page past the end of the crash load range */
+        if (LD.type != KEXEC_TYPE_CRASH || nE + 2 > MAXE)
+            return false;
+        v = 1 + below(4);
+        E[nE++] = ent(KEXEC_OP_DEST, cr_start + cr_size - v * PAGE_SIZE, 0, 0);
+        E[nE++] = ent(KEXEC_OP_ZERO, 0, v + 1, 0);
+        LD.nr_entries = nE;
+        *err = -HV_ENOSPC; *be = nE - 1;
+        snprintf(w, wl, "ZERO %lu pages at the range's end - %lu", v + 1, v);
+        return true;
+    case 18: {
+        /* a MAP of the last page of the previous MAP: the build's rule */
+        const struct kexec_entry *p;
+
+        if (!g_nmaps || nE + 1 > MAXE)
+            return false;
+        p = &E[g_maps[g_nmaps - 1]];
+        E[nE] = ent(KEXEC_OP_MAP, p->arg0 + (p->arg2 - 1) * PAGE_SIZE,
+                    p->arg1, 1);
+        *err = -HV_EADDRINUSE; *be = nE++;
+        LD.nr_entries = nE;
+        snprintf(w, wl, "MAP %lu over MAP %lu's last page", *be,
+                 g_maps[g_nmaps - 1]);
+        return true;
+    }
+    case 19: {
+        /* a MAP over the last page of a destination (1:1) */
+        uint64_t k = below(g_nd), j = g_data[k];
+
+        if (nE + 1 > MAXE)
+            return false;
+        E[nE] = ent(KEXEC_OP_MAP, g_dest[k] + (E[j].arg1 - 1) * PAGE_SIZE,
+                    j, 1);
+        *err = -HV_EADDRINUSE; *be = nE++;
+        LD.nr_entries = nE;
+        snprintf(w, wl, "MAP %lu over entry %lu's last page", *be, j);
+        return true;
+    }
     default:
         i = find_op(KEXEC_OP_MAP, rnd());
         if (i < 0)
@@ -670,6 +761,9 @@ static void random_mutation(char *w, size_t wl)
     }
 }
 
+/* What the loads gave: the fuzzer must reach the rules, not one of them. */
+static uint64_t nr_accepted[2], nr_errno[HV_ENOTRECOVERABLE + 1];
+
 static bool load_errno_ok(long rc)
 {
     static const long ok[] = {
@@ -763,6 +857,8 @@ static void fz_load(void)
         desc_add(" want %s be %#lx", en(want), want_be);
 
     rc = hc_kexec_op(KEXEC_CMD_kexec_load, arg);
+    if (rc < 0 && rc >= -HV_ENOTRECOVERABLE)
+        nr_errno[-rc]++;
     if (exact && rc != want) {
         bad("kexec_load returned %s, want %s", en(rc), en(want));
     } else if (!exact && rc && !load_errno_ok(rc)) {
@@ -786,6 +882,7 @@ static void fz_load(void)
         else if (poisoned || (crash_first && sent.type == KEXEC_TYPE_CRASH))
             bad("a poisoned crash load succeeded");
         else {
+            nr_accepted[sent.type]++;
             m.loaded[sent.type] = true;
             resample_free = true;
         }
@@ -1602,7 +1699,7 @@ static void one_call(void)
         fz_reservation_query();
     else if (r < 890)
         fz_memory_map();
-    else if (r < 905)
+    else if (r < 897)     /* unsafe until given back: not too often */
         fz_decrease();
     else if (r < 925)
         fz_increase();
@@ -1801,6 +1898,30 @@ DEFINE_TEST(fuzz, "random hypercalls against a model; then the crash image runs"
                 info("  call %lu: %s", ring_idx[p], ring[p]);
         }
         return;
+    }
+    {
+        char line[400];
+        unsigned int kinds = 0;
+        int l = 0;
+
+        for (unsigned int e = 0; e < ARRAY_SIZE(nr_errno); e++)
+            if (nr_errno[e]) {
+                kinds++;
+                l += snprintf(line + l, sizeof(line) - (size_t)l, " -%s %lu",
+                              errno_name(-(long)e), nr_errno[e]);
+                if (l >= (int)sizeof(line))
+                    break;
+            }
+        info("loads: %lu default and %lu crash accepted; refused:%s",
+             nr_accepted[0], nr_accepted[1], line);
+        /* a fuzzer that stopped reaching the rules would pass unnoticed */
+        if (n >= 2000)
+            check_true(kinds >= 12 && nr_accepted[0] &&
+                       (crash_first || nr_accepted[1]),
+                       "the loads reached %u errnos (want 12 or more); "
+                       "accepted: %lu default, %lu crash (want some of each "
+                       "type the variant loads)", kinds, nr_accepted[0],
+                       nr_accepted[1]);
     }
     if (!wind_down())
         return;
