@@ -204,7 +204,7 @@ DEMO_MODULES := --module "$(GUEST_ELF) test=kexec-crash via=inject:panic" \
 # again for the work itself: the Makefiles read the toolchain and Check
 # ($(shell gcc ...), pkg-config) when they are parsed, which on a fresh
 # machine is before anything is installed.
-ENTRY_POINTS := run run-efi debug test bench fuzz-host run-linux run-linux-kexec \
+ENTRY_POINTS := run run-efi debug test bench fuzz fuzz-host run-linux run-linux-kexec \
 	$(LINUX_ENTRY_POINTS)
 $(ENTRY_POINTS): deps
 	$(Q)$(MAKE) --no-print-directory $@-installed
@@ -243,6 +243,17 @@ debug-installed: all
 BENCH_ARGS ?=
 bench-installed: all $(LINUX_ARTIFACTS) $(BENCH_HOST_BINS)
 	$(PYTHON) tools/bench.py $(BENCH_ARGS)
+
+# ---- the dom0 fuzzer --------------------------------------------------------
+# make fuzz [SEEDS="1 2 3"] [N=10000] [FUZZ_MATRIX="bios:1 uefi:4"]: the
+# fuzzer of tests/guest/tests/fuzz.c for every seed under each firmware
+# and CPU count (tests/integration/test_fuzz.py; docs/testing.md).
+SEEDS ?= 1 2 3
+N ?= 10000
+fuzz-installed: all
+	FUZZ_SEEDS="$(SEEDS)" FUZZ_N="$(N)" \
+	$(if $(FUZZ_MATRIX),FUZZ_MATRIX="$(FUZZ_MATRIX)") \
+	$(PYTHON) -m pytest -q -n 2 tests/integration/test_fuzz.py
 
 # ---- tests ---------------------------------------------------------------
 

@@ -368,7 +368,7 @@ static long kexec_load(struct domain *d, uint64_t arg)
     struct kexec_entry *ents = NULL;
     struct kimage_machine m = validation_machine();
     struct frames_copy list_copy = { INVALID_MFN, 0 };
-    struct kimage_summary sum;
+    struct kimage_summary sum = { 0 };  /* else cppcheck flags it (ctu) */
     struct kexec_image *img = NULL;
     uint64_t bad = KEXEC_BAD_HEADER;
     int rc;
