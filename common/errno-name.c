@@ -8,6 +8,8 @@
 
 const char *errno_name(long err)
 {
+    /* Packed table; clang-format would put one entry per line. */
+    /* clang-format off */
     static const struct { long nr; const char *name; } names[] = {
         { HV_EPERM, "EPERM" }, { HV_ENOENT, "ENOENT" }, { HV_ESRCH, "ESRCH" },
         { HV_ENXIO, "ENXIO" }, { HV_E2BIG, "E2BIG" }, { HV_ENOEXEC, "ENOEXEC" },
@@ -20,6 +22,7 @@ const char *errno_name(long err)
         { HV_EADDRINUSE, "EADDRINUSE" }, { HV_EADDRNOTAVAIL, "EADDRNOTAVAIL" },
         { HV_ENOTRECOVERABLE, "ENOTRECOVERABLE" },
     };
+    /* clang-format on */
 
     if (err < 0)
         err = -err;

@@ -25,10 +25,12 @@ static bool parse_bool(const char *s, bool *out)
 static void store_uint(const struct param *p, uint64_t v)
 {
     switch (p->size) {
+    /* clang-format off */
     case 1: *(uint8_t *)p->var = (uint8_t)v; break;
     case 2: *(uint16_t *)p->var = (uint16_t)v; break;
     case 4: *(uint32_t *)p->var = (uint32_t)v; break;
     default: *(uint64_t *)p->var = v; break;
+    /* clang-format on */
     }
 }
 

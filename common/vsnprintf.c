@@ -300,11 +300,13 @@ bool parse_size(const char *s, const char **end, uint64_t *val)
     if (!parse_ulong(s, end, &v))
         return false;
     switch (**end) {
+    /* clang-format off */
     case 'K': case 'k': shift = 10; break;
     case 'M': case 'm': shift = 20; break;
     case 'G': case 'g': shift = 30; break;
     case 'T': case 't': shift = 40; break;
     case 'B': case 'b': shift = 0; (*end)++; break;
+    /* clang-format on */
     }
     if (shift) {
         if (v > (UINT64_MAX >> shift)) {

@@ -15,8 +15,10 @@ void arch_crash_fill_prstatus(struct hv_elf_prstatus *p, unsigned int cpu,
 {
     uint16_t ds, es, fs, gs;
 
+    /* clang-format off */
     asm volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
                  : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+    /* clang-format on */
     p->pr_reg[PR_R15] = r->r15;
     p->pr_reg[PR_R14] = r->r14;
     p->pr_reg[PR_R13] = r->r13;
@@ -54,10 +56,12 @@ void arch_crash_fill_prstatus(struct hv_elf_prstatus *p, unsigned int cpu,
 void crash_capture_caller(struct cpu_user_regs *r, uint64_t rip, uint64_t rsp,
                           uint64_t rbp)
 {
+    /* clang-format off */
     asm volatile("mov %%rbx, %0; mov %%r12, %1; mov %%r13, %2; "
                  "mov %%r14, %3; mov %%r15, %4"
                  : "=m"(r->rbx), "=m"(r->r12), "=m"(r->r13), "=m"(r->r14),
                    "=m"(r->r15));
+    /* clang-format on */
     r->rip = rip;
     r->rsp = rsp;
     r->rbp = rbp;

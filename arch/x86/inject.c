@@ -83,7 +83,9 @@ static noinline void inject_gp(void)
 
 static noinline void inject_de(void)
 {
+    /* clang-format off */
     asm volatile("xor %%ecx, %%ecx; div %%ecx" ::: "eax", "ecx", "edx");
+    /* clang-format on */
 }
 
 /*
@@ -260,6 +262,8 @@ static noinline void inject_region_write(void)
         cpu_relax();    /* CPU 1's crash path stops us by NMI */
 }
 
+/* Packed table; clang-format would put one entry per line. */
+/* clang-format off */
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -271,6 +275,7 @@ static const struct {
     { "nested2", inject_nested2 },
     { "hang", inject_hang }, { "regionwrite", inject_region_write },
 };
+/* clang-format on */
 
 int inject_crash(const char *kind)
 {

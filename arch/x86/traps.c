@@ -41,6 +41,8 @@ extern const char idt_stubs[];
 static irq_handler_t irq_handlers[256];
 irq_handler_t nmi_callback;
 
+/* Packed table; clang-format would put one entry per line. */
+/* clang-format off */
 static const char *const trap_names[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bounds",
     "invalid opcode", "device not available", "double fault",
@@ -49,6 +51,7 @@ static const char *const trap_names[32] = {
     "reserved", "x87 FPU error", "alignment check", "machine check",
     "SIMD error", "virtualisation exception", "control protection",
 };
+/* clang-format on */
 
 const char *trap_name(unsigned int vector)
 {
@@ -80,7 +83,9 @@ void idt_load(void)
 {
     struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
 
+    /* clang-format off */
     asm volatile("lidt %0" :: "m"(p));
+    /* clang-format on */
 }
 
 void traps_init(void)
@@ -125,12 +130,14 @@ void traps_init_cpu(unsigned int cpu)
     ci->tss.iomap_base = sizeof(ci->tss);
     memset(ci->io_bitmap, 0xff, sizeof(ci->io_bitmap));
 
+    /* clang-format off */
     asm volatile("lgdt %0\n\t"
                  "mov %1, %%ds\n\tmov %1, %%es\n\tmov %1, %%ss\n\t"
                  "pushq %2\n\tlea 1f(%%rip), %%rax\n\tpush %%rax\n\tlretq\n"
                  "1:\n\tltr %w3"
                  :: "m"(gp), "r"(HV_DS), "i"(HV_CS), "r"(TSS_SEL)
                  : "rax", "memory");
+    /* clang-format on */
     idt_load();
     (void)cpu;
 }
@@ -160,8 +167,10 @@ void show_registers(const struct cpu_user_regs *r)
 {
     uint16_t ds, es, fs, gs;
 
+    /* clang-format off */
     asm volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
                  : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+    /* clang-format on */
     printk("----[ HV x86_64 ]----\n");
     printk("CPU:    %u\n", smp_processor_id());
     printk("RIP:    %04lx:[<%016lx>] %pS\n", (unsigned long)r->cs,

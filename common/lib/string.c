@@ -14,8 +14,10 @@ void *memcpy(void *dst, const void *src, size_t n)
     void *ret = dst;
     size_t words = n / 8, tail = n % 8;
 
+    /* clang-format off */
     asm volatile("rep movsq; mov %3, %%rcx; rep movsb"
                  : "+D"(dst), "+S"(src), "+c"(words) : "r"(tail) : "memory");
+    /* clang-format on */
     return ret;
 }
 
@@ -38,9 +40,11 @@ void *memset(void *dst, int c, size_t n)
     size_t words = n / 8, tail = n % 8;
     uint64_t pattern = (uint8_t)c * 0x0101010101010101UL;
 
+    /* clang-format off */
     asm volatile("rep stosq; mov %3, %%rcx; rep stosb"
                  : "+D"(dst), "+c"(words) : "a"(pattern), "r"(tail)
                  : "memory");
+    /* clang-format on */
     return ret;
 }
 

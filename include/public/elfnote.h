@@ -28,12 +28,15 @@
 #define VMCOREINFO_NOTE_TYPE    0
 
 /* pr_reg: Linux's x86-64 user_regs_struct order. */
+/* Packed in rows of the register order; one per line hides it. */
+/* clang-format off */
 enum hv_prstatus_reg {
     PR_R15, PR_R14, PR_R13, PR_R12, PR_RBP, PR_RBX, PR_R11, PR_R10,
     PR_R9, PR_R8, PR_RAX, PR_RCX, PR_RDX, PR_RSI, PR_RDI, PR_ORIG_RAX,
     PR_RIP, PR_CS, PR_RFLAGS, PR_RSP, PR_SS, PR_FS_BASE, PR_GS_BASE,
     PR_DS, PR_ES, PR_FS, PR_GS, PR_NREGS
 };
+/* clang-format on */
 
 struct hv_elf_prstatus {
     int32_t si_signo, si_code, si_errno;

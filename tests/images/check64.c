@@ -329,7 +329,9 @@ static uint64_t handoff_cr3;
 
 static inline void write_cr3(uint64_t v)
 {
+    /* clang-format off */
     __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+    /* clang-format on */
 }
 
 static void own_tables_on(void)
@@ -500,10 +502,14 @@ static void check_quiesced(void)
     for (unsigned int v = 32; v < 256; v++)
         idt_set_gate(v, (uintptr_t)irq_stubs + 16 * (v - 32));
     start = rdtsc();
+    /* clang-format off */
     __asm__ volatile("sti" ::: "memory");
+    /* clang-format on */
     while (rdtsc() - start < window)
         __asm__ volatile("pause");
+    /* clang-format off */
     __asm__ volatile("cli" ::: "memory");
+    /* clang-format on */
     own_tables_off();
     if (irqs_seen)
         fail("no interrupt with interrupts enabled for %llu TSC cycles (got "

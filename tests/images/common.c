@@ -380,7 +380,9 @@ void idt_set_gate(unsigned int v, uintptr_t handler)
 {
     uint16_t cs;
 
+    /* clang-format off */
     __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    /* clang-format on */
     idt[v].off0 = (uint16_t)handler;
     idt[v].sel = cs;
     idt[v].attr = 0x8e;     /* present, DPL 0, 32- or 64-bit int gate */
@@ -400,7 +402,9 @@ void idt_install(void)
         idt_set_gate(v, (uintptr_t)exc_stubs + 16 * v);
     idtr.limit = sizeof(idt) - 1;
     idtr.base = (uintptr_t)idt;
+    /* clang-format off */
     __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
+    /* clang-format on */
 }
 
 bool exc_reporting(void)

@@ -49,6 +49,8 @@ extern char _start[];
 extern struct kexec_params kexec_params;
 
 /* Port I/O */
+/* The asm accessors: clang-format 14 would split their operands at each colon. */
+/* clang-format off */
 static inline void outb(uint16_t port, uint8_t v)
 {
     __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
@@ -104,6 +106,7 @@ static inline unsigned int apic_id(void)
     __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
     return b >> 24;
 }
+/* clang-format on */
 
 /* A polled 16550: COM1 for the report (serial_init(), print()), and
  * crashdump64's COM2 for the vmcore. */

@@ -98,7 +98,9 @@ static void machine_setup(void)
     }
     pml4[0] = (uintptr_t)pdpt | 0x3;
     /* the image runs 1:1, so a .bss address is a machine address */
+    /* clang-format off */
     __asm__ volatile("mov %0, %%cr3" : : "r"((uintptr_t)pml4) : "memory");
+    /* clang-format on */
 
     d.limit = sizeof(gdt) - 1;
     d.base = (uintptr_t)gdt;

@@ -466,6 +466,8 @@ struct ranges_case {
 
 START_TEST(test_ranges_parse_valid)
 {
+    /* Rows of the table; clang-format would rewrap the nested braces. */
+    /* clang-format off */
     static const struct ranges_case cases[] = {
         { "512M-2G:64M", 1, { { MiB(512), GiB(2), MiB(64) } }, 0, GiB(4), false },
         { "0-256M:32M,256M-:64M@256M", 2,
@@ -481,6 +483,7 @@ START_TEST(test_ranges_parse_valid)
           { { 0, GiB(1), MiB(64) }, { GiB(1), GiB(4), MiB(128) },
             { GiB(4), UINT64_MAX, MiB(256) } }, 0, GiB(4), false },
     };
+    /* clang-format on */
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         const struct ranges_case *c = &cases[i];

@@ -43,6 +43,8 @@ static const struct param params[] = {
     { .name = "custom", .type = PARAM_CUSTOM, .parse = parse_custom },
 };
 
+/* Two lines per entry; clang-format would rewrap them. */
+/* clang-format off */
 static const struct param gated_params[] = {
     { .name = "hook_flag", .type = PARAM_BOOL, .flags = PARAM_TEST_HOOK,
       .var = &opt_hook_flag, .size = sizeof(opt_hook_flag) },
@@ -55,6 +57,7 @@ static const struct param gated_params[] = {
     { .name = "gate", .type = PARAM_BOOL, .flags = PARAM_TEST_GATE,
       .var = &opt_gate, .size = sizeof(opt_gate) },
 };
+/* clang-format on */
 
 #define MAX_REPORTS 8
 static char reports[MAX_REPORTS][256];

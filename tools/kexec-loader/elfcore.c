@@ -32,11 +32,13 @@ void elfcore_fill_ehdr(struct elfcore_ehdr *eh, uint16_t phnum)
 const char *elfcore_strerror(int err)
 {
     switch (err) {
+    /* clang-format off */
     case ELFCORE_OK:     return "ELFCORE_OK: success";
     case ELFCORE_EARG:   return "ELFCORE_EARG: bad request";
     case ELFCORE_ERANGE: return "ELFCORE_ERANGE: empty note or range that wraps";
     case ELFCORE_E2BIG:  return "ELFCORE_E2BIG: the header does not fit the buffer";
     default:             return "ELFCORE_E?: unknown error";
+    /* clang-format on */
     }
 }
 

@@ -79,6 +79,7 @@ static bool in_region(const struct kxl_request *req, kxl_maddr_t first,
 const char *kxl_strerror(int err)
 {
     switch (err) {
+    /* clang-format off */
     case KXL_OK:        return "KXL_OK: success";
     case KXL_EARG:      return "KXL_EARG: bad request";
     case KXL_ENOTELF:   return "KXL_ENOTELF: not a little-endian ELF32/ELF64 image";
@@ -98,6 +99,7 @@ const char *kxl_strerror(int err)
     case KXL_ENOPARAMS: return "KXL_ENOPARAMS: no usable .kexec_params (or named) section";
     case KXL_EPARAMS:   return "KXL_EPARAMS: parameter block cannot describe the load";
     default:            return "KXL_E?: unknown error";
+    /* clang-format on */
     }
 }
 

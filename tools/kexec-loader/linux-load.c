@@ -50,6 +50,7 @@
 const char *kxl_linux_strerror(int err)
 {
     switch (err) {
+    /* clang-format off */
     case KXLL_OK:         return "KXLL_OK: success";
     case KXLL_EARG:       return "KXLL_EARG: bad request";
     case KXLL_ENOTBZ:     return "KXLL_ENOTBZ: not a bzImage (boot_flag 0xAA55 at 0x1FE, \"HdrS\" at 0x202)";
@@ -66,6 +67,7 @@ const char *kxl_linux_strerror(int err)
     case KXLL_EVMLINUX:   return "KXLL_EVMLINUX: the vmlinux is not an ELF64 ET_EXEC that fits init_size";
     case KXLL_EBUILD:     return "KXLL_EBUILD: building the entry list failed";
     default:              return "KXLL_E?: unknown error";
+    /* clang-format on */
     }
 }
 

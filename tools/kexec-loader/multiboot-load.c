@@ -36,6 +36,7 @@ _Static_assert(sizeof(struct kxl_mb_mmap) == MMAP_SIZE, "kxl_mb_mmap");
 const char *kxl_mb_strerror(int err)
 {
     switch (err) {
+    /* clang-format off */
     case KXLM_OK:          return "KXLM_OK: success";
     case KXLM_EARG:        return "KXLM_EARG: bad request";
     case KXLM_ENOHEADER:   return "KXLM_ENOHEADER: no Multiboot header (magic 0x1BADB002) in the first 8192 bytes";
@@ -47,6 +48,7 @@ const char *kxl_mb_strerror(int err)
     case KXLM_EFIT:        return "KXLM_EFIT: a part does not fit the region, meets the kernel or lies above 4 GiB";
     case KXLM_EBUILD:      return "KXLM_EBUILD: building the entry list failed";
     default:               return "KXLM_E?: unknown error";
+    /* clang-format on */
     }
 }
 

@@ -26,6 +26,7 @@
 const char *vmcore_strerror(int err)
 {
     switch (err) {
+    /* clang-format off */
     case VMCORE_OK:          return "VMCORE_OK: success";
     case VMCORE_EARG:        return "VMCORE_EARG: bad request";
     case VMCORE_EREAD:       return "VMCORE_EREAD: memory could not be read";
@@ -35,6 +36,7 @@ const char *vmcore_strerror(int err)
     case VMCORE_ESTACKS:     return "VMCORE_ESTACKS: no stack mapped, or too "
                                     "many stack runs";
     default:                 return "VMCORE_E?: unknown error";
+    /* clang-format on */
     }
 }
 

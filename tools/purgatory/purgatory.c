@@ -65,14 +65,18 @@ void *memcpy(void *d, const void *s, size_t n)
 
 static inline void outb(uint16_t port, uint8_t v)
 {
+    /* clang-format off */
     __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+    /* clang-format on */
 }
 
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
 
+    /* clang-format off */
     __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    /* clang-format on */
     return v;
 }
 
@@ -174,7 +178,9 @@ static void idt_install(void)
     }
     idtr.limit = 32 * 16 - 1;
     idtr.base = (uint64_t)(uintptr_t)purgatory_idt;
+    /* clang-format off */
     __asm__ volatile("lidt %0" : : "m"(idtr));
+    /* clang-format on */
 }
 
 /* frame: vector, error code, then the CPU's rip, cs, rflags, rsp, ss. */
@@ -182,7 +188,9 @@ void purgatory_fault(const uint64_t *frame)
 {
     uint64_t cr2;
 
+    /* clang-format off */
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+    /* clang-format on */
     puts_("purgatory: exception ");
     put_dec(frame[0]);
     puts_(" error ");
@@ -201,7 +209,9 @@ static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
 
+    /* clang-format off */
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    /* clang-format on */
     return (uint64_t)hi << 32 | lo;
 }
 
@@ -309,7 +319,9 @@ static uint64_t time_movsq(const struct purgatory_args *a)
         uint64_t p = a->regions[i].start, n = a->regions[i].size / 8;
         uint64_t q = p;
 
+        /* clang-format off */
         __asm__ volatile("rep movsq" : "+S"(p), "+D"(q), "+c"(n) : : "memory");
+        /* clang-format on */
     }
     return rdtsc() - t0;
 }

@@ -821,7 +821,9 @@ efi_status_t EFIAPI efi_main(efi_handle_t image, efi_system_table_t *systab)
         return s;
     }
     /* Boot services are gone: no firmware call, no message from here on. */
+    /* clang-format off */
     asm volatile("cli" ::: "memory");
+    /* clang-format on */
     efi_st = NULL;
 
     convert_memory_map(m.buf, m.size, m.desc_size);

@@ -239,8 +239,10 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
         return rc;
     if (flags & UVMF_TLB_FLUSH)
         flush_tlb_local();
+    /* clang-format off */
     else if (flags & UVMF_INVLPG)
         asm volatile("invlpg (%0)" :: "r"(va) : "memory");
+    /* clang-format on */
     return 0;
 }
 

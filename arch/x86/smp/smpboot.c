@@ -108,6 +108,7 @@ static void ipi_ping_handler(struct cpu_user_regs *regs)
  */
 void nmi_unlatch(void)
 {
+    /* clang-format off */
     asm volatile("mov %%rsp, %%rax\n\t"
                  "pushq %[ss]\n\t"
                  "pushq %%rax\n\t"
@@ -118,6 +119,7 @@ void nmi_unlatch(void)
                  "iretq\n"
                  "1:"
                  :: [ss] "i"(HV_DS), [cs] "i"(HV_CS) : "rax", "memory", "cc");
+    /* clang-format on */
 }
 
 /*
@@ -181,8 +183,10 @@ void ap_start_c(void)
                apic_id(), ci->apic_id);
 
     set_cpu_state(ci, CPU_ONLINE);
+    /* clang-format off */
     for (;;)
         asm volatile("sti; hlt; cli" ::: "memory");  /* sti shadow covers hlt */
+    /* clang-format on */
 }
 
 /* ---- the trampoline --------------------------------------------------- */

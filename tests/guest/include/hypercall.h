@@ -26,11 +26,13 @@ static inline long hypercall5(unsigned int nr, uint64_t a1, uint64_t a2,
     uint64_t stub = hypercall_page_va + (uint64_t)nr * HYPERCALL_STUB_SIZE;
     long ret;
 
+    /* clang-format off */
     __asm__ volatile("call *%[stub]"
                      : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3),
                        "+r"(r10), "+r"(r8)
                      : [stub] "r"(stub)
                      : "rcx", "r11", "memory");
+    /* clang-format on */
     return ret;
 }
 

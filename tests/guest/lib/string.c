@@ -11,8 +11,10 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
     void *d = dst;
 
+    /* clang-format off */
     __asm__ volatile("rep movsb"
                      : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+    /* clang-format on */
     return dst;
 }
 
@@ -20,8 +22,10 @@ void *memset(void *dst, int c, size_t n)
 {
     void *d = dst;
 
+    /* clang-format off */
     __asm__ volatile("rep stosb"
                      : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    /* clang-format on */
     return dst;
 }
 

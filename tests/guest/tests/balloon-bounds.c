@@ -26,6 +26,8 @@
  */
 #include "guest.h"
 
+/* Assembly text laid out as assembly. */
+/* clang-format off */
 __asm__(
     "    .pushsection .text, \"ax\", @progbits\n"
     "    .globl do_stale_write, stale_write_rip\n"
@@ -34,6 +36,7 @@ __asm__(
     "    movq %rsi, (%rdi)\n"
     "    ret\n"
     "    .popsection\n");
+/* clang-format on */
 
 void do_stale_write(uint64_t addr, uint64_t val);
 extern const char stale_write_rip[];
@@ -42,7 +45,9 @@ static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
 
+    /* clang-format off */
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    /* clang-format on */
     return ((uint64_t)hi << 32) | lo;
 }
 

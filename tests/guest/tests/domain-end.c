@@ -87,6 +87,8 @@ DEFINE_TEST(console_flood, "1000 console lines, one write each")
  */
 #define GUEST_CS32_SEL 0x1b
 #define COMPAT_TARGET  0x1000
+/* Assembly text laid out as assembly. */
+/* clang-format off */
 __asm__(
     "    .pushsection .text, \"ax\", @progbits\n"
     "    .globl do_compat_ljmp, compat_ljmp_rip\n"
@@ -95,6 +97,7 @@ __asm__(
     "    ljmpl *(%rdi)\n"      /* m16:32: offset, then selector */
     "    ret\n"
     "    .popsection\n");
+/* clang-format on */
 
 struct __attribute__((packed)) far_ptr32 {
     uint32_t offset;

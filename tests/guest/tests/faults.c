@@ -33,6 +33,8 @@
  * one address, published as <name>_rip.  Each is a function taking its
  * target address in %rdi.
  */
+/* Assembly text laid out as assembly. */
+/* clang-format off */
 __asm__(
     "    .pushsection .text, \"ax\", @progbits\n"
     "    .globl do_fault_pf, fault_pf_rip\n"
@@ -63,6 +65,7 @@ __asm__(
     "    movq %rax, (%rdi)\n"
     "    ret\n"
     "    .popsection\n");
+/* clang-format on */
 
 void do_fault_pf(uint64_t addr);
 void do_fault_ud(uint64_t addr);
@@ -112,7 +115,9 @@ DEFINE_TEST(io_com2, "in from COM2's line status: allowed to a privileged dom0")
     uint8_t lsr;
 
     info("about to read COM2's line status (port 0x2fd)");
+    /* clang-format off */
     asm volatile("inb %w1, %0" : "=a"(lsr) : "d"(0x2fd));
+    /* clang-format on */
     check_eq(lsr & 0x60, 0x60, "COM2's line status %#x: transmitter empty",
              lsr);
 }

@@ -21,7 +21,9 @@ static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
 
+    /* clang-format off */
     asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+    /* clang-format on */
     return ((uint64_t)hi << 32) | lo;
 }
 

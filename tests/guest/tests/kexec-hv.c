@@ -47,7 +47,9 @@ static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
 
+    /* clang-format off */
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    /* clang-format on */
     return ((uint64_t)hi << 32) | lo;
 }
 
@@ -532,14 +534,18 @@ static bool check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
 
 static inline void outb(uint16_t port, uint8_t v)
 {
+    /* clang-format off */
     asm volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+    /* clang-format on */
 }
 
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
 
+    /* clang-format off */
     asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    /* clang-format on */
     return v;
 }
 

@@ -67,7 +67,9 @@ static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
 
+    /* clang-format off */
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    /* clang-format on */
     return ((uint64_t)hi << 32) | lo;
 }
 

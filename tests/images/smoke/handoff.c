@@ -43,14 +43,18 @@ void *memcpy(void *d, const void *s, size_t n);
 
 static inline void outb(uint16_t port, uint8_t v)
 {
+    /* clang-format off */
     __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+    /* clang-format on */
 }
 
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
 
+    /* clang-format off */
     __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    /* clang-format on */
     return v;
 }
 

@@ -42,6 +42,8 @@ typedef struct {
     uint8_t data4[8];
 } efi_guid_t;
 
+/* UEFI tables as the spec lays them out: clang-format 14 reads "efi_status_t (EFIAPI *f)(...)" as a call. */
+/* clang-format off */
 #define EFI_GUID(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7) \
     ((efi_guid_t){ (a), (b), (c), { (d0), (d1), (d2), (d3), (d4), (d5), (d6), (d7) } })
 
@@ -228,6 +230,7 @@ struct efi_simple_file_system {
     efi_status_t (EFIAPI *open_volume)(efi_simple_file_system_t *self,
                                        efi_file_t **root);
 };
+/* clang-format on */
 
 typedef struct {
     uint16_t year;

@@ -65,7 +65,9 @@ static inline void copy_pages(void *dst, const void *src, uint64_t pages)
 {
     uint64_t words = pages * (PAGE_SIZE / 8);
 
+    /* clang-format off */
     asm volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) :: "memory");
+    /* clang-format on */
 }
 
 #endif /* ASM_PAGING_H */

@@ -40,6 +40,8 @@
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_APIC_BASE    0x0000001b
 
+/* The asm accessors: clang-format 14 would split their operands at each colon. */
+/* clang-format off */
 static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a,
                                uint32_t *b, uint32_t *c, uint32_t *d)
 {
@@ -138,5 +140,6 @@ static inline void clac(void)
     if (cpu_has.smap)
         asm volatile("clac" ::: "memory");
 }
+/* clang-format on */
 
 #endif /* ASM_PROCESSOR_H */

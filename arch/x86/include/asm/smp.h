@@ -48,7 +48,9 @@ struct cpu_info {
 static inline struct cpu_info *get_cpu_info(void)
 {
     uint64_t sp;
+    /* clang-format off */
     asm volatile("mov %%rsp, %0" : "=r"(sp));
+    /* clang-format on */
     return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 -
                                sizeof(struct cpu_info));
 }
