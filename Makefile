@@ -9,6 +9,7 @@
 #   make debug      boot halted, waiting for gdb (see docs/debugging.md)
 #   make linux      the Linux crash kernel's parts (tools/linux.mk)
 #   make fuzz-host  the host fuzzers, FUZZ_TIME s each (tests/fuzz/fuzz.mk)
+#   make format     apply .clang-format (make test checks it)
 #
 # `make run` and `make test` install what they lack (tools/install-deps).
 
@@ -285,12 +286,20 @@ check-static:
 		--std=c11 $(STATIC_DIRS)
 	@echo "check-static: cppcheck found nothing in $(STATIC_DIRS)"
 
-test-installed: check-headers check-static all unit-test-bin bench-host-bin \
-	fuzz-host-bin $(LINUX_ARTIFACTS)
+# The C style (.clang-format, Debian's clang-format 14) over every tracked
+# .c/.h of the directories in tools/check-format; `make format` applies it.
+check-format:
+	tools/check-format
+
+format:
+	tools/check-format --fix
+
+test-installed: check-headers check-static check-format all unit-test-bin \
+	bench-host-bin fuzz-host-bin $(LINUX_ARTIFACTS)
 	$(PYTHON) tools/run_tests.py --unit $(UNIT_TEST_BINS) --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps clean check-headers check-static $(ENTRY_POINTS) $(addsuffix -installed,$(ENTRY_POINTS))
+.PHONY: all deps clean check-headers check-static check-format format $(ENTRY_POINTS) $(addsuffix -installed,$(ENTRY_POINTS))
 .DELETE_ON_ERROR:
