@@ -8,12 +8,15 @@
 #define ASM_EXTABLE_H
 
 #ifdef __ASSEMBLER__
+/* Assembler, not C: clang-format would write ".pushsection.extable". */
+/* clang-format off */
 #define _ASM_EXTABLE(from, to)          \
     .pushsection .extable, "a";         \
     .balign 4;                          \
     .long (from) - .;                   \
     .long (to) - .;                     \
     .popsection
+/* clang-format on */
 #else
 #include <hv/types.h>
 
