@@ -27,6 +27,8 @@ int mix(struct kxl_request *req, struct kxl_raw *raw, struct kxl_map_req *m,
         struct kxl_result *res, const struct purgatory_args *args);
 
 /* A va_to_mfn() callback must return a frame, not the frame's address. */
+/* Each mistake stays on the line its compile-fail mark names. */
+/* clang-format off */
 kxl_mfn_t mix_va_to_mfn(void *ctx, const void *va)
 {
     kxl_mfn_t mfn = kxl_mfn((uintptr_t)va >> KXL_PAGE_SHIFT);
@@ -121,3 +123,5 @@ int mix(struct kxl_request *req, struct kxl_raw *raw, struct kxl_map_req *m,
     return kxl_mfn_eq(f->mfn, KXL_NO_MFN);
 #endif
 }
+
+/* clang-format on */
