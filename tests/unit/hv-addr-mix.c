@@ -21,6 +21,8 @@
 
 void mix(struct domain *d, gfn_t gfn, const struct kimage_machine *m);
 
+/* Each mistake stays on the line its compile-fail mark names. */
+/* clang-format off */
 void mix(struct domain *d, gfn_t gfn, const struct kimage_machine *m)
 {
     mfn_t mfn = alloc_frame(_mfn(0));
@@ -100,3 +102,4 @@ void mix(struct domain *d, gfn_t gfn, const struct kimage_machine *m)
     (void)n;
     (void)mfn;
 }
+/* clang-format on */
