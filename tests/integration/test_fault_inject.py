@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Fault injection into crash reloads (docs/testing.md, "Fault injection").
+
+  - test_alloc_fail: guest test kexec-alloc-fail walks an allocation
+    failure (debug_op DEBUGOP_fail_alloc) over every frame allocation of
+    a crash reload: each attempt -ENOMEM, every frame given back, the old
+    image loaded; then the crash runs B (after the successful load) or A
+    (keep=a: the walk again over A), whole.
+  - test_reload_panic_at: a panic at each named point of install()
+    (kexec_test_reload_panic_at): before_active runs A, every later point
+    B, whole.
+  - test_reload_panic_page: a panic after each of B's pages.
+  - test_reload_remote_panic: CPU 1 panics at instants spread over the
+    reload (kexec_test_reload_remote_panic): a whole image, A or B; B once
+    the reported phase is past the staged image's activation.
+"""
+import re
+
+import pytest
+
+from test_kexec import (BAD, CHECK64, CRASH_BASE, STATUS_IMAGE_PASS, d0,
+                        guest_passed, image_ran, run)
+
+A_ENTRY, B_ENTRY = CRASH_BASE, CRASH_BASE + 0x4000
+
+POINTS = ["before_active", "after_active", "after_unprotect", "before_writes",
+          "after_writes", "before_protect", "after_protect", "after_free"]
+# The order of install(): "writes" is the page loop, "returned" the end.
+PHASES = POINTS[:4] + ["writes"] + POINTS[4:] + ["returned"]
+
+
+def ran_whole(r, image_id):
+    other = 3 - image_id
+    return image_ran("check64", image_id, "crash"), \
+        [rf"^check64: image id {other}$"]
+
+
+@pytest.mark.parametrize("keep", ["a", "b"])
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4),
+                                          ("uefi", 1)])
+def test_alloc_fail(boot, firmware, smp, keep):
+    r = run(boot, firmware, smp, f"test=kexec-alloc-fail keep={keep}",
+            [CHECK64])
+    must = guest_passed("kexec-alloc-fail", "load crash image A (image id 1)")
+    must.append(d0(r"PASS: kexec-alloc-fail: walked \d+ allocation points"))
+    image_id = 1 if keep == "a" else 2
+    ok, bad = ran_whole(r, image_id)
+    r.expect(STATUS_IMAGE_PASS, must + ok,
+             BAD + bad + [d0(r"Test result:"), r"free_frames\("])
+    n = int(r.res.search(d0(r"PASS: kexec-alloc-fail: walked (\d+)")).group(1))
+    print(f"allocation points walked per reload: {n}")
+
+
+@pytest.mark.parametrize("point", POINTS)
+@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4)])
+def test_reload_panic_at(boot, firmware, smp, point):
+    r = run(boot, firmware, smp, "test=kexec-reload", [CHECK64, CHECK64],
+            f"kexec_test_reload_panic_at={point}")
+    image_id = 1 if point == "before_active" else 2
+    ok, bad = ran_whole(r, image_id)
+    must = guest_passed("kexec-reload", "load crash image A (image id 1)")
+    must.append(rf"^\(HV\) kexec test: panic at reload point {point}$")
+    r.expect(STATUS_IMAGE_PASS, must + ok,
+             BAD + bad + [d0(r"Test result:"),
+                          d0(r"PASS: kexec-reload: load crash image B")])
