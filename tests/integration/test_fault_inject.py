@@ -63,3 +63,40 @@ def test_reload_panic_at(boot, firmware, smp, point):
     r.expect(STATUS_IMAGE_PASS, must + ok,
              BAD + bad + [d0(r"Test result:"),
                           d0(r"PASS: kexec-reload: load crash image B")])
+
+
+@pytest.mark.parametrize("pages", range(1, 26))     # B: 25 pages written
+def test_reload_panic_page(boot, pages):
+    r = run(boot, "bios", 1, "test=kexec-reload", [CHECK64, CHECK64],
+            f"kexec_test_reload_panic={pages}")
+    ok, bad = ran_whole(r, 2)
+    must = [rf"^\(HV\) kexec test: panic in the middle of a crash-image "
+            rf"reload \({pages} pages written\)"]
+    r.expect(STATUS_IMAGE_PASS, must + ok, BAD + bad + [d0(r"Test result:")])
+
+
+# Microseconds after install() was entered, spread over a reload (about
+# 1-2 ms under TCG; the boot prints the time when the panic comes later).
+REMOTE_US = [1, 20, 50, 100, 200, 400, 700, 1000, 1500, 2500, 4000, 8000,
+             20000, 100000, 400000, 2000000]
+
+
+@pytest.mark.parametrize("delay", REMOTE_US)
+def test_reload_remote_panic(boot, delay):
+    r = run(boot, "bios", 4, "test=kexec-reload", [CHECK64, CHECK64],
+            f"kexec_test_reload_remote_panic={delay}")
+    m = re.search(rf"^\(HV\) kexec test: CPU 1 panics {delay} us into a "
+                  r"crash-image reload \(phase (\w+)\)$", r.log, re.M)
+    ids = re.findall(r"^check64: image id (\d)$", r.log, re.M)
+    if len(ids) != 1:
+        r.res.fail(f"want one image to run, got ids {ids}")
+    image_id = int(ids[0])
+    ok, bad = ran_whole(r, image_id)
+    took = re.search(r"^\(HV\) kexec: test: the reload took (\d+) us$", r.log,
+                     re.M)
+    phase = m.group(1) if m else "guest crash"
+    if m and PHASES.index(phase) >= 1 and image_id != 2:
+        r.res.fail(f"phase {phase}: the new image was active, A ran")
+    print(f"remote {delay} us: phase {phase}, image {image_id}, reload "
+          f"{took.group(1) if took else '?'} us")
+    r.expect(STATUS_IMAGE_PASS, ok, BAD + bad)
