@@ -50,6 +50,8 @@ TEST_HOOKS = {
     "kexec_test_reloc_fault": "kexec_test_reloc_fault",
     "kexec_test_fault32": "kexec_test_fault32",
     "kexec_test_arm_timers": "kexec_test_arm_timers",
+    "kexec_test_reload_panic_at": "kexec_test_reload_panic_at=after_active",
+    "kexec_test_reload_remote_panic": "kexec_test_reload_remote_panic=1",
 }
 
 
