@@ -80,7 +80,10 @@ def test_debug_op_inject_refused_without_the_option(boot, firmware, smp):
                                 r"refused"), r.log, re.M))
     assert refused >= 7, r.log
     assert len(re.findall(REFUSAL, r.log, re.M)) == refused
-    assert len(re.findall(r"^\(HV\) d0 ", r.log, re.M)) == refused + 1
+    # ... plus DEBUGOP_fail_alloc's refusal and the poweroff.
+    assert re.search(r"^\(HV\) d0 debug_op: fail_alloc needs the boot option "
+                     r"debug-inject \(-EOPNOTSUPP\)$", r.log, re.M), r.log
+    assert len(re.findall(r"^\(HV\) d0 ", r.log, re.M)) == refused + 2
 
 
 def test_debug_op_inject_panics_with_the_option(boot):
