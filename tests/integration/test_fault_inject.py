@@ -51,8 +51,11 @@ def test_alloc_fail(boot, firmware, smp, keep):
     print(f"allocation points walked per reload: {n}")
 
 
-@pytest.mark.parametrize("point", POINTS)
-@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4)])
+@pytest.mark.parametrize("firmware,smp,point",
+                         [(f, n, p) for f, n in [("bios", 1), ("bios", 4)]
+                          for p in POINTS] +
+                         [("uefi", 4, "before_active"),
+                          ("uefi", 4, "after_writes")])
 def test_reload_panic_at(boot, firmware, smp, point):
     r = run(boot, firmware, smp, "test=kexec-reload", [CHECK64, CHECK64],
             f"kexec_test_reload_panic_at={point}")
