@@ -59,6 +59,25 @@ static struct kexec_limits kexec_limits(void)
 /* Test hooks (docs/command-line.md). */
 static uint64_t opt_reload_panic_after;
 test_integer_param("kexec_test_reload_panic", opt_reload_panic_after);
+/*
+ * kexec_test_reload_panic_at=NAME: panic at the named point of a crash
+ * reload's install(), in this order (before_active runs the old image,
+ * every later one the new):
+ *   before_active    install() entered, the old image still active
+ *   after_active     the staged new image made active, region untouched
+ *   after_unprotect  the region made writable
+ *   before_writes    the VMCOREINFO copy refreshed, no page written yet
+ *   after_writes     every page written, in place, region still writable
+ *   before_protect   the image stored again, just before the protection
+ *   after_protect    the region write protected, the old image not freed
+ *   after_free       the old image freed, just before install() returns
+ */
+static char opt_reload_panic_at[16];
+test_string_param("kexec_test_reload_panic_at", opt_reload_panic_at);
+uint64_t kexec_test_remote_panic_us;
+test_integer_param("kexec_test_reload_remote_panic", kexec_test_remote_panic_us);
+volatile uint64_t kexec_test_reload_start;
+const char *volatile kexec_test_reload_phase = "none";
 bool kexec_test_fault_in_handoff, kexec_test_fault_in_reloc;
 bool kexec_test_fault_in_32, kexec_test_arm_timers;
 test_boolean_param("kexec_test_handoff_fault", kexec_test_fault_in_handoff);
@@ -174,22 +193,47 @@ static int check_safe(struct domain *d, const char *what)
 
 /* ---- load ------------------------------------------------------------ */
 
+/* A named point of a crash reload: recorded for the remote panic's line,
+   and the panic of kexec_test_reload_panic_at. */
+static void reload_point(const char *name)
+{
+    kexec_test_reload_phase = name;
+    if (!strcmp(opt_reload_panic_at, name))
+        panic("kexec test: panic at reload point %s", name);
+}
+
 static void install(struct kexec_image *img)
 {
     struct kexec_image *old = kexec_image[img->type];
+    bool reload = old && img->type == KEXEC_TYPE_CRASH;
+    uint64_t t0 = arch_timestamp();
 
     if (img->type == KEXEC_TYPE_DEFAULT) {
         __atomic_store_n(&kexec_image[KEXEC_TYPE_DEFAULT], img, __ATOMIC_SEQ_CST);
         machine_kexec_free(old);
         return;
     }
+    if (reload) {
+        kexec_test_reload_start = t0;
+        reload_point("before_active");
+    }
     /* Staged new image becomes the crash image: old is no longer run.  An
        unstaged one (no old image) is placed first, then made active. */
     if (!img->unstaged)
         __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
+    if (reload)
+        reload_point("after_active");
     machine_kexec_protect_region(false);
+    if (reload)
+        reload_point("after_unprotect");
     vmcoreinfo_safe_copy();
+    if (reload) {
+        reload_point("before_writes");
+        kexec_test_reload_phase = "writes";
+    }
     machine_kexec_place(img, old ? opt_reload_panic_after : 0);
+    if (reload)
+        reload_point("after_writes");
     __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
     if (opt_corrupt_crash && opt_corrupt_crash <= crash_region.size) {
         volatile uint8_t *p = maddr_to_virt(maddr_add(crash_region.start,
@@ -201,8 +245,21 @@ static void install(struct kexec_image *img)
                (unsigned long)(maddr_x(crash_region.start) +
                                opt_corrupt_crash - 1));
     }
+    if (reload)
+        reload_point("before_protect");
     machine_kexec_protect_region(true);
+    if (reload)
+        reload_point("after_protect");
     machine_kexec_free(old);
+    if (reload) {
+        reload_point("after_free");
+        kexec_test_reload_phase = "returned";
+        /* The remote panic's delays are chosen from this. */
+        if (kexec_test_remote_panic_us)
+            printk("kexec: test: the reload took %lu us\n",
+                   (unsigned long)((arch_timestamp() - t0) * 1000 /
+                                   arch_ticks_per_ms()));
+    }
 }
 
 /* The machine as kimage_validate() sees it, with the limits it enforces. */

@@ -36,6 +36,9 @@ static uint64_t alloc_hint;
 static struct frame_stats stats;
 static struct frame_range usable[MAX_USABLE_RANGES];
 static unsigned int nr_usable;
+/* frames_test_fail_alloc(): allocations counted since arming, and the
+   one to fail (0: none). */
+static uint64_t test_alloc_count, test_fail_at;
 
 /* No popcnt instruction assumed, and no libgcc to call into. */
 static unsigned int popcount64(uint64_t w)
@@ -263,6 +266,10 @@ mfn_t alloc_frames(uint64_t count, uint64_t align, mfn_t limit_mfn)
         return INVALID_MFN;
 
     spin_lock(&frames_lock);
+    if (++test_alloc_count == test_fail_at) {
+        spin_unlock(&frames_lock);
+        return INVALID_MFN;
+    }
     lim = (!limit || limit > max_frame) ? max_frame : limit;
     /* Rotate: first from the hint upwards, then from the bottom. */
     if (alloc_hint < lim)
@@ -320,6 +327,18 @@ void free_frames(mfn_t first, uint64_t count)
         printk(HVLOG_WARNING
                "free_frames(%#lx, %lu): %lu frame(s) not allocated\n",
                (unsigned long)mfn, (unsigned long)count, (unsigned long)bad);
+}
+
+uint64_t frames_test_fail_alloc(uint64_t n)
+{
+    uint64_t count;
+
+    spin_lock(&frames_lock);
+    count = test_alloc_count;
+    test_alloc_count = 0;
+    test_fail_at = n;
+    spin_unlock(&frames_lock);
+    return count;
 }
 
 bool frame_is_free(mfn_t frame)

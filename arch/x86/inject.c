@@ -289,8 +289,32 @@ int inject_crash(const char *kind)
     return -EINVAL;
 }
 
+/*
+ * kexec_test_reload_remote_panic=US (hv/kexec.h): CPU 1 waits, interrupts
+ * on (the loads' TLB shootdowns need its answer), for a crash reload to
+ * start, and panics US microseconds later, wherever CPU 0 then is.
+ */
+static noinline void remote_reload_panic(void)
+{
+    uint64_t start, deadline;
+
+    local_irq_enable();
+    while (!(start = kexec_test_reload_start))
+        cpu_relax();
+    deadline = start + us_to_tsc(kexec_test_remote_panic_us);
+    while ((int64_t)(rdtsc() - deadline) < 0)
+        cpu_relax();
+    local_irq_disable();
+    panic("kexec test: CPU 1 panics %lu us into a crash-image reload "
+          "(phase %s)", (unsigned long)kexec_test_remote_panic_us,
+          kexec_test_reload_phase);
+}
+
 void run_injection(void)
 {
+    if (kexec_test_remote_panic_us && !run_on_cpu(1, remote_reload_panic))
+        printk(HVLOG_ERR "kexec_test_reload_remote_panic: needs a second "
+               "CPU\n");
     if (opt_touch_region)
         touch_region_on_cpu1();
     if (opt_inject[0] && inject_crash(opt_inject))

@@ -50,5 +50,13 @@ extern bool kexec_test_arm_timers;        /* kexec_test_arm_timers: arm
 extern bool kexec_test_bench_reloc;       /* kexec_test_bench_reloc: time
                                              the relocation at exec and
                                              print it (docs/benchmarks.md) */
+/*
+ * kexec_test_reload_remote_panic=US: CPU 1 panics US microseconds after
+ * a crash reload entered install() (arch/x86/inject.c waits for it, from
+ * the end of boot), naming the phase the reload was in.
+ */
+extern uint64_t kexec_test_remote_panic_us;
+extern volatile uint64_t kexec_test_reload_start; /* timestamp; 0 before */
+extern const char *volatile kexec_test_reload_phase; /* the last point */
 
 #endif /* HV_KEXEC_H */

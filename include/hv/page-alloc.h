@@ -42,6 +42,16 @@ mfn_t alloc_frames(uint64_t count, uint64_t align, mfn_t limit_mfn);
 void free_frames(mfn_t mfn, uint64_t count);
 static inline void free_frame(mfn_t mfn) { free_frames(mfn, 1); }
 
+/*
+ * Test hook (debug_op DEBUGOP_fail_alloc, only with debug-inject): the
+ * nth call of alloc_frames()/alloc_frame() from now returns INVALID_MFN
+ * (once); n 0 disarms.  Every call with valid arguments is counted from
+ * the arming, failed or not; the call returns the count of the previous
+ * arming, so that arming 0 after a load tells how many allocations the
+ * load made (and whether the nth was reached).
+ */
+uint64_t frames_test_fail_alloc(uint64_t n);
+
 bool frame_is_free(mfn_t mfn);
 void frames_get_stats(struct frame_stats *st);
 mfn_t frames_max_mfn(void);

@@ -250,12 +250,20 @@ struct xen_memory_map {
  *     cycle counts and the TSC's frequency back.  bytes: a multiple of 4096, 4096 .. 64 MiB, else
  *     -EINVAL; no contiguous memory for both runs: -ENOMEM; an unreadable
  *     or unwritable arg: -EFAULT.  Returns 0.
+ *   DEBUGOP_fail_alloc: arg = N: the Nth frame allocation the hypervisor
+ *     makes from now on fails (once), as if memory had run out; 0 disarms.
+ *     Returns how many allocations were made since the previous call (or
+ *     since boot), counting the failed one: disarming after an operation
+ *     tells how many it made, and so whether the Nth was reached.  For the
+ *     tests that walk N over every allocation of a kexec load.  Only with
+ *     the option debug-inject (-EOPNOTSUPP without it).
  *   Errors: -EPERM for an unprivileged caller (before anything else),
  *     -EOPNOTSUPP for an unknown cmd.
  */
 #define DEBUGOP_inject      0
 #define DEBUGOP_free_frames 1
 #define DEBUGOP_bench_copy  2
+#define DEBUGOP_fail_alloc  3
 
 #define DEBUG_BENCH_COPY_MAX (64UL << 20)
 

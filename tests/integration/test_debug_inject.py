@@ -50,6 +50,8 @@ TEST_HOOKS = {
     "kexec_test_reloc_fault": "kexec_test_reloc_fault",
     "kexec_test_fault32": "kexec_test_fault32",
     "kexec_test_arm_timers": "kexec_test_arm_timers",
+    "kexec_test_reload_panic_at": "kexec_test_reload_panic_at=after_active",
+    "kexec_test_reload_remote_panic": "kexec_test_reload_remote_panic=1",
 }
 
 
@@ -78,7 +80,10 @@ def test_debug_op_inject_refused_without_the_option(boot, firmware, smp):
                                 r"refused"), r.log, re.M))
     assert refused >= 7, r.log
     assert len(re.findall(REFUSAL, r.log, re.M)) == refused
-    assert len(re.findall(r"^\(HV\) d0 ", r.log, re.M)) == refused + 1
+    # ... plus DEBUGOP_fail_alloc's refusal and the poweroff.
+    assert re.search(r"^\(HV\) d0 debug_op: fail_alloc needs the boot option "
+                     r"debug-inject \(-EOPNOTSUPP\)$", r.log, re.M), r.log
+    assert len(re.findall(r"^\(HV\) d0 ", r.log, re.M)) == refused + 2
 
 
 def test_debug_op_inject_panics_with_the_option(boot):

@@ -317,6 +317,14 @@ long do_debug_op(uint64_t cmd, uint64_t arg)
         }
         return bench_copy(arg);
     }
+    if (cmd == DEBUGOP_fail_alloc) {
+        if (!opt_debug_inject) {
+            guest_refusal("debug_op", -EOPNOTSUPP,
+                          "fail_alloc needs the boot option debug-inject");
+            return -EOPNOTSUPP;
+        }
+        return (long)frames_test_fail_alloc(arg);
+    }
     if (cmd != DEBUGOP_inject) {
         guest_refusal("debug_op", -EOPNOTSUPP, "unknown command %lu",
                       (unsigned long)cmd);

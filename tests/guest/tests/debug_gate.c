@@ -8,6 +8,7 @@
  *     take other CPUs or NMIs: df, nmi, hang, console, regionwrite), for
  *     an unknown kind and for an unreadable name: the gate is checked
  *     before any input is taken;
+ *   - DEBUGOP_fail_alloc (arm an allocation failure) gives -EOPNOTSUPP;
  *   - DEBUGOP_free_frames still answers (a read-only count) and is the
  *     same before and after the refusals: nothing was taken;
  *   - the machine is alive afterwards: xen_version and sched_op yield
@@ -51,6 +52,8 @@ DEFINE_TEST(debug_gate, "debug_op crash injection needs debug-inject")
                  "debug_op inject with name %#lx refused before reading it",
                  bad_guest_ptrs[i]);
 
+    check_eq(debug_op(DEBUGOP_fail_alloc, 1), -HV_EOPNOTSUPP,
+             "debug_op fail_alloc refused");
     check_eq(debug_op(DEBUGOP_free_frames, 0), before,
              "... hypervisor free frames unchanged");
     check_true(hc_xen_version(XENVER_version, 0) > 0,
