@@ -186,7 +186,8 @@ def watch_log(log_path, pattern, action, pid, proc, done):
 def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
         log_path=None, memory=512, cpu="max", gdb=False, stdio=False,
         extra=(), serial2=None, serial_input=None, disk=None,
-        disk_size=DEFAULT_DISK_SIZE, linux_kernel=None, initrd=None):
+        disk_size=DEFAULT_DISK_SIZE, linux_kernel=None, initrd=None,
+        on_serial=None):
     """Boot once; returns Result.  modules: [(path, args-or-None), ...]
     serial2: file for COM2's output.  serial_input: (regex, bytes): type
     the bytes on COM1 once the serial log matches the regex.  disk: a raw

@@ -5,7 +5,8 @@
 SIGSTOP would stop the whole process and the monitor's `stop` every vCPU;
 PTRACE_SEIZE + PTRACE_INTERRUPT on the thread named "CPU K/TCG" stops just
 that thread, PTRACE_DETACH resumes it.  Needs root (or CAP_SYS_PTRACE).
-With -icount QEMU runs every vCPU on one thread: refused.
+QEMU names its threads only with -name debug-threads=on (qemu_run.py
+passes it).  With -icount QEMU runs every vCPU on one thread: refused.
 """
 import ctypes
 import os
@@ -60,5 +61,8 @@ def pause(pid, cpu, seconds):
         assert thread_state(pid, tid) in ("t", "T"), "thread did not stop"
         time.sleep(seconds)
     finally:
-        _ptrace(PTRACE_DETACH, tid)
+        try:
+            _ptrace(PTRACE_DETACH, tid)
+        except ProcessLookupError:
+            pass    # QEMU ended during the pause (the crash image exited)
     return time.monotonic() - start
