@@ -54,6 +54,7 @@ class Result:
     timed_out: bool
     log: str
     seconds: float
+    hook: object = None     # what run()'s on_serial action returned
 
 
 def build_dir():
@@ -70,7 +71,9 @@ def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
                  serial2=None, input_socket=None, disk=None,
                  linux_kernel=None, initrd=None):
     build = build_dir()
-    cmd = ["qemu-system-x86_64", "-machine", "pc", "-accel", "tcg",
+    # debug-threads: vCPU threads named "CPU n/TCG" (tools/vcpu_pause.py).
+    cmd = ["qemu-system-x86_64", "-name", "hv,debug-threads=on",
+           "-machine", "pc", "-accel", "tcg",
            "-cpu", cpu, "-smp", str(smp), "-m", str(memory),
            "-display", "none", "-vga", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
@@ -169,10 +172,22 @@ def type_when(sock_path, pattern, data, deadline):
                     sent = True
 
 
+def watch_log(log_path, pattern, action, pid, proc, done):
+    """Poll the serial log; once it matches pattern, call action(pid) once
+    (on this thread) and store what it returns in done[0]."""
+    while proc.poll() is None:
+        with open(log_path, errors="replace") as f:
+            if re.search(pattern, f.read(), re.M):
+                done.append(action(pid))
+                return
+        time.sleep(0.01)
+
+
 def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
         log_path=None, memory=512, cpu="max", gdb=False, stdio=False,
         extra=(), serial2=None, serial_input=None, disk=None,
-        disk_size=DEFAULT_DISK_SIZE, linux_kernel=None, initrd=None):
+        disk_size=DEFAULT_DISK_SIZE, linux_kernel=None, initrd=None,
+        on_serial=None):
     """Boot once; returns Result.  modules: [(path, args-or-None), ...]
     serial2: file for COM2's output.  serial_input: (regex, bytes): type
     the bytes on COM1 once the serial log matches the regex.  disk: a raw
@@ -196,6 +211,11 @@ def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
                                 stderr=subprocess.PIPE)
         timed_out = False
         typist = None
+        hook_out = []
+        if on_serial:
+            threading.Thread(target=watch_log, daemon=True,
+                             args=(log, on_serial[0], on_serial[1], proc.pid,
+                                   proc, hook_out)).start()
         if serial_input:
             typist = threading.Thread(
                 target=type_when, daemon=True,
@@ -217,7 +237,7 @@ def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
         if err.strip():
             text += "\n[qemu stderr] " + err
         return Result(None if timed_out else proc.returncode, timed_out,
-                      text, seconds)
+                      text, seconds, hook_out[0] if hook_out else None)
 
 
 def parse_module(spec):

@@ -81,14 +81,15 @@ def boot(tmp_path):
     """
     def _boot(firmware="bios", smp=1, cmdline="", modules=(), cpu="max",
               timeout=None, memory=512, serial2=None, serial_input=None,
-              debug_inject=True, disk=None, disk_size=None, extra=()):
+              debug_inject=True, disk=None, disk_size=None, extra=(),
+              on_serial=None):
         if debug_inject:
             cmdline = f"{cmdline} debug-inject".strip()
         log = str(tmp_path / f"serial-{firmware}-{smp}.log")
         res = qemu_run.run(firmware, smp, cmdline, modules,
                            timeout or TIMEOUT[firmware], log, memory=memory,
                            cpu=cpu, serial2=serial2, serial_input=serial_input,
-                           disk=disk, extra=list(extra),
+                           disk=disk, extra=list(extra), on_serial=on_serial,
                            **({"disk_size": disk_size} if disk_size else {}))
         return BootResult(res, f"{firmware} smp={smp} cmdline={cmdline!r}")
     return _boot
