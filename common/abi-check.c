@@ -14,11 +14,11 @@
 
 /* Each failure names the struct, the value, and ABI_DOC: the header that
    specifies it and the document whose readers it would break. */
-#define LAYOUT_SIZE(s, n) \
-    _Static_assert(sizeof(struct s) == (n), \
+#define LAYOUT_SIZE(s, n)                                                      \
+    _Static_assert(sizeof(struct s) == (n),                                    \
                    "struct " #s " must be " #n " bytes: " ABI_DOC)
-#define LAYOUT_AT(s, f, off) \
-    _Static_assert(offsetof(struct s, f) == (off), \
+#define LAYOUT_AT(s, f, off)                                                   \
+    _Static_assert(offsetof(struct s, f) == (off),                             \
                    "struct " #s "." #f " must be at " #off ": " ABI_DOC)
 
 #define ABI_DOC "include/public/elfnote.h, docs/crash-path.md (readelf, gdb)"

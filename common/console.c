@@ -13,11 +13,11 @@
 #include <hv/lib.h>
 #include <hv/param.h>
 
-static uint64_t loglvl = 2;     /* print ERR, WARNING and INFO */
+static uint64_t loglvl = 2; /* print ERR, WARNING and INFO */
 integer_param("loglvl", loglvl);
 
 static struct {
-    volatile int owner;         /* CPU holding the lock, or -1 */
+    volatile int owner; /* CPU holding the lock, or -1 */
     unsigned int depth;
 } console_lock = { .owner = -1 };
 
@@ -41,7 +41,7 @@ static bool console_lock_acquire(void)
             return true;
         }
         if (++spins > CONSOLE_LOCK_SPINS)
-            return false;   /* print unlocked rather than hang */
+            return false; /* print unlocked rather than hang */
         arch_cpu_relax();
     }
 }
@@ -79,7 +79,7 @@ void console_write(const char *buf, size_t len)
 
 void vprintk(const char *fmt, va_list ap)
 {
-    static char line[512];  /* used under the console lock only */
+    static char line[512]; /* used under the console lock only */
     static bool at_line_start = true;
     unsigned int level = 2;
     bool held;
@@ -103,7 +103,7 @@ void vprintk(const char *fmt, va_list ap)
         while (end < len && line[end] != '\n')
             end++;
         if (end < len)
-            end++;              /* the newline goes with its line */
+            end++; /* the newline goes with its line */
         if (at_line_start)
             arch_console_write("(HV) ", 5);
         arch_console_write(&line[i], (size_t)(end - i));

@@ -21,16 +21,16 @@
 #include <public/elfnote.h>
 
 #define PRSTATUS_NOTE_SIZE HV_NOTE_SIZE(5, sizeof(struct hv_elf_prstatus))
-#define CPU_NOTE_SLOT 512
-#define HVINFO_NOTE_SIZE HV_NOTE_SIZE(3, sizeof(struct hv_crash_info))
+#define CPU_NOTE_SLOT      512
+#define HVINFO_NOTE_SIZE   HV_NOTE_SIZE(3, sizeof(struct hv_crash_info))
 
 BUILD_BUG_ON(sizeof(struct hv_elf_prstatus) != 336);
 BUILD_BUG_ON(PRSTATUS_NOTE_SIZE > CPU_NOTE_SLOT);
-BUILD_BUG_ON(NR_CPUS * CPU_NOTE_SLOT > PAGE_SIZE);
+BUILD_BUG_ON(NR_CPUS *CPU_NOTE_SLOT > PAGE_SIZE);
 
-static uint8_t *notes_page;     /* CPU notes, one slot each */
+static uint8_t *notes_page; /* CPU notes, one slot each */
 static maddr_t notes_ma;
-static uint8_t *info_page;      /* hypervisor note, then VMCOREINFO */
+static uint8_t *info_page; /* hypervisor note, then VMCOREINFO */
 static maddr_t info_ma;
 static struct hv_crash_info *crash_info;
 static size_t vmcoreinfo_size;
@@ -74,7 +74,8 @@ void crash_notes_init(void)
     crash_info->hv_version = (HV_VERSION_MAJOR << 16) | HV_VERSION_MINOR;
     vmcoreinfo_size = vmcoreinfo_build(info_page + off, PAGE_SIZE - off);
     printk("Crash notes: %u CPU notes at %#lx, hypervisor note and "
-           "VMCOREINFO (%lu bytes) at %#lx\n", arch_nr_cpus(), (unsigned long)maddr_x(notes_ma),
+           "VMCOREINFO (%lu bytes) at %#lx\n",
+           arch_nr_cpus(), (unsigned long)maddr_x(notes_ma),
            (unsigned long)vmcoreinfo_size, (unsigned long)maddr_x(info_ma));
 }
 

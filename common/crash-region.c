@@ -43,8 +43,8 @@ static bool crash_region_pick_range(struct crashkernel_req *req)
     for (unsigned int i = 0; i < req->nr_ranges; i++)
         if (ignored & (1u << i))
             printk(HVLOG_WARNING "crashkernel=: range %u ignored: its size "
-                   "%lu MiB is not below RAM (%lu MiB)\n", i + 1,
-                   (unsigned long)(req->ranges[i].size >> 20),
+                                 "%lu MiB is not below RAM (%lu MiB)\n",
+                   i + 1, (unsigned long)(req->ranges[i].size >> 20),
                    (unsigned long)(ram >> 20));
     if (!req->size) {
         printk("Crash region: none (crashkernel=%s: %s for %lu MiB of RAM)\n",

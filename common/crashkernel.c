@@ -194,8 +194,7 @@ static uint64_t region_end(const struct mem_region *m)
     return m->size > UINT64_MAX - start ? UINT64_MAX : start + m->size;
 }
 
-uint64_t crashkernel_ram_size(const struct mem_region *mem,
-                              unsigned int nr_mem)
+uint64_t crashkernel_ram_size(const struct mem_region *mem, unsigned int nr_mem)
 {
     uint64_t total = 0;
     uint64_t cur = 0;
@@ -205,7 +204,7 @@ uint64_t crashkernel_ram_size(const struct mem_region *mem,
      * [cur, next), so what covers cur covers all of it.
      */
     for (;;) {
-        uint64_t next = cur;     /* cur: no boundary above cur */
+        uint64_t next = cur; /* cur: no boundary above cur */
         bool ram = false, other = false;
 
         for (unsigned int i = 0; i < nr_mem; i++) {
@@ -236,10 +235,9 @@ uint64_t crashkernel_ram_size(const struct mem_region *mem,
  * overlaps RAM (the stricter type wins, as in the frame allocator).
  * Returns true and sets *block_start to the start of one such range.
  */
-static bool blocked(uint64_t s, uint64_t e,
-                    const struct mem_region *mem, unsigned int nr_mem,
-                    const struct busy_range *busy, unsigned int nr_busy,
-                    uint64_t *block_start)
+static bool blocked(uint64_t s, uint64_t e, const struct mem_region *mem,
+                    unsigned int nr_mem, const struct busy_range *busy,
+                    unsigned int nr_busy, uint64_t *block_start)
 {
     for (unsigned int i = 0; i < nr_busy; i++) {
         if (overlaps(s, e, maddr_x(busy[i].start), maddr_x(busy[i].end))) {
@@ -298,7 +296,8 @@ int crashkernel_place(const struct crashkernel_req *req,
 
     /* Highest aligned slot in each RAM region; keep the highest overall. */
     for (unsigned int i = 0; i < nr_mem; i++) {
-        uint64_t rs = region_start(&mem[i]), top = MIN(region_end(&mem[i]), limit);
+        uint64_t rs = region_start(&mem[i]),
+                 top = MIN(region_end(&mem[i]), limit);
 
         if (mem[i].type != MEM_RAM)
             continue;

@@ -22,7 +22,8 @@ void frame_table_init(void)
     mfn_t mfn = alloc_frames(pages, 1, _mfn(0));
 
     if (mfn_is_invalid(mfn))
-        panic("no memory for the frame table (%lu pages)", (unsigned long)pages);
+        panic("no memory for the frame table (%lu pages)",
+              (unsigned long)pages);
     frame_table = mfn_to_virt(mfn);
     memset(frame_table, 0, pages * PAGE_SIZE);
 }
@@ -47,18 +48,19 @@ void frame_table_init(void)
  *
  * One domain exists, so the state is static.
  */
-#define GUEST_LOG_BURST 10000
-#define GUEST_LOG_EVERY 1000
+#define GUEST_LOG_BURST  10000
+#define GUEST_LOG_EVERY  1000
 #define UNPRIV_LOG_BURST 64
 #define UNPRIV_LOG_MS    500
 
-static uint64_t priv_refusals;         /* a privileged dom0's, so far */
+static uint64_t priv_refusals; /* a privileged dom0's, so far */
 static struct ratelimit unpriv_lines = { .burst = UNPRIV_LOG_BURST };
 
 static void report_suppressed(struct domain *d, uint64_t n)
 {
     if (n)
-        printk(HVLOG_WARNING "d%u: %lu console lines suppressed (rate limited)\n",
+        printk(HVLOG_WARNING
+               "d%u: %lu console lines suppressed (rate limited)\n",
                d->id, (unsigned long)n);
 }
 
@@ -97,8 +99,8 @@ void guest_refusal(const char *call, int err, const char *fmt, ...)
     va_end(ap);
     printk(HVLOG_WARNING "d%u %s: %s (-%s)%s\n", d->id, call, why,
            errno_name(err) ? errno_name(err) : "E?",
-           d->privileged && priv_refusals > GUEST_LOG_BURST ?
-           " [rate limited]" : "");
+           d->privileged && priv_refusals > GUEST_LOG_BURST ? " [rate limited]"
+                                                            : "");
 }
 
 void domain_set_kexec_unsafe(struct domain *d, const char *why)

@@ -75,7 +75,8 @@ test_integer_param("kexec_test_reload_panic", opt_reload_panic_after);
 static char opt_reload_panic_at[16];
 test_string_param("kexec_test_reload_panic_at", opt_reload_panic_at);
 uint64_t kexec_test_remote_panic_us;
-test_integer_param("kexec_test_reload_remote_panic", kexec_test_remote_panic_us);
+test_integer_param("kexec_test_reload_remote_panic",
+                   kexec_test_remote_panic_us);
 volatile uint64_t kexec_test_reload_start;
 const char *volatile kexec_test_reload_phase = "none";
 bool kexec_test_fault_in_handoff, kexec_test_fault_in_reloc;
@@ -209,7 +210,8 @@ static void install(struct kexec_image *img)
     uint64_t t0 = arch_timestamp();
 
     if (img->type == KEXEC_TYPE_DEFAULT) {
-        __atomic_store_n(&kexec_image[KEXEC_TYPE_DEFAULT], img, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&kexec_image[KEXEC_TYPE_DEFAULT], img,
+                         __ATOMIC_SEQ_CST);
         machine_kexec_free(old);
         return;
     }
@@ -236,14 +238,14 @@ static void install(struct kexec_image *img)
         reload_point("after_writes");
     __atomic_store_n(&kexec_image[KEXEC_TYPE_CRASH], img, __ATOMIC_SEQ_CST);
     if (opt_corrupt_crash && opt_corrupt_crash <= crash_region.size) {
-        volatile uint8_t *p = maddr_to_virt(maddr_add(crash_region.start,
-                                                      opt_corrupt_crash - 1));
+        volatile uint8_t *p = maddr_to_virt(
+            maddr_add(crash_region.start, opt_corrupt_crash - 1));
 
         *p ^= 0x01;
         printk(HVLOG_WARNING "kexec: test: flipped bit 0 of the byte at %#lx "
-               "in the crash region\n",
-               (unsigned long)(maddr_x(crash_region.start) +
-                               opt_corrupt_crash - 1));
+                             "in the crash region\n",
+               (unsigned long)(maddr_x(crash_region.start) + opt_corrupt_crash -
+                               1));
     }
     if (reload)
         reload_point("before_protect");
@@ -366,7 +368,8 @@ static int validate_and_build(const struct kexec_load *hdr,
 
     dests.runs = frames_get(&runs_copy, hdr->nr_entries * sizeof(*dests.runs));
     if (!dests.runs)
-        return kexec_refuse(-ENOMEM, "load: no memory for the destination runs");
+        return kexec_refuse(-ENOMEM,
+                            "load: no memory for the destination runs");
     m->dests = &dests;
 
     rc = kimage_validate(hdr, ents, m, sum, bad, &why);
@@ -377,7 +380,7 @@ static int validate_and_build(const struct kexec_load *hdr,
                         !kexec_image[KEXEC_TYPE_CRASH];
 
         rc = machine_kexec_build(hdr, ents, m, slot, unstaged, img, bad, &why);
-        if (!rc)    /* only an installed image takes the slot */
+        if (!rc) /* only an installed image takes the slot */
             slot_generation[hdr->type]++;
     }
     frames_put(&runs_copy);
@@ -425,7 +428,7 @@ static long kexec_load(struct domain *d, uint64_t arg)
     struct kexec_entry *ents = NULL;
     struct kimage_machine m = validation_machine();
     struct frames_copy list_copy = { INVALID_MFN, 0 };
-    struct kimage_summary sum = { 0 };  /* else cppcheck flags it (ctu) */
+    struct kimage_summary sum = { 0 }; /* else cppcheck flags it (ctu) */
     struct kexec_image *img = NULL;
     uint64_t bad = KEXEC_BAD_HEADER;
     int rc;
@@ -522,7 +525,7 @@ static long kexec_exec(struct domain *d, uint64_t arg)
     printk("kexec: executing the default image, entry %#lx\n",
            (unsigned long)img->entry);
     arch_stop_other_cpus();
-    arch_park_stopped_cpus();   /* the image may overwrite the hypervisor */
+    arch_park_stopped_cpus(); /* the image may overwrite the hypervisor */
     crash_info_handoff();
     machine_kexec(img);
 }
@@ -536,8 +539,10 @@ static long kexec_get_range(uint64_t arg)
                             (unsigned long)arg);
     /* nr is an index of per-CPU ranges only; elsewhere it must be 0 */
     if (r.range != KEXEC_RANGE_MA_CPU && r.nr)
-        return kexec_refuse(-EINVAL, "get_range: nr %u for range %u, "
-                            "which is not per CPU", r.nr, r.range);
+        return kexec_refuse(-EINVAL,
+                            "get_range: nr %u for range %u, "
+                            "which is not per CPU",
+                            r.nr, r.range);
     switch (r.range) {
     case KEXEC_RANGE_MA_CRASH:
         r.start = maddr_x(crash_region.start);
@@ -546,9 +551,10 @@ static long kexec_get_range(uint64_t arg)
     case KEXEC_RANGE_MA_CPU:
     case KEXEC_RANGE_MA_VMCOREINFO:
     case KEXEC_RANGE_MA_HVINFO: {
-        unsigned int kind = r.range == KEXEC_RANGE_MA_CPU ? CRASH_NOTE_CPU :
-                            r.range == KEXEC_RANGE_MA_HVINFO ? CRASH_NOTE_HVINFO
-                                                             : CRASH_NOTE_VMCOREINFO;
+        unsigned int kind = r.range == KEXEC_RANGE_MA_CPU ? CRASH_NOTE_CPU
+                            : r.range == KEXEC_RANGE_MA_HVINFO
+                                ? CRASH_NOTE_HVINFO
+                                : CRASH_NOTE_VMCOREINFO;
 
         maddr_t start;
 
@@ -613,7 +619,8 @@ long do_kexec_op(uint64_t cmd, uint64_t arg)
         rc = kexec_get_limits(arg);
         break;
     default:
-        rc = kexec_refuse(-EOPNOTSUPP, "unknown command %lu", (unsigned long)cmd);
+        rc = kexec_refuse(-EOPNOTSUPP, "unknown command %lu",
+                          (unsigned long)cmd);
     }
     __atomic_store_n(&kexec_op_busy, false, __ATOMIC_RELEASE);
     return rc;

@@ -5,8 +5,8 @@
 #include <public/hv-area.h>
 
 /* The hole between the two canonical halves: [LOW_END, HIGH). */
-#define CANONICAL_LOW_END  0x0000800000000000ULL
-#define CANONICAL_HIGH     0xffff800000000000ULL
+#define CANONICAL_LOW_END 0x0000800000000000ULL
+#define CANONICAL_HIGH    0xffff800000000000ULL
 
 static bool canonical(uint64_t va)
 {
@@ -78,7 +78,7 @@ static void sift_down(struct kimage_run *r, uint64_t i, uint64_t n)
 /* Heapsort by start: in place, no recursion, O(n log n) at worst. */
 static void sort_runs(struct kimage_run *r, uint64_t n)
 {
-    for (uint64_t i = n / 2; i-- > 0; )
+    for (uint64_t i = n / 2; i-- > 0;)
         sift_down(r, i, n);
     for (uint64_t end = n; end > 1; end--) {
         struct kimage_run top = r[0];
@@ -134,11 +134,12 @@ static uint64_t settle_dests(struct kimage_dests *d,
         if (ents[i].op == KEXEC_OP_COPY || ents[i].op == KEXEC_OP_ZERO) {
             uint64_t s = ents[i].arg2 >> PAGE_SHIFT;
 
-            d->runs[d->nr_runs++] = (struct kimage_run){ s, s + ents[i].arg1, i };
+            d->runs[d->nr_runs++] = (struct kimage_run){ s, s + ents[i].arg1,
+                                                         i };
             hi = i;
         }
     sort_runs(d->runs, d->nr_runs);
-    while (lo < hi) {           /* overlap_up_to(hi) holds */
+    while (lo < hi) { /* overlap_up_to(hi) holds */
         uint64_t mid = lo + (hi - lo) / 2;
 
         if (overlap_up_to(d, mid))
@@ -191,9 +192,10 @@ static int check_dest(struct vstate *v, uint64_t i, uint64_t dest,
     if (type == KEXEC_TYPE_CRASH &&
         (!m->crash_load_size || dest < m->crash_load_start ||
          end > m->crash_load_start + m->crash_load_size))
-        return refuse(v, i, -ENOSPC, m->crash_load_size
-                      ? "crash image outside the crash load range"
-                      : "no crash region reserved");
+        return refuse(v, i, -ENOSPC,
+                      m->crash_load_size
+                          ? "crash image outside the crash load range"
+                          : "no crash region reserved");
     if (v->sum->dest_pages + pages > m->max_pages)
         return refuse(v, i, -E2BIG, "image larger than the page limit");
     record_dest(v->m->dests, i, dest >> PAGE_SHIFT, end >> PAGE_SHIFT);
@@ -209,7 +211,8 @@ int kimage_validate_header(const struct kexec_load *hdr,
 
     /* In kexec.h's order: the count before the fields. */
     if (hdr->nr_entries > m->max_entries)
-        return refuse(&v, KEXEC_BAD_HEADER, -E2BIG, "more entries than the limit");
+        return refuse(&v, KEXEC_BAD_HEADER, -E2BIG,
+                      "more entries than the limit");
     if (hdr->size < sizeof(*hdr))
         return refuse(&v, KEXEC_BAD_HEADER, -EINVAL, "struct size too small");
     if (hdr->type != KEXEC_TYPE_DEFAULT && hdr->type != KEXEC_TYPE_CRASH)
@@ -269,7 +272,8 @@ static int validate_entries(struct vstate *vs, const struct kexec_load *hdr,
             if (e->arg1 || e->arg2)
                 return refuse(&v, i, -EINVAL, "unused argument not zero");
             if (e->arg0 & (PAGE_SIZE - 1))
-                return refuse(&v, i, -EADDRNOTAVAIL, "destination not page aligned");
+                return refuse(&v, i, -EADDRNOTAVAIL,
+                              "destination not page aligned");
             if (!e->arg0)
                 return refuse(&v, i, -ENXIO, "destination is frame 0");
             dest = e->arg0;
@@ -289,7 +293,8 @@ static int validate_entries(struct vstate *vs, const struct kexec_load *hdr,
                 return refuse(&v, i, -E2BIG, "more pages than the limit");
             for (uint64_t f = e->arg0; f < e->arg0 + e->arg1; f++)
                 if (!m->frame_owned(m->ctx, _mfn(f)))
-                    return refuse(&v, i, -EACCES, "source frame not owned by the caller");
+                    return refuse(&v, i, -EACCES,
+                                  "source frame not owned by the caller");
             rc = check_dest(&v, i, dest, e->arg1, hdr->type);
             if (rc)
                 return rc;
@@ -316,27 +321,34 @@ static int validate_entries(struct vstate *vs, const struct kexec_load *hdr,
             uint64_t va = e->arg0, last;
 
             if (va & (PAGE_SIZE - 1))
-                return refuse(&v, i, -EADDRNOTAVAIL, "MAP address not page aligned");
+                return refuse(&v, i, -EADDRNOTAVAIL,
+                              "MAP address not page aligned");
             if (!e->arg2)
                 return refuse(&v, i, -ENXIO, "MAP of 0 pages");
             if (e->arg1 >= i)
-                return refuse(&v, i, -EBADMSG, "MAP names itself or a later entry");
+                return refuse(&v, i, -EBADMSG,
+                              "MAP names itself or a later entry");
             t = &ents[e->arg1];
             if (t->op != KEXEC_OP_COPY && t->op != KEXEC_OP_ZERO)
-                return refuse(&v, i, -EBADMSG, "MAP names an entry that is not COPY or ZERO");
+                return refuse(&v, i, -EBADMSG,
+                              "MAP names an entry that is not COPY or ZERO");
             if (e->arg2 > t->arg1)
-                return refuse(&v, i, -EBADMSG, "MAP longer than the entry it names");
+                return refuse(&v, i, -EBADMSG,
+                              "MAP longer than the entry it names");
             if (!canonical(va))
-                return refuse(&v, i, -EADDRNOTAVAIL, "MAP address not canonical");
+                return refuse(&v, i, -EADDRNOTAVAIL,
+                              "MAP address not canonical");
             if (va + e->arg2 * PAGE_SIZE < va)
-                return refuse(&v, i, -EOVERFLOW, "MAP address + length wraps around");
+                return refuse(&v, i, -EOVERFLOW,
+                              "MAP address + length wraps around");
             last = va + e->arg2 * PAGE_SIZE - 1;
             /* every page canonical: a range cannot jump the hole */
             if (!canonical(last))
                 return refuse(&v, i, -EADDRNOTAVAIL,
                               "MAP runs into the non-canonical hole");
             if (va < HYPERVISOR_VIRT_END && last >= HYPERVISOR_VIRT_START)
-                return refuse(&v, i, -EADDRNOTAVAIL, "MAP address in the hypervisor's area");
+                return refuse(&v, i, -EADDRNOTAVAIL,
+                              "MAP address in the hypervisor's area");
             if (sum->map_pages + e->arg2 > m->max_map_pages)
                 return refuse(&v, i, -E2BIG, "MAP pages above the limit");
             sum->maps++;
@@ -379,8 +391,10 @@ int kimage_validate(const struct kexec_load *hdr, struct kexec_entry *ents,
         return rc;
     /* The entry point must lie in a page the image fills. */
     if (!kimage_is_dest(m, maddr_to_mfn(_maddr(hdr->entry_maddr))))
-        return refuse(&v, KEXEC_BAD_HEADER, -ENOEXEC, "entry point outside the image");
+        return refuse(&v, KEXEC_BAD_HEADER, -ENOEXEC,
+                      "entry point outside the image");
     if (hdr->arch == KEXEC_ARCH_32 && hdr->entry_maddr >= (1ULL << 32))
-        return refuse(&v, KEXEC_BAD_HEADER, -ERANGE, "32-bit entry point above 4 GiB");
+        return refuse(&v, KEXEC_BAD_HEADER, -ERANGE,
+                      "32-bit entry point above 4 GiB");
     return 0;
 }

@@ -27,9 +27,10 @@ static int read_reservation(uint64_t arg, struct xen_memory_reservation *r,
         return -EFAULT;
     }
     if (r->extent_order || r->mem_flags || r->domid != DOMID_SELF) {
-        guest_refusal("memory_op", -EINVAL,
-                      "%s: order %u, flags %#x, domid %#x (need 0, 0, DOMID_SELF)",
-                      what, r->extent_order, r->mem_flags, r->domid);
+        guest_refusal(
+            "memory_op", -EINVAL,
+            "%s: order %u, flags %#x, domid %#x (need 0, 0, DOMID_SELF)", what,
+            r->extent_order, r->mem_flags, r->domid);
         return -EINVAL;
     }
     return 0;
@@ -60,7 +61,7 @@ static long increase_reservation(struct domain *d, uint64_t arg)
         mfn_t mfn;
 
         if (!d->nr_free_gfns)
-            break;  /* at the maximum reservation: a partial result */
+            break; /* at the maximum reservation: a partial result */
         gfn = d->free_gfns[d->nr_free_gfns - 1];
         mfn = alloc_frame(_mfn(0));
         if (mfn_is_invalid(mfn))
@@ -77,7 +78,8 @@ static long increase_reservation(struct domain *d, uint64_t arg)
         p2m_set(d, _gfn(gfn), mfn);
         d->nr_pages++;
         if (d->kexec_frames_owed && !--d->kexec_frames_owed)
-            domain_set_kexec_safe(d, "every ballooned-out frame was given back");
+            domain_set_kexec_safe(d,
+                                  "every ballooned-out frame was given back");
     }
     return (long)done;
 }
@@ -174,7 +176,8 @@ static long machine_memory_map(struct domain *d, uint64_t arg)
         return -EPERM;
     }
     if (copy_from_guest(&map, _vaddr(arg), sizeof(map))) {
-        guest_refusal("memory_op", -EFAULT, "machine_memory_map: argument unreadable");
+        guest_refusal("memory_op", -EFAULT,
+                      "machine_memory_map: argument unreadable");
         return -EFAULT;
     }
     for (; n < map.nr_entries && n < boot_info.nr_mem; n++) {
@@ -185,13 +188,15 @@ static long machine_memory_map(struct domain *d, uint64_t arg)
         };
 
         if (copy_to_guest(_vaddr(map.buffer + n * sizeof(e)), &e, sizeof(e))) {
-            guest_refusal("memory_op", -EFAULT, "machine_memory_map: buffer unwritable");
+            guest_refusal("memory_op", -EFAULT,
+                          "machine_memory_map: buffer unwritable");
             return -EFAULT;
         }
     }
     map.nr_entries = n;
     if (copy_to_guest(_vaddr(arg), &map, sizeof(map))) {
-        guest_refusal("memory_op", -EFAULT, "machine_memory_map: argument unwritable");
+        guest_refusal("memory_op", -EFAULT,
+                      "machine_memory_map: argument unwritable");
         return -EFAULT;
     }
     return 0;
@@ -215,7 +220,8 @@ long do_memory_op(uint64_t cmd, uint64_t arg)
             return -EFAULT;
         }
         if (domid != DOMID_SELF) {
-            guest_refusal("memory_op", -EINVAL, "domid %#x is not DOMID_SELF", domid);
+            guest_refusal("memory_op", -EINVAL, "domid %#x is not DOMID_SELF",
+                          domid);
             return -EINVAL;
         }
         return (long)(cmd == XENMEM_current_reservation ? d->nr_pages

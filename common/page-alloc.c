@@ -26,7 +26,7 @@
 #define MAX_USABLE_RANGES 512
 
 struct frame_range {
-    uint64_t start, end;   /* [start, end), sorted, disjoint, not touching */
+    uint64_t start, end; /* [start, end), sorted, disjoint, not touching */
 };
 
 static spinlock_t frames_lock = SPINLOCK_INIT;
@@ -131,8 +131,8 @@ void frames_init(uint64_t *bitmap, mfn_t max_mfn)
 }
 
 /* Byte range to frames: inward for RAM, outward for reservations. */
-static void to_frames(maddr_t start_ma, uint64_t size, bool inward,
-                      uint64_t *s, uint64_t *e)
+static void to_frames(maddr_t start_ma, uint64_t size, bool inward, uint64_t *s,
+                      uint64_t *e)
 {
     uint64_t start = maddr_x(start_ma);
     uint64_t end = size > UINT64_MAX - start ? UINT64_MAX : start + size;
@@ -144,7 +144,7 @@ static void to_frames(maddr_t start_ma, uint64_t size, bool inward,
         *s = start >> PAGE_SHIFT;
         *e = (end >> PAGE_SHIFT) + !IS_ALIGNED(end, PAGE_SIZE);
     }
-    *s = MAX(*s, (uint64_t)1);     /* frame 0 is never handed out */
+    *s = MAX(*s, (uint64_t)1); /* frame 0 is never handed out */
     *e = MIN(*e, max_frame);
 }
 
@@ -185,7 +185,7 @@ void frames_add(maddr_t start, uint64_t size)
         usable[i].end = MAX(usable[j - 1].end, e);
         usable_delete(i + 1, j - i - 1);
     }
- out:
+out:
     spin_unlock(&frames_lock);
 }
 
@@ -225,14 +225,15 @@ void frames_reserve(maddr_t start, uint64_t size)
             usable_delete(i, 1);
         }
     }
- out:
+out:
     spin_unlock(&frames_lock);
 }
 
 /* First run of count clear bits in [lo, hi) starting on an align boundary. */
 #define NO_RUN UINT64_MAX
 
-static uint64_t find_run(uint64_t lo, uint64_t hi, uint64_t count, uint64_t align)
+static uint64_t find_run(uint64_t lo, uint64_t hi, uint64_t count,
+                         uint64_t align)
 {
     uint64_t c = lo, busy;
 
@@ -294,7 +295,8 @@ mfn_t alloc_frame(mfn_t limit_mfn)
 void free_frames(mfn_t first, uint64_t count)
 {
     uint64_t mfn = mfn_x(first);
-    uint64_t cur = mfn, end = count > UINT64_MAX - mfn ? UINT64_MAX : mfn + count;
+    uint64_t cur = mfn,
+             end = count > UINT64_MAX - mfn ? UINT64_MAX : mfn + count;
     uint64_t bad = 0;
 
     spin_lock(&frames_lock);
@@ -319,7 +321,7 @@ void free_frames(mfn_t first, uint64_t count)
         stats.allocated -= freed;
         cur = run_end;
     }
-    bad += count - (end - mfn);     /* the part that wrapped around */
+    bad += count - (end - mfn); /* the part that wrapped around */
     stats.bad_frees += bad;
     spin_unlock(&frames_lock);
 

@@ -47,7 +47,8 @@ static void wait_for_racers(void)
     uint64_t start = arch_timestamp(), limit = arch_us_to_ticks(1000000);
 
     while (__atomic_load_n(&racers_parked, __ATOMIC_ACQUIRE) <
-               crash_test_racers && arch_timestamp() - start < limit)
+               crash_test_racers &&
+           arch_timestamp() - start < limit)
         arch_cpu_relax();
 }
 
@@ -64,13 +65,13 @@ static void crash_test_hook(void)
 static __noreturn void go_on_to_the_crash_image(void)
 {
     crash_test_hook();
-    kexec_crash();      /* returns only when no crash image is loaded */
+    kexec_crash(); /* returns only when no crash image is loaded */
     machine_exit(EXIT_PANIC);
 }
 
 /* regs: where this CPU entered panic, for its note whether it wins or not. */
-static __noreturn void vpanic(const struct cpu_user_regs *regs,
-                              const char *fmt, va_list ap)
+static __noreturn void vpanic(const struct cpu_user_regs *regs, const char *fmt,
+                              va_list ap)
 {
     int me = (int)arch_cpu_id(), none = -1;
     uint64_t tsc = arch_timestamp();
@@ -89,15 +90,16 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs,
              */
             crash_save_cpu_regs(regs);
             __atomic_fetch_add(&racers_parked, 1, __ATOMIC_RELEASE);
-            arch_stop_this_cpu();   /* leaves NMI context, then halts */
+            arch_stop_this_cpu(); /* leaves NMI context, then halts */
         }
         if (++reentries > 2)
-            machine_exit(EXIT_PANIC);   /* faulted printing the line below */
+            machine_exit(EXIT_PANIC); /* faulted printing the line below */
         console_force_unlock();
         vsnprintf(reason, sizeof(reason), fmt, ap);
         if (reentries > 1) {
             printk(HVLOG_ERR "Panic re-entered a second time on CPU %d (%s); "
-                   "ending the run\n", me, reason);
+                             "ending the run\n",
+                   me, reason);
             machine_exit(EXIT_PANIC);
         }
         printk(HVLOG_ERR "Panic re-entered on CPU %d (%s); going straight on\n",
@@ -123,8 +125,8 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs,
     arch_crash_shootdown(opt_crash_nmi_timeout_ms, crash_on_stop);
     if (racers_parked)
         printk(HVLOG_ERR "Panic: %u other CPU%s panicked at the same time; "
-               "%s own registers kept\n", racers_parked,
-               racers_parked == 1 ? "" : "s",
+                         "%s own registers kept\n",
+               racers_parked, racers_parked == 1 ? "" : "s",
                racers_parked == 1 ? "its" : "their");
     crash_path_started = true;
     go_on_to_the_crash_image();

@@ -30,7 +30,7 @@ static void store_uint(const struct param *p, uint64_t v)
     case 2: *(uint16_t *)p->var = (uint16_t)v; break;
     case 4: *(uint32_t *)p->var = (uint32_t)v; break;
     default: *(uint64_t *)p->var = v; break;
-    /* clang-format on */
+        /* clang-format on */
     }
 }
 
@@ -76,8 +76,8 @@ static int apply(const struct param *p, const char *val, bool negated)
 
 /* The entry for word ("no-NAME" finds a boolean NAME, negated), or NULL. */
 static const struct param *find_param(const struct param *start,
-                                      const struct param *end,
-                                      const char *word, bool *negated)
+                                      const struct param *end, const char *word,
+                                      bool *negated)
 {
     for (const struct param *p = start; p < end; p++) {
         if (!strcmp(p->name, word)) {
@@ -158,14 +158,14 @@ static int parse_pass(const char *cmdline, const struct param *start,
         if ((pass == PASS_GATE) != !!(p->flags & PARAM_TEST_GATE))
             continue;
         if ((p->flags & PARAM_TEST_HOOK) && !hooks_allowed) {
-            report("cmdline: '%s' is a test hook: needs %s, ignored\n",
-                   p->name, gate ? gate->name : "a gate option");
+            report("cmdline: '%s' is a test hook: needs %s, ignored\n", p->name,
+                   gate ? gate->name : "a gate option");
             problems++;
             continue;
         }
         if (apply(p, val, negated)) {
-            report("cmdline: bad value for '%s': '%s', ignored\n",
-                   p->name, val ? val : "");
+            report("cmdline: bad value for '%s': '%s', ignored\n", p->name,
+                   val ? val : "");
             problems++;
         }
     }

@@ -10,7 +10,7 @@
 struct hv_symbol {
     uint64_t addr;
     uint32_t size;
-    uint32_t name;  /* offset into hv_symbol_names */
+    uint32_t name; /* offset into hv_symbol_names */
 };
 
 extern const uint64_t hv_nr_symbols;
@@ -34,7 +34,8 @@ const char *symbol_lookup(uint64_t addr, uint64_t *offset, uint64_t *size)
         return NULL;
     lo--;
     /* Outside a sized symbol: unknown rather than a misleading name. */
-    if (hv_symbols[lo].size && addr - hv_symbols[lo].addr >= hv_symbols[lo].size)
+    if (hv_symbols[lo].size &&
+        addr - hv_symbols[lo].addr >= hv_symbols[lo].size)
         return NULL;
     *offset = addr - hv_symbols[lo].addr;
     *size = hv_symbols[lo].size;

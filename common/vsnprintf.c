@@ -8,7 +8,7 @@
 struct out {
     char *buf;
     size_t size;
-    size_t len;     /* characters the full output would have */
+    size_t len; /* characters the full output would have */
 };
 
 static void put(struct out *o, char c)
@@ -21,7 +21,7 @@ static void put(struct out *o, char c)
 struct spec {
     bool left, zero, plus, space, alt;
     int width;
-    int prec;       /* -1: none */
+    int prec; /* -1: none */
 };
 
 static void pad(struct out *o, int n, char c)
@@ -58,7 +58,7 @@ static void put_num(struct out *o, uint64_t v, bool neg, unsigned int base,
         v /= base;
     } while (v);
     if (sp->prec == 0 && n == 1 && tmp[0] == '0')
-        n = 0;  /* "%.0d" of zero prints nothing */
+        n = 0; /* "%.0d" of zero prints nothing */
 
     if (neg)
         prefix = "-";
@@ -94,7 +94,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
     for (; *fmt; fmt++) {
         struct spec sp = { .prec = -1 };
-        int lng = 0;        /* 0 int, 1 long, 2 long long, -1 short, -2 char */
+        int lng = 0; /* 0 int, 1 long, 2 long long, -1 short, -2 char */
         bool is_size = false;
 
         if (*fmt != '%') {
@@ -166,8 +166,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
                 v = (short)v;
             else if (lng == -2)
                 v = (signed char)v;
-            put_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10,
-                    false, &sp);
+            put_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, false,
+                    &sp);
             break;
         }
         case 'u':
@@ -186,7 +186,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             else if (lng == -2)
                 v = (unsigned char)v;
             put_num(&o, v, false,
-                    *fmt == 'o' ? 8 : *fmt == 'u' ? 10 : 16, *fmt == 'X', &sp);
+                    *fmt == 'o'   ? 8
+                    : *fmt == 'u' ? 10
+                                  : 16,
+                    *fmt == 'X', &sp);
             break;
         }
         case 'c': {
@@ -221,7 +224,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             put(&o, '%');
             break;
         case '\0':
-            fmt--;  /* a lone '%' at the end: stop */
+            fmt--; /* a lone '%' at the end: stop */
             break;
         default:
             put(&o, '%');
@@ -306,7 +309,7 @@ bool parse_size(const char *s, const char **end, uint64_t *val)
     case 'G': case 'g': shift = 30; break;
     case 'T': case 't': shift = 40; break;
     case 'B': case 'b': shift = 0; (*end)++; break;
-    /* clang-format on */
+        /* clang-format on */
     }
     if (shift) {
         if (v > (UINT64_MAX >> shift)) {

@@ -53,19 +53,20 @@ unsigned int arch_phys_addr_bits(void)
 size_t arch_vmcoreinfo(char *buf, size_t cap)
 {
     int n = snprintf(buf, cap,
-        "SYMBOL(cpu_infos)=%lx\n"
-        "NUMBER(HV_VIRT_START)=%lx\n"
-        "NUMBER(DIRECTMAP_VIRT_START)=%lx\n"
-        "NUMBER(STACKS_VIRT_START)=%lx\n"
-        "NUMBER(STACK_SIZE)=%lu\n"
-        "NUMBER(pgtable_maddr)=%lx\n"
-        "SIZE(cpu_info)=%lu\n"
-        "OFFSET(cpu_info.cpu_id)=%lu\n",
-        (unsigned long)cpu_infos, HV_VIRT_START, DIRECTMAP_VIRT_START,
-        STACKS_VIRT_START, (unsigned long)STACK_SIZE,
-        (unsigned long)maddr_x(mfn_to_maddr(idle_pg_table_mfn)),
-        (unsigned long)sizeof(struct cpu_info),
-        (unsigned long)offsetof(struct cpu_info, cpu_id));
+                     "SYMBOL(cpu_infos)=%lx\n"
+                     "NUMBER(HV_VIRT_START)=%lx\n"
+                     "NUMBER(DIRECTMAP_VIRT_START)=%lx\n"
+                     "NUMBER(STACKS_VIRT_START)=%lx\n"
+                     "NUMBER(STACK_SIZE)=%lu\n"
+                     "NUMBER(pgtable_maddr)=%lx\n"
+                     "SIZE(cpu_info)=%lu\n"
+                     "OFFSET(cpu_info.cpu_id)=%lu\n",
+                     (unsigned long)cpu_infos, HV_VIRT_START,
+                     DIRECTMAP_VIRT_START, STACKS_VIRT_START,
+                     (unsigned long)STACK_SIZE,
+                     (unsigned long)maddr_x(mfn_to_maddr(idle_pg_table_mfn)),
+                     (unsigned long)sizeof(struct cpu_info),
+                     (unsigned long)offsetof(struct cpu_info, cpu_id));
 
     return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }

@@ -14,7 +14,7 @@ bool guest_range_ok(vaddr_t va, uint64_t n)
     if (!n)
         return true;
     if (last < addr)
-        return false;   /* wraps around */
+        return false; /* wraps around */
     if (last < LOWER_HALF_END)
         return true;
     /* Upper half: above the hypervisor's slots, never inside them. */

@@ -150,7 +150,7 @@ static volatile bool cpu_hanging;
 static void nmi_hang(struct cpu_user_regs *regs)
 {
     cpu_hanging = true;
-    for (;;)            /* inside the NMI handler: NMIs stay blocked */
+    for (;;) /* inside the NMI handler: NMIs stay blocked */
         cpu_relax();
 }
 
@@ -178,7 +178,7 @@ static noinline void inject_ap(void)
     if (!run_on_cpu(1, inject_panic_on_ap))
         panic("inject=ap needs a second CPU");
     for (;;)
-        cpu_relax();    /* the AP's crash path stops us by NMI */
+        cpu_relax(); /* the AP's crash path stops us by NMI */
 }
 
 static noinline void inject_two(void)
@@ -247,7 +247,7 @@ static void touch_region_on_cpu1(void)
     if (!crash_region.size || !run_on_cpu(1, touch_region_here) ||
         !wait_flag(&region_touched)) {
         printk(HVLOG_ERR "crash_test_touch_region: needs a crash region and "
-               "a second CPU\n");
+                         "a second CPU\n");
         return;
     }
     printk("crash_test_touch_region: CPU 1 wrote to the crash region at %#lx\n",
@@ -259,7 +259,7 @@ static noinline void inject_region_write(void)
     if (!run_on_cpu(1, inject_region_write_here))
         inject_region_write_here();
     for (;;)
-        cpu_relax();    /* CPU 1's crash path stops us by NMI */
+        cpu_relax(); /* CPU 1's crash path stops us by NMI */
 }
 
 /* Packed table; clang-format would put one entry per line. */
@@ -306,15 +306,15 @@ static noinline void remote_reload_panic(void)
         cpu_relax();
     local_irq_disable();
     panic("kexec test: CPU 1 panics %lu us into a crash-image reload "
-          "(phase %s)", (unsigned long)kexec_test_remote_panic_us,
-          kexec_test_reload_phase);
+          "(phase %s)",
+          (unsigned long)kexec_test_remote_panic_us, kexec_test_reload_phase);
 }
 
 void run_injection(void)
 {
     if (kexec_test_remote_panic_us && !run_on_cpu(1, remote_reload_panic))
         printk(HVLOG_ERR "kexec_test_reload_remote_panic: needs a second "
-               "CPU\n");
+                         "CPU\n");
     if (opt_touch_region)
         touch_region_on_cpu1();
     if (opt_inject[0] && inject_crash(opt_inject))

@@ -13,20 +13,20 @@
 #include <asm/traps.h>
 #include <hv/console.h>
 
-#define IOAPIC_REGSEL   0x00        /* register index, then ... */
-#define IOAPIC_WINDOW   0x10        /* ... its value, 32 bits */
-#define IOAPIC_VERSION  0x01        /* bits 16-23: the last entry's index */
-#define IOAPIC_REDIR(n) (0x10 + 2 * (n))   /* low half; high at +1 */
+#define IOAPIC_REGSEL   0x00 /* register index, then ... */
+#define IOAPIC_WINDOW   0x10 /* ... its value, 32 bits */
+#define IOAPIC_VERSION  0x01 /* bits 16-23: the last entry's index */
+#define IOAPIC_REDIR(n) (0x10 + 2 * (n)) /* low half; high at +1 */
 #define IOAPIC_MASKED   (1u << 16)
 
-#define PIC1_DATA       0x21
-#define PIC2_DATA       0xa1
-#define PIT_CH0         0x40
-#define PIT_MODE        0x43
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xa1
+#define PIT_CH0   0x40
+#define PIT_MODE  0x43
 /* Channel 0, low then high byte, mode 0: after this control word the
  * counter waits for a count that never comes (Linux's pit_shutdown()). */
-#define PIT_CH0_STOP    0x30
-#define PIT_CH0_RATE    0x34        /* the same, mode 2: periodic */
+#define PIT_CH0_STOP 0x30
+#define PIT_CH0_RATE 0x34 /* the same, mode 2: periodic */
 
 static volatile uint32_t *ioapic[MAX_IOAPICS];
 static unsigned int ioapic_entries[MAX_IOAPICS];
@@ -49,7 +49,8 @@ void quiesce_init(void)
         ioapic[i] = ioremap(ioapic_phys[i], PAGE_SIZE);
         if (!ioapic[i]) {
             printk(HVLOG_WARNING "IOAPIC: cannot map the one at %#lx: it "
-                   "is not quiesced on kexec\n", (unsigned long)maddr_x(ioapic_phys[i]));
+                                 "is not quiesced on kexec\n",
+                   (unsigned long)maddr_x(ioapic_phys[i]));
             continue;
         }
         ioapic_entries[i] = ((ioapic_read(i, IOAPIC_VERSION) >> 16) & 0xff) + 1;

@@ -45,12 +45,14 @@ static void selftest_guest_access(void)
     check(copy_from_guest(buf, _vaddr(HV_SELFTEST_HV_ADDR), 8) == -EFAULT,
           "copy_from_guest(hypervisor address) = -EFAULT");
     /* Past the range check: the faults themselves must be fixed up. */
-    check(raw_copy_from_guest(buf, (void *)unmapped, sizeof(buf)) == sizeof(buf),
+    check(raw_copy_from_guest(buf, (void *)unmapped, sizeof(buf)) ==
+              sizeof(buf),
           "raw copy from unmapped faults (#PF) and is fixed up");
-    check(raw_copy_from_guest(buf, (void *)noncanon, sizeof(buf)) == sizeof(buf),
+    check(raw_copy_from_guest(buf, (void *)noncanon, sizeof(buf)) ==
+              sizeof(buf),
           "raw copy from non-canonical faults (#GP) and is fixed up");
     check(raw_copy_from_guest(buf, &word, sizeof(word)) == 0 &&
-          !memcmp(buf, &word, sizeof(word)),
+              !memcmp(buf, &word, sizeof(word)),
           "raw copy from mapped memory succeeds");
 }
 

@@ -36,7 +36,8 @@ void parse_cmdline(const char *cmdline)
 {
     parse_params(cmdline, __params_start, __params_end, printk);
     if (opt_debug_inject)
-        printk(HVLOG_WARNING "debug-inject: test hooks and crash injection "
+        printk(HVLOG_WARNING
+               "debug-inject: test hooks and crash injection "
                "are on (a testing boot: any privileged guest may crash the "
                "machine)\n");
 }

@@ -68,7 +68,7 @@ static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
         .offset_lo = addr & 0xffff,
         .selector = HV_CS,
         .ist = ist,
-        .type_attr = 0x8e | (dpl << 5),    /* present, 64-bit interrupt gate */
+        .type_attr = 0x8e | (dpl << 5), /* present, 64-bit interrupt gate */
         .offset_mid = (addr >> 16) & 0xffff,
         .offset_hi = addr >> 32,
     };
@@ -105,26 +105,26 @@ void traps_init_cpu(unsigned int cpu)
     struct desc_ptr gp = { sizeof(ci->gdt) - 1, (uint64_t)ci->gdt };
 
     ci->gdt[0] = 0;
-    ci->gdt[HV_CS >> 3] = 0x00af9a000000ffffUL;          /* ring-0 code, L */
-    ci->gdt[HV_DS >> 3] = 0x00cf92000000ffffUL;          /* ring-0 data */
+    ci->gdt[HV_CS >> 3] = 0x00af9a000000ffffUL; /* ring-0 code, L */
+    ci->gdt[HV_DS >> 3] = 0x00cf92000000ffffUL; /* ring-0 data */
     /*
      * Guests are 64-bit only: the 32-bit ring-3 code slot stays a null
      * descriptor (loading GUEST_CS32 gives #GP), so no guest can enter
      * compat mode.  The slot is kept because STAR's sysret base names it.
      */
     ci->gdt[GUEST_CS32 >> 3] = 0;
-    ci->gdt[GUEST_DS >> 3] = 0x00cff2000000ffffUL;       /* ring-3 data */
-    ci->gdt[GUEST_CS >> 3] = 0x00affa000000ffffUL;       /* ring-3 code, L */
+    ci->gdt[GUEST_DS >> 3] = 0x00cff2000000ffffUL; /* ring-3 data */
+    ci->gdt[GUEST_CS >> 3] = 0x00affa000000ffffUL; /* ring-3 code, L */
     ci->gdt[TSS_SEL >> 3] = (sizeof(ci->tss) + sizeof(ci->io_bitmap) - 1) |
-                            ((tss & 0xffffff) << 16) |
-                            (0x89UL << 40) | (((tss >> 24) & 0xff) << 56);
+                            ((tss & 0xffffff) << 16) | (0x89UL << 40) |
+                            (((tss >> 24) & 0xff) << 56);
     ci->gdt[(TSS_SEL >> 3) + 1] = tss >> 32;
 
     memset(&ci->tss, 0, sizeof(ci->tss));
     ci->tss.ist[IST_DF - 1] = ci->stack_base + (IST_DF_PAGE + 1) * PAGE_SIZE;
     ci->tss.ist[IST_NMI - 1] = ci->stack_base + (IST_NMI_PAGE + 1) * PAGE_SIZE;
     ci->tss.ist[IST_MC - 1] = ci->stack_base + (IST_MC_PAGE + 1) * PAGE_SIZE;
-    ci->tss.rsp[0] = (uint64_t)ci;      /* guest -> hypervisor entries */
+    ci->tss.rsp[0] = (uint64_t)ci; /* guest -> hypervisor entries */
     /* Every port denied to ring 3 until pv_allow_io_ports() (and every
        port past the bitmap, past the TSS limit, always). */
     ci->tss.iomap_base = sizeof(ci->tss);
@@ -185,8 +185,9 @@ void show_registers(const struct cpu_user_regs *r)
     printk("r15: %016lx   cr0: %016lx   cr4: %016lx\n", r->r15, read_cr0(),
            read_cr4());
     printk("cr3: %016lx   cr2: %016lx\n", read_cr3(), read_cr2());
-    printk("ds: %04x   es: %04x   fs: %04x   gs: %04x   ss: %04lx   cs: %04lx\n",
-           ds, es, fs, gs, (unsigned long)r->ss, (unsigned long)r->cs);
+    printk(
+        "ds: %04x   es: %04x   fs: %04x   gs: %04x   ss: %04lx   cs: %04lx\n",
+        ds, es, fs, gs, (unsigned long)r->ss, (unsigned long)r->cs);
 }
 
 static __noreturn void fatal_trap(struct cpu_user_regs *regs)
@@ -194,8 +195,7 @@ static __noreturn void fatal_trap(struct cpu_user_regs *regs)
     unsigned int v = regs->entry_vector;
 
     printk(HVLOG_ERR "FATAL TRAP: vector %u (%s), error code %#x%s\n", v,
-           trap_name(v), regs->error_code,
-           v == TRAP_PF ? ", see cr2" : "");
+           trap_name(v), regs->error_code, v == TRAP_PF ? ", see cr2" : "");
     show_registers(regs);
     if (!regs_from_guest(regs))
         show_stack_trace(regs->rip, regs->rbp);
@@ -230,7 +230,7 @@ void do_trap(struct cpu_user_regs *regs)
         return;
     }
     if (regs_from_guest(regs)) {
-        pv_guest_fault(regs);   /* crashes the domain */
+        pv_guest_fault(regs); /* crashes the domain */
         return;
     }
     if ((fixup = search_exception_table(regs->rip))) {

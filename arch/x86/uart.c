@@ -3,25 +3,25 @@
 #include <asm/processor.h>
 #include <asm/uart.h>
 
-#define UART_THR 0  /* transmit holding (DLAB=0) */
-#define UART_RBR 0  /* receive buffer (DLAB=0) */
-#define UART_IER 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_LSR_DR   0x01  /* data ready */
-#define UART_LSR_THRE 0x20  /* transmit holding register empty */
+#define UART_THR      0 /* transmit holding (DLAB=0) */
+#define UART_RBR      0 /* receive buffer (DLAB=0) */
+#define UART_IER      1
+#define UART_FCR      2
+#define UART_LCR      3
+#define UART_MCR      4
+#define UART_LSR      5
+#define UART_LSR_DR   0x01 /* data ready */
+#define UART_LSR_THRE 0x20 /* transmit holding register empty */
 
 void uart_init(void)
 {
-    outb(COM1_BASE + UART_IER, 0x00);   /* polled: no interrupts */
-    outb(COM1_BASE + UART_LCR, 0x80);   /* DLAB on */
-    outb(COM1_BASE + 0, 1);             /* divisor 1: 115200 baud */
+    outb(COM1_BASE + UART_IER, 0x00); /* polled: no interrupts */
+    outb(COM1_BASE + UART_LCR, 0x80); /* DLAB on */
+    outb(COM1_BASE + 0, 1);           /* divisor 1: 115200 baud */
     outb(COM1_BASE + 1, 0);
-    outb(COM1_BASE + UART_LCR, 0x03);   /* 8N1, DLAB off */
-    outb(COM1_BASE + UART_FCR, 0xc7);   /* FIFOs on and cleared */
-    outb(COM1_BASE + UART_MCR, 0x03);   /* DTR, RTS */
+    outb(COM1_BASE + UART_LCR, 0x03); /* 8N1, DLAB off */
+    outb(COM1_BASE + UART_FCR, 0xc7); /* FIFOs on and cleared */
+    outb(COM1_BASE + UART_MCR, 0x03); /* DTR, RTS */
 }
 
 #define UART_FIFO_SIZE 16

@@ -26,17 +26,25 @@
 #define PAGE_SIZE  (1UL << PAGE_SHIFT)
 #define PAGE_MASK  (~(PAGE_SIZE - 1))
 
-#define ADDR_TYPE(name, field)                                              \
-    typedef struct { uint64_t field; } name##_t;                           \
-    static inline name##_t _##name(uint64_t v) { return (name##_t){ v }; } \
-    static inline uint64_t name##_x(name##_t a) { return a.field; }        \
-    static inline bool name##_eq(name##_t a, name##_t b)                   \
-    {                                                                      \
-        return a.field == b.field;                                         \
-    }                                                                      \
-    static inline name##_t name##_add(name##_t a, uint64_t n)              \
-    {                                                                      \
-        return (name##_t){ a.field + n };                                  \
+#define ADDR_TYPE(name, field)                                                 \
+    typedef struct {                                                           \
+        uint64_t field;                                                        \
+    } name##_t;                                                                \
+    static inline name##_t _##name(uint64_t v)                                 \
+    {                                                                          \
+        return (name##_t){ v };                                                \
+    }                                                                          \
+    static inline uint64_t name##_x(name##_t a)                                \
+    {                                                                          \
+        return a.field;                                                        \
+    }                                                                          \
+    static inline bool name##_eq(name##_t a, name##_t b)                       \
+    {                                                                          \
+        return a.field == b.field;                                             \
+    }                                                                          \
+    static inline name##_t name##_add(name##_t a, uint64_t n)                  \
+    {                                                                          \
+        return (name##_t){ a.field + n };                                      \
     }
 
 ADDR_TYPE(mfn, mfn)
@@ -49,7 +57,10 @@ ADDR_TYPE(vaddr, va)
 #define INVALID_MFN ((mfn_t){ ~0ULL })
 #define INVALID_GFN ((gfn_t){ ~0ULL })
 
-static inline bool mfn_is_invalid(mfn_t m) { return mfn_eq(m, INVALID_MFN); }
+static inline bool mfn_is_invalid(mfn_t m)
+{
+    return mfn_eq(m, INVALID_MFN);
+}
 
 /* Frame <-> address: the only place the page shift meets the types. */
 static inline maddr_t mfn_to_maddr(mfn_t m)

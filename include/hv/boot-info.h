@@ -27,26 +27,26 @@ enum mem_type {
 struct mem_region {
     maddr_t start;
     uint64_t size;
-    uint32_t type;  /* enum mem_type */
+    uint32_t type; /* enum mem_type */
 };
 
 struct boot_module {
-    maddr_t start;  /* machine address, page aligned */
-    uint64_t size;  /* bytes */
+    maddr_t start; /* machine address, page aligned */
+    uint64_t size; /* bytes */
     char cmdline[256];
 };
 
 struct boot_info {
-    const char *loader;                 /* "Multiboot" or "UEFI" (rodata) */
-    char loader_name[32];               /* Multiboot boot_loader_name, or "" */
-    char cmdline[BOOT_CMDLINE_MAX];     /* hypervisor command line */
+    const char *loader;             /* "Multiboot" or "UEFI" (rodata) */
+    char loader_name[32];           /* Multiboot boot_loader_name, or "" */
+    char cmdline[BOOT_CMDLINE_MAX]; /* hypervisor command line */
     unsigned int nr_mem;
     struct mem_region mem[BOOT_MAX_MEM_REGIONS];
     unsigned int nr_modules;
     struct boot_module modules[BOOT_MAX_MODULES];
-    maddr_t rsdp;                       /* ACPI RSDP: from UEFI, then the one
+    maddr_t rsdp;                   /* ACPI RSDP: from UEFI, then the one
                                            acpi_init() checked; 0 if none */
-    maddr_t image_start, image_end;     /* where the hypervisor image lies */
+    maddr_t image_start, image_end; /* where the hypervisor image lies */
 };
 
 extern struct boot_info boot_info;

@@ -20,10 +20,10 @@ __noreturn void panic_regs(const struct cpu_user_regs *regs, const char *fmt,
                            ...) __printf(2, 3);
 
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
-#define BUG_ON(cond)                                                         \
-    do {                                                                     \
-        if (__builtin_expect(!!(cond), 0))                                   \
-            panic("BUG_ON(%s) at %s:%d", #cond, __FILE__, __LINE__);         \
+#define BUG_ON(cond)                                                           \
+    do {                                                                       \
+        if (__builtin_expect(!!(cond), 0))                                     \
+            panic("BUG_ON(%s) at %s:%d", #cond, __FILE__, __LINE__);           \
     } while (0)
 #define ASSERT(cond) BUG_ON(!(cond))
 

@@ -31,17 +31,17 @@
 #define CRASHKERNEL_MAX_RANGES 16
 
 struct crashkernel_range {
-    uint64_t start, end;    /* RAM sizes [start, end); end UINT64_MAX: open */
-    uint64_t size;          /* 0: no region on machines of this size */
+    uint64_t start, end; /* RAM sizes [start, end); end UINT64_MAX: open */
+    uint64_t size;       /* 0: no region on machines of this size */
 };
 
 struct crashkernel_req {
-    uint64_t size;    /* with ranges: 0 until crashkernel_pick_range() */
+    uint64_t size; /* with ranges: 0 until crashkernel_pick_range() */
     /* Addresses as the option writes them (numbers, parsed and checked
        here); the placed region is a maddr_t (crashkernel_place()). */
-    uint64_t base;    /* 0: choose a place */
-    uint64_t below;   /* the region must end at or below this address */
-    bool has_below;   /* below came from the option, not the default */
+    uint64_t base;  /* 0: choose a place */
+    uint64_t below; /* the region must end at or below this address */
+    bool has_below; /* below came from the option, not the default */
     unsigned int nr_ranges;
     struct crashkernel_range ranges[CRASHKERNEL_MAX_RANGES];
 };
@@ -78,7 +78,9 @@ int crashkernel_pick_range(struct crashkernel_req *req, uint64_t ram,
  * touch any of the busy ranges (image, modules, low 1 MiB).  Returns 0
  * and sets *start, or -ENOSPC / -EADDRNOTAVAIL with *why set.
  */
-struct busy_range { maddr_t start, end; };  /* [start, end) */
+struct busy_range {
+    maddr_t start, end;
+}; /* [start, end) */
 int crashkernel_place(const struct crashkernel_req *req,
                       const struct mem_region *mem, unsigned int nr_mem,
                       const struct busy_range *busy, unsigned int nr_busy,

@@ -13,13 +13,13 @@
 
 struct domain {
     uint16_t id;
-    bool privileged;            /* may use [privileged] hypercalls */
+    bool privileged; /* may use [privileged] hypercalls */
     bool crashed;
-    uint64_t nr_pages;          /* frames owned now */
-    uint64_t max_pages;         /* the most it may own (dom0_mem) */
-    uint64_t *p2m;              /* gfn -> mfn (hypervisor frames, RO to dom0) */
+    uint64_t nr_pages;  /* frames owned now */
+    uint64_t max_pages; /* the most it may own (dom0_mem) */
+    uint64_t *p2m;      /* gfn -> mfn (hypervisor frames, RO to dom0) */
     uint64_t p2m_size;
-    mfn_t l4_mfn;               /* root of its page tables */
+    mfn_t l4_mfn; /* root of its page tables */
     unsigned int nr_pt_frames;
     mfn_t pt_frames[DOM0_MAX_PT_FRAMES];
     /*
@@ -37,7 +37,7 @@ struct domain {
      */
     uint32_t *free_gfns;
     uint64_t nr_free_gfns;
-    uint64_t tlb_cpus;          /* bit n: CPU n */
+    uint64_t tlb_cpus; /* bit n: CPU n */
 };
 
 extern struct domain *dom0;
@@ -45,15 +45,18 @@ extern struct domain *dom0;
 /* Frame ownership, one entry per machine frame. */
 enum frame_owner { OWNER_NONE = 0, OWNER_HV, OWNER_DOM0 };
 enum frame_type {
-    PGT_NONE = 0,       /* ordinary data */
-    PGT_L1, PGT_L2, PGT_L3, PGT_L4,
+    PGT_NONE = 0, /* ordinary data */
+    PGT_L1,
+    PGT_L2,
+    PGT_L3,
+    PGT_L4,
 };
 struct frame_info {
-    uint8_t owner;      /* enum frame_owner */
-    uint8_t type;       /* enum frame_type */
-    uint8_t boot;       /* boot memory (a module): never freed */
+    uint8_t owner; /* enum frame_owner */
+    uint8_t type;  /* enum frame_type */
+    uint8_t boot;  /* boot memory (a module): never freed */
     uint8_t pad;
-    uint32_t l1_refs;   /* L1 entries of guest tables that map it */
+    uint32_t l1_refs; /* L1 entries of guest tables that map it */
 };
 extern struct frame_info *frame_table;
 void frame_table_init(void);

@@ -12,7 +12,8 @@
 long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf);
 long do_xen_version(uint64_t cmd, uint64_t arg);
 long do_sched_op(uint64_t cmd, uint64_t arg);
-long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done, uint64_t domid);
+long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done,
+                   uint64_t domid);
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);
 long do_memory_op(uint64_t cmd, uint64_t arg);
 long do_kexec_op(uint64_t cmd, uint64_t arg);

@@ -28,12 +28,12 @@ struct kimage_machine {
      * The limits are compared with the list's raw numbers (the public
      * ABI's uint64_t), as get_limits reports them: kept as numbers too.
      */
-    uint64_t phys_limit;        /* destinations end at or below this */
-    uint64_t hv_start, hv_end;  /* the hypervisor image [start, end) */
+    uint64_t phys_limit;       /* destinations end at or below this */
+    uint64_t hv_start, hv_end; /* the hypervisor image [start, end) */
     /* The crash load range (kexec.h: MA_CRASH), where CRASH images go. */
     uint64_t crash_load_start, crash_load_size;
     uint64_t max_entries, max_pages;
-    uint64_t max_map_pages;     /* most pages of all MAP entries together */
+    uint64_t max_map_pages; /* most pages of all MAP entries together */
     /*
      * The destination frames, filled by validation, read afterwards
      * (kimage_is_dest()) by the builder: it must allocate no page of its
@@ -51,18 +51,18 @@ struct kimage_run {
 
 struct kimage_dests {
     struct kimage_run *runs;
-    uint64_t nr_runs;           /* after validation: sorted by start */
+    uint64_t nr_runs; /* after validation: sorted by start */
     /* while validating: */
-    uint64_t max_end;           /* the highest end recorded */
-    bool ascending;             /* each run began at or above max_end */
+    uint64_t max_end; /* the highest end recorded */
+    bool ascending;   /* each run began at or above max_end */
 };
 
 struct kimage_summary {
-    uint64_t dest_pages;        /* COPY + ZERO pages */
+    uint64_t dest_pages; /* COPY + ZERO pages */
     uint64_t copy_pages;
     uint64_t zero_pages;
-    uint64_t maps;              /* MAP entries */
-    uint64_t map_pages;         /* their pages */
+    uint64_t maps;      /* MAP entries */
+    uint64_t map_pages; /* their pages */
 };
 
 /*

@@ -16,14 +16,14 @@
 
 #include <hv/types.h>
 
-
 /* Always total == free + allocated. */
 struct frame_stats {
     uint64_t total;     /* frames of RAM handed to the allocator */
     uint64_t free;      /* frames free now */
     uint64_t reserved;  /* frames carved out at boot */
     uint64_t allocated; /* frames handed out and not freed */
-    uint64_t bad_frees; /* frames passed to free_frames() that were not allocated */
+    uint64_t
+        bad_frees; /* frames passed to free_frames() that were not allocated */
 };
 
 /*
@@ -31,8 +31,8 @@ struct frame_stats {
  * call (set = not available).  Frame 0 is never made available.
  */
 void frames_init(uint64_t *bitmap, mfn_t max_mfn);
-void frames_add(maddr_t start, uint64_t size);      /* make RAM available */
-void frames_reserve(maddr_t start, uint64_t size);  /* take it away again */
+void frames_add(maddr_t start, uint64_t size);     /* make RAM available */
+void frames_reserve(maddr_t start, uint64_t size); /* take it away again */
 
 /* One frame, or INVALID_MFN.  limit_mfn: only frames below it (0 = any). */
 mfn_t alloc_frame(mfn_t limit_mfn);
@@ -40,7 +40,10 @@ mfn_t alloc_frame(mfn_t limit_mfn);
 mfn_t alloc_frames(uint64_t count, uint64_t align, mfn_t limit_mfn);
 /* A frame that is not allocated is skipped, counted and warned about. */
 void free_frames(mfn_t mfn, uint64_t count);
-static inline void free_frame(mfn_t mfn) { free_frames(mfn, 1); }
+static inline void free_frame(mfn_t mfn)
+{
+    free_frames(mfn, 1);
+}
 
 /*
  * Test hook (debug_op DEBUGOP_fail_alloc, only with debug-inject): the

@@ -20,24 +20,24 @@
 #include <hv/types.h>
 
 enum param_type {
-    PARAM_BOOL,     /* "name", "name=1/0/yes/no/on/off/true/false", "no-name" */
-    PARAM_UINT,     /* unsigned 64-bit number */
-    PARAM_SIZE,     /* number with optional K/M/G/T suffix */
-    PARAM_STRING,   /* copied into a buffer of the given size */
-    PARAM_CUSTOM,   /* parsed by a function; returns 0 or -errno */
+    PARAM_BOOL,   /* "name", "name=1/0/yes/no/on/off/true/false", "no-name" */
+    PARAM_UINT,   /* unsigned 64-bit number */
+    PARAM_SIZE,   /* number with optional K/M/G/T suffix */
+    PARAM_STRING, /* copied into a buffer of the given size */
+    PARAM_CUSTOM, /* parsed by a function; returns 0 or -errno */
 };
 
 /* struct param .flags */
-#define PARAM_TEST_HOOK  (1u << 0)  /* applied only when the gate is on */
-#define PARAM_TEST_GATE  (1u << 1)  /* the gate itself (one PARAM_BOOL) */
+#define PARAM_TEST_HOOK (1u << 0) /* applied only when the gate is on */
+#define PARAM_TEST_GATE (1u << 1) /* the gate itself (one PARAM_BOOL) */
 
 struct param {
     const char *name;
     enum param_type type;
-    unsigned int flags;                 /* PARAM_TEST_* */
+    unsigned int flags; /* PARAM_TEST_* */
     void *var;
-    size_t size;                        /* PARAM_STRING buffer size */
-    int (*parse)(const char *value);    /* PARAM_CUSTOM */
+    size_t size;                     /* PARAM_STRING buffer size */
+    int (*parse)(const char *value); /* PARAM_CUSTOM */
 };
 
 /*
@@ -48,28 +48,29 @@ struct param {
 #define PARAM_SECTION ".params"
 #endif
 
-#define __param_entry(n, t, v, s, p, f)                                      \
-    static const struct param __param_##v __used __section(PARAM_SECTION)    \
-        __aligned(8) = { .name = n, .type = t, .flags = f, .var = &v,        \
-                         .size = s, .parse = p }
+#define __param_entry(n, t, v, s, p, f)                                        \
+    static const struct param __param_##v __used __section(PARAM_SECTION)      \
+        __aligned(8) = {                                                       \
+            .name = n, .type = t, .flags = f, .var = &v, .size = s, .parse = p \
+        }
 
 #define boolean_param(n, v) __param_entry(n, PARAM_BOOL, v, sizeof(v), NULL, 0)
 #define integer_param(n, v) __param_entry(n, PARAM_UINT, v, sizeof(v), NULL, 0)
 #define size_param(n, v)    __param_entry(n, PARAM_SIZE, v, sizeof(v), NULL, 0)
 #define string_param(n, v)  __param_entry(n, PARAM_STRING, v, sizeof(v), NULL, 0)
-#define custom_param(n, fn)                                                  \
-    static const struct param __param_##fn __used __section(PARAM_SECTION)   \
+#define custom_param(n, fn)                                                    \
+    static const struct param __param_##fn __used __section(PARAM_SECTION)     \
         __aligned(8) = { .name = n, .type = PARAM_CUSTOM, .parse = fn }
 
 /* Options that exist only for the tests (see above). */
-#define test_boolean_param(n, v)                                             \
+#define test_boolean_param(n, v)                                               \
     __param_entry(n, PARAM_BOOL, v, sizeof(v), NULL, PARAM_TEST_HOOK)
-#define test_integer_param(n, v)                                             \
+#define test_integer_param(n, v)                                               \
     __param_entry(n, PARAM_UINT, v, sizeof(v), NULL, PARAM_TEST_HOOK)
-#define test_string_param(n, v)                                              \
+#define test_string_param(n, v)                                                \
     __param_entry(n, PARAM_STRING, v, sizeof(v), NULL, PARAM_TEST_HOOK)
 /* The one option that lets the test hooks in. */
-#define test_gate_param(n, v)                                                \
+#define test_gate_param(n, v)                                                  \
     __param_entry(n, PARAM_BOOL, v, sizeof(v), NULL, PARAM_TEST_GATE)
 
 /*

@@ -11,11 +11,11 @@
 #include <hv/types.h>
 
 struct ratelimit {
-    uint64_t burst;         /* lines the full bucket holds */
-    uint64_t cost;          /* clock ticks per line */
-    uint64_t tokens;        /* ticks in the bucket */
-    uint64_t last;          /* clock at the last call */
-    uint64_t suppressed;    /* dropped since the last line let through */
+    uint64_t burst;      /* lines the full bucket holds */
+    uint64_t cost;       /* clock ticks per line */
+    uint64_t tokens;     /* ticks in the bucket */
+    uint64_t last;       /* clock at the last call */
+    uint64_t suppressed; /* dropped since the last line let through */
     bool started;
 };
 

@@ -22,12 +22,12 @@
 #ifndef HV_SHUTDOWN_H
 #define HV_SHUTDOWN_H
 
-#define DEBUG_EXIT_PORT      0xf4
-#define EXIT_POWEROFF        0x01
-#define EXIT_REBOOT          0x02
-#define EXIT_NO_DOMAIN       0x03
-#define EXIT_PANIC           0x04
-#define EXIT_KEXEC_FAULT     0x05
+#define DEBUG_EXIT_PORT  0xf4
+#define EXIT_POWEROFF    0x01
+#define EXIT_REBOOT      0x02
+#define EXIT_NO_DOMAIN   0x03
+#define EXIT_PANIC       0x04
+#define EXIT_KEXEC_FAULT 0x05
 
 #ifndef __ASSEMBLER__
 #include <hv/types.h>

@@ -23,9 +23,9 @@
 
 #include <stdint.h>
 
-#define NT_PRSTATUS             1
-#define HV_ELFNOTE_CRASH_INFO   0x48560001u     /* 'HV' 1 */
-#define VMCOREINFO_NOTE_TYPE    0
+#define NT_PRSTATUS           1
+#define HV_ELFNOTE_CRASH_INFO 0x48560001u /* 'HV' 1 */
+#define VMCOREINFO_NOTE_TYPE  0
 
 /* pr_reg: Linux's x86-64 user_regs_struct order. */
 /* Packed in rows of the register order; one per line hides it. */
@@ -43,28 +43,28 @@ struct hv_elf_prstatus {
     int16_t pr_cursig;
     uint16_t pad0;
     uint64_t pr_sigpend, pr_sighold;
-    int32_t pr_pid;         /* CPU number + 1 (0: no registers saved) */
+    int32_t pr_pid; /* CPU number + 1 (0: no registers saved) */
     int32_t pr_ppid, pr_pgrp, pr_sid;
-    uint64_t pr_times[8];   /* utime, stime, cutime, cstime: unused */
+    uint64_t pr_times[8]; /* utime, stime, cutime, cstime: unused */
     uint64_t pr_reg[PR_NREGS];
     int32_t pr_fpvalid;
     uint32_t pad1;
 };
 
 struct hv_crash_info {
-    uint32_t version;           /* 1 */
+    uint32_t version; /* 1 */
     uint32_t crashing_cpu;
     uint32_t nr_cpus;
-    uint32_t cpus_saved;        /* bit n: CPU n's registers are in its note */
+    uint32_t cpus_saved; /* bit n: CPU n's registers are in its note */
     uint64_t tsc_khz;
-    uint64_t tsc_panic;         /* rdtsc when panic() was entered */
-    uint64_t tsc_handoff;       /* rdtsc just before the jump */
-    uint64_t hv_version;        /* (major << 16) | minor */
-    char reason[128];           /* the panic message, NUL terminated */
+    uint64_t tsc_panic;   /* rdtsc when panic() was entered */
+    uint64_t tsc_handoff; /* rdtsc just before the jump */
+    uint64_t hv_version;  /* (major << 16) | minor */
+    char reason[128];     /* the panic message, NUL terminated */
 };
 
 /* Size of one note with its header and padded name. */
-#define HV_NOTE_SIZE(namesz, descsz) \
+#define HV_NOTE_SIZE(namesz, descsz)                                           \
     (12 + (((namesz) + 3) & ~3u) + (((descsz) + 3) & ~3u))
 
 #endif /* HV_PUBLIC_ELFNOTE_H */

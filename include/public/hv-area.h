@@ -8,7 +8,7 @@
 #ifndef HV_PUBLIC_HV_AREA_H
 #define HV_PUBLIC_HV_AREA_H
 
-#define HYPERVISOR_VIRT_START 0xffff800000000000    /* first byte */
-#define HYPERVISOR_VIRT_END   0xffff880000000000    /* first byte after */
+#define HYPERVISOR_VIRT_START 0xffff800000000000 /* first byte */
+#define HYPERVISOR_VIRT_END   0xffff880000000000 /* first byte after */
 
 #endif /* HV_PUBLIC_HV_AREA_H */

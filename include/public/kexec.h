@@ -44,8 +44,8 @@
  * -ENOTRECOVERABLE (kexec is not safe: see status), -EINVAL (type).
  */
 struct kexec_exec {
-    uint32_t type;          /* [in] KEXEC_TYPE_* */
-    uint32_t pad;           /* [in] must be 0 */
+    uint32_t type; /* [in] KEXEC_TYPE_* */
+    uint32_t pad;  /* [in] must be 0 */
 };
 
 /* ---------------------------------------------------------------------
@@ -55,8 +55,8 @@ struct kexec_exec {
  *
  * KEXEC_CMD_kexec_status: arg -> struct kexec_exec.  Returns a mask:
  */
-#define KEXEC_STATUS_LOADED 1u  /* an image of this type is loaded */
-#define KEXEC_STATUS_UNSAFE 2u  /* kexec is not safe (load and exec refuse) */
+#define KEXEC_STATUS_LOADED 1u /* an image of this type is loaded */
+#define KEXEC_STATUS_UNSAFE 2u /* kexec is not safe (load and exec refuse) */
 /*
  * "kexec is safe" (KEXEC_STATUS_UNSAFE clear) holds from boot for as long
  * as dom0 holds every frame it was given.  The one operation that makes
@@ -102,10 +102,10 @@ struct kexec_exec {
 #define KEXEC_RANGE_MA_HVINFO     8
 
 struct kexec_range {
-    uint32_t range;         /* [in] KEXEC_RANGE_* */
-    uint32_t nr;            /* [in] index, for per-CPU ranges */
-    uint64_t start;         /* [out] machine address */
-    uint64_t size;          /* [out] bytes */
+    uint32_t range; /* [in] KEXEC_RANGE_* */
+    uint32_t nr;    /* [in] index, for per-CPU ranges */
+    uint64_t start; /* [out] machine address */
+    uint64_t size;  /* [out] bytes */
 };
 
 /* ---------------------------------------------------------------------
@@ -256,28 +256,28 @@ struct kexec_limits {
 #define KEXEC_OP_MAP  4
 
 struct kexec_entry {
-    uint16_t op;            /* KEXEC_OP_* */
-    uint16_t flags;         /* must be 0 */
-    uint32_t pad;           /* must be 0 */
+    uint16_t op;    /* KEXEC_OP_* */
+    uint16_t flags; /* must be 0 */
+    uint32_t pad;   /* must be 0 */
     uint64_t arg0;
     uint64_t arg1;
     uint64_t arg2;
 };
 
-#define KEXEC_ARCH_64 1     /* entered in 64-bit mode, paging on */
-#define KEXEC_ARCH_32 2     /* entered in 32-bit protected mode, paging off */
+#define KEXEC_ARCH_64 1 /* entered in 64-bit mode, paging on */
+#define KEXEC_ARCH_32 2 /* entered in 32-bit protected mode, paging off */
 
 #define KEXEC_BAD_HEADER (~(uint64_t)0)
 
 struct kexec_load {
-    uint32_t size;          /* [in] sizeof(struct kexec_load), to grow */
-    uint8_t type;           /* [in] KEXEC_TYPE_* */
-    uint8_t arch;           /* [in] KEXEC_ARCH_* */
-    uint16_t flags;         /* [in] must be 0 */
-    uint64_t entry_maddr;   /* [in] machine address of the entry point */
-    uint64_t entries;       /* [in] guest pointer to struct kexec_entry[] */
-    uint64_t nr_entries;    /* [in] */
-    uint64_t bad_entry;     /* [out] index of the entry refused */
+    uint32_t size;        /* [in] sizeof(struct kexec_load), to grow */
+    uint8_t type;         /* [in] KEXEC_TYPE_* */
+    uint8_t arch;         /* [in] KEXEC_ARCH_* */
+    uint16_t flags;       /* [in] must be 0 */
+    uint64_t entry_maddr; /* [in] machine address of the entry point */
+    uint64_t entries;     /* [in] guest pointer to struct kexec_entry[] */
+    uint64_t nr_entries;  /* [in] */
+    uint64_t bad_entry;   /* [out] index of the entry refused */
 };
 
 /* ---------------------------------------------------------------------

@@ -34,32 +34,32 @@
 #define P2M_INVALID        (~(uint64_t)0)
 
 /* start_info.flags */
-#define SIF_PRIVILEGED (1u << 0)   /* may use [privileged] hypercalls */
-#define SIF_INITDOMAIN (1u << 1)   /* the initial domain */
+#define SIF_PRIVILEGED (1u << 0) /* may use [privileged] hypercalls */
+#define SIF_INITDOMAIN (1u << 1) /* the initial domain */
 
 struct start_module {
-    uint64_t va;            /* where it is mapped, page aligned */
-    uint64_t size;          /* bytes */
-    uint64_t first_gfn;     /* its frames are gfns first_gfn .. + pages */
-    char cmdline[104];      /* the module's own arguments */
+    uint64_t va;        /* where it is mapped, page aligned */
+    uint64_t size;      /* bytes */
+    uint64_t first_gfn; /* its frames are gfns first_gfn .. + pages */
+    char cmdline[104];  /* the module's own arguments */
 };
 
 struct start_info {
-    char magic[16];             /* START_INFO_MAGIC, NUL padded */
-    uint32_t version;           /* START_INFO_VERSION */
-    uint32_t flags;             /* SIF_* */
-    uint64_t nr_pages;          /* frames the domain owns at start */
-    uint64_t p2m_list;          /* VA of uint64_t p2m[p2m_size] */
-    uint64_t p2m_size;          /* entries (the largest gfn + 1 possible) */
-    uint64_t pt_base;           /* VA (in the view) of the L4 table */
-    uint64_t pt_view;           /* VA of the read-only page-table view */
-    uint64_t nr_pt_frames;      /* frames in the view, in this order: */
-    uint64_t pt_view_mfns;      /* VA of uint64_t mfn[nr_pt_frames] */
-    uint64_t scratch_va;        /* 2 MiB window with an empty L1 table */
-    uint64_t scratch_l1_mfn;    /* machine frame of that L1 table */
-    uint64_t hypercall_page;    /* VA of the hypercall page */
-    uint64_t stack_top;         /* initial %rsp */
-    uint64_t first_free_gfn;    /* gfns from here on are not mapped */
+    char magic[16];          /* START_INFO_MAGIC, NUL padded */
+    uint32_t version;        /* START_INFO_VERSION */
+    uint32_t flags;          /* SIF_* */
+    uint64_t nr_pages;       /* frames the domain owns at start */
+    uint64_t p2m_list;       /* VA of uint64_t p2m[p2m_size] */
+    uint64_t p2m_size;       /* entries (the largest gfn + 1 possible) */
+    uint64_t pt_base;        /* VA (in the view) of the L4 table */
+    uint64_t pt_view;        /* VA of the read-only page-table view */
+    uint64_t nr_pt_frames;   /* frames in the view, in this order: */
+    uint64_t pt_view_mfns;   /* VA of uint64_t mfn[nr_pt_frames] */
+    uint64_t scratch_va;     /* 2 MiB window with an empty L1 table */
+    uint64_t scratch_l1_mfn; /* machine frame of that L1 table */
+    uint64_t hypercall_page; /* VA of the hypercall page */
+    uint64_t stack_top;      /* initial %rsp */
+    uint64_t first_free_gfn; /* gfns from here on are not mapped */
     uint32_t nr_modules;
     uint32_t pad;
     struct start_module modules[START_MAX_MODULES];

@@ -29,15 +29,15 @@
 #include <stdint.h>
 
 /* Hypercall numbers: Xen's, where Xen has the call. */
-#define __HYPERVISOR_mmu_update          1
-#define __HYPERVISOR_memory_op          12
-#define __HYPERVISOR_update_va_mapping  14
-#define __HYPERVISOR_xen_version        17
-#define __HYPERVISOR_console_io         18
-#define __HYPERVISOR_sched_op           29
-#define __HYPERVISOR_kexec_op           37
-#define __HYPERVISOR_debug_op           48  /* ours: testing aids */
-#define NR_HYPERCALLS                   64  /* size of the hypercall page / 32 */
+#define __HYPERVISOR_mmu_update        1
+#define __HYPERVISOR_memory_op         12
+#define __HYPERVISOR_update_va_mapping 14
+#define __HYPERVISOR_xen_version       17
+#define __HYPERVISOR_console_io        18
+#define __HYPERVISOR_sched_op          29
+#define __HYPERVISOR_kexec_op          37
+#define __HYPERVISOR_debug_op          48 /* ours: testing aids */
+#define NR_HYPERCALLS                  64 /* size of the hypercall page / 32 */
 
 #define HYPERCALL_STUB_SIZE 32
 
@@ -78,14 +78,14 @@ typedef uint16_t domid_t;
  *   XENVER_get_features: arg -> struct xen_feature_info; submap_idx 0
  *     is the only submap; others give submap 0 bits.
  */
-#define XENVER_version      0
-#define XENVER_extraversion 1
-#define XENVER_get_features 6
+#define XENVER_version       0
+#define XENVER_extraversion  1
+#define XENVER_get_features  6
 #define XEN_EXTRAVERSION_LEN 16
 
 struct xen_feature_info {
-    uint32_t submap_idx;    /* [in]  */
-    uint32_t submap;        /* [out] XENFEAT_* bits */
+    uint32_t submap_idx; /* [in]  */
+    uint32_t submap;     /* [out] XENFEAT_* bits */
 };
 
 /*
@@ -97,7 +97,7 @@ struct xen_feature_info {
  */
 #define XENFEAT_page_user_forced (1u << 0)
 /* kexec_op is available to this domain (privileged, crash support). */
-#define XENFEAT_kexec            (1u << 1)
+#define XENFEAT_kexec (1u << 1)
 
 /* ---------------------------------------------------------------------
  * sched_op(cmd, arg)
@@ -116,7 +116,7 @@ struct xen_feature_info {
 #define SCHEDOP_shutdown 2
 
 struct sched_shutdown {
-    uint32_t reason;    /* SHUTDOWN_* */
+    uint32_t reason; /* SHUTDOWN_* */
 };
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot   1
@@ -147,8 +147,8 @@ struct sched_shutdown {
 #define MMU_NORMAL_PT_UPDATE 0
 
 struct mmu_update {
-    uint64_t ptr;   /* [in] machine address of the entry | command */
-    uint64_t val;   /* [in] new entry */
+    uint64_t ptr; /* [in] machine address of the entry | command */
+    uint64_t val; /* [in] new entry */
 };
 
 /* ---------------------------------------------------------------------
@@ -160,9 +160,9 @@ struct mmu_update {
  *     UVMF_TLB_FLUSH   flush this CPU's whole TLB;
  *   with neither, the guest must not rely on the new entry being seen.
  */
-#define UVMF_NONE      0
-#define UVMF_TLB_FLUSH 1
-#define UVMF_INVLPG    2
+#define UVMF_NONE           0
+#define UVMF_TLB_FLUSH      1
+#define UVMF_INVLPG         2
 #define UVMF_FLUSHTYPE_MASK 3
 
 /* ---------------------------------------------------------------------
@@ -199,28 +199,28 @@ struct mmu_update {
 #define XENMEM_decrease_reservation 1
 #define XENMEM_current_reservation  3
 #define XENMEM_maximum_reservation  4
-#define XENMEM_machine_memory_map  10
+#define XENMEM_machine_memory_map   10
 
 struct xen_memory_reservation {
-    uint64_t extent_start;  /* [in/out] guest pointer to uint64_t gfns */
-    uint64_t nr_extents;    /* [in] */
-    uint32_t extent_order;  /* [in] must be 0 */
-    uint32_t mem_flags;     /* [in] must be 0 */
-    domid_t domid;          /* [in] DOMID_SELF */
+    uint64_t extent_start; /* [in/out] guest pointer to uint64_t gfns */
+    uint64_t nr_extents;   /* [in] */
+    uint32_t extent_order; /* [in] must be 0 */
+    uint32_t mem_flags;    /* [in] must be 0 */
+    domid_t domid;         /* [in] DOMID_SELF */
     uint16_t pad[3];
 };
 
 struct e820_entry {
     uint64_t addr;
     uint64_t size;
-    uint32_t type;          /* 1 RAM, 2 reserved, 3 ACPI, 4 NVS, 5 unusable */
+    uint32_t type; /* 1 RAM, 2 reserved, 3 ACPI, 4 NVS, 5 unusable */
     uint32_t pad;
 };
 
 struct xen_memory_map {
-    uint32_t nr_entries;    /* [in] capacity, [out] entries written */
+    uint32_t nr_entries; /* [in] capacity, [out] entries written */
     uint32_t pad;
-    uint64_t buffer;        /* [in] guest pointer to struct e820_entry[] */
+    uint64_t buffer; /* [in] guest pointer to struct e820_entry[] */
 };
 
 /* ---------------------------------------------------------------------
@@ -268,11 +268,11 @@ struct xen_memory_map {
 #define DEBUG_BENCH_COPY_MAX (64UL << 20)
 
 struct debug_bench_copy {
-    uint64_t bytes;          /* [in] bytes to copy */
-    uint64_t tsc_khz;        /* [out] the TSC's frequency, kHz (as calibrated
+    uint64_t bytes;         /* [in] bytes to copy */
+    uint64_t tsc_khz;       /* [out] the TSC's frequency, kHz (as calibrated
                                 at boot; every CPU's TSC runs at it) */
-    uint64_t memcpy_cycles;  /* [out] TSC cycles of memcpy(dst, src, bytes) */
-    uint64_t movsq_cycles;   /* [out] TSC cycles of rep movsq, bytes / 8 */
+    uint64_t memcpy_cycles; /* [out] TSC cycles of memcpy(dst, src, bytes) */
+    uint64_t movsq_cycles;  /* [out] TSC cycles of rep movsq, bytes / 8 */
     uint64_t memcpy_page_cycles; /* [out] TSC cycles of bytes / 4096
                                     memcpy()s of 4096 bytes */
 };

@@ -24,12 +24,30 @@
 #include "fuzz.h"
 
 #define GUARD 0x5a
-static struct { uint8_t v; uint8_t guard[7]; } opt_u8;
-static struct { uint16_t v; uint8_t guard[6]; } opt_u16;
-static struct { uint32_t v; uint8_t guard[4]; } opt_u32, opt_size32;
-static struct { uint64_t v; uint8_t guard[8]; } opt_u64, opt_size;
-static struct { char v[8]; uint8_t guard[8]; } opt_str, opt_hook_str;
-static struct { bool v; uint8_t guard[7]; } opt_flag, opt_gate, opt_hook;
+static struct {
+    uint8_t v;
+    uint8_t guard[7];
+} opt_u8;
+static struct {
+    uint16_t v;
+    uint8_t guard[6];
+} opt_u16;
+static struct {
+    uint32_t v;
+    uint8_t guard[4];
+} opt_u32, opt_size32;
+static struct {
+    uint64_t v;
+    uint8_t guard[8];
+} opt_u64, opt_size;
+static struct {
+    char v[8];
+    uint8_t guard[8];
+} opt_str, opt_hook_str;
+static struct {
+    bool v;
+    uint8_t guard[7];
+} opt_flag, opt_gate, opt_hook;
 
 static struct crashkernel_req ck;
 static int ck_rc, ck_calls;
@@ -55,14 +73,22 @@ static const struct param params[] = {
     { .name = "mem", .type = PARAM_SIZE, .var = &opt_size.v, .size = 8 },
     { .name = "mem32", .type = PARAM_SIZE, .var = &opt_size32.v, .size = 4 },
     { .name = "name", .type = PARAM_STRING, .var = opt_str.v, .size = 8 },
-    { .name = "crashkernel", .type = PARAM_CUSTOM,
-      .parse = parse_crashkernel },
-    { .name = "hook", .type = PARAM_BOOL, .flags = PARAM_TEST_HOOK,
-      .var = &opt_hook.v, .size = 1 },
-    { .name = "hook_str", .type = PARAM_STRING, .flags = PARAM_TEST_HOOK,
-      .var = opt_hook_str.v, .size = 8 },
-    { .name = "debug-inject", .type = PARAM_BOOL, .flags = PARAM_TEST_GATE,
-      .var = &opt_gate.v, .size = 1 },
+    { .name = "crashkernel", .type = PARAM_CUSTOM, .parse = parse_crashkernel },
+    { .name = "hook",
+      .type = PARAM_BOOL,
+      .flags = PARAM_TEST_HOOK,
+      .var = &opt_hook.v,
+      .size = 1 },
+    { .name = "hook_str",
+      .type = PARAM_STRING,
+      .flags = PARAM_TEST_HOOK,
+      .var = opt_hook_str.v,
+      .size = 8 },
+    { .name = "debug-inject",
+      .type = PARAM_BOOL,
+      .flags = PARAM_TEST_GATE,
+      .var = &opt_gate.v,
+      .size = 1 },
 };
 
 static int reports;
@@ -77,7 +103,7 @@ static void report(const char *fmt, ...)
     n = vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     FZ_CHECK(n > 0, "an empty report");
-    if (n < (int)sizeof(line))  /* else truncated here: fine */
+    if (n < (int)sizeof(line)) /* else truncated here: fine */
         FZ_CHECK(line[n - 1] == '\n' && !memchr(line, '\n', (size_t)n - 1),
                  "a report is not one line: '%s'", line);
     reports++;
@@ -115,7 +141,8 @@ static void check_crashkernel(const struct mem_region *mem, unsigned int nm,
     FZ_CHECK(!r.base || !(r.base & 4095), "base not page aligned");
     for (unsigned int i = 0; i < r.nr_ranges; i++)
         FZ_CHECK(r.ranges[i].start < r.ranges[i].end &&
-                 !(r.ranges[i].size & 4095), "range %u", i);
+                     !(r.ranges[i].size & 4095),
+                 "range %u", i);
     for (unsigned int i = 0; i < nm; i++)
         if (mem[i].type == MEM_RAM)
             total = total + mem[i].size < total ? UINT64_MAX
@@ -143,7 +170,8 @@ static void check_crashkernel(const struct mem_region *mem, unsigned int nm,
             return;
         }
         FZ_CHECK(r.size == r.ranges[chosen].size &&
-                 r.ranges[chosen].start <= ram && ram < r.ranges[chosen].end,
+                     r.ranges[chosen].start <= ram &&
+                     ram < r.ranges[chosen].end,
                  "range %d does not fit RAM %#lx", chosen, (unsigned long)ram);
         if (!r.size)
             return;
@@ -155,13 +183,16 @@ static void check_crashkernel(const struct mem_region *mem, unsigned int nm,
         start = maddr_x(at);
     }
     if (fz_verbose())
-        fprintf(stderr, "fuzz-cmdline: crashkernel size %#lx base %#lx below "
-                "%#lx: %d %s, at %#lx\n", (unsigned long)r.size,
-                (unsigned long)r.base, (unsigned long)r.below, rc,
-                rc ? why : "", (unsigned long)start);
+        fprintf(stderr,
+                "fuzz-cmdline: crashkernel size %#lx base %#lx below "
+                "%#lx: %d %s, at %#lx\n",
+                (unsigned long)r.size, (unsigned long)r.base,
+                (unsigned long)r.below, rc, rc ? why : "",
+                (unsigned long)start);
     if (rc) {
         FZ_CHECK((rc == -ENOSPC || rc == -EADDRNOTAVAIL || rc == -EINVAL) &&
-                 why, "place: %d", rc);
+                     why,
+                 "place: %d", rc);
         return;
     }
     FZ_CHECK(r.size && r.size <= UINT64_MAX - start, "placed size %#lx at %#lx",
@@ -234,8 +265,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt_str.v[0] = opt_hook_str.v[0] = '\0';
     reports = ck_calls = ck_rc = 0;
 
-    problems = parse_params(line, params, params + sizeof(params) /
-                            sizeof(params[0]), report);
+    problems = parse_params(line, params,
+                            params + sizeof(params) / sizeof(params[0]),
+                            report);
     if (fz_verbose())
         fprintf(stderr, "fuzz-cmdline: '%s': %d problems\n", line, problems);
     FZ_CHECK(problems == reports, "%d problems, %d reported", problems,

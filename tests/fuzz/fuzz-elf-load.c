@@ -88,8 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 maps_seen++;
         }
         FZ_CHECK(copy == res.copy_pages && zero == res.zero_pages &&
-                 maps_seen == res.nr_map_entries &&
-                 res.copy_pages == res.direct_pages + res.bounce_pages,
+                     maps_seen == res.nr_map_entries &&
+                     res.copy_pages == res.direct_pages + res.bounce_pages,
                  "result counts disagree with the list");
         FZ_CHECK(res.bounce_pages <= fake_nr_bounce, "bounce pages");
         fzl_expect_valid(ents, res.nr_entries, res.arch, res.entry_maddr);

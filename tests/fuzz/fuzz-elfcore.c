@@ -17,8 +17,8 @@
 #include "../../tools/kexec-loader/elfcore.h"
 #include "fuzz.h"
 
-#define MAXN (ELFCORE_MAX_NOTES + 2)
-#define MAXM (ELFCORE_MAX_MEM + 2)
+#define MAXN  (ELFCORE_MAX_NOTES + 2)
+#define MAXM  (ELFCORE_MAX_MEM + 2)
 #define BUFSZ (64 + 56 * (MAXN + 2 * MAXM + 2) + 64)
 
 /* An address: small and page-grained mostly, raw when bit 7 says. */
@@ -66,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (uint32_t i = 0; i < nn; i++) {
         notes[i].start = kxl_maddr(fz_where(&f));
         notes[i].size = fz_take(&f, 1) & 1 ? fz_take(&f, 8) : fz_take(&f, 2);
-        bad_range |= !notes[i].size || wraps(kxl_maddr_val(notes[i].start),
-                                                  notes[i].size);
+        bad_range |= !notes[i].size ||
+                     wraps(kxl_maddr_val(notes[i].start), notes[i].size);
     }
     for (uint32_t i = 0; i < nm; i++) {
         unsigned int t = fz_take(&f, 1);
@@ -94,9 +94,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(buf, 0xee, sizeof(buf));
     rc = elfcore_build(&req, buf, cap, &res);
     if (fz_verbose())
-        fprintf(stderr, "fuzz-elfcore: %u notes, %u mem, cap %zu: %s, "
-                "%u phdrs\n", nn, nm, cap, elfcore_strerror(rc),
-                rc ? 0 : res.nr_phdrs);
+        fprintf(stderr,
+                "fuzz-elfcore: %u notes, %u mem, cap %zu: %s, "
+                "%u phdrs\n",
+                nn, nm, cap, elfcore_strerror(rc), rc ? 0 : res.nr_phdrs);
 
     if (nn > ELFCORE_MAX_NOTES || nm > ELFCORE_MAX_MEM) {
         FZ_CHECK(rc == ELFCORE_EARG, "too many notes/ranges: %d", rc);
@@ -106,10 +107,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == ELFCORE_ERANGE) {
         for (uint32_t i = 0; i < nm; i++)
             bad_range |= mem[i].type == ELFCORE_MEM_RAM &&
-                (wraps(mem[i].addr, mem[i].size) ||
-                 wraps(ELFCORE_DIRECTMAP_VIRT, mem[i].addr + mem[i].size));
-        bad_range |= req.hv_size && (wraps(kxl_maddr_val(req.hv_start), req.hv_size) ||
-                                     wraps(ELFCORE_HV_VIRT, req.hv_size));
+                         (wraps(mem[i].addr, mem[i].size) ||
+                          wraps(ELFCORE_DIRECTMAP_VIRT,
+                                mem[i].addr + mem[i].size));
+        bad_range |= req.hv_size &&
+                     (wraps(kxl_maddr_val(req.hv_start), req.hv_size) ||
+                      wraps(ELFCORE_HV_VIRT, req.hv_size));
         bad_range |= wraps(kxl_maddr_val(req.crash_start), req.crash_size);
         FZ_CHECK(bad_range, "ERANGE with every range sound");
         return 0;
@@ -132,23 +135,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* readelf's view */
     FZ_CHECK(!memcmp(eh->e_ident, "\177ELF\2\1\1", 7) &&
-             eh->e_type == ELFCORE_ET_CORE &&
-             eh->e_machine == ELFCORE_EM_X86_64 && eh->e_version == 1 &&
-             eh->e_phoff == 64 && eh->e_phentsize == 56 &&
-             eh->e_ehsize == 64 && !eh->e_shoff && !eh->e_shnum &&
-             eh->e_phnum == res.nr_phdrs, "bad ELF header");
+                 eh->e_type == ELFCORE_ET_CORE &&
+                 eh->e_machine == ELFCORE_EM_X86_64 && eh->e_version == 1 &&
+                 eh->e_phoff == 64 && eh->e_phentsize == 56 &&
+                 eh->e_ehsize == 64 && !eh->e_shoff && !eh->e_shnum &&
+                 eh->e_phnum == res.nr_phdrs,
+             "bad ELF header");
     FZ_CHECK(eh->e_phoff + 56ULL * eh->e_phnum <= res.size,
              "program headers past the header");
     FZ_CHECK(res.nr_phdrs == res.nr_notes + res.nr_ram + res.nr_hv &&
-             res.nr_notes == nn && res.nr_hv == (req.hv_size != 0),
-             "counts %u = %u + %u + %u", res.nr_phdrs, res.nr_notes,
-             res.nr_ram, res.nr_hv);
+                 res.nr_notes == nn && res.nr_hv == (req.hv_size != 0),
+             "counts %u = %u + %u + %u", res.nr_phdrs, res.nr_notes, res.nr_ram,
+             res.nr_hv);
     for (uint32_t i = 0; i < nn; i++)
         FZ_CHECK(ph[i].p_type == ELFCORE_PT_NOTE &&
-                 ph[i].p_offset == kxl_maddr_val(notes[i].start) &&
-                 ph[i].p_paddr == kxl_maddr_val(notes[i].start) &&
-                 ph[i].p_filesz == notes[i].size &&
-                 ph[i].p_memsz == notes[i].size, "note %u", i);
+                     ph[i].p_offset == kxl_maddr_val(notes[i].start) &&
+                     ph[i].p_paddr == kxl_maddr_val(notes[i].start) &&
+                     ph[i].p_filesz == notes[i].size &&
+                     ph[i].p_memsz == notes[i].size,
+                 "note %u", i);
 
     cs = kxl_maddr_val(req.crash_start);
     ce = cs + req.crash_size;
@@ -157,19 +162,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool in_ram = false;
 
         FZ_CHECK(p->p_type == ELFCORE_PT_LOAD && p->p_memsz &&
-                 p->p_filesz == p->p_memsz && p->p_offset == p->p_paddr &&
-                 p->p_vaddr == ELFCORE_DIRECTMAP_VIRT + p->p_paddr &&
-                 p->p_flags == 7, "RAM PT_LOAD %u fields", i);
-        FZ_CHECK(i == nn || p->p_paddr > ph[i - 1].p_paddr +
-                 ph[i - 1].p_memsz, "PT_LOAD %u: not sorted, or overlaps or "
-                 "touches the one before", i);
+                     p->p_filesz == p->p_memsz && p->p_offset == p->p_paddr &&
+                     p->p_vaddr == ELFCORE_DIRECTMAP_VIRT + p->p_paddr &&
+                     p->p_flags == 7,
+                 "RAM PT_LOAD %u fields", i);
+        FZ_CHECK(i == nn || p->p_paddr > ph[i - 1].p_paddr + ph[i - 1].p_memsz,
+                 "PT_LOAD %u: not sorted, or overlaps or "
+                 "touches the one before",
+                 i);
         FZ_CHECK(!req.crash_size || p->p_paddr + p->p_memsz <= cs ||
-                 p->p_paddr >= ce, "PT_LOAD %u over the crash region", i);
+                     p->p_paddr >= ce,
+                 "PT_LOAD %u over the crash region", i);
         /* inside the union of the RAM entries: its ends are */
         for (uint32_t k = 0; k < nm; k++)
             in_ram |= mem[k].type == ELFCORE_MEM_RAM &&
-                p->p_paddr >= mem[k].addr &&
-                p->p_paddr - mem[k].addr < mem[k].size;
+                      p->p_paddr >= mem[k].addr &&
+                      p->p_paddr - mem[k].addr < mem[k].size;
         FZ_CHECK(in_ram, "PT_LOAD %u starts outside RAM", i);
     }
     /* every RAM entry's first and last byte outside the crash region */
@@ -180,17 +188,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         for (unsigned int j = 0; j < 2; j++)
             FZ_CHECK((req.crash_size && ends[j] >= cs && ends[j] < ce) ||
-                     covered(ph, nn, nn + res.nr_ram, ends[j]),
+                         covered(ph, nn, nn + res.nr_ram, ends[j]),
                      "RAM byte %#lx of entry %u not dumped",
                      (unsigned long)ends[j], k);
     }
     if (req.hv_size) {
         const struct elfcore_phdr *p = &ph[nn + res.nr_ram];
 
-        FZ_CHECK(p->p_type == ELFCORE_PT_LOAD && p->p_paddr == kxl_maddr_val(req.hv_start) &&
-                 p->p_offset == kxl_maddr_val(req.hv_start) &&
-                 p->p_vaddr == ELFCORE_HV_VIRT &&
-                 p->p_filesz == req.hv_size && p->p_memsz == req.hv_size,
+        FZ_CHECK(p->p_type == ELFCORE_PT_LOAD &&
+                     p->p_paddr == kxl_maddr_val(req.hv_start) &&
+                     p->p_offset == kxl_maddr_val(req.hv_start) &&
+                     p->p_vaddr == ELFCORE_HV_VIRT &&
+                     p->p_filesz == req.hv_size && p->p_memsz == req.hv_size,
                  "the hypervisor's PT_LOAD");
     }
     return 0;

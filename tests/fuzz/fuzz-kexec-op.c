@@ -38,14 +38,14 @@
 #define PG            4096ULL
 #define DEFAULT_DEST  MiB(20)
 #define DOM0_MFN0     (FAKE_DOM0_START >> PAGE_SHIFT)
-#define DOM0_FILLED   64            /* frames of dom0's with a pattern */
+#define DOM0_FILLED   64 /* frames of dom0's with a pattern */
 #define MAX_ENTS      64
-#define REFUSAL_BURST 10000         /* domain.c: lines before rate limiting */
+#define REFUSAL_BURST 10000 /* domain.c: lines before rate limiting */
 
 static uint64_t hdr_gva, list_gva, hole_gva, arg_gva;
-static uint64_t crash_start, crash_size;    /* the load range */
+static uint64_t crash_start, crash_size; /* the load range */
 static bool loaded[2], unsafe;
-static unsigned long refusals;              /* in this process */
+static unsigned long refusals; /* in this process */
 static uint8_t *snapshot;
 
 static uint64_t frames_free_now(void)
@@ -72,8 +72,8 @@ static bool in_set(long rc, const int *set, unsigned int n)
             return true;
     return false;
 }
-#define IN_SET(rc, ...)                                                      \
-    in_set(rc, (const int[]){ __VA_ARGS__ },                                 \
+#define IN_SET(rc, ...)                                                        \
+    in_set(rc, (const int[]){ __VA_ARGS__ },                                   \
            sizeof((const int[]){ __VA_ARGS__ }) / sizeof(int))
 
 static long status_of(uint32_t type)
@@ -90,8 +90,8 @@ static void check_state(void)
     for (uint32_t t = 0; t < 2; t++)
         FZ_CHECK(status_of(t) == ((loaded[t] ? KEXEC_STATUS_LOADED : 0) |
                                   (unsafe ? KEXEC_STATUS_UNSAFE : 0)),
-                 "status of type %u: %ld, loaded %d unsafe %d", t,
-                 status_of(t), loaded[t], unsafe);
+                 "status of type %u: %ld, loaded %d unsafe %d", t, status_of(t),
+                 loaded[t], unsafe);
     FZ_CHECK(fake_images_live == (unsigned int)loaded[0] + loaded[1],
              "%u live images, %d + %d loaded", fake_images_live, loaded[0],
              loaded[1]);
@@ -114,9 +114,10 @@ static void check_refusal(long rc, uint64_t free_before, uint64_t pages_before)
              "the refusal line names no errno: %s", fake_console());
     FZ_CHECK(frames_free_now() == free_before, "refusal %ld: %ld frames kept",
              rc, (long)(free_before - frames_free_now()));
-    FZ_CHECK(dom0->nr_pages == pages_before, "refusal %ld: dom0 has %lu "
-             "frames, had %lu", rc, (unsigned long)dom0->nr_pages,
-             (unsigned long)pages_before);
+    FZ_CHECK(dom0->nr_pages == pages_before,
+             "refusal %ld: dom0 has %lu "
+             "frames, had %lu",
+             rc, (unsigned long)dom0->nr_pages, (unsigned long)pages_before);
 }
 
 /* ---- loads ------------------------------------------------------------- */
@@ -126,14 +127,22 @@ static uint64_t fz_dest(struct fz *f)
     uint64_t v = fz_take(f, 2), off = (v & 0x1fff) * PG;
 
     switch (v >> 13) {
-    case 0: return crash_start + off;
-    case 1: return crash_start + crash_size - PG * 4 + (v & 7) * PG;
-    case 2: return DEFAULT_DEST + off;
-    case 3: return FAKE_HV_START + (v & 0x3ff) * PG - 4 * PG;
-    case 4: return FAKE_DOM0_START + off;
-    case 5: return FAKE_RAM_SIZE - 8 * PG + (v & 0xff) * PG;
-    case 6: return off;
-    default: return fz_take(f, 8);
+    case 0:
+        return crash_start + off;
+    case 1:
+        return crash_start + crash_size - PG * 4 + (v & 7) * PG;
+    case 2:
+        return DEFAULT_DEST + off;
+    case 3:
+        return FAKE_HV_START + (v & 0x3ff) * PG - 4 * PG;
+    case 4:
+        return FAKE_DOM0_START + off;
+    case 5:
+        return FAKE_RAM_SIZE - 8 * PG + (v & 0xff) * PG;
+    case 6:
+        return off;
+    default:
+        return fz_take(f, 8);
     }
 }
 
@@ -183,8 +192,8 @@ static uint64_t decode_entries(struct fz *f, struct kexec_entry *e,
             e[i].arg1 = 1 + (c >> 2) % 16;
             break;
         case KEXEC_OP_MAP:
-            e[i].arg0 = (c & 0x40) ? cur : 0xffffffff80000000ULL +
-                        fz_take(f, 1) * PG;
+            e[i].arg0 = (c & 0x40) ? cur
+                                   : 0xffffffff80000000ULL + fz_take(f, 1) * PG;
             e[i].arg1 = i ? fz_take(f, 1) % i : 0;
             e[i].arg2 = 1 + (c >> 2) % 4;
             break;
@@ -214,7 +223,8 @@ static uint64_t template_entries(struct fz *f, uint8_t type,
     if (c & 0x20)
         e[n++] = (struct kexec_entry){ .op = KEXEC_OP_MAP,
                                        .arg0 = 0xffffffff80000000ULL,
-                                       .arg1 = 1, .arg2 = 1 };
+                                       .arg1 = 1,
+                                       .arg2 = 1 };
     *entry = dest;
     while (muts--) {
         unsigned int m = fz_take(f, 1);
@@ -222,14 +232,30 @@ static uint64_t template_entries(struct fz *f, uint8_t type,
         uint64_t v = (m & 8) ? fz_take(f, 8) : fz_take(f, 1);
 
         switch (m & 7) {
-        case 0: x->op = v; break;
-        case 1: x->flags = v; break;
-        case 2: x->pad = v; break;
-        case 3: x->arg0 = v; break;
-        case 4: x->arg1 = v; break;
-        case 5: x->arg2 = v; break;
-        case 6: x->arg0 += v * PG; break;
-        default: *entry += v; break;
+        case 0:
+            x->op = v;
+            break;
+        case 1:
+            x->flags = v;
+            break;
+        case 2:
+            x->pad = v;
+            break;
+        case 3:
+            x->arg0 = v;
+            break;
+        case 4:
+            x->arg1 = v;
+            break;
+        case 5:
+            x->arg2 = v;
+            break;
+        case 6:
+            x->arg0 += v * PG;
+            break;
+        default:
+            *entry += v;
+            break;
         }
     }
     return n;
@@ -238,9 +264,9 @@ static uint64_t template_entries(struct fz *f, uint8_t type,
 static void do_load(struct fz *f)
 {
     static const int load_errs[] = {
-        -EINVAL, -E2BIG, -EFAULT, -ENXIO, -EADDRNOTAVAIL, -EOVERFLOW,
-        -ERANGE, -EBADMSG, -EACCES, -EADDRINUSE, -ENOSPC, -ENOEXEC,
-        -ENOTRECOVERABLE, -ENOMEM,
+        -EINVAL,    -E2BIG,   -EFAULT,          -ENXIO,  -EADDRNOTAVAIL,
+        -EOVERFLOW, -ERANGE,  -EBADMSG,         -EACCES, -EADDRINUSE,
+        -ENOSPC,    -ENOEXEC, -ENOTRECOVERABLE, -ENOMEM,
     };
     struct kexec_entry e[MAX_ENTS];
     struct kexec_load h;
@@ -259,24 +285,40 @@ static void do_load(struct fz *f)
     h.arch = (c & 4) ? KEXEC_ARCH_32 : KEXEC_ARCH_64;
     h.entry_maddr = entry;
     h.nr_entries = n;
-    if (c & 8) {                /* a header field broken */
+    if (c & 8) { /* a header field broken */
         unsigned int w = fz_take(f, 1);
         uint64_t v = fz_take(f, w & 0x80 ? 8 : 1);
 
         switch (w & 7) {
-        case 0: h.size = v; break;
-        case 1: h.type = v; break;
-        case 2: h.arch = v; break;
-        case 3: h.flags = v; break;
-        case 4: h.nr_entries = v; break;
-        case 5: h.nr_entries = n + (v & 3) - 1; break;
-        case 6: h.entry_maddr = v; break;
-        default: h.bad_entry = v; break;
+        case 0:
+            h.size = v;
+            break;
+        case 1:
+            h.type = v;
+            break;
+        case 2:
+            h.arch = v;
+            break;
+        case 3:
+            h.flags = v;
+            break;
+        case 4:
+            h.nr_entries = v;
+            break;
+        case 5:
+            h.nr_entries = n + (v & 3) - 1;
+            break;
+        case 6:
+            h.entry_maddr = v;
+            break;
+        default:
+            h.bad_entry = v;
+            break;
         }
     }
     bytes = n * sizeof(e[0]);
     switch (where % 8) {
-    case 1:                     /* the list runs into an unmapped page */
+    case 1: /* the list runs into an unmapped page */
         list = hole_gva - bytes + sizeof(e[0]) * (1 + where / 8 % n);
         break;
     case 2:
@@ -286,7 +328,7 @@ static void do_load(struct fz *f)
         arg = hole_gva;
         fault_hdr = true;
         break;
-    case 4:                     /* the header's end in the unmapped page */
+    case 4: /* the header's end in the unmapped page */
         arg = hole_gva - 8;
         fault_hdr = true;
         break;
@@ -323,8 +365,10 @@ static void do_load(struct fz *f)
     if (!fault_hdr && rc != -EFAULT) {
         uint64_t bad;
 
-        memcpy(&bad, (uint8_t *)fake_guest_ptr(arg) +
-               offsetof(struct kexec_load, bad_entry), sizeof(bad));
+        memcpy(&bad,
+               (uint8_t *)fake_guest_ptr(arg) +
+                   offsetof(struct kexec_load, bad_entry),
+               sizeof(bad));
         FZ_CHECK(bad == KEXEC_BAD_HEADER || bad < h.nr_entries,
                  "bad_entry %#lx of %lu", (unsigned long)bad,
                  (unsigned long)h.nr_entries);
@@ -369,31 +413,33 @@ static void do_other(struct fz *f, unsigned int cmd)
     case KEXEC_CMD_kexec_unload:
         arg = exec_arg(f, &type, &sound);
         rc = call(cmd, arg);
-        FZ_CHECK(sound ? rc == 0 : IN_SET(rc, -EINVAL, -EFAULT),
-                 "unload: %ld", rc);
+        FZ_CHECK(sound ? rc == 0 : IN_SET(rc, -EINVAL, -EFAULT), "unload: %ld",
+                 rc);
         if (!rc)
             loaded[type] = false;
         break;
     case KEXEC_CMD_kexec_status:
         arg = exec_arg(f, &type, &sound);
         rc = call(cmd, arg);
-        FZ_CHECK(sound ? rc >= 0 : IN_SET(rc, -EINVAL, -EFAULT),
-                 "status: %ld", rc);
+        FZ_CHECK(sound ? rc >= 0 : IN_SET(rc, -EINVAL, -EFAULT), "status: %ld",
+                 rc);
         break;
     case KEXEC_CMD_kexec:
         arg = exec_arg(f, &type, &sound);
         if (sound && loaded[type] && !unsafe)
-            return;             /* it would run: see the opening comment */
+            return; /* it would run: see the opening comment */
         rc = call(cmd, arg);
-        FZ_CHECK(rc < 0 && IN_SET(rc, -EINVAL, -EFAULT, -ENOENT,
-                                  -ENOTRECOVERABLE), "exec: %ld", rc);
+        FZ_CHECK(rc < 0 &&
+                     IN_SET(rc, -EINVAL, -EFAULT, -ENOENT, -ENOTRECOVERABLE),
+                 "exec: %ld", rc);
         FZ_CHECK(!sound || rc == (loaded[type] ? -ENOTRECOVERABLE : -ENOENT),
                  "exec of type %u: %ld", type, rc);
         break;
     case KEXEC_CMD_kexec_get_range: {
         unsigned int c = fz_take(f, 1);
         struct kexec_range r = { .range = c & 0x80 ? fz_take(f, 4) : c % 9,
-                                 .nr = c & 0x40 ? fz_take(f, 4) : (c >> 3) & 7 };
+                                 .nr = c & 0x40 ? fz_take(f, 4)
+                                                : (c >> 3) & 7 };
 
         memcpy(fake_guest_ptr(arg_gva), &r, sizeof(r));
         rc = call(cmd, (c & 0x20) ? hole_gva : arg_gva);
@@ -406,7 +452,8 @@ static void do_other(struct fz *f, unsigned int cmd)
                          "get_range CRASH changed");
             else if (r.range == KEXEC_RANGE_MA_XEN)
                 FZ_CHECK(r.start == FAKE_HV_START &&
-                         r.size == FAKE_HV_END - FAKE_HV_START, "range XEN");
+                             r.size == FAKE_HV_END - FAKE_HV_START,
+                         "range XEN");
             else
                 FZ_CHECK(r.size && r.start + r.size <= FAKE_RAM_SIZE,
                          "range %u: [%#lx, + %#lx)", r.range,
@@ -423,8 +470,8 @@ static void do_other(struct fz *f, unsigned int cmd)
         if (!rc) {
             memcpy(&l, fake_guest_ptr(arg_gva), sizeof(l));
             FZ_CHECK(l.entry_size == sizeof(struct kexec_entry) &&
-                     l.load_size == sizeof(struct kexec_load) &&
-                     l.max_entries && l.max_pages && l.phys_limit,
+                         l.load_size == sizeof(struct kexec_load) &&
+                         l.max_entries && l.max_pages && l.phys_limit,
                      "get_limits");
         }
         break;
@@ -440,7 +487,9 @@ static void boot(unsigned int how)
 {
     /* Small crash regions mostly: each crash load compares it whole. */
     static const char *lines[4] = {
-        "crashkernel=2M@32M", "crashkernel=4M", "loglvl=2",
+        "crashkernel=2M@32M",
+        "crashkernel=4M",
+        "loglvl=2",
         "crashkernel=16M@32M kexec_max_entries=4",
     };
     struct kexec_range r = { .range = KEXEC_RANGE_MA_CRASH };
@@ -476,16 +525,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsigned int c = fz_take(&f, 1);
 
         switch (c % 10) {
-        case 0: case 1: case 2:
+        case 0:
+        case 1:
+        case 2:
             do_load(&f);
             break;
-        case 3: do_other(&f, KEXEC_CMD_kexec_unload); break;
-        case 4: do_other(&f, KEXEC_CMD_kexec_status); break;
-        case 5: do_other(&f, KEXEC_CMD_kexec); break;
-        case 6: do_other(&f, KEXEC_CMD_kexec_get_range); break;
-        case 7: do_other(&f, KEXEC_CMD_kexec_get_limits); break;
-        case 8: do_other(&f, (c >> 4) == 0 ? 1 : 8 + (c >> 4)); break;
-        default:                /* ballooning out, or all back */
+        case 3:
+            do_other(&f, KEXEC_CMD_kexec_unload);
+            break;
+        case 4:
+            do_other(&f, KEXEC_CMD_kexec_status);
+            break;
+        case 5:
+            do_other(&f, KEXEC_CMD_kexec);
+            break;
+        case 6:
+            do_other(&f, KEXEC_CMD_kexec_get_range);
+            break;
+        case 7:
+            do_other(&f, KEXEC_CMD_kexec_get_limits);
+            break;
+        case 8:
+            do_other(&f, (c >> 4) == 0 ? 1 : 8 + (c >> 4));
+            break;
+        default: /* ballooning out, or all back */
             unsafe = !unsafe;
             if (unsafe)
                 domain_set_kexec_unsafe(dom0, "fuzz: ballooned out");

@@ -33,8 +33,11 @@
 #define HIGH     0xffff800000000000ULL
 
 /* RAM: two regions; the hypervisor inside the first. */
-static const struct { uint64_t s, e; } ram[] = {
-    { MiB_, 3 * GiB_ }, { 4 * GiB_, 6 * GiB_ },
+static const struct {
+    uint64_t s, e;
+} ram[] = {
+    { MiB_, 3 * GiB_ },
+    { 4 * GiB_, 6 * GiB_ },
 };
 #define HV_S (2 * MiB_)
 #define HV_E (4 * MiB_)
@@ -71,8 +74,14 @@ static bool v_owned(void *ctx, mfn_t mfn)
 static uint64_t fz_addr(struct fz *f, uint64_t crash_s)
 {
     static const uint64_t bases[8] = {
-        0, MiB_, HV_S - 16 * PG, 0, 3 * GiB_ - 64 * PG, 4 * GiB_ - 16 * PG,
-        6 * GiB_ - 64 * PG, 0xfffffffffff00000ULL,
+        0,
+        MiB_,
+        HV_S - 16 * PG,
+        0,
+        3 * GiB_ - 64 * PG,
+        4 * GiB_ - 16 * PG,
+        6 * GiB_ - 64 * PG,
+        0xfffffffffff00000ULL,
     };
     uint64_t v = fz_take(f, 2);
     uint64_t base = (v >> 13) == 3 ? crash_s : bases[v >> 13];
@@ -80,18 +89,23 @@ static uint64_t fz_addr(struct fz *f, uint64_t crash_s)
     return base + (v & 0x1fff) * PG;
 }
 
-static uint64_t fz_va(struct fz *f, const struct kexec_entry *ents,
-                      uint64_t n)
+static uint64_t fz_va(struct fz *f, const struct kexec_entry *ents, uint64_t n)
 {
     static const uint64_t bases[8] = {
-        0, 0x400000, LOW_END - 16 * PG, HIGH, HYPERVISOR_VIRT_END - 8 * PG,
-        0xffffffff80000000ULL, 0xfffffffffffff000ULL - 16 * PG, 0,
+        0,
+        0x400000,
+        LOW_END - 16 * PG,
+        HIGH,
+        HYPERVISOR_VIRT_END - 8 * PG,
+        0xffffffff80000000ULL,
+        0xfffffffffffff000ULL - 16 * PG,
+        0,
     };
     uint64_t v = fz_take(f, 2);
     unsigned int w = v >> 13;
 
-    if (w == 7 && n)    /* the 1:1 address of an earlier DEST */
-        for (uint64_t i = n; i-- > 0; )
+    if (w == 7 && n) /* the 1:1 address of an earlier DEST */
+        for (uint64_t i = n; i-- > 0;)
             if (ents[i].op == KEXEC_OP_DEST)
                 return ents[i].arg0 + (v & 0xf) * PG;
     return bases[w] + (v & 0xfff) * PG;
@@ -103,7 +117,9 @@ struct machine {
 
 /* ---- the model ------------------------------------------------------------ */
 
-struct span { uint64_t s, e; };     /* [s, e) bytes */
+struct span {
+    uint64_t s, e;
+}; /* [s, e) bytes */
 
 static int by_start(const void *a, const void *b)
 {
@@ -203,8 +219,8 @@ static bool model_ok(const struct kexec_load *h, const struct kexec_entry *e,
             for (uint64_t p = 0; p < pages; p++) {
                 uint64_t a = va + p * PG;
 
-                if (!canon(a) || (a >= HYPERVISOR_VIRT_START &&
-                                  a < HYPERVISOR_VIRT_END))
+                if (!canon(a) ||
+                    (a >= HYPERVISOR_VIRT_START && a < HYPERVISOR_VIRT_END))
                     return false;
             }
             sum->maps++;
@@ -250,8 +266,8 @@ static bool model_is_dest(const struct span *sp, uint64_t n, uint64_t mfn)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const int documented[] = {
-        -EINVAL, -E2BIG, -ENXIO, -EADDRNOTAVAIL, -EOVERFLOW, -ERANGE,
-        -EBADMSG, -EACCES, -EADDRINUSE, -ENOSPC, -ENOEXEC,
+        -EINVAL,  -E2BIG,  -ENXIO,      -EADDRNOTAVAIL, -EOVERFLOW, -ERANGE,
+        -EBADMSG, -EACCES, -EADDRINUSE, -ENOSPC,        -ENOEXEC,
     };
     static const uint64_t crash_s[4] = { 0, 256 * MiB_, 3 * GiB_ - 16 * MiB_,
                                          MiB_ };
@@ -284,14 +300,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     h.type = (b & 0x40) ? fz_take(&f, 1) : b & 1;
     h.arch = (b & 0x20) ? fz_take(&f, 1) : 1 + ((b >> 1) & 1);
     h.flags = (b & 0x10) ? fz_take(&f, 2) : 0;
-    h.entry_maddr = (b & 0x08) ? fz_take(&f, 8) : 0;    /* else: below */
+    h.entry_maddr = (b & 0x08) ? fz_take(&f, 8) : 0; /* else: below */
 
     memset(ents, 0, sizeof(ents));
     while (fz_left(&f) && n < MAX_ENTS) {
         struct kexec_entry *e = &ents[n];
         unsigned int c = fz_take(&f, 1);
 
-        if (c & 0x80) {             /* raw */
+        if (c & 0x80) { /* raw */
             e->op = fz_take(&f, 1) % 6;
             e->flags = (c & 0x40) ? fz_take(&f, 2) : 0;
             e->pad = (c & 0x20) ? fz_take(&f, 4) : 0;
@@ -336,21 +352,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(orig, ents, sizeof(ents));
 
     m = (struct kimage_machine){
-        .frame_owned = v_owned, .is_ram = v_ram, .phys_limit = mc.phys_limit,
-        .hv_start = HV_S, .hv_end = HV_E, .crash_load_start = mc.crash_s,
-        .crash_load_size = mc.crash_n, .max_entries = mc.max_entries,
-        .max_pages = mc.max_pages, .max_map_pages = mc.max_map,
+        .frame_owned = v_owned,
+        .is_ram = v_ram,
+        .phys_limit = mc.phys_limit,
+        .hv_start = HV_S,
+        .hv_end = HV_E,
+        .crash_load_start = mc.crash_s,
+        .crash_load_size = mc.crash_n,
+        .max_entries = mc.max_entries,
+        .max_pages = mc.max_pages,
+        .max_map_pages = mc.max_map,
         .dests = &dests,
     };
     rc = kimage_validate(&h, ents, &m, &sum, &bad, &why);
     ok = model_ok(&h, orig, &mc, dest, spans, &nspans, &msum);
 
     if (fz_verbose())
-        fprintf(stderr, "fuzz-kimage: %lu entries, type %u: %d (entry %ld: "
-                "%s), model %s\n", (unsigned long)n, h.type, rc, (long)bad,
-                rc ? why : "accepted", ok ? "accepts" : "refuses");
-    FZ_CHECK(!rc == ok, "validator %d (entry %ld: %s), model %s", rc,
-             (long)bad, rc ? why : "", ok ? "accepts" : "refuses");
+        fprintf(stderr,
+                "fuzz-kimage: %lu entries, type %u: %d (entry %ld: "
+                "%s), model %s\n",
+                (unsigned long)n, h.type, rc, (long)bad, rc ? why : "accepted",
+                ok ? "accepts" : "refuses");
+    FZ_CHECK(!rc == ok, "validator %d (entry %ld: %s), model %s", rc, (long)bad,
+             rc ? why : "", ok ? "accepts" : "refuses");
     if (rc) {
         for (unsigned int i = 0; i < sizeof(documented) / sizeof(int); i++)
             found |= rc == documented[i];
@@ -383,7 +407,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         for (unsigned int p = 0; p < 4; p++)
             FZ_CHECK(kimage_is_dest(&m, _mfn(probe[p])) ==
-                     model_is_dest(spans, nspans, probe[p]),
+                         model_is_dest(spans, nspans, probe[p]),
                      "kimage_is_dest(%#lx) wrong", (unsigned long)probe[p]);
     }
     return 0;

@@ -16,20 +16,18 @@
 #include "fuzz-loader.h"
 
 static const struct e820_entry machine[] = {
-    { 0x0, 0x9fc00, 1, 0 },
-    { 0x9fc00, 0x400, 2, 0 },
-    { 0xf0000, 0x10000, 2, 0 },
-    { 0x100000, 0x1ff00000 - 0x100000, 1, 0 },
-    { 0x1ff00000, 0x100000, 3, 0 },
-    { 0xfffc0000, 0x40000, 2, 0 },
+    { 0x0, 0x9fc00, 1, 0 },         { 0x9fc00, 0x400, 2, 0 },
+    { 0xf0000, 0x10000, 2, 0 },     { 0x100000, 0x1ff00000 - 0x100000, 1, 0 },
+    { 0x1ff00000, 0x100000, 3, 0 }, { 0xfffc0000, 0x40000, 2, 0 },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct kexec_entry ents[FZL_CAP];
-    static const char *lines[4] = { "", "console=ttyS0",
-        "console=ttyS0 root=/dev/ram0 quiet loglevel=8 a=b c=d e=f g=h i=j",
-        "x" };
+    static const char *lines[4] = {
+        "", "console=ttyS0",
+        "console=ttyS0 root=/dev/ram0 quiet loglevel=8 a=b c=d e=f g=h i=j", "x"
+    };
     struct fz f = { data, size, 0 };
     struct kxl_linux_req req;
     struct kxl_linux_result res;
@@ -56,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in = fz_rest(&f, &n);
     bzn = n;
     if ((b & 8) && n >= 4) {
-        bzn = (in[0] | in[1] << 8 | in[2] << 16 | (size_t)in[3] << 24) % (n - 3);
+        bzn = (in[0] | in[1] << 8 | in[2] << 16 | (size_t)in[3] << 24) %
+              (n - 3);
         vmn = n - 4 - bzn;
         in += 4;
     }
@@ -80,9 +79,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     rc = kxl_linux_build(&req, &fake_env, ents, cap, &res);
     if (fz_verbose())
-        fprintf(stderr, "fuzz-linux-load: %zu + %zu bytes: %s (%d), "
-                "%lu entries\n", bzn, vmn, kxl_linux_strerror(rc),
-                res.kxl_error, rc ? 0UL : (unsigned long)res.nr_entries);
+        fprintf(stderr,
+                "fuzz-linux-load: %zu + %zu bytes: %s (%d), "
+                "%lu entries\n",
+                bzn, vmn, kxl_linux_strerror(rc), res.kxl_error,
+                rc ? 0UL : (unsigned long)res.nr_entries);
     FZ_CHECK(!memcmp(bz, in, bzn), "the loader wrote the bzImage");
     FZ_CHECK(!vm || !memcmp(vm, in + bzn, vmn), "the loader wrote the vmlinux");
     for (size_t i = 0; i < rdn; i++)
@@ -97,15 +98,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint64_t d = kxl_maddr_val(res.segs[i].dest);
 
             FZ_CHECK(d >= FZL_REGION && d <= end &&
-                     res.segs[i].memsz <= end - d &&
-                     res.segs[i].lead_zero + res.segs[i].filesz <=
-                     res.segs[i].memsz,
+                         res.segs[i].memsz <= end - d &&
+                         res.segs[i].lead_zero + res.segs[i].filesz <=
+                             res.segs[i].memsz,
                      "segment %s at %#lx + %#lx outside the region",
                      res.segs[i].name, (unsigned long)d,
                      (unsigned long)res.segs[i].memsz);
         }
-        FZ_CHECK(res.cmdline_len <= res.hdr.cmdline_size, "command line %u "
-                 "longer than %u", res.cmdline_len, res.hdr.cmdline_size);
+        FZ_CHECK(res.cmdline_len <= res.hdr.cmdline_size,
+                 "command line %u "
+                 "longer than %u",
+                 res.cmdline_len, res.hdr.cmdline_size);
         FZ_CHECK(res.nr_e820 <= KXLL_E820_MAX, "e820 of %u", res.nr_e820);
         fzl_expect_valid(ents, res.nr_entries, KEXEC_ARCH_64, res.entry_maddr);
     }

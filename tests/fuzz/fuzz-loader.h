@@ -11,15 +11,14 @@
 
 #include "fake-loader-env.h"
 
-#define FZL_REGION      0x10000000ULL   /* 256 MiB */
-#define FZL_REGION_SIZE 0x4000000ULL    /* 64 MiB */
+#define FZL_REGION      0x10000000ULL /* 256 MiB */
+#define FZL_REGION_SIZE 0x4000000ULL  /* 64 MiB */
 #define FZL_HV_START    0x200000ULL
 #define FZL_HV_END      0x400000ULL
-#define FZL_CAP         512             /* fake_expect_valid_crash()'s most */
+#define FZL_CAP         512 /* fake_expect_valid_crash()'s most */
 
-static inline void fzl_expect_valid(const struct kexec_entry *ents,
-                                    uint64_t n, uint8_t arch,
-                                    kxl_maddr_t entry)
+static inline void fzl_expect_valid(const struct kexec_entry *ents, uint64_t n,
+                                    uint8_t arch, kxl_maddr_t entry)
 {
     fake_expect_valid_crash(ents, n, arch, entry, kxl_maddr(FZL_REGION),
                             FZL_REGION_SIZE, kxl_maddr(FZL_HV_START),

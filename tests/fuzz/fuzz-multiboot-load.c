@@ -17,10 +17,8 @@
 #include "fuzz-loader.h"
 
 static const struct e820_entry machine[] = {
-    { 0x0, 0x9fc00, 1, 0 },
-    { 0x9fc00, 0x400, 2, 0 },
-    { 0xf0000, 0x10000, 2, 0 },
-    { 0x100000, 0x7ff00000, 1, 0 },
+    { 0x0, 0x9fc00, 1, 0 },        { 0x9fc00, 0x400, 2, 0 },
+    { 0xf0000, 0x10000, 2, 0 },    { 0x100000, 0x7ff00000, 1, 0 },
     { 0xfffc0000, 0x40000, 3, 0 },
 };
 
@@ -46,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.region_size = FZL_REGION_SIZE;
     req.mem = machine;
     req.nr_mem = (b & 0x10) ? 0 : sizeof(machine) / sizeof(machine[0]);
-    req.info_maddr = kxl_maddr(FZL_REGION + ((b & 0x20) ? fz_take(&f, 2)
-                                             : 0x2000) * 4096);
+    req.info_maddr = kxl_maddr(FZL_REGION +
+                               ((b & 0x20) ? fz_take(&f, 2) : 0x2000) * 4096);
     cap = (b & 0x40) ? fz_take(&f, 1) % 8 : FZL_CAP;
     fake_reset();
     for (unsigned int i = 0; i < nmods; i++) {
@@ -69,9 +67,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     rc = kxl_mb_build(&req, &fake_env, ents, cap, &res);
     if (fz_verbose())
-        fprintf(stderr, "fuzz-multiboot-load: %zu bytes, %u modules: %s (%d),"
-                " %lu entries\n", n, nmods, kxl_mb_strerror(rc),
-                res.kxl_error, (unsigned long)res.nr_entries);
+        fprintf(stderr,
+                "fuzz-multiboot-load: %zu bytes, %u modules: %s (%d),"
+                " %lu entries\n",
+                n, nmods, kxl_mb_strerror(rc), res.kxl_error,
+                (unsigned long)res.nr_entries);
     FZ_CHECK(!memcmp(img, in, n), "the loader wrote the kernel");
     for (unsigned int i = 0; i < nmods; i++)
         for (size_t k = 0; k < mods[i].size; k++)
@@ -79,24 +79,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_CHECK(rc <= 0 && rc >= KXLM_EBUILD, "result %d is no KXLM_E*", rc);
     if (rc) {
         FZ_CHECK(!res.nr_entries && !res.nr_segs &&
-                 !kxl_maddr_val(res.entry_maddr),
+                     !kxl_maddr_val(res.entry_maddr),
                  "a refusal with something to load");
     } else {
         uint64_t ks = kxl_maddr_val(res.kernel_start);
         uint64_t ke = kxl_maddr_val(res.kernel_end);
 
         FZ_CHECK(kxl_maddr_val(res.end) <= FZL_REGION + FZL_REGION_SIZE &&
-                 kxl_maddr_val(res.end) <= (1ULL << 32), "end above the region");
+                     kxl_maddr_val(res.end) <= (1ULL << 32),
+                 "end above the region");
         for (unsigned int i = 0; i < res.nr_segs; i++) {
             uint64_t d = kxl_maddr_val(res.segs[i].dest);
             uint64_t e = d + res.segs[i].memsz;
 
             FZ_CHECK(d >= FZL_REGION && e >= d &&
-                     e <= FZL_REGION + FZL_REGION_SIZE,
+                         e <= FZL_REGION + FZL_REGION_SIZE,
                      "part %s outside the region", res.segs[i].name);
             FZ_CHECK(res.segs[i].lead_zero + res.segs[i].filesz <=
-                     res.segs[i].memsz, "part %s: data past its size",
-                     res.segs[i].name);
+                         res.segs[i].memsz,
+                     "part %s: data past its size", res.segs[i].name);
             if (strcmp(res.segs[i].name, "kernel"))
                 FZ_CHECK(e <= ks || d >= ke, "part %s meets the kernel",
                          res.segs[i].name);
@@ -110,8 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         FZ_CHECK(kxl_maddr_val(res.entry_maddr) < (1ULL << 32),
                  "entry above 4 GiB");
-        fzl_expect_valid(ents, res.nr_entries, KEXEC_ARCH_32,
-                         res.entry_maddr);
+        fzl_expect_valid(ents, res.nr_entries, KEXEC_ARCH_32, res.entry_maddr);
     }
     fake_free();
     return 0;

@@ -28,12 +28,12 @@ static inline size_t fz_left(const struct fz *f)
 /* FUZZ_VERBOSE=1 in the environment: say what each input did (replay). */
 int fz_verbose(void);
 
-__attribute__((noreturn, format(printf, 3, 4)))
-void fz_fail(const char *file, int line, const char *fmt, ...);
-#define FZ_CHECK(cond, ...)                                                  \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            fz_fail(__FILE__, __LINE__, __VA_ARGS__);                        \
+__attribute__((noreturn, format(printf, 3, 4))) void
+fz_fail(const char *file, int line, const char *fmt, ...);
+#define FZ_CHECK(cond, ...)                                                    \
+    do {                                                                       \
+        if (!(cond))                                                           \
+            fz_fail(__FILE__, __LINE__, __VA_ARGS__);                          \
     } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -13,7 +13,7 @@
  */
 #include "common.h"
 
-#define CR0_WANT  0x31u     /* PE | ET | NE */
+#define CR0_WANT 0x31u /* PE | ET | NE */
 
 void check32_main(void);
 
@@ -37,7 +37,7 @@ bool mem_read64(uint64_t addr, uint64_t *val)
 bool mem_rewrite64(uint64_t addr)
 {
     (void)addr;
-    return true;        /* no paging: nothing is read-only */
+    return true; /* no paging: nothing is read-only */
 }
 
 /* ---- main ---------------------------------------------------------------- */

@@ -16,9 +16,9 @@
  */
 #include "common.h"
 
-#define CR0_WANT  0x80000031ull     /* PE | ET | NE | PG */
-#define CR4_WANT  0x20ull           /* PAE */
-#define EFER_WANT 0x500ull          /* LME | LMA */
+#define CR0_WANT  0x80000031ull /* PE | ET | NE | PG */
+#define CR4_WANT  0x20ull       /* PAE */
+#define EFER_WANT 0x500ull      /* LME | LMA */
 
 /* The hypervisor's areas (arch/x86/include/asm/config.h). */
 #define HV_IMAGE_VA     0xffff82d040000000ull
@@ -42,7 +42,7 @@ static uint64_t probe_cr2, probe_error;
 /* NMIs and interrupts taken (vector 2; vectors 32 .. 255). */
 static volatile unsigned int nmis_seen, irqs_seen;
 static volatile unsigned int first_irq_vector;
-static volatile uint32_t *lapic;    /* while the image's own tables run */
+static volatile uint32_t *lapic; /* while the image's own tables run */
 
 /* The probe whose faulting instruction is at rip: its fixup, or 0.  (No
  * table of addresses: it would need relocations.) */
@@ -68,13 +68,13 @@ void exc_handler(struct exc_frame *f)
     if (f->vector >= 32) {
         if (!irqs_seen++)
             first_irq_vector = (unsigned int)f->vector;
-        if (lapic && f->vector != 0xff)     /* spurious: no EOI */
+        if (lapic && f->vector != 0xff) /* spurious: no EOI */
             lapic[0xb0 / 4] = 0;
         return;
     }
 
-    uintptr_t fixup = f->vector == 14 && !exc_reporting()
-                      ? probe_fixup(f->rip) : 0;
+    uintptr_t fixup = f->vector == 14 && !exc_reporting() ? probe_fixup(f->rip)
+                                                          : 0;
 
     if (fixup) {
         probe_cr2 = read_cr2();
@@ -122,8 +122,7 @@ static bool known_mapped(const struct kexec_params *p, uint64_t va)
 
         if (pg >= m->va && pg - m->va < (m->pages << 12))
             return true;
-        if (pg >= m->target_maddr &&
-            pg - m->target_maddr < (m->pages << 12))
+        if (pg >= m->target_maddr && pg - m->target_maddr < (m->pages << 12))
             return true;
     }
     return false;
@@ -147,13 +146,14 @@ static void check_unmapped(uint64_t va, const char *fmt, ...)
     probe_cr2 = probe_error = 0;
     if (probe_read(va, &v)) {
         fail("%s at %#llx unmapped (got readable, value %#llx, want a page "
-             "fault)", what, (unsigned long long)va, (unsigned long long)v);
+             "fault)",
+             what, (unsigned long long)va, (unsigned long long)v);
         return;
     }
     if (probe_cr2 != va || (probe_error & 1))
         fail("%s at %#llx unmapped (got a fault with cr2 %#llx error %#llx, "
-             "want a not-present fault at the address)", what,
-             (unsigned long long)va, (unsigned long long)probe_cr2,
+             "want a not-present fault at the address)",
+             what, (unsigned long long)va, (unsigned long long)probe_cr2,
              (unsigned long long)probe_error);
     else
         pass("%s at %#llx unmapped", what, (unsigned long long)va);
@@ -202,11 +202,11 @@ static void check_map(const struct kexec_params *p, unsigned int i)
     char problem[160] = "";
     bool tested_write = false;
 
-    if ((m->va & ~PAGE_MASK) || (m->target_maddr & ~PAGE_MASK) ||
-        !m->pages || m->pages > ((uint64_t)1 << 36)) {
+    if ((m->va & ~PAGE_MASK) || (m->target_maddr & ~PAGE_MASK) || !m->pages ||
+        m->pages > ((uint64_t)1 << 36)) {
         fail("map %u: va %#llx -> %#llx, %llu pages (got a bad entry, want "
-             "page aligned, pages > 0)", i, (unsigned long long)m->va,
-             (unsigned long long)m->target_maddr,
+             "page aligned, pages > 0)",
+             i, (unsigned long long)m->va, (unsigned long long)m->target_maddr,
              (unsigned long long)m->pages);
         return;
     }
@@ -217,17 +217,22 @@ static void check_map(const struct kexec_params *p, unsigned int i)
             uint64_t a, b;
 
             if (!probe_read(va + offs[k], &a))
-                snprintf(problem, sizeof(problem), "a page fault reading va "
-                         "%#llx, error %#llx", (unsigned long long)va + offs[k],
+                snprintf(problem, sizeof(problem),
+                         "a page fault reading va "
+                         "%#llx, error %#llx",
+                         (unsigned long long)va + offs[k],
                          (unsigned long long)probe_error);
             else if (!probe_read(ma + offs[k], &b))
-                snprintf(problem, sizeof(problem), "a page fault reading the "
+                snprintf(problem, sizeof(problem),
+                         "a page fault reading the "
                          "target's identity mapping %#llx, error %#llx",
                          (unsigned long long)ma + offs[k],
                          (unsigned long long)probe_error);
             else if (a != b)
-                snprintf(problem, sizeof(problem), "%#llx at va %#llx but "
-                         "%#llx at the target", (unsigned long long)a,
+                snprintf(problem, sizeof(problem),
+                         "%#llx at va %#llx but "
+                         "%#llx at the target",
+                         (unsigned long long)a,
                          (unsigned long long)va + offs[k],
                          (unsigned long long)b);
         }
@@ -239,18 +244,23 @@ static void check_map(const struct kexec_params *p, unsigned int i)
 
         probe_read(va + off, &orig);
         if (!probe_write(va + off, ~orig)) {
-            snprintf(problem, sizeof(problem), "a page fault writing va "
-                     "%#llx, error %#llx", (unsigned long long)va + off,
+            snprintf(problem, sizeof(problem),
+                     "a page fault writing va "
+                     "%#llx, error %#llx",
+                     (unsigned long long)va + off,
                      (unsigned long long)probe_error);
             continue;
         }
         if (!probe_read(ma + off, &seen) || seen != ~orig)
-            snprintf(problem, sizeof(problem), "%#llx written at va %#llx "
-                     "but %#llx at the target", (unsigned long long)~orig,
-                     (unsigned long long)va + off, (unsigned long long)seen);
+            snprintf(problem, sizeof(problem),
+                     "%#llx written at va %#llx "
+                     "but %#llx at the target",
+                     (unsigned long long)~orig, (unsigned long long)va + off,
+                     (unsigned long long)seen);
         probe_write(va + off, orig);
         if (!problem[0] && probe_rewrite(ma + off))
-            snprintf(problem, sizeof(problem), "a page fault writing the "
+            snprintf(problem, sizeof(problem),
+                     "a page fault writing the "
                      "target's identity mapping %#llx, error %#llx",
                      (unsigned long long)ma + off,
                      (unsigned long long)probe_error);
@@ -258,13 +268,13 @@ static void check_map(const struct kexec_params *p, unsigned int i)
     }
     if (problem[0])
         fail("map %u: va %#llx -> %#llx, %llu pages (got %s, want the same "
-             "page, read-write)", i, (unsigned long long)m->va,
-             (unsigned long long)m->target_maddr,
+             "page, read-write)",
+             i, (unsigned long long)m->va, (unsigned long long)m->target_maddr,
              (unsigned long long)m->pages, problem);
     else
         pass("map %u: va %#llx -> %#llx, %llu pages: same bytes as the "
-             "target%s", i, (unsigned long long)m->va,
-             (unsigned long long)m->target_maddr,
+             "target%s",
+             i, (unsigned long long)m->va, (unsigned long long)m->target_maddr,
              (unsigned long long)m->pages,
              tested_write ? ", read-write both ways" : "");
 }
@@ -273,17 +283,16 @@ static void check_unmapped_all(const struct kexec_params *p)
 {
     /* Generic addresses (canonical, far above any machine address). */
     static const uint64_t generic[] = {
-        0x00007ffffffff000ull,      /* top page of the lower half */
-        0xffff800000000000ull,      /* bottom of the upper half */
-        0xfffffffffffff000ull,      /* top page */
+        0x00007ffffffff000ull, /* top page of the lower half */
+        0xffff800000000000ull, /* bottom of the upper half */
+        0xfffffffffffff000ull, /* top page */
     };
     uint64_t below = image_base() - PAGE_SIZE;
     uint64_t after = (uintptr_t)__image_end;
 
     check_unmapped(HV_IMAGE_VA, "hypervisor image");
     check_unmapped(HV_DIRECTMAP_VA, "hypervisor direct map");
-    check_unmapped(read_cr3() & 0x000ffffffffff000ull,
-                   "page-table root (CR3)");
+    check_unmapped(read_cr3() & 0x000ffffffffff000ull, "page-table root (CR3)");
     if (!known_mapped(p, 0))
         check_unmapped(0, "page 0");
     if (image_base() && !known_mapped(p, below))
@@ -314,15 +323,15 @@ static void check_unmapped_all(const struct kexec_params *p)
  * An image may do what it likes after its entry; it switches back to the
  * handoff tables (read from CR3 at entry) before the other checks.
  */
-#define PTE_P    0x001ull
-#define PTE_RW   0x002ull
-#define PTE_PWT  0x008ull
-#define PTE_PCD  0x010ull
-#define PTE_PS   0x080ull
-#define PTE_ADDR 0x000ffffffffff000ull
+#define PTE_P            0x001ull
+#define PTE_RW           0x002ull
+#define PTE_PWT          0x008ull
+#define PTE_PCD          0x010ull
+#define PTE_PS           0x080ull
+#define PTE_ADDR         0x000ffffffffff000ull
 #define OWN_TABLES_LIMIT (4ull << 30)
 #define APIC_MMIO_START  0xfe000000ull
-#define IOAPIC_PHYS      0xfec00000ull  /* the PC's first IOAPIC (QEMU's) */
+#define IOAPIC_PHYS      0xfec00000ull /* the PC's first IOAPIC (QEMU's) */
 
 static uint64_t own_tables[6][512] __attribute__((aligned(4096)));
 static uint64_t handoff_cr3;
@@ -368,18 +377,18 @@ static void own_tables_off(void)
  * take does): an NMI sent to itself must arrive at once, or NMIs were left
  * blocked at the jump.
  */
-#define MSR_APIC_BASE 0x1bu
-#define LAPIC_ID       0x020
-#define LAPIC_EOI      0x0b0
-#define LAPIC_ICR_LO   0x300
-#define LAPIC_ICR_HI   0x310
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_LVT_PERF 0x340
-#define LAPIC_LVT_LINT0 0x350
-#define LAPIC_LVT_LINT1 0x360
-#define LAPIC_LVT_ERROR 0x370
+#define MSR_APIC_BASE       0x1bu
+#define LAPIC_ID            0x020
+#define LAPIC_EOI           0x0b0
+#define LAPIC_ICR_LO        0x300
+#define LAPIC_ICR_HI        0x310
+#define LAPIC_LVT_TIMER     0x320
+#define LAPIC_LVT_PERF      0x340
+#define LAPIC_LVT_LINT0     0x350
+#define LAPIC_LVT_LINT1     0x360
+#define LAPIC_LVT_ERROR     0x370
 #define LAPIC_TIMER_INITIAL 0x380
-#define LVT_MASKED     (1u << 16)
+#define LVT_MASKED          (1u << 16)
 
 static uint64_t lapic_phys(void)
 {
@@ -418,7 +427,7 @@ static void check_nmi_at_entry(void)
         return;
     idt_set_gate(2, (uintptr_t)exc_stubs + 16 * 2);
     lapic[LAPIC_ICR_HI / 4] = lapic[LAPIC_ID / 4] & 0xff000000u;
-    lapic[LAPIC_ICR_LO / 4] = (4u << 8) | (1u << 14);  /* NMI, assert */
+    lapic[LAPIC_ICR_LO / 4] = (4u << 8) | (1u << 14); /* NMI, assert */
     start = rdtsc();
     while (!nmis_seen && rdtsc() - start < 100000000ull)
         __asm__ volatile("pause");
@@ -464,15 +473,15 @@ static void check_quiesced(void)
         uint32_t v = lapic[lvts[i] / 4];
 
         if (!(v & LVT_MASKED))
-            n += snprintf(bad + n, sizeof(bad) - n, " %s %#x", lvt_names[i],
-                          v);
+            n += snprintf(bad + n, sizeof(bad) - n, " %s %#x", lvt_names[i], v);
     }
     if (lapic[LAPIC_TIMER_INITIAL / 4])
         n += snprintf(bad + n, sizeof(bad) - n, " timer count %#x",
                       lapic[LAPIC_TIMER_INITIAL / 4]);
     if (bad[0])
         fail("local APIC: timer stopped, timer LINT0 LINT1 perf error masked "
-             "(got unmasked or running:%s)", bad);
+             "(got unmasked or running:%s)",
+             bad);
     else
         pass("local APIC: timer stopped, timer LINT0 LINT1 perf error masked");
 
@@ -486,15 +495,15 @@ static void check_quiesced(void)
                 first_unmasked = e;
         if (unmasked)
             fail("IOAPIC at %#llx: every entry masked (got %u of %u unmasked, "
-                 "the first entry %u)", IOAPIC_PHYS, unmasked, entries,
-                 first_unmasked);
+                 "the first entry %u)",
+                 IOAPIC_PHYS, unmasked, entries, first_unmasked);
         else
             pass("IOAPIC at %#llx: all %u entries masked", IOAPIC_PHYS,
                  entries);
     }
     check_eq(((uint64_t)inb(0xa1) << 8) | inb(0x21), 0xffff,
              "8259s: every IRQ masked (slave:master IMR)");
-    outb(0x43, 0xe2);               /* read-back: channel 0 status only */
+    outb(0x43, 0xe2); /* read-back: channel 0 status only */
     pit_status = inb(0x40);
     check_eq((pit_status >> 1) & 7, 0,
              "PIT channel 0 stopped: mode 0, waiting for a count");
@@ -524,8 +533,8 @@ static void check_quiesced(void)
 
 struct walk {
     const struct kexec_params *p;
-    uint64_t control;               /* the control page (the GDT's page) */
-    uint64_t image, zero, target, ctl, map, other;  /* present, by kind */
+    uint64_t control; /* the control page (the GDT's page) */
+    uint64_t image, zero, target, ctl, map, other; /* present, by kind */
     uint64_t foreign;
     uint64_t first_other_va, first_other_pa;
 };
@@ -571,7 +580,7 @@ static void walk_page(struct walk *w, uint64_t va, uint64_t pa)
     if (p)
         for (unsigned int i = 0; i < p->nr_maps; i++)
             if (in_range(pa, p->maps[i].target_maddr, p->maps[i].pages)) {
-                w->target++;        /* a destination outside the image */
+                w->target++; /* a destination outside the image */
                 return;
             }
 other:
@@ -592,7 +601,7 @@ static void walk_table(struct walk *w, uint64_t table, int level, uint64_t va)
         if (!(e & PTE_P))
             continue;
         if (level == 3 && (v & (1ull << 47)))
-            v |= 0xffff000000000000ull;     /* canonical upper half */
+            v |= 0xffff000000000000ull; /* canonical upper half */
         if (level == 0 || (level < 3 && (e & PTE_PS))) {
             uint64_t pa = e & PTE_ADDR & ~((1ull << shift) - 1);
 
@@ -647,16 +656,14 @@ static void check_handoff_tables(const struct kexec_params *p)
                          in_range(pa, p->zero_maddr, p->zero_pages));
 
             for (unsigned int k = 0; k < m && !seen; k++)
-                seen = in_range(pa, p->maps[k].target_maddr,
-                                p->maps[k].pages);
+                seen = in_range(pa, p->maps[k].target_maddr, p->maps[k].pages);
             want_target += !seen;
         }
     }
     if (w.other)
         fail("handoff tables: every present page accounted for (got %llu "
              "other pages, the first va %#llx -> %#llx, want none)",
-             (unsigned long long)w.other,
-             (unsigned long long)w.first_other_va,
+             (unsigned long long)w.other, (unsigned long long)w.first_other_va,
              (unsigned long long)w.first_other_pa);
     else if (w.image != want_image || w.zero != want_zero ||
              w.target != want_target || w.ctl != 1 || w.map != want_map ||
@@ -668,9 +675,9 @@ static void check_handoff_tables(const struct kexec_params *p)
              (unsigned long long)w.image, (unsigned long long)w.zero,
              (unsigned long long)w.target, (unsigned long long)w.ctl,
              (unsigned long long)w.map, (unsigned long long)w.foreign,
-             (unsigned long long)want_image,
-             (unsigned long long)want_zero, (unsigned long long)want_target,
-             (unsigned long long)want_map, (unsigned long long)want_foreign);
+             (unsigned long long)want_image, (unsigned long long)want_zero,
+             (unsigned long long)want_target, (unsigned long long)want_map,
+             (unsigned long long)want_foreign);
     else
         pass("handoff tables: %llu pages present, each accounted for: %llu "
              "image, %llu zero-range, %llu other map-target, 1 control, "
@@ -711,9 +718,8 @@ void check64_main(void)
     else
         fail("control page (GDT at %#llx) mapped read-write (got a page "
              "fault %s it, error %#llx, cr2 %#llx, want none)",
-             (unsigned long long)es->gdtr.base,
-             r == 1 ? "reading" : "writing", (unsigned long long)probe_error,
-             (unsigned long long)probe_cr2);
+             (unsigned long long)es->gdtr.base, r == 1 ? "reading" : "writing",
+             (unsigned long long)probe_error, (unsigned long long)probe_cr2);
     check_gdt(es->gdtr.base, es->gdtr.limit);
 
     /* The image in memory */

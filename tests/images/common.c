@@ -12,13 +12,13 @@
 
 void uart_setup(uint16_t port)
 {
-    outb(port + UART_IER, 0x00);    /* polled */
-    outb(port + UART_LCR, 0x80);    /* DLAB */
-    outb(port + 0, 1);              /* divisor 1: 115200 */
+    outb(port + UART_IER, 0x00); /* polled */
+    outb(port + UART_LCR, 0x80); /* DLAB */
+    outb(port + 0, 1);           /* divisor 1: 115200 */
     outb(port + 1, 0);
-    outb(port + UART_LCR, 0x03);    /* 8N1 */
-    outb(port + UART_FCR, 0xc7);    /* FIFOs on, cleared */
-    outb(port + UART_MCR, 0x03);    /* DTR, RTS */
+    outb(port + UART_LCR, 0x03); /* 8N1 */
+    outb(port + UART_FCR, 0xc7); /* FIFOs on, cleared */
+    outb(port + UART_MCR, 0x03); /* DTR, RTS */
 }
 
 void uart_putc(uint16_t port, uint8_t c)
@@ -202,18 +202,19 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         switch (*fmt) {
         case 'd':
         case 'i': {
-            int64_t v = lng >= 2 ? va_arg(ap, long long)
-                      : lng == 1 ? va_arg(ap, long) : va_arg(ap, int);
-            put_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10,
-                    false, width, left, zero, false);
+            int64_t v = lng >= 2   ? va_arg(ap, long long)
+                        : lng == 1 ? va_arg(ap, long)
+                                   : va_arg(ap, int);
+            put_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, false,
+                    width, left, zero, false);
             break;
         }
         case 'u':
         case 'x':
         case 'X': {
-            uint64_t v = lng >= 2 ? va_arg(ap, unsigned long long)
-                       : lng == 1 ? va_arg(ap, unsigned long)
-                       : va_arg(ap, unsigned int);
+            uint64_t v = lng >= 2   ? va_arg(ap, unsigned long long)
+                         : lng == 1 ? va_arg(ap, unsigned long)
+                                    : va_arg(ap, unsigned int);
             put_num(&o, v, false, *fmt == 'u' ? 10 : 16, *fmt == 'X', width,
                     left, zero, alt && *fmt != 'u');
             break;
@@ -238,7 +239,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case '%':
             put(&o, '%');
             break;
-        default:        /* unknown: print it as it came */
+        default: /* unknown: print it as it came */
             put(&o, '%');
             if (*fmt)
                 put(&o, *fmt);
@@ -385,7 +386,7 @@ void idt_set_gate(unsigned int v, uintptr_t handler)
     /* clang-format on */
     idt[v].off0 = (uint16_t)handler;
     idt[v].sel = cs;
-    idt[v].attr = 0x8e;     /* present, DPL 0, 32- or 64-bit int gate */
+    idt[v].attr = 0x8e; /* present, DPL 0, 32- or 64-bit int gate */
     idt[v].off1 = (uint16_t)(handler >> 16);
 #ifdef __x86_64__
     idt[v].ist = 0;
@@ -414,7 +415,7 @@ bool exc_reporting(void)
 
 __noreturn void exc_unexpected(const struct exc_frame *f, const char *doing)
 {
-    if (exc_nested++)   /* a fault while reporting one: stop quietly */
+    if (exc_nested++) /* a fault while reporting one: stop quietly */
         debug_exit(IMAGE_EXIT_FAIL);
 #ifdef __x86_64__
     fail("unexpected exception %llu, error %#llx, at rip %#llx (image "
@@ -422,19 +423,20 @@ __noreturn void exc_unexpected(const struct exc_frame *f, const char *doing)
          (unsigned long long)f->vector, (unsigned long long)f->error,
          (unsigned long long)f->rip,
          (unsigned long long)(f->rip - image_base()),
-         (unsigned long long)read_cr2(),
-         doing ? ", while " : "", doing ? doing : "");
+         (unsigned long long)read_cr2(), doing ? ", while " : "",
+         doing ? doing : "");
 #else
     fail("unexpected exception %u, error %#x, at eip %#x, cr2 %#x%s%s (got "
-         "an exception, want none)", f->vector, f->error, f->eip, read_cr2(),
-         doing ? ", while " : "", doing ? doing : "");
+         "an exception, want none)",
+         f->vector, f->error, f->eip, read_cr2(), doing ? ", while " : "",
+         doing ? doing : "");
 #endif
     finish();
 }
 
 /* ---- CRC-32 (zlib: reflected, polynomial 0xEDB88320) ----------------------- */
 
-static uint32_t crc_table[256];     /* .bss: built on first use */
+static uint32_t crc_table[256]; /* .bss: built on first use */
 
 static void crc_init(void)
 {
@@ -474,7 +476,8 @@ uint32_t crc32_zeros(uint32_t crc, uint64_t n)
 void info_start(const char *more)
 {
     info("start: entered at %#lx on the CPU with APIC ID %u, image "
-         "%#lx..%#lx%s", (unsigned long)(uintptr_t)_start, apic_id(),
+         "%#lx..%#lx%s",
+         (unsigned long)(uintptr_t)_start, apic_id(),
          (unsigned long)image_base(), (unsigned long)(uintptr_t)__image_end,
          more);
 }
@@ -516,8 +519,8 @@ const struct kexec_params *check_image(void)
  * loader has file bytes to fill), filled by the loader, never written here. */
 struct kexec_params kexec_params
     __attribute__((section(KXPARAM_SECTION), aligned(4096), used)) = {
-    .version = 0,
-};
+        .version = 0,
+    };
 
 bool check_params_filled(void)
 {
@@ -525,7 +528,8 @@ bool check_params_filled(void)
 
     if (memcmp(p->magic, KXPARAM_MAGIC, KXPARAM_MAGIC_LEN)) {
         fail("parameter block not filled (no magic \"" KXPARAM_MAGIC
-             "\" at %#lx)", (unsigned long)(uintptr_t)p);
+             "\" at %#lx)",
+             (unsigned long)(uintptr_t)p);
         return false;
     }
     return check_eq(p->version, KXPARAM_VERSION, "parameter block version");
@@ -542,16 +546,17 @@ const struct kexec_params *check_params(void)
 
     info("image id %llu", (unsigned long long)p->image_id);
     info("loaded as type %s (expect_type %llu)",
-         p->expect_type == 0 ? "default" : p->expect_type == 1 ? "crash"
-                                                              : "unknown",
+         p->expect_type == 0   ? "default"
+         : p->expect_type == 1 ? "crash"
+                               : "unknown",
          (unsigned long long)p->expect_type);
 
     if (p->nr_segments > KXPARAM_MAX_SEGS)
         fail("parameter block: nr_segments (got %u, want at most %u)",
              p->nr_segments, KXPARAM_MAX_SEGS);
     if (p->nr_maps > KXPARAM_MAX_MAPS)
-        fail("parameter block: nr_maps (got %u, want at most %u)",
-             p->nr_maps, KXPARAM_MAX_MAPS);
+        fail("parameter block: nr_maps (got %u, want at most %u)", p->nr_maps,
+             KXPARAM_MAX_MAPS);
     if (p->nr_unmapped > KXPARAM_MAX_UNMAPPED)
         fail("parameter block: nr_unmapped (got %u, want at most %u)",
              p->nr_unmapped, KXPARAM_MAX_UNMAPPED);
@@ -562,8 +567,8 @@ const struct kexec_params *check_params(void)
     dirty = p->pad0 || p->pad1 || p->pad2 || p->pad3;
     for (unsigned int i = 0; i < KXPARAM_MAX_SEGS; i++)
         dirty |= p->seg[i].pad != 0;
-    for (size_t i = offsetof(struct kexec_params, reserved);
-         i < KXPARAM_SIZE; i++)
+    for (size_t i = offsetof(struct kexec_params, reserved); i < KXPARAM_SIZE;
+         i++)
         dirty |= raw[i] != 0;
     if (dirty)
         fail("parameter block: padding and reserved bytes (got non-zero, "
@@ -627,10 +632,10 @@ void check_segments(const struct kexec_params *p)
 
         if (p->seg[i].vaddr_offset != off || p->seg[i].memsz != sz) {
             fail("segment list: segment %u (got offset %#llx size %#llx, "
-                 "want offset %#llx size %#llx)", i,
-                 (unsigned long long)p->seg[i].vaddr_offset,
-                 (unsigned long long)p->seg[i].memsz,
-                 (unsigned long long)off, (unsigned long long)sz);
+                 "want offset %#llx size %#llx)",
+                 i, (unsigned long long)p->seg[i].vaddr_offset,
+                 (unsigned long long)p->seg[i].memsz, (unsigned long long)off,
+                 (unsigned long long)sz);
             layout_ok = false;
         }
     }
@@ -657,8 +662,8 @@ void check_bss_at_entry(void)
         return;
     }
     fail(".bss zero at entry (got %lu non-zero bytes, the first at %#lx, "
-         "want 0)", (unsigned long)es->bss_dirty,
-         (unsigned long)es->bss_first);
+         "want 0)",
+         (unsigned long)es->bss_dirty, (unsigned long)es->bss_first);
 }
 
 void check_zero_range(const struct kexec_params *p)
@@ -674,8 +679,8 @@ void check_zero_range(const struct kexec_params *p)
     if ((start & ~PAGE_MASK) || pages > ((uint64_t)1 << 36) ||
         start + (pages << 12) < start) {
         fail("zero-filled range %#llx, %llu pages (got a bad range, want "
-             "page aligned, no wrap)", (unsigned long long)start,
-             (unsigned long long)pages);
+             "page aligned, no wrap)",
+             (unsigned long long)start, (unsigned long long)pages);
         return;
     }
     for (uint64_t pg = 0; pg < pages; pg++) {
@@ -720,13 +725,13 @@ void check_zero_range(const struct kexec_params *p)
 #else
              ""
 #endif
-             );
+        );
 }
 
 /* Descriptor fields (Intel SDM vol. 3, 3.4.5). */
 #define D_TYPE_ACCESSED (1ull << 40)
-#define D_TYPE_RW       (1ull << 41)    /* code: readable; data: writable */
-#define D_TYPE_DC       (1ull << 42)    /* code: conforming; data: down */
+#define D_TYPE_RW       (1ull << 41) /* code: readable; data: writable */
+#define D_TYPE_DC       (1ull << 42) /* code: conforming; data: down */
 #define D_TYPE_CODE     (1ull << 43)
 #define D_S             (1ull << 44)
 #define D_DPL           (3ull << 45)
@@ -748,7 +753,9 @@ static uint64_t desc_limit(uint64_t d)
 void check_gdt(uint64_t gdt_base, uint16_t gdt_limit)
 {
     static const char names[3][24] = {
-        "flat 32-bit code", "64-bit code", "flat data",
+        "flat 32-bit code",
+        "64-bit code",
+        "flat data",
     };
     static const char wants[3][64] = {
         "P S DPL0 code D G base 0 limit 0xfffff, not L",
@@ -769,8 +776,7 @@ void check_gdt(uint64_t gdt_base, uint16_t gdt_limit)
     };
     const bool is_flat[3] = { true, false, true };
 
-    if (!check_eq(gdt_limit >= 0x1f, 1, "GDT limit %#x covers 0x18",
-                  gdt_limit))
+    if (!check_eq(gdt_limit >= 0x1f, 1, "GDT limit %#x covers 0x18", gdt_limit))
         return;
     for (unsigned int i = 0; i < 3; i++) {
         unsigned int sel = 0x08 * (i + 1);
@@ -778,8 +784,8 @@ void check_gdt(uint64_t gdt_base, uint16_t gdt_limit)
 
         if (!mem_read64(gdt_base + sel, &d)) {
             fail("GDT %#04x: %s (got an unreadable GDT at %#llx, want the "
-                 "control page mapped)", sel, names[i],
-                 (unsigned long long)gdt_base);
+                 "control page mapped)",
+                 sel, names[i], (unsigned long long)gdt_base);
             return;
         }
         if ((d & set[i]) == set[i] && !(d & clear[i]) &&
@@ -797,7 +803,7 @@ void check_gprs(void)
 #ifdef __x86_64__
     static const char names[16][4] = {
         "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
-        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+        "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
     };
 #else
     static const char names[8][4] = {

@@ -33,15 +33,15 @@
 #error "IMAGE_NAME must be defined (-DIMAGE_NAME='\"check64\"')"
 #endif
 
-#define PAGE_SIZE   4096u
-#define PAGE_MASK   (~(uint64_t)(PAGE_SIZE - 1))
-#define __noreturn  __attribute__((noreturn))
+#define PAGE_SIZE     4096u
+#define PAGE_MASK     (~(uint64_t)(PAGE_SIZE - 1))
+#define __noreturn    __attribute__((noreturn))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Linker-script symbols (check64.lds, check32.lds): run-time addresses. */
-extern char __image_start[], __image_end[];   /* page aligned */
-extern char __seg0_start[], __seg0_end[];     /* text PT_LOAD: [start, end) */
-extern char __seg1_start[], __seg1_end[];     /* data PT_LOAD, .bss included */
+extern char __image_start[], __image_end[]; /* page aligned */
+extern char __seg0_start[], __seg0_end[];   /* text PT_LOAD: [start, end) */
+extern char __seg1_start[], __seg1_end[];   /* data PT_LOAD, .bss included */
 extern char __bss_start[], __bss_end[];
 extern char _start[];
 
@@ -110,15 +110,15 @@ static inline unsigned int apic_id(void)
 
 /* A polled 16550: COM1 for the report (serial_init(), print()), and
  * crashdump64's COM2 for the vmcore. */
-#define UART_THR        0
-#define UART_IER        1
-#define UART_FCR        2
-#define UART_LCR        3
-#define UART_MCR        4
-#define UART_LSR        5
-#define UART_SCR        7
-#define UART_LSR_THRE   0x20
-#define UART_LSR_TEMT   0x40
+#define UART_THR      0
+#define UART_IER      1
+#define UART_FCR      2
+#define UART_LCR      3
+#define UART_MCR      4
+#define UART_LSR      5
+#define UART_SCR      7
+#define UART_LSR_THRE 0x20
+#define UART_LSR_TEMT 0x40
 /* 115200 8N1, no interrupts, FIFOs on and cleared, DTR and RTS. */
 void uart_setup(uint16_t port);
 /* Wait (bounded) for room in the transmitter, then send c. */
@@ -160,7 +160,7 @@ struct exc_frame {
 };
 #else
 struct exc_frame {
-    uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;   /* pusha */
+    uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax; /* pusha */
     uint32_t vector, error;
     uint32_t eip, cs, eflags;
 };

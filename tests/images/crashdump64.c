@@ -52,17 +52,17 @@
 #include "../../tools/kexec-loader/elfcore.h"
 #include "../../tools/kexec-loader/vmcore-stream.h"
 
-#define HV_VIRT         ELFCORE_HV_VIRT
-#define DIRECTMAP_VIRT  ELFCORE_DIRECTMAP_VIRT
-#define IDMAP_LIMIT     (4ull << 30)    /* identity mapped: [0, 4 GiB) */
-#define DUMP_MAX        (4ull << 20)    /* hypervisor memory in the vmcore */
-#define MAX_CPUS        64u
-#define MAX_PHDRS       512u
+#define HV_VIRT        ELFCORE_HV_VIRT
+#define DIRECTMAP_VIRT ELFCORE_DIRECTMAP_VIRT
+#define IDMAP_LIMIT    (4ull << 30) /* identity mapped: [0, 4 GiB) */
+#define DUMP_MAX       (4ull << 20) /* hypervisor memory in the vmcore */
+#define MAX_CPUS       64u
+#define MAX_PHDRS      512u
 
-#define COM2_PORT       0x2f8   /* a 16550 (common.h: uart_*()) */
+#define COM2_PORT 0x2f8 /* a 16550 (common.h: uart_*()) */
 
 void crashdump64_main(void);
-void load_gdt(const struct dtr *gdtr);  /* crashdump64-head.S */
+void load_gdt(const struct dtr *gdtr); /* crashdump64-head.S */
 
 /* ---- machine set-up ---------------------------------------------------- */
 
@@ -73,13 +73,12 @@ static uint64_t pd[4][512] __attribute__((aligned(4096)));
 /* Accessed bits preset: the CPU never writes this read-only table (the
  * segment CRC covers it). */
 static const uint64_t gdt[4] __attribute__((aligned(16))) = {
-    0,
-    0x00cf9b000000ffffull,      /* 0x08: flat 32-bit code */
-    0x00af9b000000ffffull,      /* 0x10: 64-bit code */
-    0x00cf93000000ffffull,      /* 0x18: flat data */
+    0, 0x00cf9b000000ffffull, /* 0x08: flat 32-bit code */
+    0x00af9b000000ffffull,    /* 0x10: 64-bit code */
+    0x00cf93000000ffffull,    /* 0x18: flat data */
 };
 
-static const char *stage;       /* what was going on (set at run time) */
+static const char *stage; /* what was going on (set at run time) */
 
 /* Report and stop (common.c), saying what was going on. */
 void exc_handler(struct exc_frame *f)
@@ -93,8 +92,8 @@ static void machine_setup(void)
 
     for (uint64_t i = 0; i < 4; i++) {
         for (uint64_t j = 0; j < 512; j++)
-            pd[i][j] = ((i * 512 + j) << 21) | 0x83;     /* P RW PS */
-        pdpt[i] = (uintptr_t)pd[i] | 0x3;                  /* P RW */
+            pd[i][j] = ((i * 512 + j) << 21) | 0x83; /* P RW PS */
+        pdpt[i] = (uintptr_t)pd[i] | 0x3;            /* P RW */
     }
     pml4[0] = (uintptr_t)pdpt | 0x3;
     /* the image runs 1:1, so a .bss address is a machine address */
@@ -105,7 +104,7 @@ static void machine_setup(void)
     d.limit = sizeof(gdt) - 1;
     d.base = (uintptr_t)gdt;
     load_gdt(&d);
-    idt_install();      /* with CS 0x10, this GDT's 64-bit code */
+    idt_install(); /* with CS 0x10, this GDT's 64-bit code */
 }
 
 /* For common.c: everything below 4 GiB is mapped once machine_setup() ran. */
@@ -179,12 +178,12 @@ static const struct kexec_params *params(void)
 /* ---- the ELF core header ------------------------------------------------- */
 
 struct cpu {
-    struct hv_elf_prstatus pr;      /* a copy of the note's descriptor */
-    unsigned int seg;               /* its PT_NOTE in the header */
+    struct hv_elf_prstatus pr; /* a copy of the note's descriptor */
+    unsigned int seg;          /* its PT_NOTE in the header */
 };
 
 static struct {
-    const struct elfcore_phdr *ph;  /* the header's program headers */
+    const struct elfcore_phdr *ph; /* the header's program headers */
     unsigned int phnum;
     struct cpu cpu[MAX_CPUS];
     unsigned int nr_cpus;
@@ -193,10 +192,10 @@ static struct {
     const char *vmcoreinfo;
     uint32_t vmcoreinfo_len;
     unsigned int nr_vmcoreinfo;
-    unsigned int nr_other;          /* notes of no known kind */
-    bool note_ok[MAX_PHDRS];        /* PT_NOTE i is readable: streamed */
-    uint64_t notes_size;            /* bytes of those PT_NOTEs together */
-    uint64_t hv_paddr, hv_size;     /* the hypervisor image PT_LOAD */
+    unsigned int nr_other;      /* notes of no known kind */
+    bool note_ok[MAX_PHDRS];    /* PT_NOTE i is readable: streamed */
+    uint64_t notes_size;        /* bytes of those PT_NOTEs together */
+    uint64_t hv_paddr, hv_size; /* the hypervisor image PT_LOAD */
     unsigned int nr_hv, nr_ram;
 } core;
 
@@ -208,7 +207,8 @@ static bool check_ehdr(const struct kexec_params *p)
 
     if (!p->elfcorehdr_maddr || p->elfcorehdr_size < sizeof(*eh)) {
         fail("ELF core header given (got %#llx, %llu bytes, want an address "
-             "and at least 64 bytes)", (unsigned long long)p->elfcorehdr_maddr,
+             "and at least 64 bytes)",
+             (unsigned long long)p->elfcorehdr_maddr,
              (unsigned long long)p->elfcorehdr_size);
         return false;
     }
@@ -249,7 +249,8 @@ static void take_note(unsigned int seg, const struct elfcore_nhdr *nh,
         nh->n_type == NT_PRSTATUS) {
         if (nh->n_descsz != sizeof(struct hv_elf_prstatus)) {
             fail("CPU %u's note: NT_PRSTATUS descriptor size (got %u, want "
-                 "%u)", core.nr_cpus, nh->n_descsz,
+                 "%u)",
+                 core.nr_cpus, nh->n_descsz,
                  (unsigned int)sizeof(struct hv_elf_prstatus));
             return;
         }
@@ -257,7 +258,8 @@ static void take_note(unsigned int seg, const struct elfcore_nhdr *nh,
             fail("NT_PRSTATUS notes: at most %u (got more)", MAX_CPUS);
             return;
         }
-        memcpy(&core.cpu[core.nr_cpus].pr, desc, sizeof(struct hv_elf_prstatus));
+        memcpy(&core.cpu[core.nr_cpus].pr, desc,
+               sizeof(struct hv_elf_prstatus));
         core.cpu[core.nr_cpus].seg = seg;
         core.nr_cpus++;
     } else if (nh->n_namesz == 3 && !memcmp(name, "HV", 3) &&
@@ -286,7 +288,8 @@ static void walk_notes(unsigned int seg)
     if (!in_idmap(ph->p_offset, ph->p_filesz) || !ph->p_filesz ||
         ph->p_paddr != ph->p_offset) {
         fail("PT_NOTE %u: a note range below 4 GiB (got offset %#llx paddr "
-             "%#llx size %#llx)", seg, (unsigned long long)ph->p_offset,
+             "%#llx size %#llx)",
+             seg, (unsigned long long)ph->p_offset,
              (unsigned long long)ph->p_paddr, (unsigned long long)ph->p_filesz);
         return;
     }
@@ -300,8 +303,8 @@ static void walk_notes(unsigned int seg)
 
         if (next > ph->p_filesz) {
             fail("PT_NOTE %u at %#llx: a note at offset %#llx (namesz %u, "
-                 "descsz %u) runs past the segment's %#llx bytes", seg,
-                 (unsigned long long)ph->p_offset, (unsigned long long)off,
+                 "descsz %u) runs past the segment's %#llx bytes",
+                 seg, (unsigned long long)ph->p_offset, (unsigned long long)off,
                  nh->n_namesz, nh->n_descsz, (unsigned long long)ph->p_filesz);
             return;
         }
@@ -322,8 +325,8 @@ static void walk_loads(unsigned int i)
         }
         if (ph->p_offset != ph->p_paddr || ph->p_filesz != ph->p_memsz)
             fail("PT_LOAD %u (hypervisor image): offset = paddr, filesz = "
-                 "memsz (got %#llx %#llx %#llx %#llx)", i,
-                 (unsigned long long)ph->p_offset,
+                 "memsz (got %#llx %#llx %#llx %#llx)",
+                 i, (unsigned long long)ph->p_offset,
                  (unsigned long long)ph->p_paddr,
                  (unsigned long long)ph->p_filesz,
                  (unsigned long long)ph->p_memsz);
@@ -334,14 +337,16 @@ static void walk_loads(unsigned int i)
         ph->p_offset != ph->p_paddr || ph->p_filesz != ph->p_memsz)
         fail("PT_LOAD %u (RAM): vaddr = direct map + paddr, offset = paddr, "
              "filesz = memsz (got vaddr %#llx offset %#llx paddr %#llx "
-             "filesz %#llx memsz %#llx)", i, (unsigned long long)ph->p_vaddr,
+             "filesz %#llx memsz %#llx)",
+             i, (unsigned long long)ph->p_vaddr,
              (unsigned long long)ph->p_offset, (unsigned long long)ph->p_paddr,
              (unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz);
     /* the crash kernel's own memory is not the crashed system's */
     if (overlaps(ph->p_paddr, ph->p_memsz, image_base(),
                  (uintptr_t)__image_end - image_base()))
         fail("PT_LOAD %u (RAM %#llx, %#llx bytes) leaves out the crash image "
-             "at %#lx (got an overlap)", i, (unsigned long long)ph->p_paddr,
+             "at %#lx (got an overlap)",
+             i, (unsigned long long)ph->p_paddr,
              (unsigned long long)ph->p_memsz, (unsigned long)image_base());
 }
 
@@ -390,7 +395,8 @@ static void check_cpus(const struct kexec_params *p)
     }
     if (!bad)
         pass("every NT_PRSTATUS note has pr_pid = CPU + 1 (or 0: %u CPUs did "
-             "not answer)", silent);
+             "not answer)",
+             silent);
 }
 
 static void check_info(void)
@@ -418,7 +424,8 @@ static void check_info(void)
         pass("hypervisor note: TSC at panic < TSC at handoff");
     else
         fail("hypervisor note: TSC at panic < TSC at handoff (got %#llx, "
-             "%#llx)", (unsigned long long)ci->tsc_panic,
+             "%#llx)",
+             (unsigned long long)ci->tsc_panic,
              (unsigned long long)ci->tsc_handoff);
     if (!check_eq(ci->crashing_cpu < core.nr_cpus, 1,
                   "hypervisor note: crashing CPU %u is one of the %u CPUs",
@@ -448,7 +455,8 @@ static void check_vmcoreinfo(void)
 
     if (!check_eq(core.nr_vmcoreinfo, 1, "one VMCOREINFO note"))
         return;
-    check_eq(find(core.vmcoreinfo, core.vmcoreinfo_len, "PAGESIZE=4096\n") != NULL,
+    check_eq(find(core.vmcoreinfo, core.vmcoreinfo_len, "PAGESIZE=4096\n") !=
+                 NULL,
              1, "VMCOREINFO: PAGESIZE=4096");
     b = find(core.vmcoreinfo, core.vmcoreinfo_len, "BUILD-ID=");
     if (b) {
@@ -510,13 +518,14 @@ static void stream_vmcore(void)
     struct vmcore_result res;
     uint64_t dump = core.hv_size < DUMP_MAX ? core.hv_size : DUMP_MAX;
     uint64_t want;
-    unsigned int first = core.phnum;            /* the crashing CPU's PT_NOTE */
+    unsigned int first = core.phnum; /* the crashing CPU's PT_NOTE */
     uint32_t nr = 0;
     int err;
 
     if (!core.nr_hv || !in_idmap(core.hv_paddr, dump)) {
         fail("hypervisor image PT_LOAD below 4 GiB (got %u, at %#llx, want "
-             "one)", core.nr_hv, (unsigned long long)core.hv_paddr);
+             "one)",
+             core.nr_hv, (unsigned long long)core.hv_paddr);
         return;
     }
     if (!com2_init()) {
@@ -528,7 +537,8 @@ static void stream_vmcore(void)
     /* the crashing CPU first: gdb's first thread is the first NT_PRSTATUS */
     if (first < core.phnum)
         vm_notes[nr++] = (struct vmcore_note){
-            kxl_maddr(core.ph[first].p_offset), core.ph[first].p_filesz };
+            kxl_maddr(core.ph[first].p_offset), core.ph[first].p_filesz
+        };
     for (unsigned int i = 0; i < core.phnum; i++) {
         if (!core.note_ok[i] || i == first)
             continue;
@@ -536,8 +546,8 @@ static void stream_vmcore(void)
             fail("vmcore: at most %u notes (got more)", VMCORE_MAX_NOTES);
             return;
         }
-        vm_notes[nr++] = (struct vmcore_note){
-            kxl_maddr(core.ph[i].p_offset), core.ph[i].p_filesz };
+        vm_notes[nr++] = (struct vmcore_note){ kxl_maddr(core.ph[i].p_offset),
+                                               core.ph[i].p_filesz };
     }
 
     /* assigned at run time: an initialiser would be data to relocate */
@@ -573,17 +583,18 @@ static void stream_vmcore(void)
          (unsigned long long)res.stacks_virt, res.nr_stack_runs);
     info("vmcore: notes %llu bytes, hypervisor memory %#llx..%#llx at %#llx "
          "and in the direct map in %u PT_LOADs each, stacks in %u PT_LOADs "
-         "(%llu bytes of memory)", (unsigned long long)res.notes_bytes,
-         (unsigned long long)core.hv_paddr,
-         (unsigned long long)(core.hv_paddr + dump), HV_VIRT,
-         res.nr_image_runs, res.nr_stack_runs,
+         "(%llu bytes of memory)",
+         (unsigned long long)res.notes_bytes, (unsigned long long)core.hv_paddr,
+         (unsigned long long)(core.hv_paddr + dump), HV_VIRT, res.nr_image_runs,
+         res.nr_stack_runs,
          (unsigned long long)(res.image_bytes + res.stack_pages * PAGE_SIZE));
     info("vmcore: %llu bytes, CRC-32 %#x, to COM2",
          (unsigned long long)vm_bytes, vm_crc);
     /* the layout's size: headers and notes to a page, then the memory */
     want = (sizeof(struct elfcore_ehdr) +
             res.nr_phdrs * sizeof(struct elfcore_phdr) + res.notes_bytes +
-            PAGE_SIZE - 1) & PAGE_MASK;
+            PAGE_SIZE - 1) &
+           PAGE_MASK;
     want += res.image_bytes + res.stack_pages * PAGE_SIZE;
     check_eq(vm_crc, res.crc32, "vmcore: COM2's CRC-32 is the writer's");
     check_eq(vm_bytes, want, "vmcore streamed out of COM2 whole");

@@ -13,36 +13,36 @@
 
 #ifdef __x86_64__
 /* GPRs in this order: rax rbx rcx rdx rsi rdi rbp rsp r8 .. r15. */
-#define ES_GPR(n)       ((n) * 8)
-#define ES_NR_GPRS      16
-#define ES_FLAGS        128     /* RFLAGS at entry (pushfq) */
-#define ES_CS           136     /* selectors, 2 bytes each */
-#define ES_DS           138
-#define ES_ES           140
-#define ES_SS           142
-#define ES_FS           144
-#define ES_GS           146
-#define ES_GDTR         152     /* sgdt: limit (2), base (8) */
-#define ES_IDTR         168     /* sidt: limit (2), base (8) */
-#define ES_BSS_DIRTY    184     /* non-zero .bss bytes found at entry */
-#define ES_BSS_FIRST    192     /* address of the first one (0: none) */
-#define ES_SIZE         200
+#define ES_GPR(n)    ((n)*8)
+#define ES_NR_GPRS   16
+#define ES_FLAGS     128 /* RFLAGS at entry (pushfq) */
+#define ES_CS        136 /* selectors, 2 bytes each */
+#define ES_DS        138
+#define ES_ES        140
+#define ES_SS        142
+#define ES_FS        144
+#define ES_GS        146
+#define ES_GDTR      152 /* sgdt: limit (2), base (8) */
+#define ES_IDTR      168 /* sidt: limit (2), base (8) */
+#define ES_BSS_DIRTY 184 /* non-zero .bss bytes found at entry */
+#define ES_BSS_FIRST 192 /* address of the first one (0: none) */
+#define ES_SIZE      200
 #else
 /* GPRs in this order: eax ebx ecx edx esi edi ebp esp. */
-#define ES_GPR(n)       ((n) * 4)
-#define ES_NR_GPRS      8
-#define ES_FLAGS        32      /* EFLAGS at entry (pushfl) */
-#define ES_CS           36
-#define ES_DS           38
-#define ES_ES           40
-#define ES_SS           42
-#define ES_FS           44
-#define ES_GS           46
-#define ES_GDTR         48      /* sgdt: limit (2), base (4) */
-#define ES_IDTR         56      /* sidt: limit (2), base (4) */
-#define ES_BSS_DIRTY    64
-#define ES_BSS_FIRST    68
-#define ES_SIZE         72
+#define ES_GPR(n)    ((n)*4)
+#define ES_NR_GPRS   8
+#define ES_FLAGS     32 /* EFLAGS at entry (pushfl) */
+#define ES_CS        36
+#define ES_DS        38
+#define ES_ES        40
+#define ES_SS        42
+#define ES_FS        44
+#define ES_GS        46
+#define ES_GDTR      48 /* sgdt: limit (2), base (4) */
+#define ES_IDTR      56 /* sidt: limit (2), base (4) */
+#define ES_BSS_DIRTY 64
+#define ES_BSS_FIRST 68
+#define ES_SIZE      72
 #endif
 
 #ifndef __ASSEMBLER__
@@ -63,8 +63,9 @@ struct entry_state {
     uintptr_t bss_first;
 } __attribute__((aligned(8)));
 
-#define ES_CHECK(f, off) _Static_assert( \
-    __builtin_offsetof(struct entry_state, f) == (off), "entry_state." #f)
+#define ES_CHECK(f, off)                                                       \
+    _Static_assert(__builtin_offsetof(struct entry_state, f) == (off),         \
+                   "entry_state." #f)
 ES_CHECK(gpr, 0);
 ES_CHECK(flags, ES_FLAGS);
 ES_CHECK(cs, ES_CS);

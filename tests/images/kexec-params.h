@@ -59,51 +59,51 @@
 
 #define KXPARAM_SECTION      ".kexec_params"
 #define KXPARAM_SYMBOL       "kexec_params"
-#define KXPARAM_MAGIC        "KXPARAM1"     /* 8 bytes, no NUL stored */
+#define KXPARAM_MAGIC        "KXPARAM1" /* 8 bytes, no NUL stored */
 #define KXPARAM_MAGIC_LEN    8
 #define KXPARAM_VERSION      1u
-#define KXPARAM_SIZE         4096u          /* the whole section */
+#define KXPARAM_SIZE         4096u /* the whole section */
 #define KXPARAM_MAX_SEGS     8u
 #define KXPARAM_MAX_MAPS     8u
 #define KXPARAM_MAX_UNMAPPED 16u
 
 /* One PT_LOAD segment, in program-header order. */
 struct kxparam_seg {
-    uint64_t vaddr_offset;  /* p_vaddr - low (low: lowest PT_LOAD p_vaddr) */
-    uint64_t memsz;         /* p_memsz */
-    uint32_t crc32;         /* CRC-32 of the memory image (rule above) */
-    uint32_t pad;           /* 0 */
-};                          /* 24 bytes */
+    uint64_t vaddr_offset; /* p_vaddr - low (low: lowest PT_LOAD p_vaddr) */
+    uint64_t memsz;        /* p_memsz */
+    uint32_t crc32;        /* CRC-32 of the memory image (rule above) */
+    uint32_t pad;          /* 0 */
+};                         /* 24 bytes */
 
 /* One KEXEC_OP_MAP entry of the load, as the image should see it. */
 struct kxparam_map {
-    uint64_t va;            /* the MAP entry's arg0 (page aligned, canonical) */
-    uint64_t target_maddr;  /* machine address of the first page that arg0
+    uint64_t va;           /* the MAP entry's arg0 (page aligned, canonical) */
+    uint64_t target_maddr; /* machine address of the first page that arg0
                                maps to: the first destination page of the
                                COPY or ZERO entry named by the MAP's arg1 */
-    uint64_t pages;         /* the MAP entry's arg2 */
-};                          /* 24 bytes */
+    uint64_t pages;        /* the MAP entry's arg2 */
+};                         /* 24 bytes */
 
 struct kexec_params {
-    /* 0x000 */ char magic[8];      /* KXPARAM_MAGIC: "KXPARAM1", no NUL.  All
+    /* 0x000 */ char magic[8];        /* KXPARAM_MAGIC: "KXPARAM1", no NUL.  All
                                        zero in the built image: an image that
                                        finds no magic reports "parameter block
                                        not filled" and fails. */
-    /* 0x008 */ uint32_t version;   /* KXPARAM_VERSION */
-    /* 0x00c */ uint32_t pad0;      /* 0 */
-    /* 0x010 */ uint64_t image_id;  /* any value the loader chooses (e.g. a
+    /* 0x008 */ uint32_t version;     /* KXPARAM_VERSION */
+    /* 0x00c */ uint32_t pad0;        /* 0 */
+    /* 0x010 */ uint64_t image_id;    /* any value the loader chooses (e.g. a
                                        generation counter); printed in decimal
                                        as "<image>: image id N" so that a test
                                        can tell which of two loaded images ran */
-    /* 0x018 */ uint64_t base;      /* BASE: the machine address where the
+    /* 0x018 */ uint64_t base;        /* BASE: the machine address where the
                                        lowest PT_LOAD segment starts (page
                                        aligned); the image compares it with
                                        where it actually runs */
     /* 0x020 */ uint32_t nr_segments; /* PT_LOAD segments with p_memsz != 0,
                                        at most KXPARAM_MAX_SEGS */
-    /* 0x024 */ uint32_t pad1;      /* 0 */
+    /* 0x024 */ uint32_t pad1;        /* 0 */
     /* 0x028 */ struct kxparam_seg seg[KXPARAM_MAX_SEGS];
-                                    /* seg[0 .. nr_segments-1], in program-
+    /* seg[0 .. nr_segments-1], in program-
                                        header order; the rest zero */
     /* 0x0e8 */ uint64_t zero_maddr; /* first machine address of a range of
                                        destination pages that the load fills
@@ -114,22 +114,22 @@ struct kexec_params {
                                        something, give the range pages that
                                        held non-zero data before the exec. */
     /* 0x0f0 */ uint64_t zero_pages; /* pages in that range; 0: no such check */
-    /* 0x0f8 */ uint32_t nr_maps;   /* KEXEC_OP_MAP entries described below,
+    /* 0x0f8 */ uint32_t nr_maps;    /* KEXEC_OP_MAP entries described below,
                                        at most KXPARAM_MAX_MAPS (check32
                                        ignores them: paging is off) */
-    /* 0x0fc */ uint32_t pad2;      /* 0 */
+    /* 0x0fc */ uint32_t pad2;       /* 0 */
     /* 0x100 */ struct kxparam_map maps[KXPARAM_MAX_MAPS];
     /* 0x1c0 */ uint32_t nr_unmapped; /* entries of unmapped[] used, at most
                                        KXPARAM_MAX_UNMAPPED */
-    /* 0x1c4 */ uint32_t pad3;      /* 0 */
+    /* 0x1c4 */ uint32_t pad3;        /* 0 */
     /* 0x1c8 */ uint64_t unmapped[KXPARAM_MAX_UNMAPPED];
-                                    /* extra virtual addresses that the loader
+    /* extra virtual addresses that the loader
                                        knows must NOT be mapped at entry (any
                                        alignment: the image probes a load of 8
                                        bytes at the address rounded down to 8);
                                        check64 only, in addition to its own
                                        list (tests/images/README.md) */
-    /* 0x248 */ uint64_t expect_type; /* KEXEC_TYPE_* the image was loaded as
+    /* 0x248 */ uint64_t expect_type;   /* KEXEC_TYPE_* the image was loaded as
                                        (0 default, 1 crash); printed only */
     /* 0x250 */ uint64_t foreign_maddr; /* first machine address of the pages
                                        of another program of the same load
@@ -142,7 +142,7 @@ struct kexec_params {
                                        fills it in the bounce copy) */
     /* 0x258 */ uint64_t foreign_pages; /* pages in that range; 0: none */
     /* 0x260 */ uint8_t reserved[0xfe8 - 0x260]; /* 0 */
-    /*
+                                                 /*
      * The crash-dump fields, at the end of the block (added after the
      * fields above, which did not move).  Used by crashdump64 only; the
      * kexec loader (tools/kexec-loader/kexec-loader.c) leaves them 0 and
@@ -153,17 +153,17 @@ struct kexec_params {
                                        header (tools/kexec-loader/elfcore.h)
                                        that the load puts in the crash region
                                        beside the image; 0: none */
-    /* 0xff0 */ uint64_t elfcorehdr_size; /* its bytes */
-    /* 0xff8 */ uint32_t nr_cpus;   /* CPUs of the crashed hypervisor, as dom0
+    /* 0xff0 */ uint64_t elfcorehdr_size;  /* its bytes */
+    /* 0xff8 */ uint32_t nr_cpus; /* CPUs of the crashed hypervisor, as dom0
                                        counted them (get_range
                                        KEXEC_RANGE_MA_CPU nr = n succeeds for
                                        every n < nr_cpus); 0: unknown */
-    /* 0xffc */ uint32_t pad4;      /* 0 */
+    /* 0xffc */ uint32_t pad4;    /* 0 */
 };
 
 #ifndef __cplusplus
-#define KXPARAM_CHECK_OFF(f, off) \
-    _Static_assert(__builtin_offsetof(struct kexec_params, f) == (off), \
+#define KXPARAM_CHECK_OFF(f, off)                                              \
+    _Static_assert(__builtin_offsetof(struct kexec_params, f) == (off),        \
                    "struct kexec_params: offset of " #f)
 KXPARAM_CHECK_OFF(version, 0x008);
 KXPARAM_CHECK_OFF(image_id, 0x010);

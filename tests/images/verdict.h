@@ -30,12 +30,12 @@
 #ifndef TESTS_IMAGES_VERDICT_H
 #define TESTS_IMAGES_VERDICT_H
 
-#define IMAGE_COM1_PORT        0x3f8
-#define IMAGE_DEBUG_EXIT_PORT  0xf4
+#define IMAGE_COM1_PORT       0x3f8
+#define IMAGE_DEBUG_EXIT_PORT 0xf4
 
-#define IMAGE_EXIT_PASS        0x20    /* QEMU exit status 65 */
-#define IMAGE_EXIT_FAIL        0x21    /* QEMU exit status 67 */
-#define IMAGE_EXIT_BENCH       0x22    /* QEMU exit status 69 */
+#define IMAGE_EXIT_PASS  0x20 /* QEMU exit status 65 */
+#define IMAGE_EXIT_FAIL  0x21 /* QEMU exit status 67 */
+#define IMAGE_EXIT_BENCH 0x22 /* QEMU exit status 69 */
 
 #define IMAGE_QEMU_STATUS(code) (((code) << 1) | 1)
 

@@ -37,13 +37,13 @@
 
 #include <hv/kimage.h>
 
-#define RAM_START   MiB(1)
-#define PHYS_LIMIT  GiB(64)
-#define OWN_FIRST   0x100u          /* the caller owns [0x100, 0x200) */
-#define OWN_COUNT   0x100u
-#define DEST_BASE   MiB(16)
-#define GROUP       16              /* entries per DEST */
-#define MIN_TIMED   65536           /* entries per sample at least */
+#define RAM_START  MiB(1)
+#define PHYS_LIMIT GiB(64)
+#define OWN_FIRST  0x100u /* the caller owns [0x100, 0x200) */
+#define OWN_COUNT  0x100u
+#define DEST_BASE  MiB(16)
+#define GROUP      16    /* entries per DEST */
+#define MIN_TIMED  65536 /* entries per sample at least */
 
 static bool fake_owned(void *ctx, mfn_t frame)
 {
@@ -160,8 +160,11 @@ static double bench_size(struct kimage_machine *m, uint64_t n, unsigned samples,
     struct kexec_entry *ents = malloc(copies * n * sizeof(*ents));
     double *t = malloc(samples * sizeof(*t));
     struct kexec_load hdr = {
-        .size = sizeof(hdr), .type = KEXEC_TYPE_DEFAULT,
-        .arch = KEXEC_ARCH_64, .entry_maddr = 0, .nr_entries = n,
+        .size = sizeof(hdr),
+        .type = KEXEC_TYPE_DEFAULT,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = 0,
+        .nr_entries = n,
     };
     double median;
 
@@ -185,11 +188,13 @@ static double bench_size(struct kimage_machine *m, uint64_t n, unsigned samples,
             int rc;
 
             hdr.entries = (uintptr_t)list;
-            hdr.entry_maddr = list[0].arg0;     /* the first destination page */
+            hdr.entry_maddr = list[0].arg0; /* the first destination page */
             rc = kimage_validate(&hdr, list, m, &sum, &bad, &why);
             if (rc) {
-                fprintf(stderr, "bench-validate: %lu entries: refused %d at "
-                        "%ld: %s\n", (unsigned long)n, rc, (long)bad, why);
+                fprintf(stderr,
+                        "bench-validate: %lu entries: refused %d at "
+                        "%ld: %s\n",
+                        (unsigned long)n, rc, (long)bad, why);
                 exit(1);
             }
         }
@@ -213,8 +218,11 @@ int main(int argc, char **argv)
     unsigned samples = 31;
     bool shuffled = false;
     struct kimage_machine m = {
-        .frame_owned = fake_owned, .is_ram = fake_ram,
-        .phys_limit = PHYS_LIMIT, .hv_start = MiB(2), .hv_end = MiB(4),
+        .frame_owned = fake_owned,
+        .is_ram = fake_ram,
+        .phys_limit = PHYS_LIMIT,
+        .hv_start = MiB(2),
+        .hv_end = MiB(4),
     };
     double lo = 0, hi = 0;
     const char *prefix;
@@ -242,11 +250,12 @@ int main(int argc, char **argv)
     for (uint64_t n = 2; n <= max_n; n = n == 2 ? 10 : n * 10) {
         double min, max, med = bench_size(&m, n, samples, shuffled, &min, &max);
 
-        printf("BENCH %s-ns-per-entry-%lu %.2f ns\n", prefix,
-               (unsigned long)n, med);
-        fprintf(stderr, "  %lu entries: median %.2f, min %.2f, max %.2f ns "
-                "per entry over %u samples\n", (unsigned long)n, med, min,
-                max, samples);
+        printf("BENCH %s-ns-per-entry-%lu %.2f ns\n", prefix, (unsigned long)n,
+               med);
+        fprintf(stderr,
+                "  %lu entries: median %.2f, min %.2f, max %.2f ns "
+                "per entry over %u samples\n",
+                (unsigned long)n, med, min, max, samples);
         fflush(stdout);
         lo = n == 2 || med < lo ? med : lo;
         hi = med > hi ? med : hi;

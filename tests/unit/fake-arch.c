@@ -56,7 +56,7 @@ const char hv_symbol_names[] = "fake_symbol";
 
 void start_hv(void)
 {
-    abort();    /* its address is a VMCOREINFO line, never called here */
+    abort(); /* its address is a VMCOREINFO line, never called here */
 }
 
 static uint8_t *guest_mem;
@@ -189,7 +189,7 @@ mfn_t fake_dom0_frame(uint8_t fill)
 
 bool guest_range_ok(vaddr_t va, uint64_t n)
 {
-    const uint64_t top = 1ULL << 47;    /* the lower canonical half */
+    const uint64_t top = 1ULL << 47; /* the lower canonical half */
     uint64_t addr = vaddr_x(va);
 
     return n <= top && addr <= top - n;
@@ -200,8 +200,8 @@ static uint8_t *guest_bytes(vaddr_t va, size_t n)
 {
     uint64_t gva = vaddr_x(va);
 
-    if (!guest_range_ok(va, n) || gva < FAKE_GUEST_VA ||
-        n > FAKE_GUEST_SIZE || gva - FAKE_GUEST_VA > FAKE_GUEST_SIZE - n)
+    if (!guest_range_ok(va, n) || gva < FAKE_GUEST_VA || n > FAKE_GUEST_SIZE ||
+        gva - FAKE_GUEST_VA > FAKE_GUEST_SIZE - n)
         return NULL;
     for (uint64_t p = gva & PAGE_MASK; p < gva + n; p += PAGE_SIZE)
         if (guest_unmapped[(p - FAKE_GUEST_VA) >> PAGE_SHIFT])
@@ -361,7 +361,7 @@ void arch_crash_shootdown(uint64_t timeout_ms, arch_on_stop_fn on_stop)
 {
     unsigned int me = fake_cpu;
 
-    (void)timeout_ms;   /* every fake CPU answers */
+    (void)timeout_ms; /* every fake CPU answers */
     fake_shootdowns++;
     for (unsigned int cpu = 0; cpu < fake_nr_cpus; cpu++) {
         struct cpu_user_regs r = { fake_cpu_rip(cpu), 0x7000 + cpu, 0 };
@@ -399,7 +399,7 @@ size_t arch_vmcoreinfo(char *buf, size_t cap)
 bool arch_frame_is_guest_mapped(mfn_t mfn)
 {
     (void)mfn;
-    return false;   /* the fake guest has no page tables */
+    return false; /* the fake guest has no page tables */
 }
 
 void arch_flush_domain_tlbs(struct domain *d)
@@ -411,13 +411,13 @@ void arch_flush_domain_tlbs(struct domain *d)
 
 struct fake_page {
     maddr_t dest;
-    mfn_t src;      /* the guest's frame (COPY) */
-    mfn_t stage;    /* its staged copy, or INVALID_MFN */
+    mfn_t src;   /* the guest's frame (COPY) */
+    mfn_t stage; /* its staged copy, or INVALID_MFN */
     bool zero;
 };
 
 struct fake_image {
-    struct kexec_image img;     /* first: common/'s part */
+    struct kexec_image img; /* first: common/'s part */
     mfn_t control;
     uint64_t nr_pages;
     struct fake_page *pages;
@@ -491,8 +491,12 @@ int machine_kexec_build(const struct kexec_load *hdr,
         if (ents[i].op == KEXEC_OP_COPY || ents[i].op == KEXEC_OP_ZERO)
             pages += ents[i].arg1;
     fi->img = (struct kexec_image){
-        .type = hdr->type, .arch = hdr->arch, .slot = (uint8_t)slot,
-        .unstaged = unstaged, .entry = hdr->entry_maddr, .dest_pages = pages,
+        .type = hdr->type,
+        .arch = hdr->arch,
+        .slot = (uint8_t)slot,
+        .unstaged = unstaged,
+        .entry = hdr->entry_maddr,
+        .dest_pages = pages,
     };
     fi->pages = calloc(pages ? pages : 1, sizeof(*fi->pages));
     ck_assert(fi->pages);
@@ -554,8 +558,8 @@ void machine_kexec_place(struct kexec_image *img, uint64_t panic_after)
     for (uint64_t i = 0; i < fi->nr_pages; i++) {
         if (panic_after && i == panic_after)
             panic("kexec test: panic in the middle of a crash-image reload "
-                  "(%lu of %lu pages written)", (unsigned long)i,
-                  (unsigned long)fi->nr_pages);
+                  "(%lu of %lu pages written)",
+                  (unsigned long)i, (unsigned long)fi->nr_pages);
         memcpy(maddr_to_virt(fi->pages[i].dest), page_source(&fi->pages[i]),
                PAGE_SIZE);
     }
@@ -587,12 +591,12 @@ void machine_kexec(struct kexec_image *img)
     fake_exit.in_place = img->in_place;
     if (!img->in_place)
         for (uint64_t i = 0; i < fi->nr_pages; i++)
-            memcpy(maddr_to_virt(fi->pages[i].dest),
-                   page_source(&fi->pages[i]), PAGE_SIZE);
+            memcpy(maddr_to_virt(fi->pages[i].dest), page_source(&fi->pages[i]),
+                   PAGE_SIZE);
     fake_exit.dests_match = true;
     for (uint64_t i = 0; i < fi->nr_pages; i++)
-        if (memcmp(maddr_to_virt(fi->pages[i].dest),
-                   page_source(&fi->pages[i]), PAGE_SIZE))
+        if (memcmp(maddr_to_virt(fi->pages[i].dest), page_source(&fi->pages[i]),
+                   PAGE_SIZE))
             fake_exit.dests_match = false;
     fake_end(FAKE_KEXECED);
 }

@@ -28,15 +28,15 @@
 #include <hv/arch.h>
 #include <hv/kexec.h>
 
-#define FAKE_RAM_SIZE      MiB(64)
-#define FAKE_HV_START      MiB(2)
-#define FAKE_HV_END        MiB(4)
-#define FAKE_DOM0_START    MiB(8)
-#define FAKE_DOM0_END      MiB(16)
-#define FAKE_CRASH_START   MiB(32)
-#define FAKE_CRASH_SIZE    MiB(16)
-#define FAKE_GUEST_VA      0x10000000UL
-#define FAKE_GUEST_SIZE    MiB(2)
+#define FAKE_RAM_SIZE    MiB(64)
+#define FAKE_HV_START    MiB(2)
+#define FAKE_HV_END      MiB(4)
+#define FAKE_DOM0_START  MiB(8)
+#define FAKE_DOM0_END    MiB(16)
+#define FAKE_CRASH_START MiB(32)
+#define FAKE_CRASH_SIZE  MiB(16)
+#define FAKE_GUEST_VA    0x10000000UL
+#define FAKE_GUEST_SIZE  MiB(2)
 
 /* A fresh machine; cmdline as the hypervisor's (NULL: the defaults). */
 void fake_machine_boot(const char *cmdline);
@@ -51,47 +51,47 @@ void fake_guest_unmap(uint64_t gva);
 mfn_t fake_dom0_frame(uint8_t fill);
 
 /* ---- the console --------------------------------------------------------- */
-const char *fake_console(void);     /* everything printed since boot/clear */
+const char *fake_console(void); /* everything printed since boot/clear */
 void fake_console_clear(void);
 /* How many lines printed since the last clear contain needle. */
 unsigned int fake_console_count(const char *needle);
 
 /* ---- how a call ended ---------------------------------------------------- */
 enum fake_end {
-    FAKE_RETURNED,      /* it returned (FAKE_RUN's value: fake_ret) */
-    FAKE_EXITED,        /* machine_exit(fake_exit.code) */
-    FAKE_KEXECED,       /* machine_kexec(): an image ran (fake_exit.img) */
+    FAKE_RETURNED, /* it returned (FAKE_RUN's value: fake_ret) */
+    FAKE_EXITED,   /* machine_exit(fake_exit.code) */
+    FAKE_KEXECED,  /* machine_kexec(): an image ran (fake_exit.img) */
 };
 struct fake_exit {
     enum fake_end how;
-    uint8_t code;                   /* FAKE_EXITED */
-    uint8_t type;                   /* FAKE_KEXECED: the image's */
+    uint8_t code; /* FAKE_EXITED */
+    uint8_t type; /* FAKE_KEXECED: the image's */
     uint64_t entry;
-    bool in_place;                  /* it ran in place (not relocated) */
-    bool dests_match;               /* every destination holds its page */
-    unsigned int cpu;               /* the CPU it ended on */
+    bool in_place;    /* it ran in place (not relocated) */
+    bool dests_match; /* every destination holds its page */
+    unsigned int cpu; /* the CPU it ended on */
 };
 extern struct fake_exit fake_exit;
 extern jmp_buf *fake_exit_jmp;
 extern long fake_ret;
 
-#define FAKE_RUN(call)                                                       \
-    ({                                                                       \
-        jmp_buf fake_jb__;                                                   \
-        jmp_buf *fake_prev__ = fake_exit_jmp;                                \
-        fake_exit_jmp = &fake_jb__;                                          \
-        if (!setjmp(fake_jb__)) {                                            \
-            fake_ret = (long)(call);                                         \
-            fake_exit.how = FAKE_RETURNED;                                   \
-        }                                                                    \
-        fake_exit_jmp = fake_prev__;                                         \
-        fake_exit.how;                                                       \
+#define FAKE_RUN(call)                                                         \
+    ({                                                                         \
+        jmp_buf fake_jb__;                                                     \
+        jmp_buf *fake_prev__ = fake_exit_jmp;                                  \
+        fake_exit_jmp = &fake_jb__;                                            \
+        if (!setjmp(fake_jb__)) {                                              \
+            fake_ret = (long)(call);                                           \
+            fake_exit.how = FAKE_RETURNED;                                     \
+        }                                                                      \
+        fake_exit_jmp = fake_prev__;                                           \
+        fake_exit.how;                                                         \
     })
 
 /* ---- the CPUs and the crash path ----------------------------------------- */
 extern unsigned int fake_nr_cpus;
-extern unsigned int fake_shootdowns;        /* arch_crash_shootdown() calls */
-extern unsigned int fake_cpus_stopped;      /* CPUs it stopped */
+extern unsigned int fake_shootdowns;   /* arch_crash_shootdown() calls */
+extern unsigned int fake_cpus_stopped; /* CPUs it stopped */
 /*
  * In the next shootdown, this CPU (0: none) panics first, as if it had
  * crashed at the same moment as the CPU that won, then takes the stop.
@@ -110,6 +110,6 @@ uint64_t fake_cpu_rip(unsigned int cpu);
  */
 extern long fake_build_allocs_left;
 extern bool fake_region_protected;
-extern unsigned int fake_images_live;       /* built and not freed */
+extern unsigned int fake_images_live; /* built and not freed */
 
 #endif /* TESTS_UNIT_FAKE_ARCH_H */

@@ -8,7 +8,11 @@
 
 #include "fake-loader-env.h"
 
-static struct { uint8_t *p; size_t size; uint64_t mfn; } bufs[FAKE_MAX_BUFS];
+static struct {
+    uint8_t *p;
+    size_t size;
+    uint64_t mfn;
+} bufs[FAKE_MAX_BUFS];
 static unsigned int nr_bufs;
 static uint8_t *bounce_pages[FAKE_MAX_BOUNCE];
 unsigned int fake_nr_bounce, fake_bounce_limit = FAKE_MAX_BOUNCE;
@@ -31,7 +35,7 @@ static int fake_bounce(void *ctx, struct kxl_frame *out)
     if (fake_nr_bounce == fake_bounce_limit)
         return -1;
     bounce_pages[fake_nr_bounce] = aligned_alloc(FAKE_PG, FAKE_PG);
-    memset(bounce_pages[fake_nr_bounce], 0xcc, FAKE_PG);  /* not zero */
+    memset(bounce_pages[fake_nr_bounce], 0xcc, FAKE_PG); /* not zero */
     out->va = bounce_pages[fake_nr_bounce];
     out->mfn = kxl_mfn(FAKE_BOUNCE_MFN + fake_nr_bounce++);
     return 0;
@@ -105,15 +109,23 @@ void fake_expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
     static struct kimage_run runs[512];
     static struct kexec_entry copy[512];
     struct kimage_dests dests = { .runs = runs };
-    struct kexec_load ld = { .size = sizeof(ld), .type = KEXEC_TYPE_CRASH,
+    struct kexec_load ld = { .size = sizeof(ld),
+                             .type = KEXEC_TYPE_CRASH,
                              .arch = arch,
                              .entry_maddr = kxl_maddr_val(entry),
-                             .entries = (uintptr_t)copy, .nr_entries = n };
+                             .entries = (uintptr_t)copy,
+                             .nr_entries = n };
     struct kimage_machine m = {
-        .frame_owned = v_owned, .is_ram = v_ram, .phys_limit = 4ULL << 30,
-        .hv_start = kxl_maddr_val(hv_start), .hv_end = kxl_maddr_val(hv_end),
-        .crash_load_start = kxl_maddr_val(rs), .crash_load_size = rsize,
-        .max_entries = 512, .max_pages = 1 << 20, .max_map_pages = 1 << 20,
+        .frame_owned = v_owned,
+        .is_ram = v_ram,
+        .phys_limit = 4ULL << 30,
+        .hv_start = kxl_maddr_val(hv_start),
+        .hv_end = kxl_maddr_val(hv_end),
+        .crash_load_start = kxl_maddr_val(rs),
+        .crash_load_size = rsize,
+        .max_entries = 512,
+        .max_pages = 1 << 20,
+        .max_map_pages = 1 << 20,
         .dests = &dests,
     };
     struct kimage_summary sum;

@@ -15,11 +15,11 @@
 
 #include "../../tools/kexec-loader/kexec-loader.h"
 
-#define FAKE_PG          4096u
-#define FAKE_BUF_MFN     0x100000u      /* buffer i: from + 0x10000 * i */
-#define FAKE_BOUNCE_MFN  0x200000u
-#define FAKE_MAX_BUFS    8
-#define FAKE_MAX_BOUNCE  16
+#define FAKE_PG         4096u
+#define FAKE_BUF_MFN    0x100000u /* buffer i: from + 0x10000 * i */
+#define FAKE_BOUNCE_MFN 0x200000u
+#define FAKE_MAX_BUFS   8
+#define FAKE_MAX_BOUNCE 16
 
 /* va_to_mfn and bounce over the buffers and bounce frames below. */
 extern const struct kxl_env fake_env;

@@ -35,8 +35,7 @@ __attribute__((weak)) void printk(const char *fmt, ...)
     harness_printk_count++;
 }
 
-__attribute__((weak)) int format_symbol(char *buf, size_t size,
-                                        uint64_t addr)
+__attribute__((weak)) int format_symbol(char *buf, size_t size, uint64_t addr)
 {
     return snprintf(buf, size, "sym@%lx", (unsigned long)addr);
 }

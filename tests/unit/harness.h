@@ -43,7 +43,7 @@
 #include <hv/errno.h>
 
 #define vsnprintf hv_vsnprintf
-#define snprintf hv_snprintf
+#define snprintf  hv_snprintf
 #include <hv/lib.h>
 #undef vsnprintf
 #undef snprintf

@@ -13,7 +13,7 @@ struct good_case {
 START_TEST(test_parse_valid)
 {
     static const struct good_case cases[] = {
-        { "256M", MiB(256), 0, GiB(4) },        /* default: below 4 GiB */
+        { "256M", MiB(256), 0, GiB(4) }, /* default: below 4 GiB */
         { "0x10000000", MiB(256), 0, GiB(4) },
         { "512m", MiB(512), 0, GiB(4) },
         { "4K", KiB(4), 0, GiB(4) },
@@ -24,8 +24,8 @@ START_TEST(test_parse_valid)
         { "128M,below=0x100000000", MiB(128), 0, GiB(4) },
         { "128M,below=64G", MiB(128), 0, GiB(64) },
         { "128M<1G", MiB(128), 0, GiB(1) },
-        { "16M<16M", MiB(16), 0, MiB(16) },     /* below == size */
-        { "8G", GiB(8), 0, GiB(4) },    /* placement will say no room */
+        { "16M<16M", MiB(16), 0, MiB(16) }, /* below == size */
+        { "8G", GiB(8), 0, GiB(4) },        /* placement will say no room */
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -36,7 +36,7 @@ START_TEST(test_parse_valid)
 
         ck_assert_msg(rc == 0, "'%s' rejected: %s", c->val, why);
         ck_assert_msg(req.size == c->size && req.base == c->base &&
-                      req.below == c->below,
+                          req.below == c->below,
                       "'%s': size %#lx base %#lx below %#lx", c->val,
                       (unsigned long)req.size, (unsigned long)req.base,
                       (unsigned long)req.below);
@@ -46,7 +46,7 @@ END_TEST
 
 struct bad_case {
     const char *val;
-    const char *why_has;    /* a word the explanation must contain */
+    const char *why_has; /* a word the explanation must contain */
 };
 
 /* Each value refused with -EINVAL, a reason naming the fault, and the
@@ -77,8 +77,8 @@ START_TEST(test_parse_invalid)
         { "abc", "size" },
         { "M", "size" },
         { "-64M", "size" },
-        { "99999999999999999999M", "size" },    /* overflows 64 bits */
-        { "17179869184G", "size" },             /* 2^64 */
+        { "99999999999999999999M", "size" }, /* overflows 64 bits */
+        { "17179869184G", "size" },          /* 2^64 */
         { "6000", "4 KiB" },
         { "1025K", "4 KiB" },
         { "256Mx", "junk" },
@@ -137,13 +137,13 @@ START_TEST(test_ram_size)
 {
     static const struct mem_region overlap[] = {
         { { 0 }, GiB(1), MEM_RAM },
-        { { MiB(512) }, GiB(1), MEM_RAM },          /* RAM over RAM: once */
-        { { MiB(256) }, MiB(16), MEM_RESERVED },    /* non-RAM inside RAM wins */
+        { { MiB(512) }, GiB(1), MEM_RAM },       /* RAM over RAM: once */
+        { { MiB(256) }, MiB(16), MEM_RESERVED }, /* non-RAM inside RAM wins */
         { { MiB(256) + MiB(8) }, MiB(16), MEM_ACPI }, /* and overlaps another */
-        { { GiB(4) }, GiB(1), MEM_NVS },            /* non-RAM alone: nothing */
+        { { GiB(4) }, GiB(1), MEM_NVS }, /* non-RAM alone: nothing */
     };
     static const struct mem_region top[] = {
-        { { 0xfffffffffff00000 }, KiB(512), MEM_RAM },  /* near 2^64 */
+        { { 0xfffffffffff00000 }, KiB(512), MEM_RAM }, /* near 2^64 */
         { { KiB(4) }, KiB(8), MEM_RAM },
     };
 
@@ -186,8 +186,8 @@ static int place_req(const struct crashkernel_req *req,
     return rc;
 }
 
-#define PLACE_PC(val, start, why)                                            \
-    place(val, pc_map, ARRAY_SIZE(pc_map), pc_busy, ARRAY_SIZE(pc_busy),     \
+#define PLACE_PC(val, start, why)                                              \
+    place(val, pc_map, ARRAY_SIZE(pc_map), pc_busy, ARRAY_SIZE(pc_busy),       \
           start, why)
 
 START_TEST(test_place_highest_below_4g)
@@ -237,25 +237,28 @@ START_TEST(test_place_avoids_busy)
 {
     static const struct busy_range busy[] = {
         { { 0 }, { MiB(1) } },
-        { { GiB(3) - MiB(100) }, { GiB(3) - MiB(90) } },    /* a module up high */
-        { { 0xa0000000 }, { 0xa0000001 } },                 /* one byte */
+        { { GiB(3) - MiB(100) }, { GiB(3) - MiB(90) } }, /* a module up high */
+        { { 0xa0000000 }, { 0xa0000001 } },              /* one byte */
     };
     uint64_t start = 0;
     const char *why;
 
     /* Must end at or below the module. */
     ck_assert_int_eq(place("256M", pc_map, ARRAY_SIZE(pc_map), busy,
-                           ARRAY_SIZE(busy), &start, &why), 0);
+                           ARRAY_SIZE(busy), &start, &why),
+                     0);
     ck_assert_uint_eq(start, GiB(3) - MiB(100) - MiB(256));
 
     /* Below the module it would cover the byte at 0xa0000000: under it. */
     ck_assert_int_eq(place("512M", pc_map, ARRAY_SIZE(pc_map), busy,
-                           ARRAY_SIZE(busy), &start, &why), 0);
+                           ARRAY_SIZE(busy), &start, &why),
+                     0);
     ck_assert_uint_eq(start, 0xa0000000 - MiB(512));
 
     /* One busy byte costs the whole 2 MiB slot around it. */
-    ck_assert_int_eq(place("32M<0xa1000000", pc_map, ARRAY_SIZE(pc_map),
-                           busy, ARRAY_SIZE(busy), &start, &why), 0);
+    ck_assert_int_eq(place("32M<0xa1000000", pc_map, ARRAY_SIZE(pc_map), busy,
+                           ARRAY_SIZE(busy), &start, &why),
+                     0);
     ck_assert_uint_eq(start, 0x9e000000);
 
     /* Busy ranges outside RAM change nothing. */
@@ -276,16 +279,17 @@ START_TEST(test_place_unsorted_and_overlapping_types)
     const char *why;
 
     /* [1G, 1.5G) is ACPI even though RAM claims it. */
-    ck_assert_int_eq(place("512M", map, ARRAY_SIZE(map), NULL, 0, &start,
-                           &why), 0);
+    ck_assert_int_eq(place("512M", map, ARRAY_SIZE(map), NULL, 0, &start, &why),
+                     0);
     ck_assert_uint_eq(start, GiB(2) - MiB(512));
-    ck_assert_int_eq(place("768M", map, ARRAY_SIZE(map), NULL, 0, &start,
-                           &why), 0);
+    ck_assert_int_eq(place("768M", map, ARRAY_SIZE(map), NULL, 0, &start, &why),
+                     0);
     ck_assert_uint_eq(start, MiB(256));
-    ck_assert_int_eq(place("1G", map, ARRAY_SIZE(map), NULL, 0, &start,
-                           &why), -ENOSPC);
-    ck_assert_int_eq(place("256M,below=1536M", map, ARRAY_SIZE(map), NULL,
-                           0, &start, &why), 0);
+    ck_assert_int_eq(place("1G", map, ARRAY_SIZE(map), NULL, 0, &start, &why),
+                     -ENOSPC);
+    ck_assert_int_eq(place("256M,below=1536M", map, ARRAY_SIZE(map), NULL, 0,
+                           &start, &why),
+                     0);
     ck_assert_uint_eq(start, GiB(1) - MiB(256));
 }
 END_TEST
@@ -299,13 +303,14 @@ START_TEST(test_place_no_room)
     ck_assert_int_eq(PLACE_PC("4G", &start, &why), -ENOSPC);
     ck_assert_ptr_nonnull(why);
     ck_assert_int_eq(PLACE_PC("8G", &start, &why), -ENOSPC);
-    ck_assert_uint_eq(start, 0x1234);   /* untouched on failure */
+    ck_assert_uint_eq(start, 0x1234); /* untouched on failure */
 
     /* 3 GiB of RAM below 4 GiB, but less once the image is counted. */
     ck_assert_int_eq(PLACE_PC("3G,below=4G", &start, &why), -ENOSPC);
     ck_assert_int_eq(PLACE_PC("2G<2G", &start, &why), -ENOSPC);
-    ck_assert_int_eq(place("4K", pc_map, ARRAY_SIZE(pc_map), all, 1,
-                           &start, &why), -ENOSPC);
+    ck_assert_int_eq(place("4K", pc_map, ARRAY_SIZE(pc_map), all, 1, &start,
+                           &why),
+                     -ENOSPC);
     ck_assert_int_eq(place("4K", pc_map, 0, NULL, 0, &start, &why), -ENOSPC);
     /* The only RAM below the limit is busy. */
     ck_assert_int_eq(PLACE_PC("64K,below=1M", &start, &why), -ENOSPC);
@@ -330,12 +335,10 @@ START_TEST(test_place_fixed_base)
 
     start = 0x1234;
     /* Runs from RAM into the PCI hole. */
-    ck_assert_int_eq(PLACE_PC("64M@0xbe000000", &start, &why),
-                     -EADDRNOTAVAIL);
+    ck_assert_int_eq(PLACE_PC("64M@0xbe000000", &start, &why), -EADDRNOTAVAIL);
     ck_assert_ptr_nonnull(why);
     /* Entirely in the hole, or past the end of RAM. */
-    ck_assert_int_eq(PLACE_PC("64M@0xc8000000", &start, &why),
-                     -EADDRNOTAVAIL);
+    ck_assert_int_eq(PLACE_PC("64M@0xc8000000", &start, &why), -EADDRNOTAVAIL);
     ck_assert_int_eq(PLACE_PC("64M@8G", &start, &why), -EADDRNOTAVAIL);
     /* Spans two RAM regions that are not one. */
     {
@@ -345,9 +348,11 @@ START_TEST(test_place_fixed_base)
         };
 
         ck_assert_int_eq(place("512M@0x70000000", two, 2, NULL, 0, &start,
-                               &why), -EADDRNOTAVAIL);
+                               &why),
+                         -EADDRNOTAVAIL);
         ck_assert_int_eq(place("256M@0x70000000", two, 2, NULL, 0, &start,
-                               &why), 0);
+                               &why),
+                         0);
         ck_assert_uint_eq(start, 0x70000000);
         start = 0x1234;
     }
@@ -399,7 +404,7 @@ static bool slot_ok(uint64_t s, uint64_t size, uint64_t below,
 /* Against brute force: the highest 2 MiB slot that passes slot_ok(). */
 START_TEST(test_place_random)
 {
-    const uint64_t unit = KiB(512);     /* finer than the 2 MiB alignment */
+    const uint64_t unit = KiB(512); /* finer than the 2 MiB alignment */
     unsigned int placed = 0, refused = 0;
 
     for (int iter = 0; iter < 500; iter++) {
@@ -437,10 +442,10 @@ START_TEST(test_place_random)
 
         rc = place_req(&req, mem, nr_mem, busy, nr_busy, &start, &why);
         if (found) {
-            ck_assert_msg(rc == 0, "iter %d: %d (%s), expected %#lx", iter,
-                          rc, why, (unsigned long)want);
-            ck_assert_msg(start == want, "iter %d: %#lx, expected %#lx",
-                          iter, (unsigned long)start, (unsigned long)want);
+            ck_assert_msg(rc == 0, "iter %d: %d (%s), expected %#lx", iter, rc,
+                          why, (unsigned long)want);
+            ck_assert_msg(start == want, "iter %d: %#lx, expected %#lx", iter,
+                          (unsigned long)start, (unsigned long)want);
             placed++;
         } else {
             ck_assert_msg(rc == -ENOSPC, "iter %d: %d at %#lx, expected none",
@@ -496,12 +501,13 @@ START_TEST(test_ranges_parse_valid)
                       req.nr_ranges);
         ck_assert_msg(req.size == 0, "'%s': size before picking", c->val);
         ck_assert_msg(req.base == c->base && req.below == c->below &&
-                      req.has_below == c->has_below, "'%s': base %#lx below %#lx",
-                      c->val, (unsigned long)req.base, (unsigned long)req.below);
+                          req.has_below == c->has_below,
+                      "'%s': base %#lx below %#lx", c->val,
+                      (unsigned long)req.base, (unsigned long)req.below);
         for (unsigned int j = 0; j < c->nr; j++)
             ck_assert_msg(req.ranges[j].start == c->r[j].start &&
-                          req.ranges[j].end == c->r[j].end &&
-                          req.ranges[j].size == c->r[j].size,
+                              req.ranges[j].end == c->r[j].end &&
+                              req.ranges[j].size == c->r[j].size,
                           "'%s': range %u is %#lx-%#lx:%#lx", c->val, j,
                           (unsigned long)req.ranges[j].start,
                           (unsigned long)req.ranges[j].end,
@@ -535,7 +541,8 @@ START_TEST(test_ranges_parse_invalid)
         { "0-:64M@16M,below=1G", "junk" },
         { "0-1G:4K,1G-2G:4K,2G-3G:4K,3G-4G:4K,4G-5G:4K,5G-6G:4K,6G-7G:4K,"
           "7G-8G:4K,8G-9G:4K,9G-10G:4K,10G-11G:4K,11G-12G:4K,12G-13G:4K,"
-          "13G-14G:4K,14G-15G:4K,15G-16G:4K,16G-:4K", "16 ranges" },
+          "13G-14G:4K,14G-15G:4K,15G-16G:4K,16G-:4K",
+          "16 ranges" },
     };
 
     check_bad_cases(cases, ARRAY_SIZE(cases));
@@ -556,7 +563,8 @@ START_TEST(test_ranges_sixteen_accepted)
     ck_assert_msg(crashkernel_parse(val, &req, &why) == 0, "%s", why);
     ck_assert_uint_eq(req.nr_ranges, CRASHKERNEL_MAX_RANGES);
     ck_assert_int_eq(crashkernel_pick_range(&req, GiB(20), &chosen, &ignored,
-                                            &why), 0);
+                                            &why),
+                     0);
     ck_assert_int_eq(chosen, 15);
     ck_assert_uint_eq(req.size, KiB(8));
 }
@@ -565,7 +573,7 @@ END_TEST
 struct pick_case {
     const char *val;
     uint64_t ram;
-    int chosen;             /* -1: none */
+    int chosen; /* -1: none */
     uint64_t size;
     uint32_t ignored;
     uint64_t below;
@@ -606,19 +614,25 @@ START_TEST(test_ranges_pick)
         ck_assert_msg(crashkernel_parse(c->val, &req, &why) == 0, "'%s': %s",
                       c->val, why);
         ck_assert_msg(crashkernel_pick_range(&req, c->ram, &chosen, &ignored,
-                                             &why) == 0, "'%s': %s", c->val, why);
+                                             &why) == 0,
+                      "'%s': %s", c->val, why);
         ck_assert_msg(chosen == c->chosen && req.size == c->size &&
-                      ignored == c->ignored && req.below == c->below,
+                          ignored == c->ignored && req.below == c->below,
                       "'%s' with %#lx of RAM: range %d size %#lx ignored %#x "
-                      "below %#lx", c->val, (unsigned long)c->ram, chosen,
-                      (unsigned long)req.size, ignored, (unsigned long)req.below);
+                      "below %#lx",
+                      c->val, (unsigned long)c->ram, chosen,
+                      (unsigned long)req.size, ignored,
+                      (unsigned long)req.below);
     }
 }
 END_TEST
 
 START_TEST(test_ranges_pick_invalid)
 {
-    static const struct { const char *val; const char *why_has; } cases[] = {
+    static const struct {
+        const char *val;
+        const char *why_has;
+    } cases[] = {
         { "0-:64M,below=32M", "smaller" },
         { "0-:64M<32M", "smaller" },
         { "0-:8K@0xfffffffffffff000", "overflow" },
@@ -633,7 +647,8 @@ START_TEST(test_ranges_pick_invalid)
         ck_assert(crashkernel_parse(cases[i].val, &req, &why) == 0);
         before = req;
         ck_assert_int_eq(crashkernel_pick_range(&req, GiB(1), &chosen, &ignored,
-                                                &why), -EINVAL);
+                                                &why),
+                         -EINVAL);
         ck_assert_msg(why && strstr(why, cases[i].why_has), "'%s': %s",
                       cases[i].val, why ? why : "");
         /* a refused pick leaves the request as parsed */
@@ -656,7 +671,8 @@ START_TEST(test_ranges_pick_then_place)
                                      &chosen, &ignored, &why) == 0);
     ck_assert_int_eq(chosen, 1);
     ck_assert_int_eq(place_req(&req, pc_map, ARRAY_SIZE(pc_map), pc_busy,
-                               ARRAY_SIZE(pc_busy), &start, &why), 0);
+                               ARRAY_SIZE(pc_busy), &start, &why),
+                     0);
     ck_assert_uint_eq(start, GiB(3) - MiB(128));
 }
 END_TEST

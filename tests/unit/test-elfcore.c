@@ -13,9 +13,9 @@
 
 #include "../../tools/kexec-loader/elfcore.h"
 
-#define HV_VIRT   ELFCORE_HV_VIRT
-#define DMAP      ELFCORE_DIRECTMAP_VIRT
-#define RWX       (ELFCORE_PF_R | ELFCORE_PF_W | ELFCORE_PF_X)
+#define HV_VIRT ELFCORE_HV_VIRT
+#define DMAP    ELFCORE_DIRECTMAP_VIRT
+#define RWX     (ELFCORE_PF_R | ELFCORE_PF_W | ELFCORE_PF_X)
 
 /* What one program header should be. */
 struct want {
@@ -25,12 +25,9 @@ struct want {
 
 /* A SeaBIOS-like map of a 512 MiB machine. */
 static const struct elfcore_mem bios_map[] = {
-    { 0x0, 0x9fc00, 1, 0 },
-    { 0x9fc00, 0x400, 2, 0 },
-    { 0xf0000, 0x10000, 2, 0 },
-    { 0x100000, 0x1fee0000, 1, 0 },
-    { 0x1ffe0000, 0x20000, 2, 0 },
-    { 0xfffc0000, 0x40000, 2, 0 },
+    { 0x0, 0x9fc00, 1, 0 },        { 0x9fc00, 0x400, 2, 0 },
+    { 0xf0000, 0x10000, 2, 0 },    { 0x100000, 0x1fee0000, 1, 0 },
+    { 0x1ffe0000, 0x20000, 2, 0 }, { 0xfffc0000, 0x40000, 2, 0 },
 };
 
 /* 4 CPU notes, the hypervisor note, VMCOREINFO. */
@@ -47,10 +44,14 @@ static const struct elfcore_range notes4[] = {
 static struct elfcore_req bios_req(void)
 {
     return (struct elfcore_req){
-        .notes = notes4, .nr_notes = 6,
-        .mem = bios_map, .nr_mem = 6,
-        .crash_start = { CRASH_START }, .crash_size = CRASH_SIZE,
-        .hv_start = { HV_START }, .hv_size = HV_SIZE,
+        .notes = notes4,
+        .nr_notes = 6,
+        .mem = bios_map,
+        .nr_mem = 6,
+        .crash_start = { CRASH_START },
+        .crash_size = CRASH_SIZE,
+        .hv_start = { HV_START },
+        .hv_size = HV_SIZE,
     };
 }
 
@@ -61,7 +62,10 @@ static void check_ehdr(const uint8_t *buf, unsigned int nr_phdrs)
     struct elfcore_ehdr eh;
 
     memcpy(&eh, buf, sizeof(eh));
-    ck_assert_mem_eq(eh.e_ident, "\x7f" "ELF\x02\x01\x01\x00", 8);
+    ck_assert_mem_eq(eh.e_ident,
+                     "\x7f"
+                     "ELF\x02\x01\x01\x00",
+                     8);
     for (unsigned int i = 8; i < 16; i++)
         ck_assert_uint_eq(eh.e_ident[i], 0);
     ck_assert_uint_eq(eh.e_type, 4);
@@ -87,13 +91,15 @@ static void check_phdrs(const uint8_t *buf, const struct want *w,
 
         memcpy(&ph, buf + 64 + 56 * i, sizeof(ph));
         ck_assert_msg(ph.p_type == w[i].type && ph.p_flags == w[i].flags &&
-                      ph.p_offset == w[i].offset && ph.p_vaddr == w[i].vaddr &&
-                      ph.p_paddr == w[i].paddr && ph.p_filesz == w[i].size &&
-                      ph.p_memsz == w[i].size && ph.p_align == 0,
+                          ph.p_offset == w[i].offset &&
+                          ph.p_vaddr == w[i].vaddr &&
+                          ph.p_paddr == w[i].paddr &&
+                          ph.p_filesz == w[i].size && ph.p_memsz == w[i].size &&
+                          ph.p_align == 0,
                       "phdr %u: got type %u flags %u offset %#lx vaddr %#lx "
                       "paddr %#lx filesz %#lx memsz %#lx align %#lx, want "
-                      "type %u flags %u offset %#lx vaddr %#lx size %#lx", i,
-                      ph.p_type, ph.p_flags, (unsigned long)ph.p_offset,
+                      "type %u flags %u offset %#lx vaddr %#lx size %#lx",
+                      i, ph.p_type, ph.p_flags, (unsigned long)ph.p_offset,
                       (unsigned long)ph.p_vaddr, (unsigned long)ph.p_paddr,
                       (unsigned long)ph.p_filesz, (unsigned long)ph.p_memsz,
                       (unsigned long)ph.p_align, w[i].type, w[i].flags,
@@ -142,8 +148,8 @@ static const char *flags_str(uint32_t f)
  * readelf's header and its program-header rows, one by one, in order:
  *   "  NOTE  0x... 0x... 0x... 0x... 0x... <flags> 0"
  */
-static void check_readelf(const uint8_t *buf, size_t size,
-                          const struct want *w, unsigned int n)
+static void check_readelf(const uint8_t *buf, size_t size, const struct want *w,
+                          unsigned int n)
 {
     char *out = readelf_of(buf, size), *line, *save = NULL;
     char expect[64];
@@ -152,12 +158,16 @@ static void check_readelf(const uint8_t *buf, size_t size,
     ck_assert_msg(strstr(out, "Class:                             ELF64"),
                   "readelf: class\n%s", out);
     ck_assert_msg(strstr(out, "Data:                              2's "
-                          "complement, little endian"), "readelf: data\n%s", out);
-    ck_assert_msg(strstr(out, "Type:                              CORE (Core file)"),
+                              "complement, little endian"),
+                  "readelf: data\n%s", out);
+    ck_assert_msg(strstr(out,
+                         "Type:                              CORE (Core file)"),
                   "readelf: type\n%s", out);
     ck_assert_msg(strstr(out, "Machine:                           Advanced "
-                          "Micro Devices X86-64"), "readelf: machine\n%s", out);
-    snprintf(expect, sizeof(expect), "Number of program headers:         %u", n);
+                              "Micro Devices X86-64"),
+                  "readelf: machine\n%s", out);
+    snprintf(expect, sizeof(expect), "Number of program headers:         %u",
+             n);
     ck_assert_msg(strstr(out, expect), "readelf: want \"%s\"\n%s", expect, out);
     ck_assert_msg(!strstr(out, "Warning") && !strstr(out, "Error"),
                   "readelf complained\n%s", out);
@@ -179,16 +189,17 @@ static void check_readelf(const uint8_t *buf, size_t size,
         memcpy(flg, line + k + 1, 3);
         align = strtoul(line + k + 4, &end, 0);
         ck_assert_msg(end != line + k + 4 && !*end, "readelf row: %s", line);
-        ck_assert_str_eq(type, w[row].type == ELFCORE_PT_NOTE ? "NOTE" : "LOAD");
+        ck_assert_str_eq(type,
+                         w[row].type == ELFCORE_PT_NOTE ? "NOTE" : "LOAD");
         ck_assert_msg(off == w[row].offset && va == w[row].vaddr &&
-                      pa == w[row].paddr && fs == w[row].size &&
-                      ms == w[row].size && align == 0 &&
-                      !strcmp(flg, flags_str(w[row].flags)),
+                          pa == w[row].paddr && fs == w[row].size &&
+                          ms == w[row].size && align == 0 &&
+                          !strcmp(flg, flags_str(w[row].flags)),
                       "readelf row %u: %s\nwant offset %#lx vaddr %#lx paddr "
-                      "%#lx size %#lx flags '%s'", row, line,
-                      (unsigned long)w[row].offset, (unsigned long)w[row].vaddr,
-                      (unsigned long)w[row].paddr, (unsigned long)w[row].size,
-                      flags_str(w[row].flags));
+                      "%#lx size %#lx flags '%s'",
+                      row, line, (unsigned long)w[row].offset,
+                      (unsigned long)w[row].vaddr, (unsigned long)w[row].paddr,
+                      (unsigned long)w[row].size, flags_str(w[row].flags));
         row++;
     }
     ck_assert_uint_eq(row, n);
@@ -212,9 +223,18 @@ static void check_all(const struct elfcore_req *req, const struct want *w,
     check_readelf(buf, res.size, w, n);
 }
 
-#define NOTE(s, z)      { ELFCORE_PT_NOTE, 0, s, 0, s, z }
-#define RAM(s, z)       { ELFCORE_PT_LOAD, RWX, s, DMAP + (s), s, z }
-#define HVIMG(s, z)     { ELFCORE_PT_LOAD, RWX, s, HV_VIRT, s, z }
+#define NOTE(s, z)                                                             \
+    {                                                                          \
+        ELFCORE_PT_NOTE, 0, s, 0, s, z                                         \
+    }
+#define RAM(s, z)                                                              \
+    {                                                                          \
+        ELFCORE_PT_LOAD, RWX, s, DMAP + (s), s, z                              \
+    }
+#define HVIMG(s, z)                                                            \
+    {                                                                          \
+        ELFCORE_PT_LOAD, RWX, s, HV_VIRT, s, z                                 \
+    }
 
 /* ---- tests ------------------------------------------------------------------- */
 
@@ -222,8 +242,12 @@ START_TEST(test_bios_machine)
 {
     struct elfcore_req req = bios_req();
     const struct want w[] = {
-        NOTE(0x24a0000, 356), NOTE(0x24a0200, 356), NOTE(0x24a0400, 356),
-        NOTE(0x24a0600, 356), NOTE(0x24a1000, 196), NOTE(0x13fff000, 0x2f4),
+        NOTE(0x24a0000, 356),
+        NOTE(0x24a0200, 356),
+        NOTE(0x24a0400, 356),
+        NOTE(0x24a0600, 356),
+        NOTE(0x24a1000, 196),
+        NOTE(0x13fff000, 0x2f4),
         RAM(0x0, 0x9fc00),
         RAM(0x100000, CRASH_START - 0x100000),
         RAM(CRASH_START + CRASH_SIZE, 0x1ffe0000 - CRASH_START - CRASH_SIZE),
@@ -261,16 +285,18 @@ END_TEST
 START_TEST(test_sorts_and_merges)
 {
     static const struct elfcore_mem map[] = {
-        { 0x800000, 0x100000, 1, 0 },
-        { 0x100000, 0x200000, 1, 0 },
-        { 0x200000, 0x200000, 1, 0 },   /* overlaps the previous one */
-        { 0x400000, 0x1000, 1, 0 },     /* touches it */
-        { 0x500000, 0x300000, 3, 0 },   /* ACPI: not dumped */
-        { 0x900000, 0, 1, 0 },          /* empty */
-        { 0x0, 0x1000, 4, 0 },          /* NVS */
+        { 0x800000, 0x100000, 1, 0 }, { 0x100000, 0x200000, 1, 0 },
+        { 0x200000, 0x200000, 1, 0 }, /* overlaps the previous one */
+        { 0x400000, 0x1000, 1, 0 },   /* touches it */
+        { 0x500000, 0x300000, 3, 0 }, /* ACPI: not dumped */
+        { 0x900000, 0, 1, 0 },        /* empty */
+        { 0x0, 0x1000, 4, 0 },        /* NVS */
     };
     struct elfcore_req req = {
-        .mem = map, .nr_mem = 7, .hv_start = { 0x100000 }, .hv_size = 0x3000,
+        .mem = map,
+        .nr_mem = 7,
+        .hv_start = { 0x100000 },
+        .hv_size = 0x3000,
     };
     const struct want w[] = {
         RAM(0x100000, 0x301000),
@@ -286,9 +312,9 @@ END_TEST
 START_TEST(test_crash_region_edges)
 {
     static const struct elfcore_mem map[] = {
-        { 0x1000000, 0x1000000, 1, 0 },     /* 16..32 MiB */
-        { 0x4000000, 0x1000000, 1, 0 },     /* 64..80 MiB */
-        { 0x6000000, 0x1000000, 1, 0 },     /* 96..112 MiB */
+        { 0x1000000, 0x1000000, 1, 0 }, /* 16..32 MiB */
+        { 0x4000000, 0x1000000, 1, 0 }, /* 64..80 MiB */
+        { 0x6000000, 0x1000000, 1, 0 }, /* 96..112 MiB */
     };
     struct elfcore_req req = { .mem = map, .nr_mem = 3 };
 
@@ -346,9 +372,11 @@ START_TEST(test_limits)
     static struct elfcore_mem map[ELFCORE_MAX_MEM];
     static uint8_t buf[16384];
     struct elfcore_req req = {
-        .notes = notes, .nr_notes = ELFCORE_MAX_NOTES,
-        .mem = map, .nr_mem = ELFCORE_MAX_MEM,
-        .crash_start = { 0x100000 * ELFCORE_MAX_MEM },      /* half way */
+        .notes = notes,
+        .nr_notes = ELFCORE_MAX_NOTES,
+        .mem = map,
+        .nr_mem = ELFCORE_MAX_MEM,
+        .crash_start = { 0x100000 * ELFCORE_MAX_MEM }, /* half way */
         .crash_size = 0x1000,
     };
     struct elfcore_result res;
@@ -413,7 +441,8 @@ START_TEST(test_bad_requests)
 
     ck_assert_int_eq(elfcore_build(NULL, buf, sizeof(buf), &res), ELFCORE_EARG);
     ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), NULL), ELFCORE_EARG);
-    ck_assert_int_eq(elfcore_build(&req, NULL, sizeof(buf), &res), ELFCORE_EARG);
+    ck_assert_int_eq(elfcore_build(&req, NULL, sizeof(buf), &res),
+                     ELFCORE_EARG);
     req.notes = NULL;
     ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_EARG);
     req = bios_req();
@@ -424,29 +453,36 @@ START_TEST(test_bad_requests)
     req = bios_req();
     req.notes = bad_note;
     req.nr_notes = 1;
-    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_ERANGE);
+    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res),
+                     ELFCORE_ERANGE);
     /* a note that wraps */
-    bad_note[0] = (struct elfcore_range){ kxl_maddr(0xfffffffffffff000ULL), 0x2000 };
-    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_ERANGE);
+    bad_note[0] = (struct elfcore_range){ kxl_maddr(0xfffffffffffff000ULL),
+                                          0x2000 };
+    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res),
+                     ELFCORE_ERANGE);
     /* RAM that wraps */
     req = bios_req();
     req.mem = bad_mem;
     req.nr_mem = 1;
-    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_ERANGE);
+    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res),
+                     ELFCORE_ERANGE);
     /* RAM whose direct-map address would wrap */
     bad_mem[0] = (struct elfcore_mem){ 0x0000ff0000000000ULL, 0x1000, 1, 0 };
-    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_ERANGE);
+    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res),
+                     ELFCORE_ERANGE);
     /* the same, but not RAM: ignored */
     bad_mem[0].type = 2;
     ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_OK);
     /* a crash region that wraps */
     req = bios_req();
     req.crash_start = kxl_maddr(0xfffffffffffff000ULL);
-    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_ERANGE);
+    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res),
+                     ELFCORE_ERANGE);
     /* a hypervisor image whose link address range would wrap */
     req = bios_req();
     req.hv_size = 0x8000000000000000ULL;
-    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res), ELFCORE_ERANGE);
+    ck_assert_int_eq(elfcore_build(&req, buf, sizeof(buf), &res),
+                     ELFCORE_ERANGE);
 }
 END_TEST
 

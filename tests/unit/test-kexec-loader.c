@@ -24,17 +24,17 @@
 #include "../../tools/kexec-loader/kexec-loader.h"
 #include "../../tests/images/kexec-params.h"
 
-#define PG          4096u
-#define BUF_MFN     0x100u
-#define BOUNCE_MFN  0x9000u
-#define MAX_BOUNCE  64
-#define BASE        0x4000000ULL
+#define PG         4096u
+#define BUF_MFN    0x100u
+#define BOUNCE_MFN 0x9000u
+#define MAX_BOUNCE 64
+#define BASE       0x4000000ULL
 
 /* ---- the fake machine ---------------------------------------------------- */
 
-static uint8_t *buf;            /* the ELF, page aligned */
+static uint8_t *buf; /* the ELF, page aligned */
 static size_t buf_size;
-static uint64_t buf_mfns[64];   /* page k of buf -> machine frame */
+static uint64_t buf_mfns[64]; /* page k of buf -> machine frame */
 static bool xlate_fail_page[64];
 
 static uint8_t *bounce_pages[MAX_BOUNCE];
@@ -59,7 +59,7 @@ static int fake_bounce(void *ctx, struct kxl_frame *out)
         return -1;
     bounce_pages[nr_bounce] = aligned_alloc(PG, PG);
     ck_assert_ptr_nonnull(bounce_pages[nr_bounce]);
-    memset(bounce_pages[nr_bounce], 0xee, PG);     /* the loader must clear it */
+    memset(bounce_pages[nr_bounce], 0xee, PG); /* the loader must clear it */
     out->mfn = kxl_mfn(BOUNCE_MFN + nr_bounce * bounce_step);
     out->va = bounce_pages[nr_bounce];
     nr_bounce++;
@@ -80,7 +80,7 @@ static const uint8_t *bounce_of(uint64_t mfn)
 
 static uint8_t pat(uint64_t off)
 {
-    return (uint8_t)(off * 7 + 0x35) | 1;   /* never 0 */
+    return (uint8_t)(off * 7 + 0x35) | 1; /* never 0 */
 }
 
 static void setup(void)
@@ -116,7 +116,7 @@ struct telf {
     uint64_t entry;
     const struct tseg *segs;
     unsigned int nsegs;
-    size_t size;                /* file size */
+    size_t size; /* file size */
     /* parameter block section: params_size 0 = no section table */
     uint64_t params_addr, params_offset, params_size;
 };
@@ -152,7 +152,10 @@ static void build_elf(const struct telf *t)
     if (t->params_size)
         memset(buf + t->params_offset, 0, t->params_size);
 
-    memcpy(buf, "\x7f" "ELF", 4);
+    memcpy(buf,
+           "\x7f"
+           "ELF",
+           4);
     buf[4] = s64 ? 2 : 1;
     buf[5] = 1;
     buf[6] = 1;
@@ -208,13 +211,13 @@ static void build_elf(const struct telf *t)
         memset(sh, 0, 3 * shent);
         /* [1] .kexec_params */
         w(sh + shent + 0, 1, 4);
-        w(sh + shent + 4, 1, 4);                /* SHT_PROGBITS */
+        w(sh + shent + 4, 1, 4); /* SHT_PROGBITS */
         w(sh + shent + (s64 ? 16 : 12), t->params_addr, s64 ? 8 : 4);
         w(sh + shent + (s64 ? 24 : 16), t->params_offset, s64 ? 8 : 4);
         w(sh + shent + (s64 ? 32 : 20), t->params_size, s64 ? 8 : 4);
         /* [2] .shstrtab */
         w(sh + 2 * shent + 0, 15, 4);
-        w(sh + 2 * shent + 4, 3, 4);            /* SHT_STRTAB */
+        w(sh + 2 * shent + 4, 3, 4); /* SHT_STRTAB */
         w(sh + 2 * shent + (s64 ? 24 : 16), stroff, s64 ? 8 : 4);
         w(sh + 2 * shent + (s64 ? 32 : 20), sizeof(shstrtab), s64 ? 8 : 4);
     }
@@ -222,7 +225,8 @@ static void build_elf(const struct telf *t)
 
 static struct kxl_request request(uint64_t base)
 {
-    return (struct kxl_request){ .elf = buf, .elf_size = buf_size,
+    return (struct kxl_request){ .elf = buf,
+                                 .elf_size = buf_size,
                                  .base = kxl_maddr(base),
                                  .type = KEXEC_TYPE_DEFAULT };
 }
@@ -234,10 +238,22 @@ struct xe {
     uint64_t a0, a1, a2;
 };
 
-#define D(a)        { KEXEC_OP_DEST, (a), 0, 0 }
-#define C(m, n)     { KEXEC_OP_COPY, (m), (n), 0 }
-#define Z(n)        { KEXEC_OP_ZERO, 0, (n), 0 }
-#define M(v, i, n)  { KEXEC_OP_MAP, (v), (i), (n) }
+#define D(a)                                                                   \
+    {                                                                          \
+        KEXEC_OP_DEST, (a), 0, 0                                               \
+    }
+#define C(m, n)                                                                \
+    {                                                                          \
+        KEXEC_OP_COPY, (m), (n), 0                                             \
+    }
+#define Z(n)                                                                   \
+    {                                                                          \
+        KEXEC_OP_ZERO, 0, (n), 0                                               \
+    }
+#define M(v, i, n)                                                             \
+    {                                                                          \
+        KEXEC_OP_MAP, (v), (i), (n)                                            \
+    }
 
 static void dump(const struct kexec_entry *e, uint64_t n)
 {
@@ -270,9 +286,10 @@ static void expect_list(const struct kexec_entry *e, uint64_t n,
     ck_assert_msg(ok, "entry list differs (see stderr)");
 }
 
-#define EXPECT(ents, res, ...) do {                                         \
-        static const struct xe want_[] = { __VA_ARGS__ };                   \
-        expect_list(ents, (res).nr_entries, want_, ARRAY_SIZE(want_));      \
+#define EXPECT(ents, res, ...)                                                 \
+    do {                                                                       \
+        static const struct xe want_[] = { __VA_ARGS__ };                      \
+        expect_list(ents, (res).nr_entries, want_, ARRAY_SIZE(want_));         \
     } while (0)
 
 /* The validator's view: all RAM below 16 GiB, every test frame owned. */
@@ -301,10 +318,16 @@ static void expect_valid(const struct kxl_result *res, uint8_t type,
     struct kexec_entry copy[128];
     struct kexec_load ld;
     struct kimage_machine m = {
-        .frame_owned = v_owned, .is_ram = v_ram, .phys_limit = GiB(16),
-        .hv_start = 0x200000, .hv_end = 0x400000,
-        .crash_load_start = 0x10000000, .crash_load_size = MiB(64),
-        .max_entries = 128, .max_pages = 1 << 20, .max_map_pages = 1 << 20,
+        .frame_owned = v_owned,
+        .is_ram = v_ram,
+        .phys_limit = GiB(16),
+        .hv_start = 0x200000,
+        .hv_end = 0x400000,
+        .crash_load_start = 0x10000000,
+        .crash_load_size = MiB(64),
+        .max_entries = 128,
+        .max_pages = 1 << 20,
+        .max_map_pages = 1 << 20,
         .dests = &dests,
     };
     struct kimage_summary sum;
@@ -352,8 +375,10 @@ START_TEST(test_crc32)
     ck_assert_uint_eq(kxl_crc32(0, "123456789", 9), 0xcbf43926);
     ck_assert_uint_eq(kxl_crc32(0, "", 0), 0);
     ck_assert_uint_eq(kxl_crc32(0, "a", 1), 0xe8b7be43);
-    ck_assert_uint_eq(kxl_crc32(0, "The quick brown fox jumps over the lazy dog",
-                                43), 0x414fa339);
+    ck_assert_uint_eq(kxl_crc32(0,
+                                "The quick brown fox jumps over the lazy dog",
+                                43),
+                      0x414fa339);
     ck_assert_uint_eq(kxl_crc32(kxl_crc32(0, "1234", 4), "56789", 5),
                       0xcbf43926);
     ck_assert_uint_eq(kxl_crc32_zeros(0, 1000), kxl_crc32(0, zeros, 1000));
@@ -577,10 +602,10 @@ END_TEST
 START_TEST(test_dyn_base_offset)
 {
     static const struct tseg segs[] = {
-        { 6, 0, 0, 0, 0, 0 },                          /* PT_PHDR: ignored */
+        { 6, 0, 0, 0, 0, 0 }, /* PT_PHDR: ignored */
         { 0, 0x1000, 0x400000, 0, 0x2000, 0x2000 },
         { 0, 0x3000, 0x405000, 0, 0x1000, 0x3000 },
-        { 0, 0x3000, 0x900000, 0, 0, 0 },              /* memsz 0: ignored */
+        { 0, 0x3000, 0x900000, 0, 0, 0 }, /* memsz 0: ignored */
     };
     struct telf t = { true, 3, 0, 0x401004, segs, 4, 0x4000, 0, 0, 0 };
     struct kexec_entry ents[16];
@@ -590,8 +615,8 @@ START_TEST(test_dyn_base_offset)
     build_elf(&t);
     req = request(0x10100000);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
-    EXPECT(ents, res, D(0x10100000), C(BUF_MFN + 1, 2),
-           D(0x10105000), C(BUF_MFN + 3, 1), Z(2));
+    EXPECT(ents, res, D(0x10100000), C(BUF_MFN + 1, 2), D(0x10105000),
+           C(BUF_MFN + 3, 1), Z(2));
     ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x10101004);
     ck_assert_uint_eq(res.nr_segments, 2);
     ck_assert_uint_eq(kxl_maddr_val(res.image_end), 0x10108000);
@@ -600,8 +625,8 @@ START_TEST(test_dyn_base_offset)
     /* another base: the same list, shifted */
     req.base = kxl_maddr(BASE);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
-    EXPECT(ents, res, D(BASE), C(BUF_MFN + 1, 2),
-           D(BASE + 0x5000), C(BUF_MFN + 3, 1), Z(2));
+    EXPECT(ents, res, D(BASE), C(BUF_MFN + 1, 2), D(BASE + 0x5000),
+           C(BUF_MFN + 3, 1), Z(2));
     ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), BASE + 0x1004);
 
     /* a base that is not page aligned */
@@ -629,8 +654,8 @@ START_TEST(test_exec32)
     req = request(0);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
     /* two segments adjacent but in distinct pages */
-    EXPECT(ents, res, D(0x2000000), C(BUF_MFN + 1, 1),
-           D(0x2001000), C(BOUNCE_MFN, 1), Z(1));
+    EXPECT(ents, res, D(0x2000000), C(BUF_MFN + 1, 1), D(0x2001000),
+           C(BOUNCE_MFN, 1), Z(1));
     ck_assert_uint_eq(res.arch, KEXEC_ARCH_32);
     ck_assert_uint_eq(res.elf_type, 2);
     ck_assert_uint_eq(kxl_maddr_val(res.base), 0x2000000);
@@ -651,7 +676,7 @@ START_TEST(test_exec64_paddr)
         { 0, 0x1000, 0xffffffff80000000ULL, 0x1000000, 0x1000, 0x1000 },
     };
     struct telf t = { true, 2, 0, 0xffffffff80000040ULL, segs, 1, 0x2000,
-                      0, 0, 0 };
+                      0,    0, 0 };
     struct kexec_entry ents[16];
     struct kxl_result res;
     struct kxl_request req;
@@ -683,8 +708,8 @@ START_TEST(test_exec64_by_paddr)
     req = request(0x10200000);
     req.by_paddr = true;
     ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), KXL_OK);
-    EXPECT(ents, res, D(0x10200000), C(BUF_MFN + 1, 1),
-           D(0x10201000), C(BUF_MFN + 2, 1), Z(2));
+    EXPECT(ents, res, D(0x10200000), C(BUF_MFN + 1, 1), D(0x10201000),
+           C(BUF_MFN + 2, 1), Z(2));
     ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), 0x10200040);
     ck_assert_uint_eq(kxl_maddr_val(res.placed[1].dest), 0x10201000);
     ck_assert_uint_eq(kxl_maddr_val(res.placed[1].end), 0x10204000);
@@ -714,8 +739,10 @@ START_TEST(test_raw_blob)
     struct kxl_result res;
     struct kxl_raw raw;
 
-    build_elf(&t);      /* only for a patterned, page-mapped buffer */
-    raw = (struct kxl_raw){ .buf = buf, .filesz = 0x1800, .memsz = 0x4000,
+    build_elf(&t); /* only for a patterned, page-mapped buffer */
+    raw = (struct kxl_raw){ .buf = buf,
+                            .filesz = 0x1800,
+                            .memsz = 0x4000,
                             .dest = kxl_maddr(0x20000000) };
     ck_assert_int_eq(kxl_build_raw(&raw, &env, ents, 16, &res), KXL_OK);
     EXPECT(ents, res, D(0x20000000), C(BUF_MFN, 1), C(BOUNCE_MFN, 1), Z(2));
@@ -752,7 +779,7 @@ START_TEST(test_capacity)
     req = request(BASE);
     ck_assert_int_eq(kxl_build(&req, &env, ents, 8, &res), KXL_OK);
     need = res.nr_entries;
-    ck_assert_uint_eq(need, 5);     /* DEST, COPY b, COPY d, COPY b, ZERO */
+    ck_assert_uint_eq(need, 5); /* DEST, COPY b, COPY d, COPY b, ZERO */
     for (uint64_t cap = 0; cap < need; cap++) {
         memset(ents, 0xa5, sizeof(ents));
         ck_assert_int_eq(kxl_build(&req, &env, cap ? ents : NULL, cap, &res),
@@ -790,12 +817,10 @@ START_TEST(test_maps)
     req.maps = maps;
     req.nr_maps = 3;
     ck_assert_int_eq(kxl_build(&req, &env, ents, 32, &res), KXL_OK);
-    EXPECT(ents, res,
-           D(BASE), C(BUF_MFN + 1, 1), C(BUF_MFN + 2, 2), C(BOUNCE_MFN, 1),
-           Z(1), Z(1),
-           M(0xffffc00000000000ULL, 1, 1), M(0xffffc00000001000ULL, 2, 1),
-           M(0xffffc00000100000ULL, 2, 2), M(0xffffc00000102000ULL, 3, 1),
-           M(0xffffc00000103000ULL, 4, 1),
+    EXPECT(ents, res, D(BASE), C(BUF_MFN + 1, 1), C(BUF_MFN + 2, 2),
+           C(BOUNCE_MFN, 1), Z(1), Z(1), M(0xffffc00000000000ULL, 1, 1),
+           M(0xffffc00000001000ULL, 2, 1), M(0xffffc00000100000ULL, 2, 2),
+           M(0xffffc00000102000ULL, 3, 1), M(0xffffc00000103000ULL, 4, 1),
            M(0x1000000, 5, 1));
     ck_assert_uint_eq(res.nr_map_entries, 6);
     expect_valid(&res, KEXEC_TYPE_DEFAULT, ents);
@@ -813,16 +838,18 @@ START_TEST(test_map_refusals)
     struct kxl_result res;
     struct kxl_request req;
     struct kxl_map_req m;
-    static const struct { uint64_t va, maddr, pages; int rc; } cases[] = {
-        { 0x1000, BASE + 0x1000, 2, KXL_EMAP },     /* runs into the hole */
-        { 0x1000, BASE + 0x2000, 1, KXL_EMAP },     /* the hole */
-        { 0x1000, BASE - 0x1000, 2, KXL_EMAP },     /* starts below */
-        { 0x1000, BASE + 0x4000, 2, KXL_EMAP },     /* runs past the end */
-        { 0x1000, BASE, 0, KXL_EMAP },              /* 0 pages */
-        { 0x1800, BASE, 1, KXL_EMAP },              /* va misaligned */
-        { 0x1000, BASE + 0x10, 1, KXL_EMAP },       /* maddr misaligned */
-        { 0x1000, BASE + 0x4000, 1, KXL_OK },
-        { 0x1000, BASE, 2, KXL_OK },
+    static const struct {
+        uint64_t va, maddr, pages;
+        int rc;
+    } cases[] = {
+        { 0x1000, BASE + 0x1000, 2, KXL_EMAP }, /* runs into the hole */
+        { 0x1000, BASE + 0x2000, 1, KXL_EMAP }, /* the hole */
+        { 0x1000, BASE - 0x1000, 2, KXL_EMAP }, /* starts below */
+        { 0x1000, BASE + 0x4000, 2, KXL_EMAP }, /* runs past the end */
+        { 0x1000, BASE, 0, KXL_EMAP },          /* 0 pages */
+        { 0x1800, BASE, 1, KXL_EMAP },          /* va misaligned */
+        { 0x1000, BASE + 0x10, 1, KXL_EMAP },   /* maddr misaligned */
+        { 0x1000, BASE + 0x4000, 1, KXL_OK },   { 0x1000, BASE, 2, KXL_OK },
     };
 
     build_elf(&t);
@@ -918,12 +945,13 @@ START_TEST(test_bad_elves)
     struct kexec_entry ents[16];
     struct kxl_result res;
     struct kxl_request req;
-    uint8_t save[64 + 56];     /* ELF header and the program header */
+    uint8_t save[64 + 56]; /* ELF header and the program header */
 
-#define TRY(rc_) do {                                                       \
-        req = request(BASE);                                                \
-        ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), rc_);       \
-        memcpy(buf, save, sizeof(save));                                    \
+#define TRY(rc_)                                                               \
+    do {                                                                       \
+        req = request(BASE);                                                   \
+        ck_assert_int_eq(kxl_build(&req, &env, ents, 16, &res), rc_);          \
+        memcpy(buf, save, sizeof(save));                                       \
     } while (0)
 
     build_elf(&t);
@@ -931,38 +959,38 @@ START_TEST(test_bad_elves)
     TRY(KXL_OK);
     buf[0] = 0x7e;
     TRY(KXL_ENOTELF);
-    buf[4] = 3;                                 /* class */
+    buf[4] = 3; /* class */
     TRY(KXL_ENOTELF);
-    buf[5] = 2;                                 /* big endian */
+    buf[5] = 2; /* big endian */
     TRY(KXL_ENOTELF);
-    buf[6] = 0;                                 /* ident version */
+    buf[6] = 0; /* ident version */
     TRY(KXL_ENOTELF);
-    buf[20] = 2;                                /* e_version */
+    buf[20] = 2; /* e_version */
     TRY(KXL_ENOTELF);
-    w(buf + 18, 3, 2);                          /* EM_386 in an ELF64 */
+    w(buf + 18, 3, 2); /* EM_386 in an ELF64 */
     TRY(KXL_EUNSUP);
-    w(buf + 16, 1, 2);                          /* ET_REL */
+    w(buf + 16, 1, 2); /* ET_REL */
     TRY(KXL_EUNSUP);
-    w(buf + 16, 4, 2);                          /* ET_CORE */
+    w(buf + 16, 4, 2); /* ET_CORE */
     TRY(KXL_EUNSUP);
-    w(buf + 54, 40, 2);                         /* e_phentsize */
+    w(buf + 54, 40, 2); /* e_phentsize */
     TRY(KXL_EBADELF);
-    w(buf + 32, 0x1fe0, 8);                     /* phdrs past the end */
+    w(buf + 32, 0x1fe0, 8); /* phdrs past the end */
     TRY(KXL_EBADELF);
-    w(buf + 56, 0, 2);                          /* no program header */
+    w(buf + 56, 0, 2); /* no program header */
     TRY(KXL_ENOLOAD);
-    w(buf + 24, 0x1000, 8);                     /* e_entry past memsz */
+    w(buf + 24, 0x1000, 8); /* e_entry past memsz */
     TRY(KXL_EENTRY);
 
     /* segment problems: in the program header at 64 */
-    w(buf + 64, 4, 4);                          /* PT_NOTE only */
+    w(buf + 64, 4, 4); /* PT_NOTE only */
     TRY(KXL_ENOLOAD);
-    w(buf + 64 + 32, 0x1001, 8);                /* p_filesz > file */
+    w(buf + 64 + 32, 0x1001, 8); /* p_filesz > file */
     w(buf + 64 + 40, 0x2000, 8);
     TRY(KXL_EBADELF);
-    w(buf + 64 + 32, 0x1001, 8);                /* p_filesz > p_memsz */
+    w(buf + 64 + 32, 0x1001, 8); /* p_filesz > p_memsz */
     TRY(KXL_EBADELF);
-    w(buf + 64 + 8, 0xfffffffffffff000ULL, 8);  /* p_offset wraps */
+    w(buf + 64 + 8, 0xfffffffffffff000ULL, 8); /* p_offset wraps */
     TRY(KXL_EBADELF);
     w(buf + 64 + 16, 0xfffffffffffff800ULL, 8); /* p_vaddr + p_memsz wraps */
     TRY(KXL_EBADELF);
@@ -1047,8 +1075,8 @@ static const struct tseg param_segs[] = {
 
 static struct telf param_elf(void)
 {
-    return (struct telf){ true, 3, 0, 0x20, param_segs, 2, 0x5400,
-                          0x4000, 0x4000, KXPARAM_SIZE };
+    return (struct telf){ true, 3,      0,      0x20,   param_segs,
+                          2,    0x5400, 0x4000, 0x4000, KXPARAM_SIZE };
 }
 
 /* The memory image of a segment as the images see it, block zeroed. */
@@ -1097,10 +1125,8 @@ START_TEST(test_params)
     ck_assert_int_eq(kxl_build(&req, &env, ents, 32, &res), KXL_OK);
     /* data: page 0x3000 direct, the block's page bounced, 0x5000 bounced
        (p_filesz ends at 0x5400), 0x6000-0x7fff zero */
-    EXPECT(ents, res,
-           D(BASE), C(BUF_MFN + 1, 2),
-           D(BASE + 0x3000), C(BUF_MFN + 3, 1), C(BOUNCE_MFN, 2), Z(2),
-           D(BASE + 0x100000), Z(2),
+    EXPECT(ents, res, D(BASE), C(BUF_MFN + 1, 2), D(BASE + 0x3000),
+           C(BUF_MFN + 3, 1), C(BOUNCE_MFN, 2), Z(2), D(BASE + 0x100000), Z(2),
            M(0xffffc00000000000ULL, 1, 2));
     ck_assert_uint_eq(kxl_maddr_val(res.params_maddr), BASE + 0x4000);
     ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), BASE + 0x20);
@@ -1168,9 +1194,8 @@ START_TEST(test_params_crash_two_maps)
     req.maps = &m;
     req.nr_maps = 1;
     ck_assert_int_eq(kxl_build(&req, &env, ents, 32, &res), KXL_OK);
-    EXPECT(ents, res,
-           D(BASE), C(BUF_MFN + 1, 2),
-           D(BASE + 0x3000), C(BUF_MFN + 3, 1), C(BOUNCE_MFN, 2), Z(2),
+    EXPECT(ents, res, D(BASE), C(BUF_MFN + 1, 2), D(BASE + 0x3000),
+           C(BUF_MFN + 3, 1), C(BOUNCE_MFN, 2), Z(2),
            M(0xffffc00000000000ULL, 3, 1), M(0xffffc00000001000ULL, 4, 2));
     kp = (const struct kexec_params *)bounce_of(BOUNCE_MFN);
     ck_assert_uint_eq(kp->image_id, 2);
@@ -1203,10 +1228,13 @@ START_TEST(test_params_reload)
     req.image_id = 2;
     ck_assert_int_eq(kxl_build(&req, &env, b, 32, &rb), KXL_OK);
     ck_assert_uint_eq(ra.nr_entries, rb.nr_entries);
-    ck_assert_uint_eq(((const struct kexec_params *)bounce_of(BOUNCE_MFN))->image_id, 1);
-    ck_assert_uint_eq(((const struct kexec_params *)bounce_of(BOUNCE_MFN + 2))->image_id, 2);
-    ck_assert_uint_eq(((const struct kexec_params *)bounce_of(BOUNCE_MFN))->seg[1].crc32,
-                      ((const struct kexec_params *)bounce_of(BOUNCE_MFN + 2))->seg[1].crc32);
+    ck_assert_uint_eq(
+        ((const struct kexec_params *)bounce_of(BOUNCE_MFN))->image_id, 1);
+    ck_assert_uint_eq(
+        ((const struct kexec_params *)bounce_of(BOUNCE_MFN + 2))->image_id, 2);
+    ck_assert_uint_eq(
+        ((const struct kexec_params *)bounce_of(BOUNCE_MFN))->seg[1].crc32,
+        ((const struct kexec_params *)bounce_of(BOUNCE_MFN + 2))->seg[1].crc32);
 }
 END_TEST
 
@@ -1215,9 +1243,12 @@ START_TEST(test_params_refusals)
     static const struct tseg segs9[9] = {
         { 0, 0x1000, 0x0000, 0, 0x1000, 0x1000 },
         { 0, 0x2000, 0x1000, 0, 0x1000, 0x1000 },
-        { 0, 0x1000, 0x2000, 0, 0, 0x1000 }, { 0, 0x1000, 0x3000, 0, 0, 0x1000 },
-        { 0, 0x1000, 0x4000, 0, 0, 0x1000 }, { 0, 0x1000, 0x5000, 0, 0, 0x1000 },
-        { 0, 0x1000, 0x6000, 0, 0, 0x1000 }, { 0, 0x1000, 0x7000, 0, 0, 0x1000 },
+        { 0, 0x1000, 0x2000, 0, 0, 0x1000 },
+        { 0, 0x1000, 0x3000, 0, 0, 0x1000 },
+        { 0, 0x1000, 0x4000, 0, 0, 0x1000 },
+        { 0, 0x1000, 0x5000, 0, 0, 0x1000 },
+        { 0, 0x1000, 0x6000, 0, 0, 0x1000 },
+        { 0, 0x1000, 0x7000, 0, 0, 0x1000 },
         { 0, 0x1000, 0x8000, 0, 0, 0x1000 },
     };
     struct telf t = { true, 3, 0, 0, param_segs, 2, 0x5400, 0, 0, 0 };
@@ -1251,7 +1282,7 @@ START_TEST(test_params_refusals)
     ck_assert_int_eq(kxl_build(&req, &env, ents, 64, &res), KXL_ENOPARAMS);
     free(buf);
     t = param_elf();
-    t.params_addr = 0x6000;             /* in the .bss, not in file bytes */
+    t.params_addr = 0x6000; /* in the .bss, not in file bytes */
     build_elf(&t);
     req = request(BASE);
     req.params = true;
@@ -1259,8 +1290,8 @@ START_TEST(test_params_refusals)
     free(buf);
 
     /* more segments than the block describes */
-    t = (struct telf){ true, 3, 0, 0, segs9, 9, 0x3000, 0x1000, 0x2000,
-                       KXPARAM_SIZE };
+    t = (struct telf){ true, 3,      0,      0,      segs9,
+                       9,    0x3000, 0x1000, 0x2000, KXPARAM_SIZE };
     build_elf(&t);
     req = request(BASE);
     req.params = true;
@@ -1292,9 +1323,9 @@ START_TEST(test_params_too_many_maps)
     ck_assert_uint_eq(res.nr_map_entries, 4);
     /* 8 requests over 5 entries of the image, split further: > 8 MAPs */
     for (unsigned int i = 0; i < KXL_MAX_MAPS; i++)
-        many[i] = (struct kxl_map_req){
-            kxl_vaddr(0x100000000ULL * (i + 1)),
-            kxl_maddr(BASE + (i % 2 ? 0x3000 : 0)), 2 };
+        many[i] = (struct kxl_map_req){ kxl_vaddr(0x100000000ULL * (i + 1)),
+                                        kxl_maddr(BASE + (i % 2 ? 0x3000 : 0)),
+                                        2 };
     req.maps = many;
     req.nr_maps = KXL_MAX_MAPS;
     ck_assert_int_eq(kxl_build(&req, &env, ents, 64, &res), KXL_EPARAMS);
@@ -1308,8 +1339,8 @@ START_TEST(test_params_elf32)
         { 0, 0x1000, 0x2000000, 0x2000000, 0x1000, 0x1000 },
         { 0, 0x2000, 0x2001000, 0x2001000, 0x1000, 0x3000 },
     };
-    struct telf t = { false, 2, 0, 0x2000000, segs, 2, 0x3000,
-                      0x2001000, 0x2000, KXPARAM_SIZE };
+    struct telf t = { false, 2,      0,         0x2000000, segs,
+                      2,     0x3000, 0x2001000, 0x2000,    KXPARAM_SIZE };
     struct kexec_entry ents[32];
     struct kxl_result res;
     struct kxl_request req;
@@ -1320,8 +1351,8 @@ START_TEST(test_params_elf32)
     req.params = true;
     req.image_id = 3;
     ck_assert_int_eq(kxl_build(&req, &env, ents, 32, &res), KXL_OK);
-    EXPECT(ents, res, D(0x2000000), C(BUF_MFN + 1, 1),
-           D(0x2001000), C(BOUNCE_MFN, 1), Z(2));
+    EXPECT(ents, res, D(0x2000000), C(BUF_MFN + 1, 1), D(0x2001000),
+           C(BOUNCE_MFN, 1), Z(2));
     kp = (const struct kexec_params *)bounce_of(BOUNCE_MFN);
     ck_assert_uint_eq(kp->base, 0x2000000);
     ck_assert_uint_eq(kp->seg[1].vaddr_offset, 0x1000);

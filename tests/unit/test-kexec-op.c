@@ -17,8 +17,9 @@
 #include <hv/page-alloc.h>
 #include <public/kexec.h>
 
-#define CRASH_LOAD_SIZE (FAKE_CRASH_SIZE - PAGE_SIZE)   /* last page: VMCOREINFO */
-#define DEFAULT_DEST    MiB(20)     /* RAM no one uses in the fake machine */
+#define CRASH_LOAD_SIZE                                                        \
+    (FAKE_CRASH_SIZE - PAGE_SIZE) /* last page: VMCOREINFO */
+#define DEFAULT_DEST MiB(20)      /* RAM no one uses in the fake machine */
 
 static uint64_t free_frames_now(void)
 {
@@ -72,15 +73,20 @@ static void make_image(struct image *im, uint8_t type, uint64_t dest,
     uint64_t first = mfn_x(fake_dom0_frame(fill));
 
     for (uint64_t i = 1; i + 1 < pages; i++)
-        ck_assert_uint_eq(mfn_x(fake_dom0_frame((uint8_t)(fill + i))), first + i);
+        ck_assert_uint_eq(mfn_x(fake_dom0_frame((uint8_t)(fill + i))),
+                          first + i);
     memset(im, 0, sizeof(*im));
     im->ents[0] = (struct kexec_entry){ .op = KEXEC_OP_DEST, .arg0 = dest };
-    im->ents[1] = (struct kexec_entry){ .op = KEXEC_OP_COPY, .arg0 = first,
+    im->ents[1] = (struct kexec_entry){ .op = KEXEC_OP_COPY,
+                                        .arg0 = first,
                                         .arg1 = pages - 1 };
     im->ents[2] = (struct kexec_entry){ .op = KEXEC_OP_ZERO, .arg1 = 1 };
     im->hdr = (struct kexec_load){
-        .size = sizeof(struct kexec_load), .type = type,
-        .arch = KEXEC_ARCH_64, .entry_maddr = dest, .nr_entries = 3,
+        .size = sizeof(struct kexec_load),
+        .type = type,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = dest,
+        .nr_entries = 3,
     };
 }
 
@@ -148,7 +154,8 @@ START_TEST(get_limits_reports_what_load_enforces)
     fake_console_clear();
     ck_assert_int_eq(op(KEXEC_CMD_kexec_get_limits, 0x1000), -EFAULT);
     ck_assert_uint_eq(fake_console_count("d0 kexec_op: get_limits: argument "
-                                         "0x1000 unwritable (-EFAULT)"), 1);
+                                         "0x1000 unwritable (-EFAULT)"),
+                      1);
 }
 END_TEST
 
@@ -162,7 +169,8 @@ START_TEST(kexec_max_entries_option_is_the_limit)
     ck_assert_int_eq(load(&im), -E2BIG);
     ck_assert_uint_eq(bad_entry_of(&im), KEXEC_BAD_HEADER);
     ck_assert_uint_eq(fake_console_count("load: 3 entries, the limit is 2 "
-                                         "(-E2BIG)"), 1);
+                                         "(-E2BIG)"),
+                      1);
 }
 END_TEST
 
@@ -172,7 +180,8 @@ START_TEST(unknown_command_and_unprivileged)
     fake_console_clear();
     ck_assert_int_eq(op(99, 0), -EOPNOTSUPP);
     ck_assert_uint_eq(fake_console_count("d0 kexec_op: unknown command 99 "
-                                         "(-EOPNOTSUPP)"), 1);
+                                         "(-EOPNOTSUPP)"),
+                      1);
     dom0->privileged = false;
     ck_assert_int_eq(op(KEXEC_CMD_kexec_status, 0), -EPERM);
     ck_assert_uint_eq(fake_console_count("needs a privileged domain (-EPERM)"),
@@ -188,7 +197,8 @@ START_TEST(type_argument_is_checked)
     fake_console_clear();
     ck_assert_int_eq(op(KEXEC_CMD_kexec_status, guest_copy(&ex, sizeof(ex))),
                      -EINVAL);
-    ck_assert_uint_eq(fake_console_count("status: unknown type 2 (-EINVAL)"), 1);
+    ck_assert_uint_eq(fake_console_count("status: unknown type 2 (-EINVAL)"),
+                      1);
     ex = (struct kexec_exec){ .type = 0, .pad = 1 };
     ck_assert_int_eq(op(KEXEC_CMD_kexec_unload, guest_copy(&ex, sizeof(ex))),
                      -EINVAL);
@@ -252,7 +262,8 @@ START_TEST(no_crash_region)
 
     fake_machine_boot("loglvl=2");
     ck_assert_uint_eq(fake_console_count("Crash region: none (no crashkernel= "
-                                         "option)"), 1);
+                                         "option)"),
+                      1);
     gva = guest_copy(&r, sizeof(r));
     ck_assert_int_eq(op(KEXEC_CMD_kexec_get_range, gva), 0);
     memcpy(&r, fake_guest_ptr(gva), sizeof(r));
@@ -279,7 +290,8 @@ START_TEST(default_load_exec_and_unload)
     ck_assert_uint_eq(fake_console_count("kexec: loaded a default image "
                                          "(64-bit): 4 pages (3 copied, 1 "
                                          "zeroed), 0 maps (0 pages), entry "
-                                         "0x1400000"), 1);
+                                         "0x1400000"),
+                      1);
     /* Held: the control page and three staged pages; the list is freed. */
     ck_assert_uint_eq(free_frames_now(), boot_free - 4);
     ck_assert_uint_eq(fake_images_live, 1);
@@ -300,12 +312,12 @@ START_TEST(default_load_exec_and_unload)
 
     ck_assert_int_eq(op_type(KEXEC_CMD_kexec, KEXEC_TYPE_DEFAULT), -ENOENT);
     ck_assert_uint_eq(fake_console_count("exec: no default image loaded "
-                                         "(-ENOENT)"), 1);
+                                         "(-ENOENT)"),
+                      1);
 
     make_image(&im, KEXEC_TYPE_DEFAULT, DEFAULT_DEST, 4, 0x40);
     ck_assert_int_eq(load(&im), 0);
-    ck_assert_int_eq(run_exec(KEXEC_TYPE_DEFAULT),
-                     FAKE_KEXECED);
+    ck_assert_int_eq(run_exec(KEXEC_TYPE_DEFAULT), FAKE_KEXECED);
     ck_assert_uint_eq(fake_exit.type, KEXEC_TYPE_DEFAULT);
     ck_assert_uint_eq(fake_exit.entry, DEFAULT_DEST);
     ck_assert(fake_exit.dests_match);
@@ -326,24 +338,22 @@ START_TEST(replacing_frees_the_old_image)
     ck_assert_int_eq(load(&b), 0);
     ck_assert_uint_eq(free_frames_now(), one_loaded);
     ck_assert_uint_eq(fake_images_live, 1);
-    ck_assert_int_eq(run_exec(KEXEC_TYPE_DEFAULT),
-                     FAKE_KEXECED);
+    ck_assert_int_eq(run_exec(KEXEC_TYPE_DEFAULT), FAKE_KEXECED);
     ck_assert(holds_image(DEFAULT_DEST, 4, 0x60));
 }
 END_TEST
 
 /* A refused load: its errno, bad_entry, one line, no frame kept, and the
    loaded image still loaded. */
-static void refused(struct image *im, int err, uint64_t bad,
-                    const char *line)
+static void refused(struct image *im, int err, uint64_t bad, const char *line)
 {
     uint64_t before = free_frames_now();
 
     fake_console_clear();
     ck_assert_int_eq(load(im), err);
     ck_assert_uint_eq(bad_entry_of(im), bad);
-    ck_assert_msg(fake_console_count(line) == 1, "want one line with '%s' in:\n%s",
-                  line, fake_console());
+    ck_assert_msg(fake_console_count(line) == 1,
+                  "want one line with '%s' in:\n%s", line, fake_console());
     ck_assert_uint_eq(fake_console_count("(-E"), 1);
     ck_assert_uint_eq(free_frames_now(), before);
     ck_assert_int_eq(status(KEXEC_TYPE_DEFAULT), KEXEC_STATUS_LOADED);
@@ -365,7 +375,7 @@ START_TEST(refusals_keep_everything)
     refused(&im, -EINVAL, KEXEC_BAD_HEADER, "load refused:");
 
     make_image(&im, KEXEC_TYPE_DEFAULT, DEFAULT_DEST, 3, 0x72);
-    im.ents[1].arg0 = FAKE_HV_START >> PAGE_SHIFT;  /* not dom0's */
+    im.ents[1].arg0 = FAKE_HV_START >> PAGE_SHIFT; /* not dom0's */
     refused(&im, -EACCES, 1, "load refused: entry 1:");
 
     make_image(&im, KEXEC_TYPE_DEFAULT, DEFAULT_DEST, 3, 0x73);
@@ -389,8 +399,7 @@ START_TEST(refusals_keep_everything)
     ck_assert_uint_eq(fake_console_count("unreadable (-EFAULT)"), 1);
 
     /* What is loaded is still the first image, whole. */
-    ck_assert_int_eq(run_exec(KEXEC_TYPE_DEFAULT),
-                     FAKE_KEXECED);
+    ck_assert_int_eq(run_exec(KEXEC_TYPE_DEFAULT), FAKE_KEXECED);
     ck_assert(holds_image(DEFAULT_DEST, 3, 0x70));
 }
 END_TEST
@@ -409,9 +418,10 @@ START_TEST(unsafe_refuses_load_and_exec)
     ck_assert_int_eq(op_type(KEXEC_CMD_kexec, KEXEC_TYPE_DEFAULT),
                      -ENOTRECOVERABLE);
     ck_assert_uint_eq(fake_console_count("exec refused: kexec is not safe: "
-                                         "memory was ballooned out"), 1);
+                                         "memory was ballooned out"),
+                      1);
     make_image(&im, KEXEC_TYPE_DEFAULT, DEFAULT_DEST, 3, 0x81);
-    im.hdr.bad_entry = 7;       /* overwritten: the refusal is the header's */
+    im.hdr.bad_entry = 7; /* overwritten: the refusal is the header's */
     ck_assert_int_eq(load(&im), -ENOTRECOVERABLE);
     ck_assert_uint_eq(bad_entry_of(&im), KEXEC_BAD_HEADER);
     domain_set_kexec_safe(dom0, "every frame came back");
@@ -436,15 +446,16 @@ START_TEST(first_crash_load_is_written_once_and_protected)
     ck_assert_uint_eq(free_frames_now(), boot_free - 1);
     ck_assert_int_eq(status(KEXEC_TYPE_CRASH), KEXEC_STATUS_LOADED);
 
-    ck_assert_int_eq(run_exec(KEXEC_TYPE_CRASH),
-                     FAKE_KEXECED);
+    ck_assert_int_eq(run_exec(KEXEC_TYPE_CRASH), FAKE_KEXECED);
     ck_assert_uint_eq(fake_exit.type, KEXEC_TYPE_CRASH);
     ck_assert(fake_exit.in_place);
     ck_assert_uint_eq(fake_console_count("Panic on CPU 0:"), 1);
     ck_assert_uint_eq(fake_console_count("crash image requested by d0 "
-                                         "(KEXEC_CMD_kexec)"), 1);
+                                         "(KEXEC_CMD_kexec)"),
+                      1);
     ck_assert_uint_eq(fake_console_count("kexec: running the crash image "
-                                         "(in place)"), 1);
+                                         "(in place)"),
+                      1);
 }
 END_TEST
 
@@ -458,16 +469,17 @@ START_TEST(refused_crash_load_leaves_the_region_bit_for_bit)
     ck_assert_int_eq(load(&a), 0);
     memcpy(before, maddr_to_virt(_maddr(FAKE_CRASH_START)), FAKE_CRASH_SIZE);
     make_image(&b, KEXEC_TYPE_CRASH, FAKE_CRASH_START, 5, 0xb0);
-    b.ents[1].arg0 = 0;         /* frame 0 */
+    b.ents[1].arg0 = 0; /* frame 0 */
     ck_assert_int_eq(load(&b), -ENXIO);
     ck_assert_uint_eq(bad_entry_of(&b), 1);
     make_image(&b, KEXEC_TYPE_CRASH, FAKE_CRASH_START + CRASH_LOAD_SIZE, 2,
-               0xb8);           /* over the VMCOREINFO page */
+               0xb8); /* over the VMCOREINFO page */
     ck_assert_int_eq(load(&b), -ENOSPC);
     fake_build_allocs_left = 2; /* the build fails */
     make_image(&b, KEXEC_TYPE_CRASH, FAKE_CRASH_START, 5, 0xc0);
     ck_assert_int_eq(load(&b), -ENOMEM);
-    ck_assert(!memcmp(before, maddr_to_virt(_maddr(FAKE_CRASH_START)), FAKE_CRASH_SIZE));
+    ck_assert(!memcmp(before, maddr_to_virt(_maddr(FAKE_CRASH_START)),
+                      FAKE_CRASH_SIZE));
     ck_assert(fake_region_protected);
     free(before);
 }
@@ -498,19 +510,22 @@ END_TEST
  */
 START_TEST(panic_in_the_middle_of_a_reload_runs_the_new_image_whole)
 {
-    uint64_t n = (uint64_t)_i;  /* pages written before the panic */
+    uint64_t n = (uint64_t)_i; /* pages written before the panic */
     char cmdline[128];
     struct image a, b;
 
-    snprintf(cmdline, sizeof(cmdline), "crashkernel=16M@32M debug-inject "
-             "kexec_test_reload_panic=%lu", (unsigned long)n);
+    snprintf(cmdline, sizeof(cmdline),
+             "crashkernel=16M@32M debug-inject "
+             "kexec_test_reload_panic=%lu",
+             (unsigned long)n);
     fake_machine_boot(cmdline);
     make_image(&a, KEXEC_TYPE_CRASH, FAKE_CRASH_START, 5, 0x10);
-    ck_assert_int_eq(load(&a), 0);  /* the first load is not a reload */
+    ck_assert_int_eq(load(&a), 0); /* the first load is not a reload */
     make_image(&b, KEXEC_TYPE_CRASH, FAKE_CRASH_START, 5, 0x40);
     ck_assert_int_eq(run_load(&b), FAKE_KEXECED);
     ck_assert_uint_eq(fake_console_count("panic in the middle of a "
-                                         "crash-image reload"), 1);
+                                         "crash-image reload"),
+                      1);
     ck_assert_uint_eq(fake_exit.type, KEXEC_TYPE_CRASH);
     ck_assert(!fake_exit.in_place);
     ck_assert(fake_exit.dests_match);
@@ -542,7 +557,7 @@ START_TEST(allocation_failure_at_every_step_of_a_build)
     fake_build_allocs_left = -1;
     if (_i == BUILD_ALLOCS) {
         ck_assert_int_eq(rc, 0);
-        ck_assert_uint_eq(free_frames_now(), before);   /* old one freed */
+        ck_assert_uint_eq(free_frames_now(), before); /* old one freed */
         return;
     }
     ck_assert_int_eq(rc, -ENOMEM);
@@ -572,8 +587,8 @@ int main(void)
     tcase_add_test(tc, first_crash_load_is_written_once_and_protected);
     tcase_add_test(tc, refused_crash_load_leaves_the_region_bit_for_bit);
     tcase_add_test(tc, crash_reload_replaces_the_region);
-    tcase_add_loop_test(tc, panic_in_the_middle_of_a_reload_runs_the_new_image_whole,
-                        1, 5);
+    tcase_add_loop_test(
+        tc, panic_in_the_middle_of_a_reload_runs_the_new_image_whole, 1, 5);
     tcase_add_loop_test(tc, allocation_failure_at_every_step_of_a_build, 0,
                         BUILD_ALLOCS + 1);
     suite_add_tcase(s, tc);

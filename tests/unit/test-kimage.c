@@ -17,22 +17,22 @@
 
 #include <hv/kimage.h>
 
-#define RAM_START     MiB(1)
-#define RAM_END       GiB(3)
-#define HV_START      MiB(2)
-#define HV_END        MiB(4)
-#define CRASH_START   MiB(256)
-#define CRASH_SIZE    MiB(64)
-#define PHYS_LIMIT    GiB(64)
-#define HIGH_RAM      (PHYS_LIMIT - MiB(2))     /* [HIGH_RAM, PHYS_LIMIT) RAM */
-#define OWN_FIRST     0x8000u
-#define OWN_LAST      0x8fffu
-#define PHYS_FRAMES   (PHYS_LIMIT >> PAGE_SHIFT)
-#define MAX_ENTRIES   16
-#define MAX_PAGES     0x10000u
+#define RAM_START   MiB(1)
+#define RAM_END     GiB(3)
+#define HV_START    MiB(2)
+#define HV_END      MiB(4)
+#define CRASH_START MiB(256)
+#define CRASH_SIZE  MiB(64)
+#define PHYS_LIMIT  GiB(64)
+#define HIGH_RAM    (PHYS_LIMIT - MiB(2)) /* [HIGH_RAM, PHYS_LIMIT) RAM */
+#define OWN_FIRST   0x8000u
+#define OWN_LAST    0x8fffu
+#define PHYS_FRAMES (PHYS_LIMIT >> PAGE_SHIFT)
+#define MAX_ENTRIES 16
+#define MAX_PAGES   0x10000u
 
 /* Room for the million-entry test's runs (kimage.h: one per entry). */
-#define MAX_RUNS      1000000
+#define MAX_RUNS 1000000
 static struct kimage_dests dests;
 static uint64_t owned[(OWN_LAST + 1) / 64 + 1];
 static unsigned long owned_calls, ram_calls;
@@ -70,10 +70,16 @@ static void setup(void)
         owned[f / 64] |= 1ULL << (f % 64);
     owned_calls = ram_calls = 0;
     machine = (struct kimage_machine){
-        .frame_owned = fake_owned, .is_ram = fake_ram, .ctx = owned,
-        .phys_limit = PHYS_LIMIT, .hv_start = HV_START, .hv_end = HV_END,
-        .crash_load_start = CRASH_START, .crash_load_size = CRASH_SIZE,
-        .max_entries = MAX_ENTRIES, .max_pages = MAX_PAGES,
+        .frame_owned = fake_owned,
+        .is_ram = fake_ram,
+        .ctx = owned,
+        .phys_limit = PHYS_LIMIT,
+        .hv_start = HV_START,
+        .hv_end = HV_END,
+        .crash_load_start = CRASH_START,
+        .crash_load_size = CRASH_SIZE,
+        .max_entries = MAX_ENTRIES,
+        .max_pages = MAX_PAGES,
         .max_map_pages = MAX_PAGES,
         .dests = &dests,
     };
@@ -85,14 +91,14 @@ static void teardown(void)
 
 /* ---- a good list, then one thing broken ---------------------------------- */
 
-#define DEST0   MiB(64)
+#define DEST0 MiB(64)
 
 static struct kexec_entry ents[MAX_ENTRIES];
 static struct kexec_load hdr;
 static uint64_t nents;
 
-static struct kexec_entry E(uint16_t op, uint64_t a0, uint64_t a1, uint64_t a2)
-{
+static struct kexec_entry E(uint16_t op, uint64_t a0, uint64_t a1,
+                            uint64_t a2) {
     return (struct kexec_entry){ .op = op, .arg0 = a0, .arg1 = a1, .arg2 = a2 };
 }
 
@@ -101,7 +107,8 @@ static struct kexec_entry E(uint16_t op, uint64_t a0, uint64_t a1, uint64_t a2)
  * [4] COPY 0x8010 x1  [5] MAP 0xffffc00000000000 -> [1] x2
  * [6] MAP 0x400000 -> [2] x1; entry at 64M + 0x10.
  */
-static void good(uint8_t type)
+static void
+good(uint8_t type)
 {
     uint64_t d = type == KEXEC_TYPE_CRASH ? CRASH_START + MiB(1) : DEST0;
 
@@ -114,8 +121,12 @@ static void good(uint8_t type)
     ents[nents++] = E(KEXEC_OP_MAP, 0xffffc00000000000ULL, 1, 2);
     ents[nents++] = E(KEXEC_OP_MAP, 0x400000, 2, 1);
     hdr = (struct kexec_load){
-        .size = sizeof(hdr), .type = type, .arch = KEXEC_ARCH_64,
-        .entry_maddr = d + 0x10, .entries = 0, .nr_entries = nents,
+        .size = sizeof(hdr),
+        .type = type,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = d + 0x10,
+        .entries = 0,
+        .nr_entries = nents,
     };
 }
 
@@ -148,23 +159,25 @@ static const char *why_last(void)
 }
 
 /* The list as it stands must be refused with err at index at. */
-#define REFUSED(err, at) do {                                               \
-        uint64_t bad_;                                                      \
-        const char *why_;                                                   \
-        int rc_ = validate(&bad_, &why_);                                   \
-        ck_assert_msg(rc_ == (err) && bad_ == (uint64_t)(at),               \
-                      "got %d at %ld, want %d at %ld (%s)", rc_,           \
-                      (long)bad_, (err), (long)(at), why_ ? why_ : "-");    \
-        ck_assert_ptr_nonnull(why_);                                        \
-        ck_assert_uint_gt(strlen(why_), 0);                                 \
+#define REFUSED(err, at)                                                       \
+    do {                                                                       \
+        uint64_t bad_;                                                         \
+        const char *why_;                                                      \
+        int rc_ = validate(&bad_, &why_);                                      \
+        ck_assert_msg(rc_ == (err) && bad_ == (uint64_t)(at),                  \
+                      "got %d at %ld, want %d at %ld (%s)", rc_, (long)bad_,   \
+                      (err), (long)(at), why_ ? why_ : "-");                   \
+        ck_assert_ptr_nonnull(why_);                                           \
+        ck_assert_uint_gt(strlen(why_), 0);                                    \
     } while (0)
 
-#define ACCEPTED() do {                                                     \
-        uint64_t bad_;                                                      \
-        const char *why_;                                                   \
-        int rc_ = validate(&bad_, &why_);                                   \
-        ck_assert_msg(rc_ == 0, "refused: %d at %ld (%s)", rc_,             \
-                      (long)bad_, why_ ? why_ : "-");                       \
+#define ACCEPTED()                                                             \
+    do {                                                                       \
+        uint64_t bad_;                                                         \
+        const char *why_;                                                      \
+        int rc_ = validate(&bad_, &why_);                                      \
+        ck_assert_msg(rc_ == 0, "refused: %d at %ld (%s)", rc_, (long)bad_,    \
+                      why_ ? why_ : "-");                                      \
     } while (0)
 
 #define H KEXEC_BAD_HEADER
@@ -178,7 +191,8 @@ START_TEST(test_good_default)
     const char *why = NULL;
 
     good(KEXEC_TYPE_DEFAULT);
-    ck_assert_int_eq(kimage_validate(&hdr, ents, &machine, &sum, &bad, &why), 0);
+    ck_assert_int_eq(kimage_validate(&hdr, ents, &machine, &sum, &bad, &why),
+                     0);
     ck_assert_uint_eq(sum.dest_pages, 6);
     ck_assert_uint_eq(sum.copy_pages, 3);
     ck_assert_uint_eq(sum.zero_pages, 3);
@@ -192,11 +206,14 @@ START_TEST(test_good_default)
     ck_assert_uint_eq(ents[5].arg2, 2);
     ck_assert_uint_eq(ents[6].arg0, 0x400000);
     /* the runs: exactly the destination frames */
-    for (uint64_t f = (DEST0 >> PAGE_SHIFT) - 2; f < (DEST0 >> PAGE_SHIFT) + 8; f++)
+    for (uint64_t f = (DEST0 >> PAGE_SHIFT) - 2; f < (DEST0 >> PAGE_SHIFT) + 8;
+         f++)
         ck_assert_int_eq(kimage_is_dest(&machine, _mfn(f)),
-                         f >= (DEST0 >> PAGE_SHIFT) && f < (DEST0 >> PAGE_SHIFT) + 5);
+                         f >= (DEST0 >> PAGE_SHIFT) &&
+                             f < (DEST0 >> PAGE_SHIFT) + 5);
     ck_assert(kimage_is_dest(&machine, _mfn((DEST0 + MiB(16)) >> PAGE_SHIFT)));
-    ck_assert(!kimage_is_dest(&machine, _mfn(((DEST0 + MiB(16)) >> PAGE_SHIFT) + 1)));
+    ck_assert(
+        !kimage_is_dest(&machine, _mfn(((DEST0 + MiB(16)) >> PAGE_SHIFT) + 1)));
     ck_assert(!kimage_is_dest(&machine, _mfn(PHYS_FRAMES + 5)));
 }
 END_TEST
@@ -212,7 +229,8 @@ START_TEST(test_good_crash_and_32)
     nents = 0;
     ents[nents++] = E(KEXEC_OP_DEST, CRASH_START, 0, 0);
     ents[nents++] = E(KEXEC_OP_ZERO, 0, CRASH_SIZE >> PAGE_SHIFT, 0);
-    hdr = (struct kexec_load){ .size = sizeof(hdr), .type = KEXEC_TYPE_CRASH,
+    hdr = (struct kexec_load){ .size = sizeof(hdr),
+                               .type = KEXEC_TYPE_CRASH,
                                .arch = KEXEC_ARCH_64,
                                .entry_maddr = CRASH_START + CRASH_SIZE - 1,
                                .nr_entries = nents };
@@ -223,13 +241,15 @@ START_TEST(test_good_crash_and_32)
     ents[nents++] = E(KEXEC_OP_ZERO, 0, 1, 0);
     ents[nents++] = E(KEXEC_OP_DEST, HV_END, 0, 0);
     ents[nents++] = E(KEXEC_OP_COPY, OWN_LAST, 1, 0);
-    hdr = (struct kexec_load){ .size = sizeof(hdr), .type = KEXEC_TYPE_DEFAULT,
-                               .arch = KEXEC_ARCH_64, .entry_maddr = HV_END,
+    hdr = (struct kexec_load){ .size = sizeof(hdr),
+                               .type = KEXEC_TYPE_DEFAULT,
+                               .arch = KEXEC_ARCH_64,
+                               .entry_maddr = HV_END,
                                .nr_entries = nents };
     ACCEPTED();
     /* a larger struct (a later version) is fine */
     hdr.size = sizeof(hdr) + 8;
-    ents[1].arg2 = ents[3].arg2 = 0;    /* validation wrote them */
+    ents[1].arg2 = ents[3].arg2 = 0; /* validation wrote them */
     ACCEPTED();
 }
 END_TEST
@@ -246,7 +266,8 @@ START_TEST(test_good_limits)
     nents = 0;
     ents[nents++] = E(KEXEC_OP_DEST, PHYS_LIMIT - PAGE_SIZE, 0, 0);
     ents[nents++] = E(KEXEC_OP_ZERO, 0, 1, 0);
-    hdr = (struct kexec_load){ .size = sizeof(hdr), .arch = KEXEC_ARCH_64,
+    hdr = (struct kexec_load){ .size = sizeof(hdr),
+                               .arch = KEXEC_ARCH_64,
                                .entry_maddr = PHYS_LIMIT - 8,
                                .nr_entries = nents };
     ACCEPTED();
@@ -261,8 +282,10 @@ START_TEST(test_good_limits)
     nents = 0;
     ents[nents++] = E(KEXEC_OP_DEST, MiB(8), 0, 0);
     ents[nents++] = E(KEXEC_OP_ZERO, 0, MAX_PAGES, 0);
-    hdr = (struct kexec_load){ .size = sizeof(hdr), .arch = KEXEC_ARCH_64,
-                               .entry_maddr = MiB(8), .nr_entries = nents };
+    hdr = (struct kexec_load){ .size = sizeof(hdr),
+                               .arch = KEXEC_ARCH_64,
+                               .entry_maddr = MiB(8),
+                               .nr_entries = nents };
     ACCEPTED();
 }
 END_TEST
@@ -321,19 +344,19 @@ END_TEST
 START_TEST(test_einval_unused_args)
 {
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg1 = 1;                   /* DEST arg1 */
+    ents[3].arg1 = 1; /* DEST arg1 */
     REFUSED(-EINVAL, 3);
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg2 = 1;                   /* DEST arg2 */
+    ents[3].arg2 = 1; /* DEST arg2 */
     REFUSED(-EINVAL, 3);
     good(KEXEC_TYPE_DEFAULT);
-    ents[1].arg2 = DEST0;               /* COPY arg2 (output only) */
+    ents[1].arg2 = DEST0; /* COPY arg2 (output only) */
     REFUSED(-EINVAL, 1);
     good(KEXEC_TYPE_DEFAULT);
-    ents[2].arg0 = 1;                   /* ZERO arg0 */
+    ents[2].arg0 = 1; /* ZERO arg0 */
     REFUSED(-EINVAL, 2);
     good(KEXEC_TYPE_DEFAULT);
-    ents[2].arg2 = 1;                   /* ZERO arg2 */
+    ents[2].arg2 = 1; /* ZERO arg2 */
     REFUSED(-EINVAL, 2);
 }
 END_TEST
@@ -371,19 +394,19 @@ START_TEST(test_enxio)
     hdr.nr_entries = 0;
     REFUSED(-ENXIO, H);
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = 0;                   /* DEST frame 0 */
+    ents[3].arg0 = 0; /* DEST frame 0 */
     REFUSED(-ENXIO, 3);
     good(KEXEC_TYPE_DEFAULT);
-    ents[1].arg0 = 0;                   /* COPY source frame 0 */
+    ents[1].arg0 = 0; /* COPY source frame 0 */
     REFUSED(-ENXIO, 1);
     good(KEXEC_TYPE_DEFAULT);
-    ents[1].arg1 = 0;                   /* COPY count 0 */
+    ents[1].arg1 = 0; /* COPY count 0 */
     REFUSED(-ENXIO, 1);
     good(KEXEC_TYPE_DEFAULT);
-    ents[2].arg1 = 0;                   /* ZERO count 0 */
+    ents[2].arg1 = 0; /* ZERO count 0 */
     REFUSED(-ENXIO, 2);
     good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg2 = 0;                   /* MAP of 0 pages */
+    ents[5].arg2 = 0; /* MAP of 0 pages */
     REFUSED(-ENXIO, 5);
 }
 END_TEST
@@ -393,44 +416,44 @@ END_TEST
 START_TEST(test_eaddrnotavail)
 {
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = DEST0 + MiB(16) + 0x800;     /* DEST misaligned */
+    ents[3].arg0 = DEST0 + MiB(16) + 0x800; /* DEST misaligned */
     REFUSED(-EADDRNOTAVAIL, 3);
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = 0xfee00000;                  /* not RAM (LAPIC) */
+    ents[3].arg0 = 0xfee00000; /* not RAM (LAPIC) */
     REFUSED(-EADDRNOTAVAIL, 4);
     good(KEXEC_TYPE_DEFAULT);
-    ents[0].arg0 = RAM_END - PAGE_SIZE;         /* runs off the end of RAM */
+    ents[0].arg0 = RAM_END - PAGE_SIZE; /* runs off the end of RAM */
     REFUSED(-EADDRNOTAVAIL, 1);
     good(KEXEC_TYPE_DEFAULT);
-    ents[0].arg0 = PAGE_SIZE;                   /* below RAM */
+    ents[0].arg0 = PAGE_SIZE; /* below RAM */
     REFUSED(-EADDRNOTAVAIL, 1);
     good(KEXEC_TYPE_DEFAULT);
-    ents[6].arg0 = 0x400800;                    /* MAP misaligned */
+    ents[6].arg0 = 0x400800; /* MAP misaligned */
     REFUSED(-EADDRNOTAVAIL, 6);
     good(KEXEC_TYPE_DEFAULT);
-    ents[6].arg0 = 0x0000800000000000ULL;       /* non-canonical */
+    ents[6].arg0 = 0x0000800000000000ULL; /* non-canonical */
     REFUSED(-EADDRNOTAVAIL, 6);
     good(KEXEC_TYPE_DEFAULT);
-    ents[6].arg0 = 0xffff7ffffffff000ULL;       /* non-canonical, top */
+    ents[6].arg0 = 0xffff7ffffffff000ULL; /* non-canonical, top */
     REFUSED(-EADDRNOTAVAIL, 6);
     good(KEXEC_TYPE_DEFAULT);
-    ents[6].arg0 = 0xffff800000000000ULL;       /* the hypervisor's area */
+    ents[6].arg0 = 0xffff800000000000ULL; /* the hypervisor's area */
     REFUSED(-EADDRNOTAVAIL, 6);
     good(KEXEC_TYPE_DEFAULT);
     ents[6].arg0 = 0xffff82d040000000ULL;
     REFUSED(-EADDRNOTAVAIL, 6);
     good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg0 = 0xffff87fffffff000ULL;       /* last hv page, 2 pages */
+    ents[5].arg0 = 0xffff87fffffff000ULL; /* last hv page, 2 pages */
     REFUSED(-EADDRNOTAVAIL, 5);
     good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg0 = 0xffff87ffffffe000ULL;       /* ends in the hv area */
+    ents[5].arg0 = 0xffff87ffffffe000ULL; /* ends in the hv area */
     REFUSED(-EADDRNOTAVAIL, 5);
     /* from the low half into the hole: every page must be canonical */
     good(KEXEC_TYPE_DEFAULT);
     ents[5].arg0 = 0x00007ffffffff000ULL;
     REFUSED(-EADDRNOTAVAIL, 5);
     good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg0 = 0x00007fffffffe000ULL;       /* ends on the last page */
+    ents[5].arg0 = 0x00007fffffffe000ULL; /* ends on the last page */
     ACCEPTED();
 }
 END_TEST
@@ -440,18 +463,18 @@ END_TEST
 START_TEST(test_eoverflow)
 {
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = 0xfffffffffffff000ULL;       /* dest + 1 page wraps */
+    ents[3].arg0 = 0xfffffffffffff000ULL; /* dest + 1 page wraps */
     REFUSED(-EOVERFLOW, 4);
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = 0xffffffffffff0000ULL;       /* a ZERO that wraps */
+    ents[3].arg0 = 0xffffffffffff0000ULL; /* a ZERO that wraps */
     ents[4] = E(KEXEC_OP_ZERO, 0, 0x100, 0);
     REFUSED(-EOVERFLOW, 4);
     good(KEXEC_TYPE_DEFAULT);
-    ents[1].arg0 = 0x000fffffffffffffULL;       /* source frames wrap */
+    ents[1].arg0 = 0x000fffffffffffffULL; /* source frames wrap */
     ents[1].arg1 = 2;
     REFUSED(-EOVERFLOW, 1);
     good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg0 = 0xfffffffffffff000ULL;       /* MAP wraps 2^64 */
+    ents[5].arg0 = 0xfffffffffffff000ULL; /* MAP wraps 2^64 */
     REFUSED(-EOVERFLOW, 5);
 }
 END_TEST
@@ -461,11 +484,11 @@ END_TEST
 START_TEST(test_erange)
 {
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = PHYS_LIMIT;                  /* starts at the limit */
+    ents[3].arg0 = PHYS_LIMIT; /* starts at the limit */
     REFUSED(-ERANGE, 4);
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = PHYS_LIMIT - PAGE_SIZE;      /* one page ok ... */
-    ents[4].arg1 = 2;                           /* ... two pages above */
+    ents[3].arg0 = PHYS_LIMIT - PAGE_SIZE; /* one page ok ... */
+    ents[4].arg1 = 2;                      /* ... two pages above */
     REFUSED(-ERANGE, 4);
     good(KEXEC_TYPE_DEFAULT);
     ents[3].arg0 = GiB(1024);
@@ -474,10 +497,12 @@ START_TEST(test_erange)
     nents = 0;
     ents[nents++] = E(KEXEC_OP_DEST, HIGH_RAM, 0, 0);
     ents[nents++] = E(KEXEC_OP_ZERO, 0, 1, 0);
-    hdr = (struct kexec_load){ .size = sizeof(hdr), .arch = KEXEC_ARCH_32,
-                               .entry_maddr = HIGH_RAM, .nr_entries = nents };
+    hdr = (struct kexec_load){ .size = sizeof(hdr),
+                               .arch = KEXEC_ARCH_32,
+                               .entry_maddr = HIGH_RAM,
+                               .nr_entries = nents };
     REFUSED(-ERANGE, H);
-    ck_assert_uint_eq(ents[1].arg2, HIGH_RAM);  /* validation wrote it */
+    ck_assert_uint_eq(ents[1].arg2, HIGH_RAM); /* validation wrote it */
     ents[1].arg2 = 0;
     hdr.arch = KEXEC_ARCH_64;
     ACCEPTED();
@@ -489,31 +514,31 @@ END_TEST
 START_TEST(test_ebadmsg)
 {
     good(KEXEC_TYPE_DEFAULT);
-    ents[0] = E(KEXEC_OP_ZERO, 0, 1, 0);        /* ZERO before any DEST */
+    ents[0] = E(KEXEC_OP_ZERO, 0, 1, 0); /* ZERO before any DEST */
     REFUSED(-EBADMSG, 0);
     good(KEXEC_TYPE_DEFAULT);
-    ents[0] = E(KEXEC_OP_COPY, 0x8020, 1, 0);   /* COPY before any DEST */
+    ents[0] = E(KEXEC_OP_COPY, 0x8020, 1, 0); /* COPY before any DEST */
     REFUSED(-EBADMSG, 0);
     good(KEXEC_TYPE_DEFAULT);
-    ents[6].arg1 = 6;                           /* MAP names itself */
+    ents[6].arg1 = 6; /* MAP names itself */
     REFUSED(-EBADMSG, 6);
     good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg1 = 6;                           /* MAP names a later entry */
+    ents[5].arg1 = 6; /* MAP names a later entry */
     REFUSED(-EBADMSG, 5);
     good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg1 = 1000;                        /* ... far beyond the list */
+    ents[5].arg1 = 1000; /* ... far beyond the list */
     REFUSED(-EBADMSG, 5);
     good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg1 = 0;                           /* MAP names a DEST */
+    ents[5].arg1 = 0; /* MAP names a DEST */
     REFUSED(-EBADMSG, 5);
     good(KEXEC_TYPE_DEFAULT);
-    ents[6].arg1 = 5;                           /* MAP names a MAP */
+    ents[6].arg1 = 5; /* MAP names a MAP */
     REFUSED(-EBADMSG, 6);
     good(KEXEC_TYPE_DEFAULT);
-    ents[5].arg2 = 3;                           /* MAP longer than COPY x2 */
+    ents[5].arg2 = 3; /* MAP longer than COPY x2 */
     REFUSED(-EBADMSG, 5);
     good(KEXEC_TYPE_DEFAULT);
-    ents[6].arg2 = 4;                           /* MAP longer than ZERO x3 */
+    ents[6].arg2 = 4; /* MAP longer than ZERO x3 */
     REFUSED(-EBADMSG, 6);
 }
 END_TEST
@@ -523,16 +548,16 @@ END_TEST
 START_TEST(test_eacces)
 {
     good(KEXEC_TYPE_DEFAULT);
-    ents[4].arg0 = 0x201;                       /* the hypervisor's frame */
+    ents[4].arg0 = 0x201; /* the hypervisor's frame */
     REFUSED(-EACCES, 4);
     good(KEXEC_TYPE_DEFAULT);
-    ents[4].arg0 = CRASH_START >> PAGE_SHIFT;   /* a crash-region frame */
+    ents[4].arg0 = CRASH_START >> PAGE_SHIFT; /* a crash-region frame */
     REFUSED(-EACCES, 4);
     good(KEXEC_TYPE_DEFAULT);
-    ents[1].arg0 = OWN_LAST;                    /* second frame not owned */
+    ents[1].arg0 = OWN_LAST; /* second frame not owned */
     REFUSED(-EACCES, 1);
     good(KEXEC_TYPE_DEFAULT);
-    owned[0x8001 / 64] &= ~(1ULL << (0x8001 % 64));    /* a hole */
+    owned[0x8001 / 64] &= ~(1ULL << (0x8001 % 64)); /* a hole */
     REFUSED(-EACCES, 1);
 }
 END_TEST
@@ -542,26 +567,26 @@ END_TEST
 START_TEST(test_eaddrinuse)
 {
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = DEST0 + 4 * PAGE_SIZE;       /* onto the ZERO's last page */
+    ents[3].arg0 = DEST0 + 4 * PAGE_SIZE; /* onto the ZERO's last page */
     REFUSED(-EADDRINUSE, 4);
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = DEST0;                       /* the same start */
+    ents[3].arg0 = DEST0; /* the same start */
     REFUSED(-EADDRINUSE, 4);
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = DEST0 - PAGE_SIZE;           /* overlapping from below */
+    ents[3].arg0 = DEST0 - PAGE_SIZE; /* overlapping from below */
     ents[4].arg1 = 2;
     REFUSED(-EADDRINUSE, 4);
     /* A DEFAULT image may overwrite the hypervisor image (it is written
        at exec, when the hypervisor is done: a new build at its own link
        address); a CRASH image never (the dump needs it). */
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = HV_START;                    /* the hypervisor image */
+    ents[3].arg0 = HV_START; /* the hypervisor image */
     ACCEPTED();
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = HV_END - PAGE_SIZE;          /* its last page */
+    ents[3].arg0 = HV_END - PAGE_SIZE; /* its last page */
     ACCEPTED();
     good(KEXEC_TYPE_DEFAULT);
-    ents[3].arg0 = HV_START - PAGE_SIZE;        /* runs into it */
+    ents[3].arg0 = HV_START - PAGE_SIZE; /* runs into it */
     ents[4].arg1 = 2;
     ACCEPTED();
     good(KEXEC_TYPE_CRASH);
@@ -583,33 +608,37 @@ END_TEST
  * the entry named is still the first, in list order, that overlaps an
  * earlier one, and an earlier refusal of another rule still wins.
  */
-#define F(n)    (DEST0 + (uint64_t)(n) * PAGE_SIZE)
+#define F(n) (DEST0 + (uint64_t)(n)*PAGE_SIZE)
 
 static void unordered(void)
 {
     nents = 0;
-    ents[nents++] = E(KEXEC_OP_DEST, F(10), 0, 0);      /* [0] */
-    ents[nents++] = E(KEXEC_OP_ZERO, 0, 10, 0);         /* [1] 10..19 */
-    ents[nents++] = E(KEXEC_OP_DEST, F(30), 0, 0);      /* [2] */
-    ents[nents++] = E(KEXEC_OP_ZERO, 0, 10, 0);         /* [3] 30..39 */
-    ents[nents++] = E(KEXEC_OP_DEST, F(0), 0, 0);       /* [4] */
-    ents[nents++] = E(KEXEC_OP_ZERO, 0, 5, 0);          /* [5] 0..4 */
-    ents[nents++] = E(KEXEC_OP_DEST, F(50), 0, 0);      /* [6] */
-    ents[nents++] = E(KEXEC_OP_ZERO, 0, 1, 0);          /* [7] 50 */
-    ents[nents++] = E(KEXEC_OP_DEST, F(20), 0, 0);      /* [8] */
-    ents[nents++] = E(KEXEC_OP_ZERO, 0, 10, 0);         /* [9] 20..29 */
+    ents[nents++] = E(KEXEC_OP_DEST, F(10), 0, 0); /* [0] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 10, 0);    /* [1] 10..19 */
+    ents[nents++] = E(KEXEC_OP_DEST, F(30), 0, 0); /* [2] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 10, 0);    /* [3] 30..39 */
+    ents[nents++] = E(KEXEC_OP_DEST, F(0), 0, 0);  /* [4] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 5, 0);     /* [5] 0..4 */
+    ents[nents++] = E(KEXEC_OP_DEST, F(50), 0, 0); /* [6] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 1, 0);     /* [7] 50 */
+    ents[nents++] = E(KEXEC_OP_DEST, F(20), 0, 0); /* [8] */
+    ents[nents++] = E(KEXEC_OP_ZERO, 0, 10, 0);    /* [9] 20..29 */
     hdr = (struct kexec_load){
-        .size = sizeof(hdr), .type = KEXEC_TYPE_DEFAULT,
-        .arch = KEXEC_ARCH_64, .entry_maddr = F(0), .nr_entries = nents,
+        .size = sizeof(hdr),
+        .type = KEXEC_TYPE_DEFAULT,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = F(0),
+        .nr_entries = nents,
     };
 }
 
 START_TEST(test_eaddrinuse_unordered)
 {
     unordered();
-    ACCEPTED();                                 /* touching, not overlapping */
+    ACCEPTED(); /* touching, not overlapping */
     for (uint64_t f = 0; f < 60; f++)
-        ck_assert_int_eq(kimage_is_dest(&machine, _mfn((F(0) >> PAGE_SHIFT) + f)),
+        ck_assert_int_eq(kimage_is_dest(&machine,
+                                        _mfn((F(0) >> PAGE_SHIFT) + f)),
                          f < 5 || (f >= 10 && f < 40) || f == 50);
 
     /* [7] onto [3]'s last page, [9] onto [1]: [7] is named, though [9]'s
@@ -661,7 +690,7 @@ START_TEST(test_eaddrinuse_random)
 
         for (uint64_t i = 0; i < N; i++) {
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-            start[i] = end[i] = 0;      /* a DEST: no pages */
+            start[i] = end[i] = 0; /* a DEST: no pages */
             /* a DEST first and every third entry or so, else a ZERO
                going on where the last one ended */
             if (i == 0 || (i > 1 && (seed >> 60) % 3 == 0)) {
@@ -680,8 +709,10 @@ START_TEST(test_eaddrinuse_random)
             }
         }
         hdr = (struct kexec_load){
-            .size = sizeof(hdr), .type = KEXEC_TYPE_DEFAULT,
-            .arch = KEXEC_ARCH_64, .entry_maddr = list[0].arg0,
+            .size = sizeof(hdr),
+            .type = KEXEC_TYPE_DEFAULT,
+            .arch = KEXEC_ARCH_64,
+            .entry_maddr = list[0].arg0,
             .nr_entries = N,
         };
         rc = kimage_validate(&hdr, list, &machine, &sum, &bad, &why);
@@ -693,7 +724,8 @@ START_TEST(test_eaddrinuse_random)
                 for (uint64_t j = 0; j < N; j++)
                     is |= f >= start[j] && f < end[j];
                 ck_assert_int_eq(kimage_is_dest(&machine,
-                                                _mfn((F(0) >> PAGE_SHIFT) + f)), is);
+                                                _mfn((F(0) >> PAGE_SHIFT) + f)),
+                                 is);
             }
         } else {
             overlaps++;
@@ -726,21 +758,21 @@ END_TEST
 START_TEST(test_enospc)
 {
     good(KEXEC_TYPE_CRASH);
-    ents[3].arg0 = DEST0;                       /* outside the region */
+    ents[3].arg0 = DEST0; /* outside the region */
     REFUSED(-ENOSPC, 4);
     good(KEXEC_TYPE_CRASH);
-    ents[0].arg0 = CRASH_START - PAGE_SIZE;     /* straddles its start */
+    ents[0].arg0 = CRASH_START - PAGE_SIZE; /* straddles its start */
     REFUSED(-ENOSPC, 1);
     good(KEXEC_TYPE_CRASH);
-    ents[3].arg0 = CRASH_START + CRASH_SIZE - PAGE_SIZE;   /* fits ... */
+    ents[3].arg0 = CRASH_START + CRASH_SIZE - PAGE_SIZE; /* fits ... */
     ents[4].arg1 = 1;
     ACCEPTED();
     good(KEXEC_TYPE_CRASH);
-    ents[3].arg0 = CRASH_START + CRASH_SIZE - PAGE_SIZE;   /* ... or not */
+    ents[3].arg0 = CRASH_START + CRASH_SIZE - PAGE_SIZE; /* ... or not */
     ents[4].arg1 = 2;
     REFUSED(-ENOSPC, 4);
     good(KEXEC_TYPE_CRASH);
-    machine.crash_load_size = 0;                    /* no region reserved */
+    machine.crash_load_size = 0; /* no region reserved */
     REFUSED(-ENOSPC, 1);
     /* a default image may use the crash region */
     good(KEXEC_TYPE_DEFAULT);
@@ -758,7 +790,7 @@ START_TEST(test_enoexec)
     hdr.entry_maddr = DEST0 - 1;
     REFUSED(-ENOEXEC, H);
     good(KEXEC_TYPE_DEFAULT);
-    hdr.entry_maddr = DEST0 + 5 * PAGE_SIZE;    /* just past the ZERO */
+    hdr.entry_maddr = DEST0 + 5 * PAGE_SIZE; /* just past the ZERO */
     REFUSED(-ENOEXEC, H);
     good(KEXEC_TYPE_DEFAULT);
     hdr.entry_maddr = 0;
@@ -784,12 +816,13 @@ START_TEST(test_map_pages_limit)
     uint64_t bad = 0;
     const char *why = NULL;
 
-    good(KEXEC_TYPE_DEFAULT);                   /* MAPs of 2 + 1 pages */
+    good(KEXEC_TYPE_DEFAULT); /* MAPs of 2 + 1 pages */
     machine.max_map_pages = 3;
-    ck_assert_int_eq(kimage_validate(&hdr, ents, &machine, &sum, &bad, &why), 0);
+    ck_assert_int_eq(kimage_validate(&hdr, ents, &machine, &sum, &bad, &why),
+                     0);
     ck_assert_uint_eq(sum.map_pages, 3);
     good(KEXEC_TYPE_DEFAULT);
-    machine.max_map_pages = 2;                  /* the second MAP is over */
+    machine.max_map_pages = 2; /* the second MAP is over */
     REFUSED(-E2BIG, 6);
     ck_assert_str_eq(why_last(), "MAP pages above the limit");
     /* many MAPs of one entry count every time */
@@ -810,7 +843,7 @@ END_TEST
 START_TEST(test_map_over_destination)
 {
     good(KEXEC_TYPE_DEFAULT);
-    ents[6].arg0 = DEST0 + 4 * PAGE_SIZE;       /* the ZERO's last page */
+    ents[6].arg0 = DEST0 + 4 * PAGE_SIZE; /* the ZERO's last page */
     REFUSED(-EADDRINUSE, 6);
     ck_assert_str_eq(why_last(), "MAP over the 1:1 address of a destination");
     /* a destination named only by a later entry: still the MAP */
@@ -819,7 +852,7 @@ START_TEST(test_map_over_destination)
     ents[7] = E(KEXEC_OP_DEST, DEST0 + MiB(32) + PAGE_SIZE, 0, 0);
     ents[8] = E(KEXEC_OP_ZERO, 0, 1, 0);
     hdr.nr_entries = nents = 9;
-    ACCEPTED();                                 /* the page below: free */
+    ACCEPTED(); /* the page below: free */
     clear_arg2();
     ents[7].arg0 = DEST0 + MiB(32);
     REFUSED(-EADDRINUSE, 6);
@@ -840,22 +873,26 @@ START_TEST(test_header_alone)
     const char *why;
 
     good(KEXEC_TYPE_DEFAULT);
-    ents[2].flags = 1;                          /* not looked at */
+    ents[2].flags = 1; /* not looked at */
     ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), 0);
     hdr.arch = 9;
-    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -EINVAL);
+    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why),
+                     -EINVAL);
     ck_assert_uint_eq(bad, H);
     REFUSED(-EINVAL, H);
     good(KEXEC_TYPE_DEFAULT);
     hdr.nr_entries = MAX_ENTRIES + 1;
-    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -E2BIG);
+    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why),
+                     -E2BIG);
     hdr.nr_entries = 0;
-    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -ENXIO);
+    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why),
+                     -ENXIO);
     /* kexec.h's order: the count before every field */
     hdr.nr_entries = MAX_ENTRIES + 1;
     hdr.size = 1;
     hdr.type = 9;
-    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why), -E2BIG);
+    ck_assert_int_eq(kimage_validate_header(&hdr, &machine, &bad, &why),
+                     -E2BIG);
 }
 END_TEST
 
@@ -863,8 +900,8 @@ END_TEST
 START_TEST(test_order)
 {
     good(KEXEC_TYPE_DEFAULT);
-    ents[2].arg0 = 1;                           /* -EINVAL at 2 */
-    ents[4].arg0 = 0x201;                       /* -EACCES at 4 */
+    ents[2].arg0 = 1;     /* -EINVAL at 2 */
+    ents[4].arg0 = 0x201; /* -EACCES at 4 */
     REFUSED(-EINVAL, 2);
     good(KEXEC_TYPE_DEFAULT);
     ents[4].arg0 = 0x201;
@@ -872,7 +909,7 @@ START_TEST(test_order)
     REFUSED(-EINVAL, H);
     good(KEXEC_TYPE_DEFAULT);
     ents[4].arg0 = 0x201;
-    hdr.entry_maddr = 0;                        /* checked after the list */
+    hdr.entry_maddr = 0; /* checked after the list */
     REFUSED(-EACCES, 4);
 }
 END_TEST
@@ -900,8 +937,10 @@ START_TEST(test_million_entries)
     machine.max_entries = n;
     machine.max_pages = n;
     machine.max_map_pages = n;
-    hdr = (struct kexec_load){ .size = sizeof(hdr), .arch = KEXEC_ARCH_64,
-                               .entry_maddr = MiB(8), .nr_entries = n };
+    hdr = (struct kexec_load){ .size = sizeof(hdr),
+                               .arch = KEXEC_ARCH_64,
+                               .entry_maddr = MiB(8),
+                               .nr_entries = n };
     owned_calls = ram_calls = 0;
     rc = kimage_validate(&hdr, big, &machine, &sum, &bad, &why);
     ck_assert_msg(rc == 0, "%d at %lu: %s", rc, (unsigned long)bad, why);
@@ -961,7 +1000,7 @@ static Suite *suite(void)
 
     tcase_add_checked_fixture(cost, setup, teardown);
     tcase_add_test(cost, test_million_entries);
-    tcase_set_timeout(cost, 60);    /* ASan; linear, a second or two */
+    tcase_set_timeout(cost, 60); /* ASan; linear, a second or two */
     suite_add_tcase(s, cost);
     return s;
 }

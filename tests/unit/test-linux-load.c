@@ -20,16 +20,15 @@
 #define BUF_MFN     FAKE_BUF_MFN
 #define MAX_BOUNCE  FAKE_MAX_BOUNCE
 #define MAX_BUFS    FAKE_MAX_BUFS
-#define REGION      0x10000000ULL   /* 256 MiB */
+#define REGION      0x10000000ULL /* 256 MiB */
 #define REGION_SIZE MiB(64)
-#define INIT_SIZE   0x800000u       /* 8 MiB */
+#define INIT_SIZE   0x800000u /* 8 MiB */
 
 /* ---- the fake machine (fake-loader-env.h) ------------------------------- */
 
-#define env fake_env
-#define new_buf fake_new_buf
+#define env       fake_env
+#define new_buf   fake_new_buf
 #define nr_bounce fake_nr_bounce
-
 
 /* A bzImage: 39 setup sectors, then pm_size bytes of pattern. */
 #define SETUP_SECTS 39
@@ -45,10 +44,10 @@ static uint8_t *make_bzimage(size_t pm_size, size_t *size)
     kxl_wr(b + 0x1F4, pm_size / 16, 4);
     kxl_wr(b + 0x1FE, 0xAA55, 2);
     b[0x200] = 0xEB;
-    b[0x201] = 0x6A;                    /* header ends at 0x26C */
+    b[0x201] = 0x6A; /* header ends at 0x26C */
     memcpy(b + 0x202, "HdrS", 4);
     kxl_wr(b + 0x206, 0x020F, 2);
-    b[0x211] = 0x01;                    /* LOADED_HIGH */
+    b[0x211] = 0x01; /* LOADED_HIGH */
     kxl_wr(b + 0x230, 0x200000, 4);
     b[0x234] = 1;
     b[0x235] = 21;
@@ -63,21 +62,23 @@ static uint8_t *make_bzimage(size_t pm_size, size_t *size)
 
 /* The machine map: low RAM, the BIOS hole, RAM, ACPI, reserved. */
 static const struct e820_entry machine[] = {
-    { 0x0, 0x9fc00, 1, 0 },
-    { 0x9fc00, 0x400, 2, 0 },
-    { 0xf0000, 0x10000, 2, 0 },
-    { 0x100000, 0x1ff00000 - 0x100000, 1, 0 },
-    { 0x1ff00000, 0x100000, 3, 0 },
-    { 0xfffc0000, 0x40000, 2, 0 },
+    { 0x0, 0x9fc00, 1, 0 },         { 0x9fc00, 0x400, 2, 0 },
+    { 0xf0000, 0x10000, 2, 0 },     { 0x100000, 0x1ff00000 - 0x100000, 1, 0 },
+    { 0x1ff00000, 0x100000, 3, 0 }, { 0xfffc0000, 0x40000, 2, 0 },
 };
 
 static struct kxl_linux_req crash_req(const uint8_t *bz, size_t size)
 {
     return (struct kxl_linux_req){
-        .bzimage = bz, .bzimage_size = size, .cmdline = "console=ttyS0",
-        .type = KEXEC_TYPE_CRASH, .region_start = kxl_maddr(REGION),
-        .region_size = REGION_SIZE, .reserve_top = 4 * PG,
-        .mem = machine, .nr_mem = ARRAY_SIZE(machine),
+        .bzimage = bz,
+        .bzimage_size = size,
+        .cmdline = "console=ttyS0",
+        .type = KEXEC_TYPE_CRASH,
+        .region_start = kxl_maddr(REGION),
+        .region_size = REGION_SIZE,
+        .reserve_top = 4 * PG,
+        .mem = machine,
+        .nr_mem = ARRAY_SIZE(machine),
         .acpi_rsdp = kxl_maddr(0xf5a40),
         .elfcorehdr_maddr = kxl_maddr(REGION + REGION_SIZE - 2 * PG),
         .elfcorehdr_size = 2 * PG,
@@ -143,18 +144,18 @@ START_TEST(test_parse_refusals)
         uint64_t val;
         int want;
     } cases[] = {
-        { 0x1FE, 2, 0x55AA, KXLL_ENOTBZ },      /* boot_flag */
-        { 0x202, 4, 0x48726453, KXLL_ENOTBZ },  /* "SdrH" */
-        { 0x206, 2, 0x020B, KXLL_EVERSION },    /* older than 2.12 */
+        { 0x1FE, 2, 0x55AA, KXLL_ENOTBZ },     /* boot_flag */
+        { 0x202, 4, 0x48726453, KXLL_ENOTBZ }, /* "SdrH" */
+        { 0x206, 2, 0x020B, KXLL_EVERSION },   /* older than 2.12 */
         { 0x211, 1, 0x00, KXLL_ELOADHIGH },
-        { 0x236, 2, 0x7D, KXLL_ENO64 },         /* no XLF_KERNEL_64 */
-        { 0x236, 2, 0x7E, KXLL_ENO64 },         /* ... no above-4G */
+        { 0x236, 2, 0x7D, KXLL_ENO64 }, /* no XLF_KERNEL_64 */
+        { 0x236, 2, 0x7E, KXLL_ENO64 }, /* ... no above-4G */
         { 0x234, 1, 0, KXLL_ERELOC },
         { 0x230, 4, 0x1000 + 1, KXLL_EHEADER },
         { 0x230, 4, 0x800, KXLL_EHEADER },
         { 0x260, 4, 0, KXLL_EHEADER },
-        { 0x1F1, 1, 200, KXLL_ETRUNC },         /* setup beyond the file */
-        { 0x1F4, 4, 0x3000 / 16 + 1, KXLL_ETRUNC },     /* syssize */
+        { 0x1F1, 1, 200, KXLL_ETRUNC },             /* setup beyond the file */
+        { 0x1F4, 4, 0x3000 / 16 + 1, KXLL_ETRUNC }, /* syssize */
     };
     struct kxl_linux_header h;
     size_t size;
@@ -166,7 +167,8 @@ START_TEST(test_parse_refusals)
         ck_assert_msg(kxl_linux_parse(b, size, &h) == cases[i].want,
                       "case %zu: %s", i,
                       kxl_linux_strerror(kxl_linux_parse(b, size, &h)));
-        ck_assert_ptr_nonnull(strstr(kxl_linux_strerror(cases[i].want), "KXLL_E"));
+        ck_assert_ptr_nonnull(
+            strstr(kxl_linux_strerror(cases[i].want), "KXLL_E"));
         fake_free();
         fake_reset();
     }
@@ -224,8 +226,8 @@ START_TEST(test_crash_bzimage)
     bp = page_at(ents, res.nr_entries, res.boot_params_maddr);
     ck_assert_mem_eq(bp + 0x1F1, b + 0x1F1, 0x210 - 0x1F1);
     ck_assert_mem_eq(bp + 0x22C, b + 0x22C, 0x26C - 0x22C);
-    ck_assert_uint_eq(bp[0x1EF], 0);                    /* sentinel */
-    ck_assert_uint_eq(bp[0x210], 0xFF);                 /* type_of_loader */
+    ck_assert_uint_eq(bp[0x1EF], 0);    /* sentinel */
+    ck_assert_uint_eq(bp[0x210], 0xFF); /* type_of_loader */
     ck_assert_uint_eq(bp[0x211], 0x01);
     ck_assert_uint_eq(kxl_rd(bp + 0x228, 4), kxl_maddr_val(res.cmdline_maddr));
     ck_assert_uint_eq(kxl_rd(bp + 0x0C8, 4), 0);
@@ -237,8 +239,8 @@ START_TEST(test_crash_bzimage)
     ck_assert_uint_eq(res.nr_e820, 6);
     {
         static const uint64_t want_e820[][3] = {
-            { 0x0, 0x9fc00, 1 }, { 0x9fc00, 0x400, 2 }, { 0xf0000, 0x10000, 2 },
-            { REGION, REGION_SIZE - 2 * PG, 1 },
+            { 0x0, 0x9fc00, 1 },         { 0x9fc00, 0x400, 2 },
+            { 0xf0000, 0x10000, 2 },     { REGION, REGION_SIZE - 2 * PG, 1 },
             { 0x1ff00000, 0x100000, 3 }, { 0xfffc0000, 0x40000, 2 },
         };
 
@@ -293,7 +295,8 @@ START_TEST(test_default_bzimage)
         ck_assert_uint_eq(kxl_rd(bp + 0x2D0 + 20 * i, 8), machine[i].addr);
     ck_assert_uint_eq(kxl_rd(bp + 0x218, 4), 0);
     ck_assert_str_eq((const char *)page_at(ents, res.nr_entries,
-                                           res.cmdline_maddr), "");
+                                           res.cmdline_maddr),
+                     "");
     /* pref_address inside the region is honoured */
     req.region_start = kxl_maddr(0x800000);
     ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res), KXLL_OK);
@@ -334,7 +337,7 @@ START_TEST(test_fit_and_cmdline_refusals)
                      KXLL_ECMDLINE);
     /* exactly cmdline_size with the loader's words: fits */
     {
-        size_t extra = strlen(" elfcorehdr=") + 6 + 1;   /* 6 digits, K */
+        size_t extra = strlen(" elfcorehdr=") + 6 + 1; /* 6 digits, K */
 
         line[2047 - extra] = '\0';
         ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res), KXLL_OK);
@@ -357,7 +360,9 @@ END_TEST
 static uint8_t *make_vmlinux(size_t *size)
 {
     uint8_t *e;
-    static const struct { uint64_t off, vaddr, paddr, filesz, memsz; } ph[] = {
+    static const struct {
+        uint64_t off, vaddr, paddr, filesz, memsz;
+    } ph[] = {
         { 0x1000, 0xffffffff81000000ULL, 0x1000000, 0x2000, 0x2000 },
         { 0x3000, 0, 0x1002000, 0x1000, 0x1000 },
         { 0x4000, 0xffffffff81003000ULL, 0x1003000, 0x800, 0x5000 },
@@ -365,14 +370,17 @@ static uint8_t *make_vmlinux(size_t *size)
 
     *size = 0x4800;
     e = new_buf(*size);
-    memcpy(e, "\x7f" "ELF", 4);
+    memcpy(e,
+           "\x7f"
+           "ELF",
+           4);
     e[4] = 2;
     e[5] = 1;
     e[6] = 1;
-    kxl_wr(e + 16, 2, 2);            /* ET_EXEC */
+    kxl_wr(e + 16, 2, 2); /* ET_EXEC */
     kxl_wr(e + 18, 62, 2);
     kxl_wr(e + 20, 1, 4);
-    kxl_wr(e + 24, 0x1000000, 8);    /* e_entry: physical, as Linux's */
+    kxl_wr(e + 24, 0x1000000, 8); /* e_entry: physical, as Linux's */
     kxl_wr(e + 32, 64, 8);
     kxl_wr(e + 52, 64, 2);
     kxl_wr(e + 54, 56, 2);
@@ -403,7 +411,7 @@ START_TEST(test_crash_vmlinux)
 
     req.vmlinux = v;
     req.vmlinux_size = vsize;
-    req.region_start = kxl_maddr(REGION + MiB(1));     /* not 2 MiB aligned */
+    req.region_start = kxl_maddr(REGION + MiB(1)); /* not 2 MiB aligned */
     req.region_size = REGION_SIZE - MiB(1);
     req.elfcorehdr_maddr = kxl_maddr(REGION + REGION_SIZE - 2 * PG);
     ck_assert_int_eq(kxl_linux_build(&req, &env, ents, 64, &res), KXLL_OK);

@@ -19,13 +19,13 @@ static void expect_map(const struct mem_region *m, unsigned int n)
     ck_assert_uint_eq(bi.nr_mem, n);
     for (unsigned int i = 0; i < n; i++)
         ck_assert_msg(maddr_eq(bi.mem[i].start, m[i].start) &&
-                      bi.mem[i].size == m[i].size &&
-                      bi.mem[i].type == m[i].type,
+                          bi.mem[i].size == m[i].size &&
+                          bi.mem[i].type == m[i].type,
                       "entry %u: %#lx+%#lx type %u, expected %#lx+%#lx type %u",
                       i, (unsigned long)maddr_x(bi.mem[i].start),
                       (unsigned long)bi.mem[i].size, bi.mem[i].type,
-                      (unsigned long)maddr_x(m[i].start), (unsigned long)m[i].size,
-                      m[i].type);
+                      (unsigned long)maddr_x(m[i].start),
+                      (unsigned long)m[i].size, m[i].type);
 }
 
 START_TEST(test_empty)
@@ -81,11 +81,11 @@ START_TEST(test_keeps_types_and_gaps)
 {
     static const struct mem_region in[] = {
         { { 0 }, MiB(1), MEM_RAM },
-        { { MiB(1) }, MiB(1), MEM_RESERVED },   /* touching, other type */
-        { { MiB(2) }, MiB(1), MEM_RAM },        /* touching, other type */
-        { { MiB(3) + KiB(4) }, MiB(1), MEM_RAM },  /* a 4 KiB gap */
+        { { MiB(1) }, MiB(1), MEM_RESERVED },     /* touching, other type */
+        { { MiB(2) }, MiB(1), MEM_RAM },          /* touching, other type */
+        { { MiB(3) + KiB(4) }, MiB(1), MEM_RAM }, /* a 4 KiB gap */
         { { MiB(8) }, MiB(1), MEM_NVS },
-        { { MiB(9) }, MiB(1), MEM_NVS },        /* merges */
+        { { MiB(9) }, MiB(1), MEM_NVS }, /* merges */
     };
     static const struct mem_region out[] = {
         { { 0 }, MiB(1), MEM_RAM },
@@ -104,11 +104,9 @@ END_TEST
 START_TEST(test_drops_empty)
 {
     static const struct mem_region in[] = {
-        { { MiB(5) }, 0, MEM_RESERVED },
-        { { 0 }, MiB(1), MEM_RAM },
-        { { MiB(1) }, 0, MEM_RESERVED },        /* empty: must not split */
-        { { MiB(1) }, MiB(1), MEM_RAM },
-        { { 0 }, 0, MEM_RAM },
+        { { MiB(5) }, 0, MEM_RESERVED }, { { 0 }, MiB(1), MEM_RAM },
+        { { MiB(1) }, 0, MEM_RESERVED }, /* empty: must not split */
+        { { MiB(1) }, MiB(1), MEM_RAM }, { { 0 }, 0, MEM_RAM },
     };
     static const struct mem_region out[] = {
         { { 0 }, MiB(2), MEM_RAM },
@@ -120,7 +118,8 @@ START_TEST(test_drops_empty)
 
     {
         static const struct mem_region all_empty[] = {
-            { { 0 }, 0, MEM_RAM }, { { MiB(1) }, 0, MEM_RAM },
+            { { 0 }, 0, MEM_RAM },
+            { { MiB(1) }, 0, MEM_RAM },
         };
 
         set_map(all_empty, ARRAY_SIZE(all_empty));
@@ -135,7 +134,8 @@ START_TEST(test_full_table)
     /* BOOT_MAX_MEM_REGIONS contiguous RAM pieces in reverse order. */
     set_map(NULL, 0);
     for (unsigned int i = 0; i < BOOT_MAX_MEM_REGIONS; i++) {
-        bi.mem[i].start = _maddr((uint64_t)(BOOT_MAX_MEM_REGIONS - 1 - i) * MiB(1));
+        bi.mem[i].start = _maddr((uint64_t)(BOOT_MAX_MEM_REGIONS - 1 - i) *
+                                 MiB(1));
         bi.mem[i].size = MiB(1);
         bi.mem[i].type = MEM_RAM;
     }

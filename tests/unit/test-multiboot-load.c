@@ -15,25 +15,27 @@
 #include "../../tools/kexec-loader/kxl-bytes.h"
 #include "fake-loader-env.h"
 
-#define PG          FAKE_PG
-#define BOUNCE_MFN  FAKE_BOUNCE_MFN
-#define BUF_MFN     FAKE_BUF_MFN
-#define MAX_BOUNCE  FAKE_MAX_BOUNCE
-#define MAX_BUFS    FAKE_MAX_BUFS
-#define INFO        0x1000000ULL    /* 16 MiB: above hv.elf */
+#define PG         FAKE_PG
+#define BOUNCE_MFN FAKE_BOUNCE_MFN
+#define BUF_MFN    FAKE_BUF_MFN
+#define MAX_BOUNCE FAKE_MAX_BOUNCE
+#define MAX_BUFS   FAKE_MAX_BUFS
+#define INFO       0x1000000ULL /* 16 MiB: above hv.elf */
 
 /* ---- the fake machine (fake-loader-env.h) ------------------------------ */
 
-#define env fake_env
-#define new_buf fake_new_buf
-#define nr_bounce fake_nr_bounce
+#define env          fake_env
+#define new_buf      fake_new_buf
+#define nr_bounce    fake_nr_bounce
 #define bounce_limit fake_bounce_limit
-
 
 /* ---- the memory the entry list builds ----------------------------------- */
 
 #define MAX_PAGES 4096
-static struct mpage { uint64_t dest; const uint8_t *src; } mem[MAX_PAGES];
+static struct mpage {
+    uint64_t dest;
+    const uint8_t *src;
+} mem[MAX_PAGES];
 static unsigned int nr_mem_pages;
 
 /* The bytes a COPY's arg0 (+ k) names. */
@@ -41,8 +43,10 @@ static const uint8_t *frame(uint64_t mfn)
 {
     const uint8_t *p = fake_frame(kxl_mfn(mfn));
 
-    ck_assert_msg(p != NULL, "COPY of frame %#lx: neither a buffer nor a "
-                  "bounce frame", (unsigned long)mfn);
+    ck_assert_msg(p != NULL,
+                  "COPY of frame %#lx: neither a buffer nor a "
+                  "bounce frame",
+                  (unsigned long)mfn);
     return p;
 }
 
@@ -79,7 +83,8 @@ static void play(const struct kexec_entry *e, uint64_t n)
                 mem[nr_mem_pages++] = (struct mpage){
                     .dest = cur,
                     .src = e[i].op == KEXEC_OP_COPY ? frame(e[i].arg0 + k)
-                                                    : NULL };
+                                                    : NULL
+                };
             }
             break;
         default:
@@ -88,8 +93,8 @@ static void play(const struct kexec_entry *e, uint64_t n)
     }
     qsort(mem, nr_mem_pages, sizeof(mem[0]), by_dest);
     for (unsigned int i = 1; i < nr_mem_pages; i++)
-        ck_assert_msg(mem[i - 1].dest != mem[i].dest,
-                      "page %#lx built twice", (unsigned long)mem[i].dest);
+        ck_assert_msg(mem[i - 1].dest != mem[i].dest, "page %#lx built twice",
+                      (unsigned long)mem[i].dest);
 }
 
 static const struct mpage *page_of(uint64_t addr)
@@ -180,8 +185,7 @@ static void expect_valid_crash(const struct kexec_entry *ents, uint64_t n,
                                uint64_t rsize)
 {
     fake_expect_valid_crash(ents, n, KEXEC_ARCH_32, entry, rs, rsize,
-                            kxl_maddr(0x80000000ULL),
-                            kxl_maddr(0x80400000ULL));
+                            kxl_maddr(0x80000000ULL), kxl_maddr(0x80400000ULL));
 }
 
 /* ---- images ------------------------------------------------------------- */
@@ -232,7 +236,10 @@ static struct hv_layout hv_layout(const uint8_t *b, size_t size)
     uint64_t phoff = kxl_rd(b + 32, 8), e_entry = kxl_rd(b + 24, 8);
     unsigned int phnum = (unsigned int)kxl_rd(b + 56, 2);
 
-    ck_assert_mem_eq(b, "\x7f" "ELF\x02\x01", 6);
+    ck_assert_mem_eq(b,
+                     "\x7f"
+                     "ELF\x02\x01",
+                     6);
     ck_assert_uint_le(phoff + 56 * phnum, size);
     for (unsigned int i = 0; i < phnum; i++) {
         const uint8_t *p = b + phoff + 56 * i;
@@ -271,7 +278,8 @@ static uint32_t find_magic(const uint8_t *b, size_t size)
 
 static void fix_checksum(uint8_t *b, uint32_t hoff)
 {
-    kxl_wr(b + hoff + 8, -(uint32_t)(KXLM_HEADER_MAGIC + kxl_rd(b + hoff + 4, 4)), 4);
+    kxl_wr(b + hoff + 8,
+           -(uint32_t)(KXLM_HEADER_MAGIC + kxl_rd(b + hoff + 4, 4)), 4);
 }
 
 /* A file of pattern bytes with a Multiboot header at hoff. */
@@ -291,11 +299,11 @@ static uint8_t *make_mb(size_t size, uint32_t hoff, uint32_t flags,
 }
 
 /* The standard synthetic kernel: loaded at 1 MiB from file offset 0. */
-#define SYN_SIZE    0x5000u
-#define SYN_HOFF    0x40u
-#define SYN_FLAGS   (KXLM_HF_PAGE_ALIGN | KXLM_HF_MEMORY_INFO | KXLM_HF_ADDRESS)
-static const uint32_t syn_addr[5] = {
-    0x100040, 0x100000, 0x104800, 0x108000, 0x100060 };
+#define SYN_SIZE  0x5000u
+#define SYN_HOFF  0x40u
+#define SYN_FLAGS (KXLM_HF_PAGE_ALIGN | KXLM_HF_MEMORY_INFO | KXLM_HF_ADDRESS)
+static const uint32_t syn_addr[5] = { 0x100040, 0x100000, 0x104800, 0x108000,
+                                      0x100060 };
 
 static uint8_t *make_syn(void)
 {
@@ -309,33 +317,34 @@ static uint8_t *make_elf32(uint8_t class_, uint16_t machine, size_t *size)
 
     *size = 0x3000;
     memset(e, 0, 0x100);
-    memcpy(e, "\x7f" "ELF", 4);
+    memcpy(e,
+           "\x7f"
+           "ELF",
+           4);
     e[4] = class_;
     e[5] = 1;
     e[6] = 1;
-    kxl_wr(e + 16, 2, 2);                    /* ET_EXEC */
+    kxl_wr(e + 16, 2, 2); /* ET_EXEC */
     kxl_wr(e + 18, machine, 2);
     kxl_wr(e + 20, 1, 4);
-    kxl_wr(e + 24, 0x200010, 4);             /* e_entry */
-    kxl_wr(e + 28, 52, 4);                   /* e_phoff */
+    kxl_wr(e + 24, 0x200010, 4); /* e_entry */
+    kxl_wr(e + 28, 52, 4);       /* e_phoff */
     kxl_wr(e + 40, 52, 2);
     kxl_wr(e + 42, 32, 2);
     kxl_wr(e + 44, 1, 2);
-    kxl_wr(e + 52, 1, 4);                    /* PT_LOAD */
-    kxl_wr(e + 56, 0x1000, 4);               /* p_offset */
-    kxl_wr(e + 60, 0x200000, 4);             /* p_vaddr */
-    kxl_wr(e + 64, 0x200000, 4);             /* p_paddr */
-    kxl_wr(e + 68, 0x1800, 4);               /* p_filesz */
-    kxl_wr(e + 72, 0x4000, 4);               /* p_memsz */
+    kxl_wr(e + 52, 1, 4);        /* PT_LOAD */
+    kxl_wr(e + 56, 0x1000, 4);   /* p_offset */
+    kxl_wr(e + 60, 0x200000, 4); /* p_vaddr */
+    kxl_wr(e + 64, 0x200000, 4); /* p_paddr */
+    kxl_wr(e + 68, 0x1800, 4);   /* p_filesz */
+    kxl_wr(e + 72, 0x4000, 4);   /* p_memsz */
     return e;
 }
 
 /* The machine map: low RAM, the BIOS hole, RAM to 2 GiB, reserved. */
 static const struct e820_entry machine[] = {
-    { 0x0, 0x9fc00, 1, 0 },
-    { 0x9fc00, 0x400, 2, 0 },
-    { 0xf0000, 0x10000, 2, 0 },
-    { 0x100000, 0x7ff00000, 1, 0 },
+    { 0x0, 0x9fc00, 1, 0 },        { 0x9fc00, 0x400, 2, 0 },
+    { 0xf0000, 0x10000, 2, 0 },    { 0x100000, 0x7ff00000, 1, 0 },
     { 0xfffc0000, 0x40000, 3, 0 },
 };
 
@@ -351,14 +360,19 @@ static struct kxl_mb_req make_req(const uint8_t *img, size_t size)
         for (size_t k = 0; k < mod_size[i]; k++)
             mod_data[i][k] = (uint8_t)(k * (5 + 2 * i) + 1 + i);
         mods[i] = (struct kxl_mb_module_req){
-            .data = mod_data[i], .size = mod_size[i],
-            .cmdline = i ? "" : "dom0 console=com1" };
+            .data = mod_data[i],
+            .size = mod_size[i],
+            .cmdline = i ? "" : "dom0 console=com1"
+        };
     }
-    return (struct kxl_mb_req){
-        .image = img, .image_size = size, .cmdline = "console=com1 kexec",
-        .modules = mods, .nr_modules = 2,
-        .mem = machine, .nr_mem = ARRAY_SIZE(machine),
-        .info_maddr = kxl_maddr(INFO) };
+    return (struct kxl_mb_req){ .image = img,
+                                .image_size = size,
+                                .cmdline = "console=com1 kexec",
+                                .modules = mods,
+                                .nr_modules = 2,
+                                .mem = machine,
+                                .nr_mem = ARRAY_SIZE(machine),
+                                .info_maddr = kxl_maddr(INFO) };
 }
 
 /* A refusal: its code, nothing in res but hdr and kxl_error, no frames. */
@@ -399,7 +413,7 @@ START_TEST(test_parse_hv_elf)
     ck_assert(h.address_fields);
     ck_assert_uint_eq(h.header_offset, hoff);
     ck_assert_uint_eq(h.load_addr, l.load_addr);
-    ck_assert_uint_eq(h.load_addr, 0x201000);   /* HV_LOAD_PHYS + 4 KiB */
+    ck_assert_uint_eq(h.load_addr, 0x201000); /* HV_LOAD_PHYS + 4 KiB */
     /* the header where the ELF puts it: header_addr <-> its file offset */
     ck_assert_uint_eq(h.header_addr - h.load_addr, hoff - l.first_offset);
     ck_assert_uint_eq(h.load_end_addr, l.load_end);
@@ -451,7 +465,8 @@ START_TEST(test_build_hv_elf)
 
             if (kxl_rd(p, 4) != 1)
                 continue;
-            expect_mem(kxl_rd(p + 24, 8), b + kxl_rd(p + 8, 8), kxl_rd(p + 32, 8));
+            expect_mem(kxl_rd(p + 24, 8), b + kxl_rd(p + 8, 8),
+                       kxl_rd(p + 32, 8));
         }
     }
     expect_mem(l.load_end, NULL, kxl_maddr_val(res.kernel_end) - l.load_end);
@@ -463,21 +478,21 @@ START_TEST(test_build_hv_elf)
     ck_assert_str_eq(res.segs[3].name, "module 1");
 
     /* the information structure, read back from the memory built */
-    ck_assert_uint_eq(u32_at(INFO + 0), 0x24D);         /* bits 0,2,3,6,9 */
+    ck_assert_uint_eq(u32_at(INFO + 0), 0x24D); /* bits 0,2,3,6,9 */
     ck_assert_uint_eq(u32_at(INFO + 4), 0x9fc00 / 1024);
     ck_assert_uint_eq(u32_at(INFO + 8), (0x80000000 - 0x100000) / 1024);
-    ck_assert_uint_eq(u32_at(INFO + 12), 0);            /* boot_device */
+    ck_assert_uint_eq(u32_at(INFO + 12), 0); /* boot_device */
     expect_str(u32_at(INFO + 16), "console=com1 kexec");
     ck_assert_uint_eq(u32_at(INFO + 20), 2);
     mods_addr = u32_at(INFO + 24);
-    for (unsigned int o = 28; o < 44; o += 4)           /* syms */
+    for (unsigned int o = 28; o < 44; o += 4) /* syms */
         ck_assert_uint_eq(u32_at(INFO + o), 0);
     ck_assert_uint_eq(u32_at(INFO + 44), 5 * 24);
     mmap_addr = u32_at(INFO + 48);
-    for (unsigned int o = 52; o < 64; o += 4)   /* drives, config_table */
+    for (unsigned int o = 52; o < 64; o += 4) /* drives, config_table */
         ck_assert_uint_eq(u32_at(INFO + o), 0);
     expect_str(u32_at(INFO + 64), "kexec-hv");
-    for (unsigned int o = 68; o < 88; o += 4)           /* apm, vbe */
+    for (unsigned int o = 68; o < 88; o += 4) /* apm, vbe */
         ck_assert_uint_eq(u32_at(INFO + o), 0);
     /* every pointer inside the info page */
     ck_assert_uint_ge(mods_addr, INFO + 88);
@@ -525,8 +540,8 @@ START_TEST(test_hv_elf_region)
     req.region_size = MiB(32);
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
-    expect_valid_crash(ents, res.nr_entries, res.entry_maddr,
-                       req.region_start, req.region_size);
+    expect_valid_crash(ents, res.nr_entries, res.entry_maddr, req.region_start,
+                       req.region_size);
     /* the kernel's load_addr outside the region */
     req.region_start = kxl_maddr(0x10000000);
     REFUSED(&req, KXLM_EFIT);
@@ -545,8 +560,8 @@ START_TEST(test_hv_elf_region)
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
     ck_assert_uint_eq(kxl_maddr_val(res.end), INFO + 3 * PG);
-    expect_valid_crash(ents, res.nr_entries, res.entry_maddr,
-                       req.region_start, req.region_size);
+    expect_valid_crash(ents, res.nr_entries, res.entry_maddr, req.region_start,
+                       req.region_size);
 }
 END_TEST
 
@@ -579,8 +594,11 @@ END_TEST
 /* Where the search ends: the 12 header bytes within the first 8192. */
 START_TEST(test_parse_search_limit)
 {
-    static const struct { uint32_t hoff; int want; } cases[] = {
-        { 8192 - 12, KXLM_OK }, { 8192 - 8, KXLM_ENOHEADER },
+    static const struct {
+        uint32_t hoff;
+        int want;
+    } cases[] = {
+        { 8192 - 12, KXLM_OK },       { 8192 - 8, KXLM_ENOHEADER },
         { 8192 - 4, KXLM_ENOHEADER }, { 8192, KXLM_ENOHEADER },
         { 9000, KXLM_ENOHEADER },
     };
@@ -603,20 +621,20 @@ END_TEST
 START_TEST(test_parse_refusals)
 {
     static const struct {
-        int field;          /* -1: flags, 0..4: an address field */
+        int field; /* -1: flags, 0..4: an address field */
         uint32_t val;
         int want;
     } cases[] = {
         { -1, SYN_FLAGS | KXLM_HF_VIDEO_MODE, KXLM_EVIDEO },
         { -1, SYN_FLAGS | (1u << 3), KXLM_EFLAGS },
         { -1, SYN_FLAGS | (1u << 15), KXLM_EFLAGS },
-        { 1, 0x100044, KXLM_EADDRFIELDS },      /* load_addr > header_addr */
-        { 1, 0x0fffff, KXLM_EADDRFIELDS },      /* load before the file */
-        { 2, 0x105001, KXLM_EADDRFIELDS },      /* load_end beyond the file */
-        { 2, 0x100000, KXLM_EADDRFIELDS },      /* load_end == load_addr */
-        { 3, 0x104000, KXLM_EADDRFIELDS },      /* bss_end < load_end */
-        { 4, 0x0fffff, KXLM_EADDRFIELDS },      /* entry below load_addr */
-        { 4, 0x108000, KXLM_EADDRFIELDS },      /* entry at bss_end */
+        { 1, 0x100044, KXLM_EADDRFIELDS }, /* load_addr > header_addr */
+        { 1, 0x0fffff, KXLM_EADDRFIELDS }, /* load before the file */
+        { 2, 0x105001, KXLM_EADDRFIELDS }, /* load_end beyond the file */
+        { 2, 0x100000, KXLM_EADDRFIELDS }, /* load_end == load_addr */
+        { 3, 0x104000, KXLM_EADDRFIELDS }, /* bss_end < load_end */
+        { 4, 0x0fffff, KXLM_EADDRFIELDS }, /* entry below load_addr */
+        { 4, 0x108000, KXLM_EADDRFIELDS }, /* entry at bss_end */
     };
     struct kxl_mb_header h;
 
@@ -763,8 +781,8 @@ START_TEST(test_build_elf32)
     req.region_start = kxl_maddr(0x200000);
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
-    expect_valid_crash(ents, res.nr_entries, res.entry_maddr,
-                       req.region_start, req.region_size);
+    expect_valid_crash(ents, res.nr_entries, res.entry_maddr, req.region_start,
+                       req.region_size);
     req.region_size = 0;
     /* kxl_build's refusal, named: e_entry in no segment */
     kxl_wr(e + 24, 0x300000, 4);
@@ -800,17 +818,17 @@ START_TEST(test_build_refusals)
     REFUSED(&req, KXLM_EARG);
     req.info_maddr = kxl_maddr(GiB(4));
     REFUSED(&req, KXLM_EARG);
-    req.info_maddr = kxl_maddr(0x107000);       /* the kernel's bss */
+    req.info_maddr = kxl_maddr(0x107000); /* the kernel's bss */
     REFUSED(&req, KXLM_EFIT);
     req.info_maddr = kxl_maddr(0x100000);
     REFUSED(&req, KXLM_EFIT);
     /* the modules running into the kernel from below */
     req.info_maddr = kxl_maddr(0x100000 - 3 * PG);
     REFUSED(&req, KXLM_EFIT);
-    req.nr_modules = 1;                 /* info + 2 pages: just fits */
+    req.nr_modules = 1; /* info + 2 pages: just fits */
     ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
                      KXLM_OK);
-    ck_assert_uint_eq(kxl_maddr_val(res.end), 0x108000);   /* the kernel's end */
+    ck_assert_uint_eq(kxl_maddr_val(res.end), 0x108000); /* the kernel's end */
     req.nr_modules = 2;
     /* a module crossing 4 GiB */
     req.info_maddr = kxl_maddr(GiB(4) - 3 * PG);
@@ -830,7 +848,8 @@ START_TEST(test_build_refusals)
     b = make_syn();
     req = make_req(b, SYN_SIZE);
     for (unsigned int i = 0; i < ARRAY_SIZE(many); i++)
-        many[i] = (struct e820_entry){ .addr = MiB(1) * i, .size = MiB(1),
+        many[i] = (struct e820_entry){ .addr = MiB(1) * i,
+                                       .size = MiB(1),
                                        .type = 1 };
     req.mem = many;
     req.nr_mem = KXLM_MAX_MMAP + 1;
@@ -915,15 +934,25 @@ START_TEST(test_mem_fields)
         uint32_t n, lower, upper;
     } cases[] = {
         /* RAM over the whole first MiB: lower stops at 640 KiB */
-        { { { 0, 0x100000, 1, 0 }, { 0x100000, MiB(16), 1, 0 } }, 2,
-          640, 16 * 1024 },
+        { { { 0, 0x100000, 1, 0 }, { 0x100000, MiB(16), 1, 0 } },
+          2,
+          640,
+          16 * 1024 },
         /* the RAM at 1 MiB in two pieces, out of order: both count */
-        { { { 0x800000, 0x800000, 1, 0 }, { 0, 0x9f000, 1, 0 },
-            { 0x100000, 0x700000, 1, 0 }, { 0x1000000, 0x1000, 2, 0 } }, 4,
-          0x9f000 / 1024, 15 * 1024 },
+        { { { 0x800000, 0x800000, 1, 0 },
+            { 0, 0x9f000, 1, 0 },
+            { 0x100000, 0x700000, 1, 0 },
+            { 0x1000000, 0x1000, 2, 0 } },
+          4,
+          0x9f000 / 1024,
+          15 * 1024 },
         /* nothing at 0 or 1 MiB that is RAM */
-        { { { 0, 0x9f000, 2, 0 }, { 0x100000, 0x100000, 3, 0 },
-            { 0x200000, MiB(8), 1, 0 } }, 3, 0, 0 },
+        { { { 0, 0x9f000, 2, 0 },
+            { 0x100000, 0x100000, 3, 0 },
+            { 0x200000, MiB(8), 1, 0 } },
+          3,
+          0,
+          0 },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -934,8 +963,8 @@ START_TEST(test_mem_fields)
 
         req.mem = cases[i].map;
         req.nr_mem = cases[i].n;
-        ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents),
-                                      &res), KXLM_OK);
+        ck_assert_int_eq(kxl_mb_build(&req, &env, ents, ARRAY_SIZE(ents), &res),
+                         KXLM_OK);
         play(ents, res.nr_entries);
         ck_assert_msg(u32_at(INFO + 4) == cases[i].lower,
                       "case %zu: mem_lower %u", i, u32_at(INFO + 4));

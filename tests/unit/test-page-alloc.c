@@ -13,11 +13,26 @@ static uint64_t n_alloc_frames(uint64_t count, uint64_t align, uint64_t limit)
 {
     return mfn_x(alloc_frames(count, align, _mfn(limit)));
 }
-static uint64_t n_alloc_frame(uint64_t limit) { return n_alloc_frames(1, 1, limit); }
-static void n_free_frames(uint64_t mfn, uint64_t n) { free_frames(_mfn(mfn), n); }
-static void n_free_frame(uint64_t mfn) { free_frame(_mfn(mfn)); }
-static bool n_frame_is_free(uint64_t mfn) { return frame_is_free(_mfn(mfn)); }
-static void n_frames_add(uint64_t start, uint64_t size) { frames_add(_maddr(start), size); }
+static uint64_t n_alloc_frame(uint64_t limit)
+{
+    return n_alloc_frames(1, 1, limit);
+}
+static void n_free_frames(uint64_t mfn, uint64_t n)
+{
+    free_frames(_mfn(mfn), n);
+}
+static void n_free_frame(uint64_t mfn)
+{
+    free_frame(_mfn(mfn));
+}
+static bool n_frame_is_free(uint64_t mfn)
+{
+    return frame_is_free(_mfn(mfn));
+}
+static void n_frames_add(uint64_t start, uint64_t size)
+{
+    frames_add(_maddr(start), size);
+}
 static void n_frames_reserve(uint64_t start, uint64_t size)
 {
     frames_reserve(_maddr(start), size);
@@ -26,9 +41,12 @@ static void n_frames_init(uint64_t *bitmap, uint64_t max)
 {
     frames_init(bitmap, _mfn(max));
 }
-static uint64_t n_frames_max_mfn(void) { return mfn_x(frames_max_mfn()); }
+static uint64_t n_frames_max_mfn(void)
+{
+    return mfn_x(frames_max_mfn());
+}
 
-#define MAX_MFN 4096    /* 16 MiB of "RAM" */
+#define MAX_MFN 4096 /* 16 MiB of "RAM" */
 
 static uint64_t bitmap[MAX_MFN / 64 + 1];
 
@@ -111,16 +129,16 @@ START_TEST(test_add_overlapping)
 {
     struct frame_stats st;
 
-    n_frames_add(0x10000, 0x10000);   /* frames 0x10-0x1f */
-    n_frames_add(0x18000, 0x10000);   /* 0x18-0x27: 8 new */
-    n_frames_add(0x8000, 0x40000);    /* 0x08-0x47: covers both */
-    n_frames_add(0x48000, 0x1000);    /* touching on the right */
+    n_frames_add(0x10000, 0x10000); /* frames 0x10-0x1f */
+    n_frames_add(0x18000, 0x10000); /* 0x18-0x27: 8 new */
+    n_frames_add(0x8000, 0x40000);  /* 0x08-0x47: covers both */
+    n_frames_add(0x48000, 0x1000);  /* touching on the right */
     st = stats();
     ck_assert_uint_eq(st.total, 0x49 - 0x08);
     ck_assert_uint_eq(st.free, 0x49 - 0x08);
     for (uint64_t m = 0; m < 0x60; m++)
-        ck_assert_msg(n_frame_is_free(m) == (m >= 0x08 && m < 0x49),
-                      "mfn %#lx", (unsigned long)m);
+        ck_assert_msg(n_frame_is_free(m) == (m >= 0x08 && m < 0x49), "mfn %#lx",
+                      (unsigned long)m);
 }
 END_TEST
 
@@ -128,7 +146,7 @@ START_TEST(test_reserve_rounds_outward)
 {
     struct frame_stats st;
 
-    n_frames_add(0x10000, 0x10000);   /* frames 0x10-0x1f */
+    n_frames_add(0x10000, 0x10000); /* frames 0x10-0x1f */
     /* Bytes [0x12800, 0x13800) touch frames 0x12 and 0x13. */
     n_frames_reserve(0x12800, 0x1000);
     st = stats();
@@ -151,11 +169,11 @@ START_TEST(test_reserve_accounting)
 {
     struct frame_stats st;
 
-    n_frames_add(0x10000, 0x10000);       /* 16 frames */
-    n_frames_reserve(0x100000, 0x10000);  /* not RAM: no effect */
-    n_frames_reserve(0x12000, 0x2000);    /* 2 frames */
-    n_frames_reserve(0x12000, 0x3000);    /* 1 more; 2 already gone */
-    n_frames_reserve(0xe000, 0x4000);     /* straddles the start: 2 */
+    n_frames_add(0x10000, 0x10000);      /* 16 frames */
+    n_frames_reserve(0x100000, 0x10000); /* not RAM: no effect */
+    n_frames_reserve(0x12000, 0x2000);   /* 2 frames */
+    n_frames_reserve(0x12000, 0x3000);   /* 1 more; 2 already gone */
+    n_frames_reserve(0xe000, 0x4000);    /* straddles the start: 2 */
     st = stats();
     ck_assert_uint_eq(st.reserved, 5);
     ck_assert_uint_eq(st.total, 11);
@@ -171,7 +189,7 @@ END_TEST
 
 START_TEST(test_never_zero)
 {
-    n_frames_add(0, 2 * PAGE_SIZE);   /* frames 0 and 1 */
+    n_frames_add(0, 2 * PAGE_SIZE); /* frames 0 and 1 */
     ck_assert_uint_eq(stats().total, 1);
     ck_assert_uint_eq(n_alloc_frame(0), 1);
     ck_assert_uint_eq(n_alloc_frame(0), N_INVALID);
@@ -190,13 +208,13 @@ START_TEST(test_limit)
         ck_assert_uint_gt(m, 0);
         n++;
     }
-    ck_assert_uint_eq(n, 0xff);     /* frames 1-0xff */
+    ck_assert_uint_eq(n, 0xff); /* frames 1-0xff */
     ck_assert_uint_eq(stats().allocated, 0xff);
 
     /* Higher frames are still there for a looser limit. */
     m = n_alloc_frame(0);
     ck_assert_uint_ge(m, 0x100);
-    m = n_alloc_frame(MAX_MFN * 8);   /* limit above max: same as none */
+    m = n_alloc_frame(MAX_MFN * 8); /* limit above max: same as none */
     ck_assert_uint_ge(m, 0x100);
     ck_assert_uint_lt(m, MAX_MFN);
     ck_assert_uint_eq(n_alloc_frames(2, 1, 0x101), N_INVALID);
@@ -207,7 +225,7 @@ START_TEST(test_contiguous_aligned)
 {
     uint64_t m;
 
-    n_frames_add(PAGE_SIZE, 39 * PAGE_SIZE);  /* frames 1-39 */
+    n_frames_add(PAGE_SIZE, 39 * PAGE_SIZE); /* frames 1-39 */
     n_frames_reserve(8 * PAGE_SIZE, PAGE_SIZE);
 
     /* [1, 8) is free but 8 is not: the first aligned run of 8 is 16. */
@@ -222,15 +240,15 @@ START_TEST(test_contiguous_aligned)
     /* Unaligned runs come first-fit from the hint. */
     m = n_alloc_frames(5, 1, 0);
     ck_assert_uint_eq(m, 24);
-    m = n_alloc_frames(16, 1, 0);     /* no run of 16 anywhere */
+    m = n_alloc_frames(16, 1, 0); /* no run of 16 anywhere */
     ck_assert_uint_eq(m, N_INVALID);
     m = n_alloc_frames(7, 1, 0);
     ck_assert_uint_eq(m, 29);
-    m = n_alloc_frames(7, 1, 0);      /* only 36-39 left above: wraps */
+    m = n_alloc_frames(7, 1, 0); /* only 36-39 left above: wraps */
     ck_assert_uint_eq(m, 1);
-    m = n_alloc_frames(4, 4, 0);      /* from the hint (8): 12, not 9 */
+    m = n_alloc_frames(4, 4, 0); /* from the hint (8): 12, not 9 */
     ck_assert_uint_eq(m, 12);
-    ck_assert_uint_eq(stats().free, 7);     /* 9-11 and 36-39 */
+    ck_assert_uint_eq(stats().free, 7); /* 9-11 and 36-39 */
     ck_assert_uint_eq(stats().allocated, 31);
 }
 END_TEST
@@ -241,7 +259,7 @@ START_TEST(test_big_aligned)
 
     n_frames_add(0, MAX_MFN * PAGE_SIZE);
     m = n_alloc_frames(512, 512, 0);
-    ck_assert_uint_eq(m, 512);      /* 0 is aligned but never used */
+    ck_assert_uint_eq(m, 512); /* 0 is aligned but never used */
     m = n_alloc_frames(512, 512, 0);
     ck_assert_uint_eq(m, 1024);
     m = n_alloc_frames(1, 2048, 0);
@@ -261,7 +279,7 @@ START_TEST(test_bad_arguments)
     n_frames_add(0, MAX_MFN * PAGE_SIZE);
     before = stats();
     ck_assert_uint_eq(n_alloc_frames(0, 1, 0), N_INVALID);
-    ck_assert_uint_eq(n_alloc_frames(4, 3, 0), N_INVALID);   /* not 2^n */
+    ck_assert_uint_eq(n_alloc_frames(4, 3, 0), N_INVALID); /* not 2^n */
     ck_assert_uint_eq(n_alloc_frames(4, 12, 0), N_INVALID);
     after = stats();
     ck_assert(!memcmp(&before, &after, sizeof(before)));
@@ -327,7 +345,7 @@ START_TEST(test_bad_frees)
     uint64_t m;
     struct frame_stats st;
 
-    n_frames_add(0x10 * PAGE_SIZE, 0x10 * PAGE_SIZE);    /* 0x10-0x1f */
+    n_frames_add(0x10 * PAGE_SIZE, 0x10 * PAGE_SIZE); /* 0x10-0x1f */
     n_frames_reserve(0x18 * PAGE_SIZE, PAGE_SIZE);
     m = n_alloc_frame(0);
 
@@ -336,18 +354,18 @@ START_TEST(test_bad_frees)
     ck_assert_uint_eq(st.bad_frees, 0);
     ck_assert_uint_eq(harness_printk_count, 0);
 
-    n_free_frame(m);                  /* double free */
+    n_free_frame(m); /* double free */
     st = stats();
     ck_assert_uint_eq(st.bad_frees, 1);
     ck_assert_uint_eq(st.free, 15);
     ck_assert_uint_eq(harness_printk_count, 1);
     ck_assert_ptr_nonnull(strstr(harness_printk_last, "not allocated"));
 
-    n_free_frame(0x1a);               /* free, never allocated */
-    n_free_frame(0x18);               /* reserved */
-    n_free_frame(0x5);                /* not RAM */
+    n_free_frame(0x1a); /* free, never allocated */
+    n_free_frame(0x18); /* reserved */
+    n_free_frame(0x5);  /* not RAM */
     n_free_frame(0);
-    n_free_frame(MAX_MFN + 3);        /* beyond the bitmap */
+    n_free_frame(MAX_MFN + 3); /* beyond the bitmap */
     st = stats();
     ck_assert_uint_eq(st.bad_frees, 6);
     ck_assert_uint_eq(st.free, 15);
@@ -364,7 +382,7 @@ START_TEST(test_bad_frees_partial)
     uint64_t m;
     struct frame_stats st;
 
-    n_frames_add(0x10 * PAGE_SIZE, 0x10 * PAGE_SIZE);    /* 0x10-0x1f */
+    n_frames_add(0x10 * PAGE_SIZE, 0x10 * PAGE_SIZE); /* 0x10-0x1f */
     m = n_alloc_frames(4, 4, 0);
     ck_assert_uint_eq(m, 0x10);
 
@@ -383,7 +401,7 @@ START_TEST(test_bad_frees_partial)
     st = stats();
     ck_assert_uint_eq(st.allocated, 0);
     ck_assert_uint_eq(st.free, 16);
-    ck_assert_uint_eq(st.bad_frees - 4, UINT64_MAX - 1);    /* all but m */
+    ck_assert_uint_eq(st.bad_frees - 4, UINT64_MAX - 1); /* all but m */
 }
 END_TEST
 
@@ -486,9 +504,9 @@ START_TEST(test_model)
                     while (i < c + count && model[i] == M_FREE)
                         i++;
                     ck_assert_msg(i < c + count,
-                                  "op %d: %lu@%lu free at %lu but refused",
-                                  op, (unsigned long)count,
-                                  (unsigned long)align, (unsigned long)c);
+                                  "op %d: %lu@%lu free at %lu but refused", op,
+                                  (unsigned long)count, (unsigned long)align,
+                                  (unsigned long)c);
                 }
                 refusals++;
             } else {

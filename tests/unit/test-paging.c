@@ -13,8 +13,8 @@
 
 struct arena {
     pte_t (*frames)[PT_ENTRIES];
-    unsigned int used;      /* slots handed out, including slot 0 */
-    int budget;             /* tables still allowed; < 0: unlimited */
+    unsigned int used; /* slots handed out, including slot 0 */
+    int budget;        /* tables still allowed; < 0: unlimited */
 };
 
 static struct arena arena;
@@ -77,8 +77,8 @@ static void teardown(void)
     free(arena.frames);
 }
 
-#define FLAGS_RW   PAGE_HV_RW
-#define ADDR(pte)  ((pte) & PTE_ADDR_MASK)
+#define FLAGS_RW  PAGE_HV_RW
+#define ADDR(pte) ((pte)&PTE_ADDR_MASK)
 
 /* The translation of va: leaf address, level, and selected flags. */
 static void expect_map(uint64_t va, uint64_t mfn, int level, uint64_t flags)
@@ -93,12 +93,10 @@ static void expect_map(uint64_t va, uint64_t mfn, int level, uint64_t flags)
                   (unsigned long)va);
     ck_assert_msg(ADDR(pte) == mfn << PAGE_SHIFT,
                   "va %#lx: maps %#lx, expected %#lx", (unsigned long)va,
-                  (unsigned long)ADDR(pte),
-                  (unsigned long)(mfn << PAGE_SHIFT));
+                  (unsigned long)ADDR(pte), (unsigned long)(mfn << PAGE_SHIFT));
     ck_assert_msg((pte & check) == (flags & check),
                   "va %#lx: flags %#lx, expected %#lx", (unsigned long)va,
-                  (unsigned long)(pte & check),
-                  (unsigned long)(flags & check));
+                  (unsigned long)(pte & check), (unsigned long)(flags & check));
     ck_assert_msg(!!(pte & _PAGE_PSE) == (level == 2),
                   "va %#lx: PSE %d at level %d", (unsigned long)va,
                   !!(pte & _PAGE_PSE), level);
@@ -147,13 +145,14 @@ static unsigned int check_tree(mfn_t t, int level)
     return tables;
 }
 
-#define VA_LOW   0x0000000040000000UL   /* 1 GiB */
-#define VA_HIGH  0xffff830000000000UL   /* the directmap */
+#define VA_LOW  0x0000000040000000UL /* 1 GiB */
+#define VA_HIGH 0xffff830000000000UL /* the directmap */
 
 START_TEST(test_map_4k)
 {
     ck_assert_int_eq(n_map_pages(&ops, root, VA_HIGH + 0x3000, 0x12345, 1,
-                               FLAGS_RW), 0);
+                                 FLAGS_RW),
+                     0);
     expect_map(VA_HIGH + 0x3000, 0x12345, 1, FLAGS_RW);
     expect_unmapped(VA_HIGH + 0x2000);
     expect_unmapped(VA_HIGH + 0x4000);
@@ -172,11 +171,11 @@ END_TEST
 START_TEST(test_map_range)
 {
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW + 0x1ff000, 0x1000, 16,
-                               FLAGS_RW), 0);
+                                 FLAGS_RW),
+                     0);
     /* Crosses a 2 MiB boundary; every page its own frame. */
     for (uint64_t i = 0; i < 16; i++)
-        expect_map(VA_LOW + 0x1ff000 + i * PAGE_SIZE, 0x1000 + i, 1,
-                   FLAGS_RW);
+        expect_map(VA_LOW + 0x1ff000 + i * PAGE_SIZE, 0x1000 + i, 1, FLAGS_RW);
     expect_unmapped(VA_LOW + 0x1fe000);
     expect_unmapped(VA_LOW + 0x1ff000 + 16 * PAGE_SIZE);
     /* count 0 maps nothing */
@@ -196,15 +195,16 @@ START_TEST(test_superpage)
         pte_t a = n_lookup_pte(&ops, root, VA_LOW, &lvl);
         pte_t b = n_lookup_pte(&ops, root, VA_LOW + 0x1ff000, &lvl);
 
-        ck_assert_uint_eq(a, b);    /* one entry for the whole 2 MiB */
+        ck_assert_uint_eq(a, b); /* one entry for the whole 2 MiB */
         ck_assert_int_eq(lvl, 2);
     }
     expect_unmapped(VA_LOW + SUPERPAGE_SIZE);
 
     /* 513 pages: a superpage, then one 4 KiB page (the only new table). */
     before = arena.used;
-    ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW + 4 * SUPERPAGE_SIZE,
-                               0x400, 513, FLAGS_RW), 0);
+    ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW + 4 * SUPERPAGE_SIZE, 0x400,
+                                 513, FLAGS_RW),
+                     0);
     expect_map(VA_LOW + 4 * SUPERPAGE_SIZE, 0x400, 2, FLAGS_RW);
     expect_map(VA_LOW + 5 * SUPERPAGE_SIZE, 0x600, 1, FLAGS_RW);
     ck_assert_uint_eq(arena.used, before + 1);
@@ -226,13 +226,15 @@ START_TEST(test_no_superpage_when_unaligned)
 
     /* va not 2 MiB aligned */
     ck_assert_int_eq(n_map_pages(&ops, root, VA_HIGH + 0x1000, 0x400, 512,
-                               FLAGS_RW), 0);
+                                 FLAGS_RW),
+                     0);
     expect_map(VA_HIGH + 0x1000, 0x400, 1, FLAGS_RW);
     expect_map(VA_HIGH + SUPERPAGE_SIZE, 0x5ff, 1, FLAGS_RW);
 
     /* fewer than 512 pages */
     ck_assert_int_eq(n_map_pages(&ops, root, VA_HIGH + 8 * SUPERPAGE_SIZE,
-                               0x800, 511, FLAGS_RW), 0);
+                                 0x800, 511, FLAGS_RW),
+                     0);
     expect_map(VA_HIGH + 8 * SUPERPAGE_SIZE, 0x800, 1, FLAGS_RW);
 }
 END_TEST
@@ -240,7 +242,8 @@ END_TEST
 START_TEST(test_small_only)
 {
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW, 0x200, 512,
-                               FLAGS_RW | MAP_SMALL_ONLY), 0);
+                                 FLAGS_RW | MAP_SMALL_ONLY),
+                     0);
     for (uint64_t i = 0; i < 512; i++)
         expect_map(VA_LOW + i * PAGE_SIZE, 0x200 + i, 1, FLAGS_RW);
 }
@@ -250,7 +253,8 @@ START_TEST(test_split_on_remap)
 {
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW, 0x200, 512, FLAGS_RW), 0);
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW + 5 * PAGE_SIZE, 0x9999, 1,
-                               PAGE_HV_RO | MAP_REPLACE), 0);
+                                 PAGE_HV_RO | MAP_REPLACE),
+                     0);
     expect_map(VA_LOW + 5 * PAGE_SIZE, 0x9999, 1, PAGE_HV_RO);
     /* The other 511 pages keep their translation and permissions. */
     for (uint64_t i = 0; i < 512; i++)
@@ -285,17 +289,20 @@ START_TEST(test_eexist)
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW, 0x100, 1, FLAGS_RW), 0);
     /* MAP_REPLACE overwrites. */
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW, 0x101, 1,
-                               PAGE_HV_RO | MAP_REPLACE), 0);
+                                 PAGE_HV_RO | MAP_REPLACE),
+                     0);
     expect_map(VA_LOW, 0x101, 1, PAGE_HV_RO);
 
     /* A different 4 KiB page inside a superpage, without MAP_REPLACE. */
     ck_assert_int_eq(n_map_pages(&ops, root, VA_HIGH, 0x200, 512, FLAGS_RW), 0);
     ck_assert_int_eq(n_map_pages(&ops, root, VA_HIGH + 0x3000, 0x5, 1,
-                               FLAGS_RW), -EEXIST);
-    expect_map(VA_HIGH + 0x3000, 0x200, 2, FLAGS_RW);   /* not split */
+                                 FLAGS_RW),
+                     -EEXIST);
+    expect_map(VA_HIGH + 0x3000, 0x200, 2, FLAGS_RW); /* not split */
     /* ...while the page it already maps is fine. */
     ck_assert_int_eq(n_map_pages(&ops, root, VA_HIGH + 0x3000, 0x203, 1,
-                               FLAGS_RW), 0);
+                                 FLAGS_RW),
+                     0);
     /* A whole superpage over a different one. */
     ck_assert_int_eq(n_map_pages(&ops, root, VA_HIGH, 0x400, 512, FLAGS_RW),
                      -EEXIST);
@@ -322,7 +329,8 @@ START_TEST(test_unmap)
     ck_assert_int_eq(n_map_pages(&ops, root, 0xffff880000000000UL, 0, 3, 0), 0);
     /* and the page can be mapped afresh */
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW + PAGE_SIZE, 0x555, 1,
-                               FLAGS_RW), 0);
+                                 FLAGS_RW),
+                     0);
     expect_map(VA_LOW + PAGE_SIZE, 0x555, 1, FLAGS_RW);
 }
 END_TEST
@@ -333,18 +341,22 @@ START_TEST(test_einval)
 
     /* Non-canonical: bit 47 not copied upwards, or upper bits junk. */
     ck_assert_int_eq(n_map_pages(&ops, root, 0x0000800000000000UL, 1, 1,
-                               FLAGS_RW), -EINVAL);
+                                 FLAGS_RW),
+                     -EINVAL);
     ck_assert_int_eq(n_map_pages(&ops, root, 0xffff7ffffffff000UL, 1, 1,
-                               FLAGS_RW), -EINVAL);
+                                 FLAGS_RW),
+                     -EINVAL);
     ck_assert_int_eq(n_map_pages(&ops, root, 0x1234000000000000UL, 1, 1,
-                               FLAGS_RW), -EINVAL);
+                                 FLAGS_RW),
+                     -EINVAL);
     /* A range running into the hole. */
     ck_assert_int_eq(n_map_pages(&ops, root, 0x00007ffffffff000UL, 1, 2,
-                               FLAGS_RW), -EINVAL);
+                                 FLAGS_RW),
+                     -EINVAL);
     /* Not page aligned. */
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW + 0x800, 1, 1, FLAGS_RW),
                      -EINVAL);
-    ck_assert_uint_eq(arena.used, before);  /* nothing built */
+    ck_assert_uint_eq(arena.used, before); /* nothing built */
 }
 END_TEST
 
@@ -384,7 +396,8 @@ START_TEST(test_enomem_split)
     before = n_lookup_pte(&ops, root, VA_LOW, &lvl);
     arena.budget = 0;
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW + 0x5000, 0x7, 1,
-                               FLAGS_RW | MAP_REPLACE), -ENOMEM);
+                                 FLAGS_RW | MAP_REPLACE),
+                     -ENOMEM);
     /* The superpage is still whole and unchanged. */
     ck_assert_uint_eq(n_lookup_pte(&ops, root, VA_LOW + 0x5000, &lvl), before);
     ck_assert_int_eq(lvl, 2);
@@ -398,7 +411,8 @@ START_TEST(test_intermediate_flags)
 
     /* A user leaf: U on every level above it. */
     ck_assert_int_eq(n_map_pages(&ops, root, VA_LOW, 0x100, 1,
-                               PAGE_HV_RO | _PAGE_USER), 0);
+                                 PAGE_HV_RO | _PAGE_USER),
+                     0);
     for (int l = 4; l >= 2; l--) {
         pte_t e = walk(VA_LOW, l);
 
@@ -421,7 +435,8 @@ START_TEST(test_intermediate_flags)
 
     /* A user superpage: U at levels 4 and 3. */
     ck_assert_int_eq(n_map_pages(&ops, root, 0x0000400000000000UL, 0x400, 512,
-                               FLAGS_RW | _PAGE_USER), 0);
+                                 FLAGS_RW | _PAGE_USER),
+                     0);
     ck_assert(walk(0x0000400000000000UL, 4) & _PAGE_USER);
     ck_assert(walk(0x0000400000000000UL, 3) & _PAGE_USER);
     expect_map(0x0000400000000000UL, 0x400, 2, FLAGS_RW | _PAGE_USER);

@@ -50,19 +50,25 @@ static void load_crash_image(void)
 {
     struct kexec_entry ents[2] = {
         { .op = KEXEC_OP_DEST, .arg0 = FAKE_CRASH_START },
-        { .op = KEXEC_OP_COPY, .arg0 = mfn_x(fake_dom0_frame(0x5a)), .arg1 = 1 },
+        { .op = KEXEC_OP_COPY,
+          .arg0 = mfn_x(fake_dom0_frame(0x5a)),
+          .arg1 = 1 },
     };
     struct kexec_load hdr = {
-        .size = sizeof(hdr), .type = KEXEC_TYPE_CRASH, .arch = KEXEC_ARCH_64,
-        .entry_maddr = FAKE_CRASH_START, .nr_entries = 2,
+        .size = sizeof(hdr),
+        .type = KEXEC_TYPE_CRASH,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = FAKE_CRASH_START,
+        .nr_entries = 2,
     };
     uint64_t gva = fake_guest_alloc(sizeof(ents) + sizeof(hdr));
 
     memcpy(fake_guest_ptr(gva), ents, sizeof(ents));
     hdr.entries = gva;
     memcpy(fake_guest_ptr(gva + sizeof(ents)), &hdr, sizeof(hdr));
-    ck_assert_int_eq(FAKE_RUN(do_kexec_op(KEXEC_CMD_kexec_load,
-                                          gva + sizeof(ents))), FAKE_RETURNED);
+    ck_assert_int_eq(FAKE_RUN(
+                         do_kexec_op(KEXEC_CMD_kexec_load, gva + sizeof(ents))),
+                     FAKE_RETURNED);
     ck_assert_int_eq(fake_ret, 0);
 }
 
@@ -83,7 +89,7 @@ START_TEST(panic_without_an_image_ends_the_run)
     ck_assert_uint_eq(ci.cpus_saved, 0xf);
     ck_assert_uint_eq(ci.tsc_khz, 1000);
     ck_assert_str_eq(ci.reason, "the reason");
-    ck_assert_uint_eq(ci.tsc_handoff, 0);   /* no image: no handoff */
+    ck_assert_uint_eq(ci.tsc_handoff, 0); /* no image: no handoff */
 }
 END_TEST
 
@@ -97,10 +103,10 @@ START_TEST(every_cpu_note_holds_its_own_registers)
         struct hv_elf_prstatus pr = note_of(cpu);
 
         ck_assert_int_eq(pr.pr_pid, (int)cpu + 1);
-        if (cpu == 2)   /* the winner: where panic() was called */
+        if (cpu == 2) /* the winner: where panic() was called */
             ck_assert(pr.pr_reg[PR_RIP] != fake_cpu_rip(cpu) &&
                       pr.pr_reg[PR_RIP] != 0);
-        else            /* what the stop found it running */
+        else /* what the stop found it running */
             ck_assert_uint_eq(pr.pr_reg[PR_RIP], fake_cpu_rip(cpu));
     }
 }
@@ -129,7 +135,8 @@ START_TEST(panic_runs_the_crash_image)
     ck_assert_uint_eq(fake_exit.cpu, 1);
     ck_assert(fake_exit.in_place);
     ck_assert_uint_eq(fake_console_count("kexec: running the crash image (in "
-                                         "place), entry 0x2000000"), 1);
+                                         "place), entry 0x2000000"),
+                      1);
     ck_assert(crash_info_now().tsc_handoff > crash_info_now().tsc_panic);
 }
 END_TEST
@@ -168,8 +175,9 @@ START_TEST(reentry_goes_straight_on_once)
     ck_assert_uint_eq(fake_console_count("Panic re-entered on CPU 0 (crash "
                                          "test: panic inside the crash path "
                                          "(0 more to come)); going straight "
-                                         "on"), 1);
-    ck_assert_uint_eq(fake_shootdowns, 1);  /* not again */
+                                         "on"),
+                      1);
+    ck_assert_uint_eq(fake_shootdowns, 1); /* not again */
     ck_assert_str_eq(crash_info_now().reason, "first");
 }
 END_TEST
@@ -183,7 +191,8 @@ START_TEST(second_reentry_ends_the_run)
     ck_assert_int_eq(FAKE_RUN(panic_now("first")), FAKE_EXITED);
     ck_assert_uint_eq(fake_exit.code, EXIT_PANIC);
     ck_assert_uint_eq(fake_console_count("Panic re-entered a second time on "
-                                         "CPU 0"), 1);
+                                         "CPU 0"),
+                      1);
     ck_assert_uint_eq(fake_console_count("running the crash image"), 0);
 }
 END_TEST

@@ -5,12 +5,24 @@
 #include <hv/param.h>
 
 /* Guard bytes after each narrow integer catch stores of the wrong width. */
-static struct { uint8_t v; uint8_t guard[7]; } opt_u8;
-static struct { uint16_t v; uint8_t guard[6]; } opt_u16;
-static struct { uint32_t v; uint8_t guard[4]; } opt_u32;
+static struct {
+    uint8_t v;
+    uint8_t guard[7];
+} opt_u8;
+static struct {
+    uint16_t v;
+    uint8_t guard[6];
+} opt_u16;
+static struct {
+    uint32_t v;
+    uint8_t guard[4];
+} opt_u32;
 static uint64_t opt_u64;
 static uint64_t opt_size;
-static struct { uint32_t v; uint8_t guard[4]; } opt_size32;
+static struct {
+    uint32_t v;
+    uint8_t guard[4];
+} opt_size32;
 static bool opt_flag, opt_other;
 static char opt_str[8];
 static char custom_seen[64];
@@ -28,9 +40,13 @@ static int parse_custom(const char *val)
 }
 
 static const struct param params[] = {
-    { .name = "flag", .type = PARAM_BOOL, .var = &opt_flag,
+    { .name = "flag",
+      .type = PARAM_BOOL,
+      .var = &opt_flag,
       .size = sizeof(opt_flag) },
-    { .name = "other", .type = PARAM_BOOL, .var = &opt_other,
+    { .name = "other",
+      .type = PARAM_BOOL,
+      .var = &opt_other,
       .size = sizeof(opt_other) },
     { .name = "u8", .type = PARAM_UINT, .var = &opt_u8.v, .size = 1 },
     { .name = "u16", .type = PARAM_UINT, .var = &opt_u16.v, .size = 2 },
@@ -38,7 +54,9 @@ static const struct param params[] = {
     { .name = "u64", .type = PARAM_UINT, .var = &opt_u64, .size = 8 },
     { .name = "mem", .type = PARAM_SIZE, .var = &opt_size, .size = 8 },
     { .name = "mem32", .type = PARAM_SIZE, .var = &opt_size32.v, .size = 4 },
-    { .name = "name", .type = PARAM_STRING, .var = opt_str,
+    { .name = "name",
+      .type = PARAM_STRING,
+      .var = opt_str,
       .size = sizeof(opt_str) },
     { .name = "custom", .type = PARAM_CUSTOM, .parse = parse_custom },
 };
@@ -91,8 +109,7 @@ static void check_guards(void)
     ck_assert(!memcmp(opt_u8.guard, zero_guard, sizeof(opt_u8.guard)));
     ck_assert(!memcmp(opt_u16.guard, zero_guard, sizeof(opt_u16.guard)));
     ck_assert(!memcmp(opt_u32.guard, zero_guard, sizeof(opt_u32.guard)));
-    ck_assert(!memcmp(opt_size32.guard, zero_guard,
-                      sizeof(opt_size32.guard)));
+    ck_assert(!memcmp(opt_size32.guard, zero_guard, sizeof(opt_size32.guard)));
 }
 
 static void reset(void)
@@ -115,27 +132,24 @@ static void reset(void)
 
 START_TEST(test_bool_forms)
 {
-    static const struct { const char *cmd; bool init, want; } cases[] = {
-        { "flag", false, true },
-        { "no-flag", true, false },
-        { "flag=1", false, true },
-        { "flag=yes", false, true },
-        { "flag=on", false, true },
-        { "flag=true", false, true },
-        { "flag=enable", false, true },
-        { "flag=0", true, false },
-        { "flag=no", true, false },
-        { "flag=off", true, false },
-        { "flag=false", true, false },
-        { "flag=disable", true, false },
+    static const struct {
+        const char *cmd;
+        bool init, want;
+    } cases[] = {
+        { "flag", false, true },        { "no-flag", true, false },
+        { "flag=1", false, true },      { "flag=yes", false, true },
+        { "flag=on", false, true },     { "flag=true", false, true },
+        { "flag=enable", false, true }, { "flag=0", true, false },
+        { "flag=no", true, false },     { "flag=off", true, false },
+        { "flag=false", true, false },  { "flag=disable", true, false },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         reset();
         opt_flag = cases[i].init;
         ck_assert_msg(parse(cases[i].cmd) == 0, "'%s' failed", cases[i].cmd);
-        ck_assert_msg(opt_flag == cases[i].want, "'%s' gave %d",
-                      cases[i].cmd, opt_flag);
+        ck_assert_msg(opt_flag == cases[i].want, "'%s' gave %d", cases[i].cmd,
+                      opt_flag);
         ck_assert_uint_eq(nr_reports, 0);
         ck_assert(!opt_other);
     }
@@ -152,7 +166,7 @@ START_TEST(test_bool_bad)
         reset();
         opt_flag = true;
         ck_assert_msg(parse(bad[i]) == 1, "'%s' accepted", bad[i]);
-        ck_assert(opt_flag);    /* unchanged */
+        ck_assert(opt_flag); /* unchanged */
         ck_assert_uint_eq(nr_reports, 1);
         ck_assert_ptr_nonnull(strstr(reports[0], "'flag'"));
     }
@@ -165,7 +179,8 @@ END_TEST
 START_TEST(test_uint_widths)
 {
     ck_assert_int_eq(parse("u8=255 u16=65535 u32=4294967295 "
-                           "u64=18446744073709551615"), 0);
+                           "u64=18446744073709551615"),
+                     0);
     ck_assert_uint_eq(opt_u8.v, 255);
     ck_assert_uint_eq(opt_u16.v, 65535);
     ck_assert_uint_eq(opt_u32.v, UINT32_MAX);
@@ -174,7 +189,8 @@ START_TEST(test_uint_widths)
 
     /* One past each width: rejected, old value kept. */
     ck_assert_int_eq(parse("u8=256 u16=65536 u32=4294967296 "
-                           "u64=18446744073709551616"), 4);
+                           "u64=18446744073709551616"),
+                     4);
     ck_assert_uint_eq(nr_reports, 4);
     ck_assert_uint_eq(opt_u8.v, 255);
     ck_assert_uint_eq(opt_u16.v, 65535);
@@ -205,21 +221,21 @@ END_TEST
 
 START_TEST(test_size)
 {
-    static const struct { const char *cmd; uint64_t want; } cases[] = {
-        { "mem=123", 123 },
-        { "mem=4k", KiB(4) },
-        { "mem=16M", MiB(16) },
-        { "mem=1G", GiB(1) },
-        { "mem=2T", 2ULL << 40 },
-        { "mem=0x1000", 0x1000 },
+    static const struct {
+        const char *cmd;
+        uint64_t want;
+    } cases[] = {
+        { "mem=123", 123 },       { "mem=4k", KiB(4) },
+        { "mem=16M", MiB(16) },   { "mem=1G", GiB(1) },
+        { "mem=2T", 2ULL << 40 }, { "mem=0x1000", 0x1000 },
         { "mem=0x10M", MiB(16) },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         reset();
         ck_assert_msg(parse(cases[i].cmd) == 0, "'%s' failed", cases[i].cmd);
-        ck_assert_msg(opt_size == cases[i].want, "'%s' gave %#lx",
-                      cases[i].cmd, (unsigned long)opt_size);
+        ck_assert_msg(opt_size == cases[i].want, "'%s' gave %#lx", cases[i].cmd,
+                      (unsigned long)opt_size);
     }
 
     reset();
@@ -243,14 +259,14 @@ END_TEST
 
 START_TEST(test_string)
 {
-    ck_assert_int_eq(parse("name=1234567"), 0);     /* 7 + NUL fits */
+    ck_assert_int_eq(parse("name=1234567"), 0); /* 7 + NUL fits */
     ck_assert_str_eq(opt_str, "1234567");
-    ck_assert_int_eq(parse("name=12345678"), 1);    /* 8 + NUL does not */
+    ck_assert_int_eq(parse("name=12345678"), 1); /* 8 + NUL does not */
     ck_assert_str_eq(opt_str, "1234567");
     ck_assert_ptr_nonnull(strstr(reports[0], "'name'"));
-    ck_assert_int_eq(parse("name"), 1);             /* a value is needed */
+    ck_assert_int_eq(parse("name"), 1); /* a value is needed */
     ck_assert_str_eq(opt_str, "1234567");
-    ck_assert_int_eq(parse("name=a=b"), 0);         /* first '=' splits */
+    ck_assert_int_eq(parse("name=a=b"), 0); /* first '=' splits */
     ck_assert_str_eq(opt_str, "a=b");
     ck_assert_int_eq(parse("name="), 0);
     ck_assert_str_eq(opt_str, "");
@@ -263,7 +279,7 @@ START_TEST(test_custom)
     ck_assert_int_eq(custom_calls, 1);
     ck_assert_str_eq(custom_seen, "abc");
 
-    ck_assert_int_eq(parse("custom"), 0);   /* no value: called with "" */
+    ck_assert_int_eq(parse("custom"), 0); /* no value: called with "" */
     ck_assert_int_eq(custom_calls, 2);
     ck_assert_str_eq(custom_seen, "");
 
@@ -292,8 +308,7 @@ END_TEST
 
 START_TEST(test_problems_do_not_stop_parsing)
 {
-    ck_assert_int_eq(parse("u8=999 flag nope u16=7 name=waytoolong other"),
-                     3);
+    ck_assert_int_eq(parse("u8=999 flag nope u16=7 name=waytoolong other"), 3);
     ck_assert(opt_flag);
     ck_assert(opt_other);
     ck_assert_uint_eq(opt_u16.v, 7);
@@ -346,7 +361,7 @@ START_TEST(test_too_long)
     ck_assert_int_eq(parse(cmd), 1);
     ck_assert_uint_eq(nr_reports, 1);
     ck_assert_ptr_nonnull(strstr(reports[0], "too long"));
-    ck_assert(opt_flag);    /* the next word is still parsed */
+    ck_assert(opt_flag); /* the next word is still parsed */
 }
 END_TEST
 
@@ -359,7 +374,7 @@ static void check_hooks_refused(const char *cmd)
     ck_assert(!opt_hook_flag);
     ck_assert_uint_eq(opt_hook_num, 0);
     ck_assert_str_eq(opt_hook_str, "");
-    ck_assert(opt_flag);    /* an ordinary option still applies */
+    ck_assert(opt_flag); /* an ordinary option still applies */
     ck_assert_uint_eq(nr_reports, 3);
     ck_assert_str_eq(reports[0],
                      "cmdline: 'hook_flag' is a test hook: needs gate, "
@@ -379,7 +394,8 @@ START_TEST(test_hooks_need_the_gate)
     check_hooks_refused("gate=0 hook_flag hook_num=5 flag hook_str=abc");
     check_hooks_refused("hook_flag hook_num=5 flag hook_str=abc no-gate");
     check_hooks_refused("gate hook_flag hook_num=5 flag hook_str=abc gate=off");
-    check_hooks_refused("no-gate hook_flag hook_num=5 gate=no flag hook_str=abc");
+    check_hooks_refused(
+        "no-gate hook_flag hook_num=5 gate=no flag hook_str=abc");
 }
 END_TEST
 
@@ -387,7 +403,7 @@ START_TEST(test_gate_lets_hooks_in)
 {
     static const char *const lines[] = {
         "gate hook_flag hook_num=5 flag hook_str=abc",
-        "hook_flag hook_num=5 flag hook_str=abc gate",  /* gate last */
+        "hook_flag hook_num=5 flag hook_str=abc gate", /* gate last */
         "hook_flag gate=1 hook_num=5 flag hook_str=abc",
         "no-gate hook_flag hook_num=5 flag hook_str=abc gate=yes",
     };
@@ -435,8 +451,11 @@ END_TEST
 START_TEST(test_hooks_without_a_gate)
 {
     static const struct param no_gate[] = {
-        { .name = "hook_flag", .type = PARAM_BOOL, .flags = PARAM_TEST_HOOK,
-          .var = &opt_hook_flag, .size = sizeof(opt_hook_flag) },
+        { .name = "hook_flag",
+          .type = PARAM_BOOL,
+          .flags = PARAM_TEST_HOOK,
+          .var = &opt_hook_flag,
+          .size = sizeof(opt_hook_flag) },
     };
 
     ck_assert_int_eq(parse_params("hook_flag", no_gate, no_gate + 1, report),

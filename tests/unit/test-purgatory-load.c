@@ -13,11 +13,11 @@
 #include "../../tools/kexec-loader/purgatory-load.h"
 #include "../../tools/kexec-loader/sha256.h"
 
-#define PG          4096u
-#define BUF_MFN     0x100u
-#define BOUNCE_MFN  0x9000u
-#define MAX_BOUNCE  16
-#define BASE        0x7000000ULL
+#define PG         4096u
+#define BUF_MFN    0x100u
+#define BOUNCE_MFN 0x9000u
+#define MAX_BOUNCE 16
+#define BASE       0x7000000ULL
 
 static uint8_t *elf, *elf_copy;
 static size_t elf_size;
@@ -134,8 +134,7 @@ static uint64_t source_of(const struct kexec_entry *e, uint64_t n, uint64_t p)
             continue;
         }
         if (p >= at && p < at + e[i].arg1 * PG)
-            return e[i].op == KEXEC_OP_COPY ? e[i].arg0 + (p - at) / PG
-                                            : ~0ULL;
+            return e[i].op == KEXEC_OP_COPY ? e[i].arg0 + (p - at) / PG : ~0ULL;
         at += e[i].arg1 * PG;
     }
     return ~0ULL - 1;
@@ -151,9 +150,10 @@ START_TEST(test_args_land_in_their_page)
     const kxl_maddr_t base = kxl_maddr(BASE), none = kxl_maddr(0);
 
     ck_assert(find_section(".purgatory_args", &addr, &off, &nm));
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
-                                         &env, ents, 32, &res), KXL_OK);
-    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), BASE);  /* _start at 0 */
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a, &env,
+                                         ents, 32, &res),
+                     KXL_OK);
+    ck_assert_uint_eq(kxl_maddr_val(res.entry_maddr), BASE); /* _start at 0 */
     ck_assert_uint_eq(res.arch, KEXEC_ARCH_64);
     ck_assert_uint_eq(kxl_maddr_val(res.params_maddr), BASE + addr);
     /* the block's page is a bounce frame: args, then the file's zeros */
@@ -163,7 +163,8 @@ START_TEST(test_args_land_in_their_page)
     page = bounce_pages[mfn - BOUNCE_MFN];
     ck_assert_int_eq(memcmp(page, &a, sizeof(a)), 0);
     ck_assert_int_eq(memcmp(page + sizeof(a), elf + off + sizeof(a),
-                            PG - sizeof(a)), 0);
+                            PG - sizeof(a)),
+                     0);
     /* every other page with file bytes is the ELF's own, untouched */
     for (uint64_t p = BASE; p < kxl_maddr_val(res.params_maddr); p += PG)
         ck_assert_uint_eq(source_of(ents, res.nr_entries, p),
@@ -171,7 +172,8 @@ START_TEST(test_args_land_in_their_page)
     ck_assert_int_eq(memcmp(elf, elf_copy, elf_size), 0);
     /* the .bss after the block is ZERO */
     ck_assert_uint_eq(source_of(ents, res.nr_entries,
-                                kxl_maddr_val(res.params_maddr) + PG), ~0ULL);
+                                kxl_maddr_val(res.params_maddr) + PG),
+                      ~0ULL);
 }
 END_TEST
 
@@ -186,33 +188,42 @@ START_TEST(test_refusals)
     const kxl_maddr_t base = kxl_maddr(BASE), none = kxl_maddr(0);
 
     a.magic[7] = 'X';
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
-                                         &env, ents, 32, &res), KXL_EARG);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a, &env,
+                                         ents, 32, &res),
+                     KXL_EARG);
     a = good_args();
     a.version = 2;
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
-                                         &env, ents, 32, &res), KXL_EARG);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a, &env,
+                                         ents, 32, &res),
+                     KXL_EARG);
     a = good_args();
     a.nr_regions = PURGATORY_MAX_REGIONS + 1;
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
-                                         &env, ents, 32, &res), KXL_EARG);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a, &env,
+                                         ents, 32, &res),
+                     KXL_EARG);
     a = good_args();
     ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, NULL,
-                                         &env, ents, 32, &res), KXL_EARG);
+                                         &env, ents, 32, &res),
+                     KXL_EARG);
     ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, kxl_maddr_add(base, 8),
                                          none, 0, &a, &env, ents, 32, &res),
                      KXL_EARG);
     ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, base, PG, &a,
-                                         &env, ents, 32, &res), KXL_EREGION);
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
-                                         &env, ents, 1, &res), KXL_E2BIG);
-    ck_assert_uint_eq(nr_bounce, 0);            /* nothing bounced so far */
+                                         &env, ents, 32, &res),
+                     KXL_EREGION);
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a, &env,
+                                         ents, 1, &res),
+                     KXL_E2BIG);
+    ck_assert_uint_eq(nr_bounce, 0); /* nothing bounced so far */
     ck_assert_int_eq(memcmp(elf, elf_copy, elf_size), 0);
 
     /* the named section and params together; empty name; too long */
-    req = (struct kxl_request){ .elf = elf, .elf_size = elf_size,
-                                .base = base, .section_name = ".purgatory_args",
-                                .section_bytes = blk, .section_len = 8,
+    req = (struct kxl_request){ .elf = elf,
+                                .elf_size = elf_size,
+                                .base = base,
+                                .section_name = ".purgatory_args",
+                                .section_bytes = blk,
+                                .section_len = 8,
                                 .params = true };
     ck_assert_int_eq(kxl_build(&req, &env, ents, 32, &res), KXL_EARG);
     req.params = false;
@@ -227,9 +238,10 @@ START_TEST(test_refusals)
 
     /* an ELF without the section: KXL_ENOPARAMS */
     ck_assert(find_section(".purgatory_args", &addr, &off, &nm));
-    elf[nm + 1] = 'X';                          /* ".Xurgatory_args" */
-    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a,
-                                         &env, ents, 32, &res), KXL_ENOPARAMS);
+    elf[nm + 1] = 'X'; /* ".Xurgatory_args" */
+    ck_assert_int_eq(kxl_build_purgatory(elf, elf_size, base, none, 0, &a, &env,
+                                         ents, 32, &res),
+                     KXL_ENOPARAMS);
 }
 END_TEST
 
@@ -276,7 +288,8 @@ START_TEST(test_region_add)
     memcpy(full + 100, data, sizeof(data));
     memset(&a, 0, sizeof(a));
     ck_assert_int_eq(kxl_purgatory_add(&a, "vmlinux", kxl_maddr(0x2000000),
-                                       9000, 100, data, sizeof(data)), KXL_OK);
+                                       9000, 100, data, sizeof(data)),
+                     KXL_OK);
     sha256(full, 9000, want);
     ck_assert_uint_eq(a.nr_regions, 1);
     ck_assert_uint_eq(a.regions[0].start, 0x2000000);
@@ -285,12 +298,13 @@ START_TEST(test_region_add)
     ck_assert_int_eq(memcmp(a.regions[0].name, "vmlinux", 8), 0);
     /* more than size: refused, nothing added */
     ck_assert_int_eq(kxl_purgatory_add(&a, "x", kxl_maddr(0), 3000, 1, data,
-                                       3000), KXL_EARG);
+                                       3000),
+                     KXL_EARG);
     ck_assert_uint_eq(a.nr_regions, 1);
     /* the table full */
     a.nr_regions = PURGATORY_MAX_REGIONS;
-    ck_assert_int_eq(kxl_purgatory_add(&a, "x", kxl_maddr(0), 4096, 0, NULL,
-                                       0), KXL_E2BIG);
+    ck_assert_int_eq(kxl_purgatory_add(&a, "x", kxl_maddr(0), 4096, 0, NULL, 0),
+                     KXL_E2BIG);
     ck_assert_uint_eq(a.nr_regions, PURGATORY_MAX_REGIONS);
     free(full);
 }

@@ -8,7 +8,7 @@
 
 #include <hv/ratelimit.h>
 
-#define COST 500u       /* ticks per line */
+#define COST 500u /* ticks per line */
 
 static bool take(struct ratelimit *rl, uint64_t now, uint64_t *dropped)
 {
@@ -38,8 +38,8 @@ START_TEST(test_resume_reports_the_count)
     ck_assert(take(&rl, 0, &dropped));
     ck_assert(take(&rl, 0, &dropped));
     ck_assert(!take(&rl, 10, &dropped));
-    ck_assert(!take(&rl, COST - 1, &dropped));      /* not yet a token */
-    ck_assert(take(&rl, COST, &dropped));           /* one token back */
+    ck_assert(!take(&rl, COST - 1, &dropped)); /* not yet a token */
+    ck_assert(take(&rl, COST, &dropped));      /* one token back */
     ck_assert_uint_eq(dropped, 2);
     ck_assert(!take(&rl, COST, &dropped));
     ck_assert(take(&rl, 2 * COST, &dropped));
@@ -70,7 +70,7 @@ START_TEST(test_clock_going_back_adds_nothing)
 
     ck_assert(take(&rl, 10 * COST, &dropped));
     ck_assert(!take(&rl, 0, &dropped));
-    ck_assert(!take(&rl, COST - 1, &dropped));      /* from 0, not 10 * COST */
+    ck_assert(!take(&rl, COST - 1, &dropped)); /* from 0, not 10 * COST */
     ck_assert(take(&rl, COST, &dropped));
     ck_assert_uint_eq(dropped, 2);
 }

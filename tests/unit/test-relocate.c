@@ -42,11 +42,11 @@ START_TEST(test_copies_zeroes_follows_indirection)
     list[0] = addr(dst) | IND_DESTINATION;
     list[1] = addr(src0) | IND_SOURCE;
     list[2] = IND_ZERO;
-    list[3] = 0;                            /* an empty word: skipped */
+    list[3] = 0; /* an empty word: skipped */
     list[4] = addr(list2) | IND_INDIRECTION;
     list2[0] = addr(src1) | IND_SOURCE;
     list2[1] = IND_DONE;
-    list2[2] = addr(src0) | IND_SOURCE;     /* after DONE: never read */
+    list2[2] = addr(src0) | IND_SOURCE; /* after DONE: never read */
     relocate_pages_checked(list, regs);
     for (int i = 0; i < PG; i++) {
         ck_assert_uint_eq(dst[i], 0xa1);
@@ -67,8 +67,9 @@ START_TEST(test_keeps_callee_saved_registers)
         0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
         0x4444444444444444, 0x5555555555555555, 0x6666666666666666,
     };
-    static const char names[6][4] = { "rbx", "rbp", "r12", "r13", "r14",
-                                      "r15" };
+    static const char names[6][4] = {
+        "rbx", "rbp", "r12", "r13", "r14", "r15"
+    };
     uint8_t *dst = aligned_alloc(PG, 2 * PG), *src = page(0x33);
     uint64_t *list = page(0);
     uint64_t regs[6];
@@ -84,8 +85,7 @@ START_TEST(test_keeps_callee_saved_registers)
     relocate_pages_checked(list, regs);
     for (int i = 0; i < 6; i++)
         ck_assert_msg(regs[i] == want[i], "%s: %#lx after the call, want %#lx",
-                      names[i], (unsigned long)regs[i],
-                      (unsigned long)want[i]);
+                      names[i], (unsigned long)regs[i], (unsigned long)want[i]);
     ck_assert_uint_eq(dst[PG - 1], 0x33);
     ck_assert_uint_eq(dst[2 * PG - 1], 0);
     free(dst);

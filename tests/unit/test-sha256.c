@@ -47,8 +47,7 @@ static const struct {
 } nist[] = {
     { "abc",
       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
-    { "",
-      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+    { "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
     { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
     { "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
@@ -114,8 +113,8 @@ START_TEST(test_every_split)
         sha256_update(&c, msg, s);
         sha256_update(&c, msg + s, sizeof(msg) - s);
         sha256_final(&c, two);
-        ck_assert_msg(!memcmp(one, two, 32), "%s: split at %zu",
-                      impl_names[_i], s);
+        ck_assert_msg(!memcmp(one, two, 32), "%s: split at %zu", impl_names[_i],
+                      s);
         /* and three pieces, the middle one 0..70 bytes */
         for (size_t m = 0; m <= 70 && s + m <= sizeof(msg); m += 7) {
             sha256_init(&c, impls[_i]);
@@ -133,7 +132,8 @@ END_TEST
 /* update_zeros(n) after any prefix == update() of n explicit zeros. */
 START_TEST(test_update_zeros)
 {
-    static const uint64_t lens[] = { 0, 1, 55, 56, 63, 64, 65, 255, 256, 257,
+    static const uint64_t lens[] = { 0,    1,    55,   56,     63,
+                                     64,   65,   255,  256,    257,
                                      4095, 4096, 4097, 100000, 1048576 + 3 };
     uint8_t *zeros = calloc(1, 1048576 + 3), prefix[70], a[32], b[32];
     struct sha256_ctx c;
@@ -178,9 +178,9 @@ END_TEST
 static const size_t big_lens[] = { 65536, 1048576 - 1, 4 * 1048576 + 13 };
 #define NR_BIG (sizeof(big_lens) / sizeof(big_lens[0]))
 
-static uint8_t *rnd_buf;                /* the largest length */
+static uint8_t *rnd_buf; /* the largest length */
 static size_t rnd_size;
-static char (*ref)[65];                 /* sha256sum of each length */
+static char (*ref)[65]; /* sha256sum of each length */
 
 static size_t case_len(size_t k)
 {
@@ -211,7 +211,8 @@ static void sha256sum_setup(void)
         ck_assert_uint_eq(fwrite(rnd_buf, 1, case_len(k), f), case_len(k));
         fclose(f);
     }
-    snprintf(cmd, sizeof(cmd), "cd %s && find . -type f | xargs sha256sum", dir);
+    snprintf(cmd, sizeof(cmd), "cd %s && find . -type f | xargs sha256sum",
+             dir);
     f = popen(cmd, "r");
     ck_assert_ptr_nonnull(f);
     while (fgets(line, sizeof(line), f)) {
@@ -243,9 +244,10 @@ START_TEST(test_against_sha256sum)
 
         memcpy(work + off, rnd_buf, len);
         digest_with(impls[_i], work + off, len, got);
-        ck_assert_msg(!strcmp(got, ref[k]), "%s: %zu random bytes at offset "
-                      "%zu: got %s, sha256sum %s", impl_names[_i], len, off,
-                      got, ref[k]);
+        ck_assert_msg(!strcmp(got, ref[k]),
+                      "%s: %zu random bytes at offset "
+                      "%zu: got %s, sha256sum %s",
+                      impl_names[_i], len, off, got, ref[k]);
     }
     free(work);
     free(rnd_buf);

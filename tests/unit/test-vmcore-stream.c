@@ -16,32 +16,32 @@
 #include "../../tools/kexec-loader/kexec-loader.h"
 #include "../../tools/kexec-loader/vmcore-stream.h"
 
-#define PG          4096ull
-#define MEM_SIZE    (8ull << 20)
-#define HV_VIRT     ELFCORE_HV_VIRT
-#define DMAP        ELFCORE_DIRECTMAP_VIRT
+#define PG       4096ull
+#define MEM_SIZE (8ull << 20)
+#define HV_VIRT  ELFCORE_HV_VIRT
+#define DMAP     ELFCORE_DIRECTMAP_VIRT
 
 /* Where things are in the fake machine. */
-#define PML4        0x1000ull
-#define PDPT        0x2000ull
-#define PD          0x3000ull
-#define PT          0x4000ull
-#define EMPTY_PT    0x5000ull   /* all zero: maps nothing */
-#define NOTE_A      0x10000ull
-#define NOTE_B      0x10200ull
-#define NOTE_C      0x11000ull
-#define HV_PADDR    0x100000ull
-#define HV_SIZE     0x6000ull   /* data data zero data zero zero */
-#define CPU0_STACK  0x200000ull /* 4 KiB pages; the first one a guard */
-#define CPU1_STACK  0x600000ull /* one 2 MiB page */
-#define STACKS      0xffff820000000000ull
-#define STACK_SIZE  0x200000ull
+#define PML4       0x1000ull
+#define PDPT       0x2000ull
+#define PD         0x3000ull
+#define PT         0x4000ull
+#define EMPTY_PT   0x5000ull /* all zero: maps nothing */
+#define NOTE_A     0x10000ull
+#define NOTE_B     0x10200ull
+#define NOTE_C     0x11000ull
+#define HV_PADDR   0x100000ull
+#define HV_SIZE    0x6000ull   /* data data zero data zero zero */
+#define CPU0_STACK 0x200000ull /* 4 KiB pages; the first one a guard */
+#define CPU1_STACK 0x600000ull /* one 2 MiB page */
+#define STACKS     0xffff820000000000ull
+#define STACK_SIZE 0x200000ull
 
-#define PTE_P       0x1ull
-#define PTE_RW      0x2ull
-#define PTE_PS      0x80ull
-#define PTE_PAT_L   0x1000ull   /* PAT in a 2 MiB leaf: not an address bit */
-#define PTE_NX      (1ull << 63)
+#define PTE_P     0x1ull
+#define PTE_RW    0x2ull
+#define PTE_PS    0x80ull
+#define PTE_PAT_L 0x1000ull /* PAT in a 2 MiB leaf: not an address bit */
+#define PTE_NX    (1ull << 63)
 
 static uint8_t *mem;
 
@@ -55,7 +55,9 @@ static const char vmcoreinfo_text[] =
     "NUMBER(pgtable_maddr)=1000\n";
 
 static const struct vmcore_note notes3[] = {
-    { { NOTE_B }, 200 }, { { NOTE_A }, 356 }, { { NOTE_C }, 0x2f4 },
+    { { NOTE_B }, 200 },
+    { { NOTE_A }, 356 },
+    { { NOTE_C }, 0x2f4 },
 };
 
 static void put64(uint64_t maddr, uint64_t v)
@@ -66,7 +68,7 @@ static void put64(uint64_t maddr, uint64_t v)
 static void fill(uint64_t maddr, uint64_t n, uint32_t seed)
 {
     for (uint64_t i = 0; i < n; i++)
-        mem[maddr + i] = (uint8_t)((i * 131 + seed) % 251 + 1);   /* never 0 */
+        mem[maddr + i] = (uint8_t)((i * 131 + seed) % 251 + 1); /* never 0 */
 }
 
 static void machine_setup(void)
@@ -81,15 +83,15 @@ static void machine_setup(void)
     /* the image: data, data, zero, data, zero, zero */
     fill(HV_PADDR, 2 * PG, 4);
     fill(HV_PADDR + 3 * PG, PG, 5);
-    mem[HV_PADDR + 3 * PG + PG - 1] = 0;     /* a zero byte in a data page */
+    mem[HV_PADDR + 3 * PG + PG - 1] = 0; /* a zero byte in a data page */
 
     /* the page tables: STACKS is PD slot 0 */
     put64(PML4 + ((STACKS >> 39) & 511) * 8, PDPT | PTE_P | PTE_RW);
     put64(PDPT + ((STACKS >> 30) & 511) * 8, PD | PTE_P | PTE_RW | PTE_NX);
     put64(PD + 0 * 8, PT | PTE_P | PTE_RW);
-    put64(PD + 1 * 8, CPU1_STACK | PTE_PAT_L | PTE_NX | PTE_PS | PTE_P |
-          PTE_RW);
-    for (uint64_t i = 1; i < 512; i++)       /* PT slot 0: the guard page */
+    put64(PD + 1 * 8,
+          CPU1_STACK | PTE_PAT_L | PTE_NX | PTE_PS | PTE_P | PTE_RW);
+    for (uint64_t i = 1; i < 512; i++) /* PT slot 0: the guard page */
         put64(PT + i * 8, (CPU0_STACK + i * PG) | PTE_NX | PTE_P | PTE_RW);
     fill(CPU0_STACK, STACK_SIZE, 6);
     fill(CPU1_STACK, STACK_SIZE, 7);
@@ -98,8 +100,8 @@ static void machine_setup(void)
 /* ---- the callbacks ------------------------------------------------------- */
 
 static struct {
-    uint64_t bad_start, bad_size;   /* reads touching it fail */
-    unsigned int fail_after;        /* ... from this read of it on (0: 1st) */
+    uint64_t bad_start, bad_size; /* reads touching it fail */
+    unsigned int fail_after;      /* ... from this read of it on (0: 1st) */
     unsigned int bad_reads;
     unsigned int reads;
 } rd_ctl;
@@ -120,7 +122,8 @@ static bool fake_read(void *ctx, kxl_maddr_t at, void *buf, uint64_t len)
     if (maddr + len < maddr || maddr + len > MEM_SIZE)
         return false;
     if (rd_ctl.bad_size && maddr < rd_ctl.bad_start + rd_ctl.bad_size &&
-        rd_ctl.bad_start < maddr + len && rd_ctl.bad_reads++ >= rd_ctl.fail_after)
+        rd_ctl.bad_start < maddr + len &&
+        rd_ctl.bad_reads++ >= rd_ctl.fail_after)
         return false;
     memcpy(buf, mem + maddr, len);
     return true;
@@ -144,9 +147,14 @@ static const struct vmcore_src src = { fake_read, fake_write, &rd_ctl };
 static struct vmcore_req base_req(void)
 {
     return (struct vmcore_req){
-        .notes = notes3, .nr_notes = 3, .nr_cpus = 2,
-        .hv_paddr = { HV_PADDR }, .hv_size = HV_SIZE, .max_image = 4ull << 20,
-        .hv_virt = HV_VIRT, .directmap_virt = DMAP,
+        .notes = notes3,
+        .nr_notes = 3,
+        .nr_cpus = 2,
+        .hv_paddr = { HV_PADDR },
+        .hv_size = HV_SIZE,
+        .max_image = 4ull << 20,
+        .hv_virt = HV_VIRT,
+        .directmap_virt = DMAP,
         .vmcoreinfo = vmcoreinfo_text,
         .vmcoreinfo_len = sizeof(vmcoreinfo_text) - 1,
     };
@@ -157,7 +165,7 @@ static int run(const struct vmcore_req *req, struct vmcore_result *res)
     memset(&rd_ctl.reads, 0, sizeof(rd_ctl.reads));
     out.len = 0;
     out.calls = 0;
-    memset(res, 0xa5, sizeof(*res));        /* the writer must set it all */
+    memset(res, 0xa5, sizeof(*res)); /* the writer must set it all */
     return vmcore_stream(req, &src, res);
 }
 
@@ -193,7 +201,10 @@ static unsigned int check_ehdr(void)
 
     ck_assert_uint_ge(out.len, 64);
     memcpy(&eh, out.buf, sizeof(eh));
-    ck_assert_mem_eq(eh.e_ident, "\x7f" "ELF\x02\x01\x01\x00", 8);
+    ck_assert_mem_eq(eh.e_ident,
+                     "\x7f"
+                     "ELF\x02\x01\x01\x00",
+                     8);
     for (unsigned int i = 8; i < 16; i++)
         ck_assert_uint_eq(eh.e_ident[i], 0);
     ck_assert_uint_eq(eh.e_type, ELFCORE_ET_CORE);
@@ -224,12 +235,13 @@ static void check_loads(unsigned int phnum)
         ck_assert_msg(!memcmp(out.buf + ph.p_offset, mem + ph.p_paddr,
                               ph.p_filesz),
                       "PT_LOAD %u: file bytes at %#lx are not memory's at "
-                      "%#lx", i, (unsigned long)ph.p_offset,
-                      (unsigned long)ph.p_paddr);
+                      "%#lx",
+                      i, (unsigned long)ph.p_offset, (unsigned long)ph.p_paddr);
         for (uint64_t b = ph.p_filesz; b < ph.p_memsz; b++)
-            ck_assert_msg(!mem[ph.p_paddr + b], "PT_LOAD %u: byte %#lx past "
-                          "p_filesz is not zero in memory", i,
-                          (unsigned long)b);
+            ck_assert_msg(!mem[ph.p_paddr + b],
+                          "PT_LOAD %u: byte %#lx past "
+                          "p_filesz is not zero in memory",
+                          i, (unsigned long)b);
     }
 }
 
@@ -243,16 +255,16 @@ static void check_load(unsigned int i, uint32_t flags, uint64_t offset,
     struct elfcore_phdr ph = phdr(i);
 
     ck_assert_msg(ph.p_type == ELFCORE_PT_LOAD && ph.p_flags == flags &&
-                  ph.p_offset == offset && ph.p_vaddr == w->vaddr &&
-                  ph.p_paddr == w->paddr && ph.p_filesz == w->filesz &&
-                  ph.p_memsz == w->memsz,
+                      ph.p_offset == offset && ph.p_vaddr == w->vaddr &&
+                      ph.p_paddr == w->paddr && ph.p_filesz == w->filesz &&
+                      ph.p_memsz == w->memsz,
                   "phdr %u: got type %u flags %u offset %#lx vaddr %#lx "
                   "paddr %#lx filesz %#lx memsz %#lx, want flags %u offset "
-                  "%#lx vaddr %#lx paddr %#lx filesz %#lx memsz %#lx", i,
-                  ph.p_type, ph.p_flags, (unsigned long)ph.p_offset,
+                  "%#lx vaddr %#lx paddr %#lx filesz %#lx memsz %#lx",
+                  i, ph.p_type, ph.p_flags, (unsigned long)ph.p_offset,
                   (unsigned long)ph.p_vaddr, (unsigned long)ph.p_paddr,
-                  (unsigned long)ph.p_filesz, (unsigned long)ph.p_memsz,
-                  flags, (unsigned long)offset, (unsigned long)w->vaddr,
+                  (unsigned long)ph.p_filesz, (unsigned long)ph.p_memsz, flags,
+                  (unsigned long)offset, (unsigned long)w->vaddr,
                   (unsigned long)w->paddr, (unsigned long)w->filesz,
                   (unsigned long)w->memsz);
 }
@@ -491,48 +503,65 @@ START_TEST(test_vmcoreinfo)
     struct vmcore_req req = base_req();
 
     /* each number missing in turn */
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
-        "NUMBER(pgtable_maddr)=1000\n", &res), VMCORE_EVMCOREINFO);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
+                        "NUMBER(pgtable_maddr)=1000\n",
+                        &res),
+        VMCORE_EVMCOREINFO);
     ck_assert_uint_eq(out.len, 0);
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACK_SIZE)=2097152\n"
-        "NUMBER(pgtable_maddr)=1000\n", &res), VMCORE_EVMCOREINFO);
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
-        "NUMBER(STACK_SIZE)=2097152\n", &res), VMCORE_EVMCOREINFO);
+    ck_assert_int_eq(with_vmcoreinfo("NUMBER(STACK_SIZE)=2097152\n"
+                                     "NUMBER(pgtable_maddr)=1000\n",
+                                     &res),
+                     VMCORE_EVMCOREINFO);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
+                        "NUMBER(STACK_SIZE)=2097152\n",
+                        &res),
+        VMCORE_EVMCOREINFO);
     /* not at the start of a line */
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
-        "XNUMBER(STACK_SIZE)=2097152\n"
-        "NUMBER(pgtable_maddr)=1000\n", &res), VMCORE_EVMCOREINFO);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
+                        "XNUMBER(STACK_SIZE)=2097152\n"
+                        "NUMBER(pgtable_maddr)=1000\n",
+                        &res),
+        VMCORE_EVMCOREINFO);
     /* no digits, a size of 0, not a page multiple, too many digits */
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
-        "NUMBER(STACK_SIZE)=\n"
-        "NUMBER(pgtable_maddr)=1000\n", &res), VMCORE_EVMCOREINFO);
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
-        "NUMBER(STACK_SIZE)=0\n"
-        "NUMBER(pgtable_maddr)=1000\n", &res), VMCORE_EVMCOREINFO);
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
-        "NUMBER(STACK_SIZE)=4097\n"
-        "NUMBER(pgtable_maddr)=1000\n", &res), VMCORE_EVMCOREINFO);
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACKS_VIRT_START)=1ffff820000000000\n"
-        "NUMBER(STACK_SIZE)=2097152\n"
-        "NUMBER(pgtable_maddr)=1000\n", &res), VMCORE_EVMCOREINFO);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
+                        "NUMBER(STACK_SIZE)=\n"
+                        "NUMBER(pgtable_maddr)=1000\n",
+                        &res),
+        VMCORE_EVMCOREINFO);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
+                        "NUMBER(STACK_SIZE)=0\n"
+                        "NUMBER(pgtable_maddr)=1000\n",
+                        &res),
+        VMCORE_EVMCOREINFO);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
+                        "NUMBER(STACK_SIZE)=4097\n"
+                        "NUMBER(pgtable_maddr)=1000\n",
+                        &res),
+        VMCORE_EVMCOREINFO);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(STACKS_VIRT_START)=1ffff820000000000\n"
+                        "NUMBER(STACK_SIZE)=2097152\n"
+                        "NUMBER(pgtable_maddr)=1000\n",
+                        &res),
+        VMCORE_EVMCOREINFO);
     ck_assert_uint_eq(out.len, 0);
     /* the length counts, not a NUL: cut before STACK_SIZE's digits */
     req.vmcoreinfo_len = (size_t)(strstr(vmcoreinfo_text, "SIZE)=") + 6 -
                                   vmcoreinfo_text);
     ck_assert_int_eq(run(&req, &res), VMCORE_EVMCOREINFO);
     /* the order of the lines does not matter; 4 KiB stacks work */
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(pgtable_maddr)=1000\n"
-        "NUMBER(STACK_SIZE)=4096\n"
-        "NUMBER(STACKS_VIRT_START)=ffff820000001000", &res), VMCORE_OK);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(pgtable_maddr)=1000\n"
+                        "NUMBER(STACK_SIZE)=4096\n"
+                        "NUMBER(STACKS_VIRT_START)=ffff820000001000",
+                        &res),
+        VMCORE_OK);
     ck_assert_uint_eq(res.stack_pages, 2);
     ck_assert_uint_eq(res.stacks_virt, STACKS + PG);
 }
@@ -583,17 +612,21 @@ START_TEST(test_no_stacks)
     struct vmcore_result res;
 
     /* page tables that map nothing there */
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
-        "NUMBER(STACK_SIZE)=2097152\n"
-        "NUMBER(pgtable_maddr)=5000\n", &res), VMCORE_ESTACKS);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
+                        "NUMBER(STACK_SIZE)=2097152\n"
+                        "NUMBER(pgtable_maddr)=5000\n",
+                        &res),
+        VMCORE_ESTACKS);
     ck_assert_uint_eq(out.len, 0);
     ck_assert_uint_eq(res.stack_pages, 0);
     /* a root past the machine's memory */
-    ck_assert_int_eq(with_vmcoreinfo(
-        "NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
-        "NUMBER(STACK_SIZE)=2097152\n"
-        "NUMBER(pgtable_maddr)=100000000\n", &res), VMCORE_ESTACKS);
+    ck_assert_int_eq(
+        with_vmcoreinfo("NUMBER(STACKS_VIRT_START)=ffff820000000000\n"
+                        "NUMBER(STACK_SIZE)=2097152\n"
+                        "NUMBER(pgtable_maddr)=100000000\n",
+                        &res),
+        VMCORE_ESTACKS);
     /* no CPUs */
     req.nr_cpus = 0;
     ck_assert_int_eq(run(&req, &res), VMCORE_ESTACKS);
@@ -625,8 +658,9 @@ START_TEST(test_too_many_stack_runs)
     /* VMCORE_MAX_STACK_RUNS - 1 lone pages: as many runs, within the
      * limit */
     for (uint64_t i = 1; i < 512; i++)
-        put64(PT + i * 8, i < 2 * VMCORE_MAX_STACK_RUNS && !(i % 2) ?
-              (CPU0_STACK + i * PG) | PTE_P : 0);
+        put64(PT + i * 8, i < 2 * VMCORE_MAX_STACK_RUNS && !(i % 2)
+                              ? (CPU0_STACK + i * PG) | PTE_P
+                              : 0);
     ck_assert_int_eq(run(&req, &res), VMCORE_OK);
     ck_assert_uint_eq(res.nr_stack_runs, VMCORE_MAX_STACK_RUNS - 1);
 }
@@ -637,8 +671,8 @@ START_TEST(test_strerror)
     ck_assert_ptr_nonnull(strstr(vmcore_strerror(VMCORE_OK), "VMCORE_OK"));
     ck_assert_ptr_nonnull(strstr(vmcore_strerror(VMCORE_EARG), "EARG"));
     ck_assert_ptr_nonnull(strstr(vmcore_strerror(VMCORE_EREAD), "EREAD"));
-    ck_assert_ptr_nonnull(strstr(vmcore_strerror(VMCORE_EVMCOREINFO),
-                                 "EVMCOREINFO"));
+    ck_assert_ptr_nonnull(
+        strstr(vmcore_strerror(VMCORE_EVMCOREINFO), "EVMCOREINFO"));
     ck_assert_ptr_nonnull(strstr(vmcore_strerror(VMCORE_ESTACKS), "ESTACKS"));
     ck_assert_ptr_nonnull(vmcore_strerror(-99));
 }

@@ -13,20 +13,20 @@
  * The C library's snprintf through a pointer, so that GCC cannot fold the
  * call at compile time and we really compare with glibc.
  */
-static int (*volatile libc_snprintf)(char *, size_t, const char *, ...) =
-    snprintf;
+static int (*volatile libc_snprintf)(char *, size_t, const char *,
+                                     ...) = snprintf;
 
 /* Output may contain NUL (%c of 0), so compare the bytes up to the return. */
-#define CMP(...)                                                             \
-    do {                                                                     \
-        char h_[256], l_[256];                                               \
-        int hr_ = hv_snprintf(h_, sizeof(h_), __VA_ARGS__);                  \
-        int lr_ = libc_snprintf(l_, sizeof(l_), __VA_ARGS__);                \
-                                                                             \
-        ck_assert_msg(hr_ == lr_ && hr_ < (int)sizeof(h_) &&                 \
-                      !memcmp(h_, l_, hr_ + 1),                              \
-                      "%s: hv \"%s\" (%d), libc \"%s\" (%d)", #__VA_ARGS__,  \
-                      h_, hr_, l_, lr_);                                     \
+#define CMP(...)                                                               \
+    do {                                                                       \
+        char h_[256], l_[256];                                                 \
+        int hr_ = hv_snprintf(h_, sizeof(h_), __VA_ARGS__);                    \
+        int lr_ = libc_snprintf(l_, sizeof(l_), __VA_ARGS__);                  \
+                                                                               \
+        ck_assert_msg(hr_ == lr_ && hr_ < (int)sizeof(h_) &&                   \
+                          !memcmp(h_, l_, hr_ + 1),                            \
+                      "%s: hv \"%s\" (%d), libc \"%s\" (%d)", #__VA_ARGS__,    \
+                      h_, hr_, l_, lr_);                                       \
     } while (0)
 
 START_TEST(test_integers)
@@ -62,10 +62,10 @@ START_TEST(test_flags)
     CMP("[%+06d]", -42);
     CMP("[%#x]", 255u);
     CMP("[%#X]", 255u);
-    CMP("[%#x]", 0u);           /* no 0x for zero */
+    CMP("[%#x]", 0u); /* no 0x for zero */
     CMP("[%#o]", 8u);
     CMP("[%#o]", 0u);
-    CMP("[%#010x]", 0xabu);     /* zeros after the prefix */
+    CMP("[%#010x]", 0xabu); /* zeros after the prefix */
     CMP("[%#-10x]", 0xabu);
     CMP("[%#10o]", 8u);
 }
@@ -74,16 +74,16 @@ END_TEST
 START_TEST(test_width_precision)
 {
     CMP("[%8d]", 123);
-    CMP("[%1d]", 12345);        /* width never truncates */
+    CMP("[%1d]", 12345); /* width never truncates */
     CMP("[%.5d]", 42);
     CMP("[%.5d]", -42);
     CMP("[%8.5d]", -42);
     CMP("[%-8.5d]", 42);
-    CMP("[%.0d]", 0);           /* empty */
+    CMP("[%.0d]", 0); /* empty */
     CMP("[%5.0d]", 0);
     CMP("[%.0x]", 0u);
     CMP("[%#.0x]", 0u);
-    CMP("[%#.0o]", 0u);         /* '#' keeps one 0 */
+    CMP("[%#.0o]", 0u); /* '#' keeps one 0 */
     CMP("[%.3x]", 0xau);
     CMP("[%#.3x]", 0xau);
     CMP("[%+.3d]", 7);
@@ -95,9 +95,9 @@ START_TEST(test_star)
 {
     CMP("[%*d]", 6, 42);
     CMP("[%-*d]", 6, 42);
-    CMP("[%*d]", -6, 42);       /* negative width: left-justified */
+    CMP("[%*d]", -6, 42); /* negative width: left-justified */
     CMP("[%.*d]", 4, 42);
-    CMP("[%.*d]", -1, 42);      /* negative precision: as if omitted */
+    CMP("[%.*d]", -1, 42); /* negative precision: as if omitted */
     CMP("[%0*d]", 5, -3);
     CMP("[%*.*x]", 8, 4, 0xabu);
     CMP("[%.*s]", 2, "hello");
@@ -108,7 +108,7 @@ END_TEST
 
 START_TEST(test_length_modifiers)
 {
-    CMP("%hhd", 300);           /* converted to signed char */
+    CMP("%hhd", 300); /* converted to signed char */
     CMP("%hhd", 200);
     CMP("%hhu", 257);
     CMP("%hhx", 0x1ff);
@@ -144,7 +144,7 @@ START_TEST(test_chars_strings)
     CMP("%c", 'A');
     CMP("[%5c]", 'A');
     CMP("[%-5c]", 'A');
-    CMP("x%cy", 0);             /* a NUL in the middle */
+    CMP("x%cy", 0); /* a NUL in the middle */
     CMP("%s", "hello");
     CMP("%s", "");
     CMP("[%10s]", "hello");
@@ -183,47 +183,53 @@ END_TEST
 START_TEST(test_combinations)
 {
     static const char *const flags[] = {
-        "", "-", "0", " ", "+", "#", "-0", "0#", "+ ", "-#", " 0", "+0",
-        "#-+", " #0", "-+ 0#",
+        "",   "-",  "0",  " ",  "+",   "#",   "-0",    "0#",
+        "+ ", "-#", " 0", "+0", "#-+", " #0", "-+ 0#",
     };
     static const char *const widths[] = { "", "1", "6", "24" };
     static const char *const precs[] = { "", ".", ".0", ".1", ".2", ".7" };
     static const char convs[] = "diuxXo";
     static const long long vals[] = {
-        0, 1, -1, 7, 8, 9, 42, -42, 255, 4096, INT_MAX, INT_MIN,
-        LLONG_MAX, LLONG_MIN, 0x100000000LL,
+        0,       1,       -1,        7,         8,
+        9,       42,      -42,       255,       4096,
+        INT_MAX, INT_MIN, LLONG_MAX, LLONG_MIN, 0x100000000LL,
     };
     unsigned int checked = 0;
 
     for (size_t f = 0; f < ARRAY_SIZE(flags); f++)
-    for (size_t w = 0; w < ARRAY_SIZE(widths); w++)
-    for (size_t p = 0; p < ARRAY_SIZE(precs); p++)
-    for (const char *c = convs; *c; c++)
-    for (int ll = 0; ll < 2; ll++)
-    for (size_t v = 0; v < ARRAY_SIZE(vals); v++) {
-        bool is_signed = *c == 'd' || *c == 'i';
-        char fmt[32], h[64], l[64];
-        int hr, lr;
+        for (size_t w = 0; w < ARRAY_SIZE(widths); w++)
+            for (size_t p = 0; p < ARRAY_SIZE(precs); p++)
+                for (const char *c = convs; *c; c++)
+                    for (int ll = 0; ll < 2; ll++)
+                        for (size_t v = 0; v < ARRAY_SIZE(vals); v++) {
+                            bool is_signed = *c == 'd' || *c == 'i';
+                            char fmt[32], h[64], l[64];
+                            int hr, lr;
 
-        if (!is_signed && strpbrk(flags[f], "+ "))
-            continue;
-        /* '#' with %o and a precision: see test_alt_octal_precision. */
-        if (*c == 'o' && strchr(flags[f], '#') && precs[p][0])
-            continue;
-        libc_snprintf(fmt, sizeof(fmt), "%%%s%s%s%s%c", flags[f],
-                      widths[w], precs[p], ll ? "ll" : "", *c);
-        if (ll) {
-            hr = hv_snprintf(h, sizeof(h), fmt, vals[v]);
-            lr = libc_snprintf(l, sizeof(l), fmt, vals[v]);
-        } else {
-            hr = hv_snprintf(h, sizeof(h), fmt, (int)vals[v]);
-            lr = libc_snprintf(l, sizeof(l), fmt, (int)vals[v]);
-        }
-        ck_assert_msg(hr == lr && !strcmp(h, l),
-                      "\"%s\" of %lld: hv \"%s\" (%d), libc \"%s\" (%d)",
-                      fmt, vals[v], h, hr, l, lr);
-        checked++;
-    }
+                            if (!is_signed && strpbrk(flags[f], "+ "))
+                                continue;
+                            /* '#' with %o and a precision: see test_alt_octal_precision. */
+                            if (*c == 'o' && strchr(flags[f], '#') &&
+                                precs[p][0])
+                                continue;
+                            libc_snprintf(fmt, sizeof(fmt), "%%%s%s%s%s%c",
+                                          flags[f], widths[w], precs[p],
+                                          ll ? "ll" : "", *c);
+                            if (ll) {
+                                hr = hv_snprintf(h, sizeof(h), fmt, vals[v]);
+                                lr = libc_snprintf(l, sizeof(l), fmt, vals[v]);
+                            } else {
+                                hr = hv_snprintf(h, sizeof(h), fmt,
+                                                 (int)vals[v]);
+                                lr = libc_snprintf(l, sizeof(l), fmt,
+                                                   (int)vals[v]);
+                            }
+                            ck_assert_msg(hr == lr && !strcmp(h, l),
+                                          "\"%s\" of %lld: hv \"%s\" (%d), "
+                                          "libc \"%s\" (%d)",
+                                          fmt, vals[v], h, hr, l, lr);
+                            checked++;
+                        }
     ck_assert_uint_gt(checked, 10000);
 }
 END_TEST
@@ -247,7 +253,11 @@ END_TEST
 /* For every buffer size around the output length: same bytes, same return. */
 START_TEST(test_truncation)
 {
-    static const struct { const char *fmt; const char *s; int d; } cases[] = {
+    static const struct {
+        const char *fmt;
+        const char *s;
+        int d;
+    } cases[] = {
         { "%s-%d", "abcdef", 12345 },
         { "[%8s|%-4d]", "xy", -3 },
         { "%s%d", "", 0 },
@@ -255,8 +265,7 @@ START_TEST(test_truncation)
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        int full = libc_snprintf(NULL, 0, cases[i].fmt, cases[i].s,
-                                 cases[i].d);
+        int full = libc_snprintf(NULL, 0, cases[i].fmt, cases[i].s, cases[i].d);
 
         for (size_t size = 0; size <= (size_t)full + 2; size++) {
             char h[64], l[64];
@@ -270,8 +279,8 @@ START_TEST(test_truncation)
             ck_assert_int_eq(hr, lr);
             ck_assert_msg(!memcmp(h, l, sizeof(h)),
                           "\"%s\" size %zu: hv \"%.*s\", libc \"%.*s\"",
-                          cases[i].fmt, size, (int)sizeof(h), h,
-                          (int)sizeof(l), l);
+                          cases[i].fmt, size, (int)sizeof(h), h, (int)sizeof(l),
+                          l);
             if (size) /* always terminated within the buffer */
                 ck_assert_uint_lt(strnlen(h, size), size);
         }
@@ -345,8 +354,8 @@ START_TEST(test_vsnprintf)
 {
     char buf[32];
 
-    ck_assert_int_eq(call_hv_v(buf, sizeof(buf), "%s:%d:%lx", "f", 7,
-                               0xabcUL), 7);
+    ck_assert_int_eq(call_hv_v(buf, sizeof(buf), "%s:%d:%lx", "f", 7, 0xabcUL),
+                     7);
     ck_assert_str_eq(buf, "f:7:abc");
 }
 END_TEST
@@ -355,7 +364,7 @@ struct ulong_case {
     const char *s;
     bool ok;
     uint64_t val;
-    size_t used;    /* characters consumed (0 when !ok) */
+    size_t used; /* characters consumed (0 when !ok) */
 };
 
 START_TEST(test_parse_ulong)
@@ -367,10 +376,10 @@ START_TEST(test_parse_ulong)
         { "42 rest", true, 42, 2 },
         { "0x1F", true, 31, 4 },
         { "0XfF", true, 255, 4 },
-        { "0x", true, 0, 1 },           /* the "0" alone */
+        { "0x", true, 0, 1 }, /* the "0" alone */
         { "0xg", true, 0, 1 },
         { "017", true, 15, 3 },
-        { "0778", true, 63, 3 },        /* octal stops at 8 */
+        { "0778", true, 63, 3 }, /* octal stops at 8 */
         { "18446744073709551615", true, UINT64_MAX, 20 },
         { "0xffffffffffffffff", true, UINT64_MAX, 18 },
         { "01777777777777777777777", true, UINT64_MAX, 23 },
@@ -389,8 +398,7 @@ START_TEST(test_parse_ulong)
         uint64_t v = 0xdead;
         bool ok = parse_ulong(c->s, &end, &v);
 
-        ck_assert_msg(ok == c->ok, "parse_ulong(\"%s\") returned %d",
-                      c->s, ok);
+        ck_assert_msg(ok == c->ok, "parse_ulong(\"%s\") returned %d", c->s, ok);
         ck_assert_msg(end == c->s + c->used, "parse_ulong(\"%s\") used %td",
                       c->s, end - c->s);
         if (ok)
@@ -413,10 +421,10 @@ START_TEST(test_parse_size)
         { "1t", true, 1ULL << 40, 2 },
         { "512B", true, 512, 4 },
         { "0x10M", true, MiB(16), 5 },
-        { "4X", true, 4, 1 },           /* unknown suffix is left alone */
+        { "4X", true, 4, 1 }, /* unknown suffix is left alone */
         { "64M@16M", true, MiB(64), 3 },
         { "16777215T", true, 16777215ULL << 40, 9 },
-        { "16777216T", false, 0, 0 },   /* 2^64 */
+        { "16777216T", false, 0, 0 }, /* 2^64 */
         { "17179869184G", false, 0, 0 },
         { "18446744073709551616", false, 0, 0 },
         { "", false, 0, 0 },

@@ -7,8 +7,8 @@
 #include "elfcore.h"
 #include "kxl-bytes.h"
 
-#define PHDR_SIZE   ((uint64_t)sizeof(struct elfcore_phdr))
-#define EHDR_SIZE   ((uint64_t)sizeof(struct elfcore_ehdr))
+#define PHDR_SIZE ((uint64_t)sizeof(struct elfcore_phdr))
+#define EHDR_SIZE ((uint64_t)sizeof(struct elfcore_ehdr))
 
 void elfcore_fill_ehdr(struct elfcore_ehdr *eh, uint16_t phnum)
 {
@@ -38,7 +38,7 @@ const char *elfcore_strerror(int err)
     case ELFCORE_ERANGE: return "ELFCORE_ERANGE: empty note or range that wraps";
     case ELFCORE_E2BIG:  return "ELFCORE_E2BIG: the header does not fit the buffer";
     default:             return "ELFCORE_E?: unknown error";
-    /* clang-format on */
+        /* clang-format on */
     }
 }
 
@@ -55,7 +55,7 @@ static int wraps(uint64_t start, uint64_t size, uint64_t base)
 /* ---- RAM pieces --------------------------------------------------------- */
 
 struct piece {
-    uint64_t start, end;        /* [start, end) */
+    uint64_t start, end; /* [start, end) */
 };
 
 /* Add [s, e) to the sorted, disjoint list p[0 .. *n-1], merging. */

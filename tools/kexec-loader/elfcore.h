@@ -57,12 +57,12 @@
 #include "kxl-addr.h"
 
 /* The hypervisor's virtual layout (arch/x86/include/asm/config.h). */
-#define ELFCORE_HV_VIRT         0xffff82d040000000ULL   /* HV_VIRT_START */
-#define ELFCORE_DIRECTMAP_VIRT  0xffff830000000000ULL   /* DIRECTMAP_VIRT_START */
+#define ELFCORE_HV_VIRT        0xffff82d040000000ULL /* HV_VIRT_START */
+#define ELFCORE_DIRECTMAP_VIRT 0xffff830000000000ULL /* DIRECTMAP_VIRT_START */
 
 /* At most this many notes, and RAM pieces. */
-#define ELFCORE_MAX_NOTES       64u
-#define ELFCORE_MAX_MEM         64u
+#define ELFCORE_MAX_NOTES 64u
+#define ELFCORE_MAX_MEM   64u
 
 /* ---- ELF64 (the subset a core needs; System V gABI names, prefixed) ---- */
 
@@ -78,7 +78,7 @@
 #define ELFCORE_PF_W        2u
 #define ELFCORE_PF_R        4u
 
-struct elfcore_ehdr {               /* Elf64_Ehdr, 64 bytes */
+struct elfcore_ehdr { /* Elf64_Ehdr, 64 bytes */
     uint8_t e_ident[ELFCORE_EI_NIDENT];
     uint16_t e_type;
     uint16_t e_machine;
@@ -95,7 +95,7 @@ struct elfcore_ehdr {               /* Elf64_Ehdr, 64 bytes */
     uint16_t e_shstrndx;
 };
 
-struct elfcore_phdr {               /* Elf64_Phdr, 56 bytes */
+struct elfcore_phdr { /* Elf64_Phdr, 56 bytes */
     uint32_t p_type;
     uint32_t p_flags;
     uint64_t p_offset;
@@ -106,7 +106,7 @@ struct elfcore_phdr {               /* Elf64_Phdr, 56 bytes */
     uint64_t p_align;
 };
 
-struct elfcore_nhdr {               /* Elf64_Nhdr, 12 bytes */
+struct elfcore_nhdr { /* Elf64_Nhdr, 12 bytes */
     uint32_t n_namesz;
     uint32_t n_descsz;
     uint32_t n_type;
@@ -119,13 +119,13 @@ _Static_assert(sizeof(struct elfcore_nhdr) == 12, "Elf64_Nhdr size");
 /* ---- the builder ---------------------------------------------------------- */
 
 enum elfcore_error {
-    ELFCORE_OK       =  0,
-    ELFCORE_EARG     = -1,  /* NULL pointer with a count, too many notes
+    ELFCORE_OK = 0,
+    ELFCORE_EARG = -1,   /* NULL pointer with a count, too many notes
                                or memory ranges */
-    ELFCORE_ERANGE   = -2,  /* a note of size 0, or a range that wraps
+    ELFCORE_ERANGE = -2, /* a note of size 0, or a range that wraps
                                around 2^64 (or whose direct-map or
                                hypervisor virtual address would) */
-    ELFCORE_E2BIG    = -3,  /* the header does not fit in cap bytes */
+    ELFCORE_E2BIG = -3,  /* the header does not fit in cap bytes */
 };
 
 /* A range of machine addresses. */
@@ -145,22 +145,22 @@ struct elfcore_mem {
 #define ELFCORE_MEM_RAM 1u
 
 struct elfcore_req {
-    const struct elfcore_range *notes;  /* one PT_NOTE each, in order */
-    uint32_t nr_notes;                  /* <= ELFCORE_MAX_NOTES */
-    const struct elfcore_mem *mem;      /* the machine memory map */
-    uint32_t nr_mem;                    /* <= ELFCORE_MAX_MEM */
-    kxl_maddr_t crash_start;            /* left out of the RAM PT_LOADs */
+    const struct elfcore_range *notes; /* one PT_NOTE each, in order */
+    uint32_t nr_notes;                 /* <= ELFCORE_MAX_NOTES */
+    const struct elfcore_mem *mem;     /* the machine memory map */
+    uint32_t nr_mem;                   /* <= ELFCORE_MAX_MEM */
+    kxl_maddr_t crash_start;           /* left out of the RAM PT_LOADs */
     uint64_t crash_size;
-    kxl_maddr_t hv_start;               /* the hypervisor image; size 0: */
-    uint64_t hv_size;                   /* no PT_LOAD for it */
+    kxl_maddr_t hv_start; /* the hypervisor image; size 0: */
+    uint64_t hv_size;     /* no PT_LOAD for it */
 };
 
 struct elfcore_result {
-    uint64_t size;          /* bytes of the header (64 + 56 * nr_phdrs) */
-    uint32_t nr_phdrs;      /* program headers */
-    uint32_t nr_notes;      /* of which PT_NOTE */
-    uint32_t nr_ram;        /* of which RAM PT_LOAD */
-    uint32_t nr_hv;         /* of which the hypervisor PT_LOAD (0 or 1) */
+    uint64_t size;     /* bytes of the header (64 + 56 * nr_phdrs) */
+    uint32_t nr_phdrs; /* program headers */
+    uint32_t nr_notes; /* of which PT_NOTE */
+    uint32_t nr_ram;   /* of which RAM PT_LOAD */
+    uint32_t nr_hv;    /* of which the hypervisor PT_LOAD (0 or 1) */
 };
 
 /*

@@ -12,17 +12,17 @@
 #include "kxl-bytes.h"
 #include "../../tests/images/kexec-params.h"
 
-#define PG          ((uint64_t)KXL_PAGE_SIZE)
-#define PG_DOWN(x)  ((x) & ~(PG - 1))
-#define PG_OFF(x)   ((x) & (PG - 1))
+#define PG         ((uint64_t)KXL_PAGE_SIZE)
+#define PG_DOWN(x) ((x) & ~(PG - 1))
+#define PG_OFF(x)  ((x) & (PG - 1))
 
-#define ET_EXEC     2
-#define ET_DYN      3
-#define EM_386      3
-#define EM_X86_64   62
-#define PT_LOAD     1
-#define PN_XNUM     0xffff
-#define SHN_XINDEX  0xffff
+#define ET_EXEC    2
+#define ET_DYN     3
+#define EM_386     3
+#define EM_X86_64  62
+#define PT_LOAD    1
+#define PN_XNUM    0xffff
+#define SHN_XINDEX 0xffff
 
 _Static_assert(KXL_MAX_UNMAPPED == KXPARAM_MAX_UNMAPPED, "unmapped list size");
 _Static_assert(KXL_PAGE_SIZE == 1u << KXL_PAGE_SHIFT, "kxl-addr.h page size");
@@ -99,16 +99,16 @@ const char *kxl_strerror(int err)
     case KXL_ENOPARAMS: return "KXL_ENOPARAMS: no usable .kexec_params (or named) section";
     case KXL_EPARAMS:   return "KXL_EPARAMS: parameter block cannot describe the load";
     default:            return "KXL_E?: unknown error";
-    /* clang-format on */
+        /* clang-format on */
     }
 }
 
 /* ---- 1. reading the ELF ---------------------------------------------------- */
 
 struct seg {
-    uint64_t offset, vaddr, paddr, filesz, memsz;   /* as in the file */
-    kxl_maddr_t dest;           /* where p_vaddr lands */
-    kxl_maddr_t first, end;     /* its pages: [first, end) */
+    uint64_t offset, vaddr, paddr, filesz, memsz; /* as in the file */
+    kxl_maddr_t dest;                             /* where p_vaddr lands */
+    kxl_maddr_t first, end;                       /* its pages: [first, end) */
 };
 
 struct elf {
@@ -125,23 +125,23 @@ struct elf {
 };
 
 /* Field readers: (64-bit offset, 32-bit offset, 64-bit size, 32-bit size). */
-#define FIELD(e, base, o64, o32, s64, s32) \
-    kxl_rd((e)->buf + (base) + ((e)->is64 ? (o64) : (o32)), (e)->is64 ? (s64) : (s32))
+#define FIELD(e, base, o64, o32, s64, s32)                                     \
+    kxl_rd((e)->buf + (base) + ((e)->is64 ? (o64) : (o32)),                    \
+           (e)->is64 ? (s64) : (s32))
 
 /* The section to fill: req->section_name, else ".kexec_params". */
 static int find_params(struct elf *e, uint64_t shoff, uint64_t shnum,
-                       uint64_t shentsize, uint64_t shstrndx,
-                       const char *name)
+                       uint64_t shentsize, uint64_t shstrndx, const char *name)
 {
     uint64_t want_ent = e->is64 ? 64 : 40, str_off, str_size;
     size_t name_len = 0;
 
     while (name[name_len])
         name_len++;
-    name_len++;                         /* the NUL too */
+    name_len++; /* the NUL too */
 
     if (!shoff)
-        return KXL_OK;                  /* no section table */
+        return KXL_OK; /* no section table */
     if (shentsize != want_ent)
         return KXL_EBADELF;
     if (!in_buf(shoff, want_ent, e->size))
@@ -154,7 +154,7 @@ static int find_params(struct elf *e, uint64_t shoff, uint64_t shnum,
     if (shnum > e->size / want_ent || !in_buf(shoff, shnum * want_ent, e->size))
         return KXL_EBADELF;
     if (shstrndx == 0 || shstrndx >= shnum)
-        return KXL_OK;                  /* no section names */
+        return KXL_OK; /* no section names */
     str_off = FIELD(e, shoff + shstrndx * want_ent, 24, 16, 8, 4);
     str_size = FIELD(e, shoff + shstrndx * want_ent, 32, 20, 8, 4);
     if (!in_buf(str_off, str_size, e->size))
@@ -167,7 +167,7 @@ static int find_params(struct elf *e, uint64_t shoff, uint64_t shnum,
         if (nm >= str_size || str_size - nm < name_len)
             continue;
         bool same = true;
-        for (size_t k = 0; k < name_len; k++)       /* includes the NUL */
+        for (size_t k = 0; k < name_len; k++) /* includes the NUL */
             if (e->buf[str_off + nm + k] != (uint8_t)name[k]) {
                 same = false;
                 break;
@@ -195,14 +195,14 @@ static int parse_elf(struct elf *e, const void *buf, size_t size,
     e->size = size;
     if (size < 52 || b[0] != 0x7f || b[1] != 'E' || b[2] != 'L' || b[3] != 'F')
         return KXL_ENOTELF;
-    if (b[4] != 1 && b[4] != 2)         /* EI_CLASS */
+    if (b[4] != 1 && b[4] != 2) /* EI_CLASS */
         return KXL_ENOTELF;
     e->is64 = b[4] == 2;
-    if (b[5] != 1 || b[6] != 1)         /* EI_DATA little endian, EI_VERSION */
+    if (b[5] != 1 || b[6] != 1) /* EI_DATA little endian, EI_VERSION */
         return KXL_ENOTELF;
     if (e->is64 && size < 64)
         return KXL_ENOTELF;
-    if (kxl_rd(b + 20, 4) != 1)             /* e_version */
+    if (kxl_rd(b + 20, 4) != 1) /* e_version */
         return KXL_ENOTELF;
     e->type = (uint16_t)kxl_rd(b + 16, 2);
     machine = (uint16_t)kxl_rd(b + 18, 2);
@@ -224,7 +224,7 @@ static int parse_elf(struct elf *e, const void *buf, size_t size,
     if (phnum == PN_XNUM) {
         if (!shoff || !in_buf(shoff, e->is64 ? 64 : 40, size))
             return KXL_EBADELF;
-        phnum = FIELD(e, shoff, 44, 28, 4, 4);     /* sh_info of section 0 */
+        phnum = FIELD(e, shoff, 44, 28, 4, 4); /* sh_info of section 0 */
     }
     if (phnum && phentsize != want_ph)
         return KXL_EBADELF;
@@ -271,8 +271,8 @@ static int place(struct elf *e, const struct kxl_request *req,
     if (req->by_paddr && (e->type != ET_EXEC || !e->is64))
         return KXL_EUNSUP;
     for (unsigned int i = 0; i < e->nsegs; i++)
-        low = min_u64(low, e->type == ET_DYN ? e->segs[i].vaddr
-                                              : e->segs[i].paddr);
+        low = min_u64(low,
+                      e->type == ET_DYN ? e->segs[i].vaddr : e->segs[i].paddr);
     low = PG_DOWN(low);
     /* ET_EXEC as linked: its p_paddr are machine addresses */
     if (req->by_paddr) {
@@ -320,8 +320,10 @@ static int place(struct elf *e, const struct kxl_request *req,
         if (kxl_maddr_val(s->end) > kxl_maddr_val(res->image_end))
             res->image_end = s->end;
         res->placed[i] = (struct kxl_placed){ .dest = s->dest,
-            .first = s->first, .end = s->end, .file_offset = s->offset,
-            .filesz = s->filesz };
+                                              .first = s->first,
+                                              .end = s->end,
+                                              .file_offset = s->offset,
+                                              .filesz = s->filesz };
         {
             uint64_t at = req->by_paddr ? s->paddr : s->vaddr;
 
@@ -346,10 +348,10 @@ struct gen {
     struct kexec_entry *ents;
     size_t cap;
     uint64_t n;
-    kxl_maddr_t dest;           /* current destination */
-    bool run_open;              /* ents[n - 1] may still grow */
-    kxl_mfn_t run_next_mfn;     /* for COPY: the frame that would extend it */
-    void *params_page;          /* bounce copy of the parameter block */
+    kxl_maddr_t dest;       /* current destination */
+    bool run_open;          /* ents[n - 1] may still grow */
+    kxl_mfn_t run_next_mfn; /* for COPY: the frame that would extend it */
+    void *params_page;      /* bounce copy of the parameter block */
 };
 
 /* The one place an entry is written: its arguments are the wire's integers. */
@@ -358,8 +360,9 @@ static int push(struct gen *g, uint16_t op, uint64_t a0, uint64_t a1,
 {
     if (g->n >= g->cap)
         return KXL_E2BIG;
-    g->ents[g->n] = (struct kexec_entry){ .op = op, .arg0 = a0, .arg1 = a1,
-                                          .arg2 = a2 };
+    g->ents[g->n] = (struct kexec_entry){
+        .op = op, .arg0 = a0, .arg1 = a1, .arg2 = a2
+    };
     g->n++;
     return KXL_OK;
 }
@@ -415,7 +418,7 @@ static int gen_segment(struct gen *g, const struct elf *e, const struct seg *s,
 
     for (uint64_t p = kxl_maddr_val(s->first); !rc && p < end; p += PG) {
         uint64_t fs = max_u64(p, dest), fe = min_u64(p + PG, file_end);
-        uint64_t off = s->offset + (fs - dest);         /* valid if fs < fe */
+        uint64_t off = s->offset + (fs - dest); /* valid if fs < fe */
         bool is_params = params && p == kxl_maddr_val(params_dest);
         struct kxl_frame f;
 
@@ -464,7 +467,7 @@ static int gen_maps(struct gen *g, struct kexec_params *kp)
         g->res->where = m;
         for (uint64_t i = 0; i < n_before; i++) {
             const struct kexec_entry *x = &g->ents[i];
-            uint64_t es, ee, chunk;     /* the entries' own integers */
+            uint64_t es, ee, chunk; /* the entries' own integers */
             kxl_vaddr_t va;
             int rc;
 
@@ -588,10 +591,9 @@ static int check_request(const struct kxl_request *req,
         (req->params || !req->section_name[0] || !req->section_bytes ||
          req->section_len > KXPARAM_SIZE))
         return KXL_EARG;
-    if (req->zero_pages &&
-        (!kxl_maddr_pg_aligned(req->zero_maddr) ||
-         req->zero_pages > (~(uint64_t)0 >> 12) ||
-         wraps(req->zero_maddr, req->zero_pages * PG)))
+    if (req->zero_pages && (!kxl_maddr_pg_aligned(req->zero_maddr) ||
+                            req->zero_pages > (~(uint64_t)0 >> 12) ||
+                            wraps(req->zero_maddr, req->zero_pages * PG)))
         return KXL_EARG;
     if (req->zero_pages &&
         !in_region(req, req->zero_maddr,
@@ -649,8 +651,9 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
         res->params_maddr = pdest;
     }
 
-    g = (struct gen){ .req = req, .env = env, .res = res, .ents = ents,
-                      .cap = cap };
+    g = (struct gen){
+        .req = req, .env = env, .res = res, .ents = ents, .cap = cap
+    };
     for (unsigned int i = 0; i < e.nsegs; i++) {
         res->where = i;
         rc = gen_segment(&g, &e, &e.segs[i], fill, pdest);
@@ -686,9 +689,9 @@ out:
 int kxl_build_raw(const struct kxl_raw *raw, const struct kxl_env *env,
                   struct kexec_entry *ents, size_t cap, struct kxl_result *res)
 {
-    struct kxl_request req = {
-        .region_start = raw ? raw->region_start : kxl_maddr(0),
-        .region_size = raw ? raw->region_size : 0 };
+    struct kxl_request req = { .region_start = raw ? raw->region_start
+                                                   : kxl_maddr(0),
+                               .region_size = raw ? raw->region_size : 0 };
     struct elf e;
     struct seg *s = &e.segs[0];
     struct gen g;
@@ -709,16 +712,20 @@ int kxl_build_raw(const struct kxl_raw *raw, const struct kxl_env *env,
     e.type = ET_DYN;
     e.entry = 0;
     e.nsegs = 1;
-    *s = (struct seg){ .offset = 0, .vaddr = 0, .paddr = 0,
-                       .filesz = raw->filesz, .memsz = raw->memsz };
+    *s = (struct seg){ .offset = 0,
+                       .vaddr = 0,
+                       .paddr = 0,
+                       .filesz = raw->filesz,
+                       .memsz = raw->memsz };
     req.base = raw->dest;
     rc = place(&e, &req, res);
     if (rc)
         return rc;
     res->arch = KEXEC_ARCH_64;
     res->nr_segments = 1;
-    g = (struct gen){ .req = &req, .env = env, .res = res, .ents = ents,
-                      .cap = cap };
+    g = (struct gen){
+        .req = &req, .env = env, .res = res, .ents = ents, .cap = cap
+    };
     rc = gen_segment(&g, &e, s, false, kxl_maddr(0));
     res->nr_entries = g.n;
     return rc;

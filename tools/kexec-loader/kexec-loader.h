@@ -104,45 +104,45 @@
 #include <public/kexec.h>
 #include "kxl-addr.h"
 
-#define KXL_PAGE_SIZE     4096u
-#define KXL_MAX_SEGMENTS  16u   /* PT_LOAD segments with p_memsz != 0 */
-#define KXL_MAX_MAPS      8u    /* MAP requests */
-#define KXL_MAX_UNMAPPED  16u   /* = KXPARAM_MAX_UNMAPPED */
-#define KXL_NO_MFN        ((kxl_mfn_t){ ~(uint64_t)0 })  /* kxl_mfn_eq() */
-#define KXL_WHERE_NONE    (~(uint32_t)0)
+#define KXL_PAGE_SIZE    4096u
+#define KXL_MAX_SEGMENTS 16u /* PT_LOAD segments with p_memsz != 0 */
+#define KXL_MAX_MAPS     8u  /* MAP requests */
+#define KXL_MAX_UNMAPPED 16u /* = KXPARAM_MAX_UNMAPPED */
+#define KXL_NO_MFN       ((kxl_mfn_t){ ~(uint64_t)0 }) /* kxl_mfn_eq() */
+#define KXL_WHERE_NONE   (~(uint32_t)0)
 
 enum kxl_error {
-    KXL_OK        =   0,
-    KXL_EARG      =  -1,  /* bad request: NULL pointer, base not page
+    KXL_OK = 0,
+    KXL_EARG = -1,       /* bad request: NULL pointer, base not page
                              aligned, too many maps/unmapped, ... */
-    KXL_ENOTELF   =  -2,  /* not an ELF image: magic, class, endianness,
+    KXL_ENOTELF = -2,    /* not an ELF image: magic, class, endianness,
                              version */
-    KXL_EUNSUP    =  -3,  /* an ELF this loader does not take: machine
+    KXL_EUNSUP = -3,     /* an ELF this loader does not take: machine
                              (x86-64 for ELF64, i386 for ELF32), e_type
                              other than ET_EXEC/ET_DYN */
-    KXL_EBADELF   =  -4,  /* malformed: headers or segment file bytes out
+    KXL_EBADELF = -4,    /* malformed: headers or segment file bytes out
                              of the buffer, p_filesz > p_memsz, sizes that
                              wrap, bad section table */
-    KXL_ENOLOAD   =  -5,  /* no PT_LOAD segment with p_memsz != 0 */
-    KXL_ETOOMANY  =  -6,  /* more than KXL_MAX_SEGMENTS PT_LOAD segments */
-    KXL_ESHARED   =  -7,  /* two segments (or a segment and the zero
+    KXL_ENOLOAD = -5,    /* no PT_LOAD segment with p_memsz != 0 */
+    KXL_ETOOMANY = -6,   /* more than KXL_MAX_SEGMENTS PT_LOAD segments */
+    KXL_ESHARED = -7,    /* two segments (or a segment and the zero
                              range) share a destination page */
-    KXL_EBASE     =  -8,  /* ET_EXEC with a base other than 0 / its own */
-    KXL_EADDR     =  -9,  /* a destination wraps around 2^64 (or above 4 GiB
+    KXL_EBASE = -8,      /* ET_EXEC with a base other than 0 / its own */
+    KXL_EADDR = -9,      /* a destination wraps around 2^64 (or above 4 GiB
                              for an ELF32 ET_EXEC) */
-    KXL_EREGION   = -10,  /* a destination outside req->region */
-    KXL_EENTRY    = -11,  /* e_entry inside no segment */
-    KXL_E2BIG     = -12,  /* more entries than the caller's capacity */
-    KXL_EXLATE    = -13,  /* va_to_mfn() found no frame for a buffer page */
-    KXL_EBOUNCE   = -14,  /* bounce() gave no frame */
-    KXL_EMAP      = -15,  /* a MAP request: va or target not page aligned,
+    KXL_EREGION = -10,   /* a destination outside req->region */
+    KXL_EENTRY = -11,    /* e_entry inside no segment */
+    KXL_E2BIG = -12,     /* more entries than the caller's capacity */
+    KXL_EXLATE = -13,    /* va_to_mfn() found no frame for a buffer page */
+    KXL_EBOUNCE = -14,   /* bounce() gave no frame */
+    KXL_EMAP = -15,      /* a MAP request: va or target not page aligned,
                              0 pages, or a target range not entirely made
                              of the image's (or zero range's) pages */
-    KXL_ENOPARAMS = -16,  /* params asked for, no usable ".kexec_params"
+    KXL_ENOPARAMS = -16, /* params asked for, no usable ".kexec_params"
                              section (absent, not 4096 bytes, not page
                              aligned, not inside a segment's file bytes);
                              the same for req->section_name */
-    KXL_EPARAMS   = -17,  /* the block cannot describe this load (more
+    KXL_EPARAMS = -17,   /* the block cannot describe this load (more
                              than KXPARAM_MAX_SEGS segments or
                              KXPARAM_MAX_MAPS MAP entries) */
 };
@@ -153,7 +153,7 @@ const char *kxl_strerror(int err);
 /* A frame handed out by the bounce callback. */
 struct kxl_frame {
     kxl_mfn_t mfn;
-    void *va;       /* a writable mapping of its 4096 bytes */
+    void *va; /* a writable mapping of its 4096 bytes */
 };
 
 struct kxl_env {
@@ -171,17 +171,17 @@ struct kxl_env {
 
 /* Map pages of the image at a virtual address (KEXEC_OP_MAP). */
 struct kxl_map_req {
-    kxl_vaddr_t va;     /* page aligned (canonical: the hypervisor checks) */
-    kxl_maddr_t maddr;  /* page aligned: the first page, inside the
+    kxl_vaddr_t va;    /* page aligned (canonical: the hypervisor checks) */
+    kxl_maddr_t maddr; /* page aligned: the first page, inside the
                            image's pages or the zero range */
-    uint64_t pages;     /* > 0; the range must be destination pages */
+    uint64_t pages;    /* > 0; the range must be destination pages */
 };
 
 struct kxl_request {
-    const void *elf;            /* the ELF image, read only */
+    const void *elf; /* the ELF image, read only */
     size_t elf_size;
-    kxl_maddr_t base;           /* ET_DYN: BASE; ET_EXEC: 0 or BASE */
-    uint8_t type;               /* KEXEC_TYPE_*: kxl_fill_load, params */
+    kxl_maddr_t base; /* ET_DYN: BASE; ET_EXEC: 0 or BASE */
+    uint8_t type;     /* KEXEC_TYPE_*: kxl_fill_load, params */
     /* Optional: every destination inside [region_start, + region_size)
        (e.g. the crash region); region_size 0: no check. */
     kxl_maddr_t region_start;
@@ -189,12 +189,12 @@ struct kxl_request {
     /* Optional: a range of pages zeroed with KEXEC_OP_ZERO. */
     kxl_maddr_t zero_maddr;
     uint64_t zero_pages;
-    const struct kxl_map_req *maps;     /* nr_maps <= KXL_MAX_MAPS */
+    const struct kxl_map_req *maps; /* nr_maps <= KXL_MAX_MAPS */
     uint32_t nr_maps;
     /* Optional: fill the image's parameter block. */
     bool params;
     uint64_t image_id;
-    const kxl_vaddr_t *unmapped;        /* nr_unmapped <= KXL_MAX_UNMAPPED */
+    const kxl_vaddr_t *unmapped; /* nr_unmapped <= KXL_MAX_UNMAPPED */
     uint32_t nr_unmapped;
     /* Optional, instead of params: fill the section of this name (its
        rules are the parameter block's: 4096 bytes, page aligned, inside
@@ -216,21 +216,21 @@ struct kxl_placed {
 };
 
 struct kxl_result {
-    uint64_t nr_entries;        /* entries written to ents[] */
-    kxl_maddr_t entry_maddr;    /* the entry point */
-    uint8_t arch;               /* KEXEC_ARCH_64 (ELF64) / KEXEC_ARCH_32 */
-    uint8_t elf_type;           /* ET_EXEC (2) / ET_DYN (3) */
-    uint32_t nr_segments;       /* PT_LOAD segments loaded */
-    kxl_maddr_t base;           /* BASE as used */
-    kxl_maddr_t image_end;      /* end of the image's last page */
-    uint64_t copy_pages;        /* pages COPYed (direct + bounce) */
-    uint64_t direct_pages;      /* of which straight from the ELF buffer */
-    uint64_t bounce_pages;      /* of which through bounce frames */
-    uint64_t zero_pages;        /* pages ZEROed (bss and zero range) */
-    uint64_t nr_map_entries;    /* MAP entries emitted */
-    kxl_maddr_t params_maddr;   /* where the parameter block lands, or 0 */
-    uint32_t where;             /* on failure: the index at fault */
-    struct kxl_placed placed[KXL_MAX_SEGMENTS];  /* [0, nr_segments) */
+    uint64_t nr_entries;      /* entries written to ents[] */
+    kxl_maddr_t entry_maddr;  /* the entry point */
+    uint8_t arch;             /* KEXEC_ARCH_64 (ELF64) / KEXEC_ARCH_32 */
+    uint8_t elf_type;         /* ET_EXEC (2) / ET_DYN (3) */
+    uint32_t nr_segments;     /* PT_LOAD segments loaded */
+    kxl_maddr_t base;         /* BASE as used */
+    kxl_maddr_t image_end;    /* end of the image's last page */
+    uint64_t copy_pages;      /* pages COPYed (direct + bounce) */
+    uint64_t direct_pages;    /* of which straight from the ELF buffer */
+    uint64_t bounce_pages;    /* of which through bounce frames */
+    uint64_t zero_pages;      /* pages ZEROed (bss and zero range) */
+    uint64_t nr_map_entries;  /* MAP entries emitted */
+    kxl_maddr_t params_maddr; /* where the parameter block lands, or 0 */
+    uint32_t where;           /* on failure: the index at fault */
+    struct kxl_placed placed[KXL_MAX_SEGMENTS]; /* [0, nr_segments) */
 };
 
 /*
@@ -249,7 +249,7 @@ int kxl_build(const struct kxl_request *req, const struct kxl_env *env,
  */
 struct kxl_raw {
     const void *buf;
-    uint64_t filesz, memsz;     /* filesz <= memsz, memsz > 0 */
+    uint64_t filesz, memsz; /* filesz <= memsz, memsz > 0 */
     kxl_maddr_t dest;
     kxl_maddr_t region_start;
     uint64_t region_size;

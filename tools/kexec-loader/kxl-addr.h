@@ -34,11 +34,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define KXL_PAGE_SHIFT  12
+#define KXL_PAGE_SHIFT 12
 
-typedef struct { uint64_t maddr; } kxl_maddr_t;     /* machine address */
-typedef struct { uint64_t mfn; } kxl_mfn_t;         /* machine frame number */
-typedef struct { uint64_t va; } kxl_vaddr_t;        /* the image's virtual
+typedef struct {
+    uint64_t maddr;
+} kxl_maddr_t; /* machine address */
+typedef struct {
+    uint64_t mfn;
+} kxl_mfn_t; /* machine frame number */
+typedef struct {
+    uint64_t va;
+} kxl_vaddr_t; /* the image's virtual
                                                        address */
 
 static inline kxl_maddr_t kxl_maddr(uint64_t a)

@@ -7,31 +7,31 @@
 #include "linux-load.h"
 #include "kxl-bytes.h"
 
-#define PG          ((uint64_t)KXL_PAGE_SIZE)
-#define PG_UP(x)    (((x) + PG - 1) & ~(PG - 1))
+#define PG       ((uint64_t)KXL_PAGE_SIZE)
+#define PG_UP(x) (((x) + PG - 1) & ~(PG - 1))
 
 /* Setup header offsets (boot.rst) and zero-page offsets (zero-page.rst). */
-#define HDR_SETUP_SECTS     0x1F1
-#define HDR_SYSSIZE         0x1F4
-#define HDR_BOOT_FLAG       0x1FE
-#define HDR_JUMP_END        0x201   /* byte: header length - 0x202 */
-#define HDR_MAGIC           0x202
-#define HDR_VERSION         0x206
-#define HDR_TYPE_OF_LOADER  0x210
-#define HDR_LOADFLAGS       0x211
-#define HDR_RAMDISK_IMAGE   0x218
-#define HDR_RAMDISK_SIZE    0x21C
-#define HDR_CMD_LINE_PTR    0x228
-#define HDR_KERNEL_ALIGN    0x230
-#define HDR_RELOCATABLE     0x234
-#define HDR_MIN_ALIGNMENT   0x235
-#define HDR_XLOADFLAGS      0x236
-#define HDR_CMDLINE_SIZE    0x238
-#define HDR_PAYLOAD_OFFSET  0x248
-#define HDR_PAYLOAD_LENGTH  0x24C
-#define HDR_PREF_ADDRESS    0x258
-#define HDR_INIT_SIZE       0x260
-#define HDR_MAX_END         (0x202 + 0x7F)
+#define HDR_SETUP_SECTS    0x1F1
+#define HDR_SYSSIZE        0x1F4
+#define HDR_BOOT_FLAG      0x1FE
+#define HDR_JUMP_END       0x201 /* byte: header length - 0x202 */
+#define HDR_MAGIC          0x202
+#define HDR_VERSION        0x206
+#define HDR_TYPE_OF_LOADER 0x210
+#define HDR_LOADFLAGS      0x211
+#define HDR_RAMDISK_IMAGE  0x218
+#define HDR_RAMDISK_SIZE   0x21C
+#define HDR_CMD_LINE_PTR   0x228
+#define HDR_KERNEL_ALIGN   0x230
+#define HDR_RELOCATABLE    0x234
+#define HDR_MIN_ALIGNMENT  0x235
+#define HDR_XLOADFLAGS     0x236
+#define HDR_CMDLINE_SIZE   0x238
+#define HDR_PAYLOAD_OFFSET 0x248
+#define HDR_PAYLOAD_LENGTH 0x24C
+#define HDR_PREF_ADDRESS   0x258
+#define HDR_INIT_SIZE      0x260
+#define HDR_MAX_END        (0x202 + 0x7F)
 
 #define BP_ACPI_RSDP        0x070
 #define BP_EXT_RAMDISK_IMG  0x0C0
@@ -40,12 +40,12 @@
 #define BP_E820_ENTRIES     0x1E8
 #define BP_E820_TABLE       0x2D0
 
-#define LOADED_HIGH         0x01
-#define XLF_KERNEL_64       0x01
+#define LOADED_HIGH                0x01
+#define XLF_KERNEL_64              0x01
 #define XLF_CAN_BE_LOADED_ABOVE_4G 0x02
-#define LOADER_TYPE_UNKNOWN 0xFF
-#define E820_RAM            1
-#define ENTRY64_OFFSET      0x200
+#define LOADER_TYPE_UNKNOWN        0xFF
+#define E820_RAM                   1
+#define ENTRY64_OFFSET             0x200
 
 const char *kxl_linux_strerror(int err)
 {
@@ -67,7 +67,7 @@ const char *kxl_linux_strerror(int err)
     case KXLL_EVMLINUX:   return "KXLL_EVMLINUX: the vmlinux is not an ELF64 ET_EXEC that fits init_size";
     case KXLL_EBUILD:     return "KXLL_EBUILD: building the entry list failed";
     default:              return "KXLL_E?: unknown error";
-    /* clang-format on */
+        /* clang-format on */
     }
 }
 
@@ -131,7 +131,8 @@ static int add_e820(struct e820_entry *out, uint32_t cap, uint32_t *n,
         return KXLL_OK;
     if (*n == cap)
         return KXLL_EE820;
-    out[(*n)++] = (struct e820_entry){ .addr = addr, .size = size,
+    out[(*n)++] = (struct e820_entry){ .addr = addr,
+                                       .size = size,
                                        .type = type };
     return KXLL_OK;
 }
@@ -154,8 +155,10 @@ int kxl_linux_e820(const struct kxl_linux_req *req, struct e820_entry *out,
             rc = add_e820(out, cap, &n, m->addr, m->size, m->type);
         else if (m->addr < KXLL_LOW_RAM_END)
             rc = add_e820(out, cap, &n, m->addr,
-                          (m->addr + m->size < KXLL_LOW_RAM_END ?
-                           m->addr + m->size : KXLL_LOW_RAM_END) - m->addr,
+                          (m->addr + m->size < KXLL_LOW_RAM_END
+                               ? m->addr + m->size
+                               : KXLL_LOW_RAM_END) -
+                              m->addr,
                           E820_RAM);
     }
     if (!rc && req->type == KEXEC_TYPE_CRASH) {
@@ -201,7 +204,7 @@ static int fill_cmdline(const struct kxl_linux_req *req,
         uint64_t v = kxl_maddr_val(req->elfcorehdr_maddr) >> 10;
 
         if (!n)
-            k = 0;      /* no leading space on an empty line */
+            k = 0; /* no leading space on an empty line */
         for (const char *p = n ? key : key + 1; *p; p++)
             if (k < PG - 1)
                 page[k++] = *p;
@@ -242,7 +245,8 @@ static int fill_boot_params(const struct kxl_linux_req *req,
         kxl_wr(bp + HDR_RAMDISK_IMAGE, (uint32_t)rd, 4);
         kxl_wr(bp + BP_EXT_RAMDISK_IMG, (uint32_t)(rd >> 32), 4);
         kxl_wr(bp + HDR_RAMDISK_SIZE, (uint32_t)req->initrd_size, 4);
-        kxl_wr(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)((uint64_t)req->initrd_size >> 32), 4);
+        kxl_wr(bp + BP_EXT_RAMDISK_SIZE,
+               (uint32_t)((uint64_t)req->initrd_size >> 32), 4);
     }
     kxl_wr(bp + BP_ACPI_RSDP, kxl_maddr_val(req->acpi_rsdp), 8);
     bp[BP_E820_ENTRIES] = (uint8_t)n;
@@ -264,8 +268,13 @@ static void add_seg(struct kxl_linux_result *res, const char *name,
 {
     if (res->nr_segs < KXLL_MAX_SEGS)
         res->segs[res->nr_segs++] = (struct kxl_linux_segment){
-            .name = name, .dest = dest, .memsz = memsz,
-            .lead_zero = lead_zero, .data = data, .filesz = filesz };
+            .name = name,
+            .dest = dest,
+            .memsz = memsz,
+            .lead_zero = lead_zero,
+            .data = data,
+            .filesz = filesz
+        };
 }
 
 /* Append one part's entries after the n already in ents. */
@@ -322,7 +331,8 @@ static int build_kernel(const struct kxl_linux_req *req,
     if (req->vmlinux) {
         struct kxl_request kr = { .elf = req->vmlinux,
                                   .elf_size = req->vmlinux_size,
-                                  .type = req->type, .by_paddr = true };
+                                  .type = req->type,
+                                  .by_paddr = true };
         uint64_t span;
 
         /* Once to learn the span (placed as linked, no entries), then at K. */
@@ -337,8 +347,11 @@ static int build_kernel(const struct kxl_linux_req *req,
             res->kxl_error = KXL_OK;
             return KXLL_EVMLINUX;
         }
-        rc = place_kernel(req, res, KXLL_VMLINUX_ALIGN > res->hdr.kernel_alignment ?
-                          KXLL_VMLINUX_ALIGN : res->hdr.kernel_alignment, span);
+        rc = place_kernel(req, res,
+                          KXLL_VMLINUX_ALIGN > res->hdr.kernel_alignment
+                              ? KXLL_VMLINUX_ALIGN
+                              : res->hdr.kernel_alignment,
+                          span);
         if (rc)
             return rc;
         kr.base = res->kernel_maddr;
@@ -358,16 +371,20 @@ static int build_kernel(const struct kxl_linux_req *req,
     }
 
     rc = place_kernel(req, res, res->hdr.kernel_alignment,
-                      PG_UP((uint64_t)res->hdr.init_size > res->hdr.pm_size ?
-                            res->hdr.init_size : res->hdr.pm_size));
+                      PG_UP((uint64_t)res->hdr.init_size > res->hdr.pm_size
+                                ? res->hdr.init_size
+                                : res->hdr.pm_size));
     if (rc)
         return rc;
     {
         struct kxl_raw raw = {
             .buf = (const uint8_t *)req->bzimage + res->hdr.pm_offset,
-            .filesz = res->hdr.pm_size, .memsz = res->kernel_size,
-            .dest = res->kernel_maddr, .region_start = req->region_start,
-            .region_size = kxl_maddr_diff(res->usable_end, req->region_start) };
+            .filesz = res->hdr.pm_size,
+            .memsz = res->kernel_size,
+            .dest = res->kernel_maddr,
+            .region_start = req->region_start,
+            .region_size = kxl_maddr_diff(res->usable_end, req->region_start)
+        };
 
         rc = kxl_build_raw(&raw, env, ents, cap, &r);
     }
@@ -397,7 +414,8 @@ static int build_page(const struct kxl_env *env, struct kexec_entry *ents,
     ents[0] = (struct kexec_entry){ .op = KEXEC_OP_DEST,
                                     .arg0 = kxl_maddr_val(dest) };
     ents[1] = (struct kexec_entry){ .op = KEXEC_OP_COPY,
-                                    .arg0 = kxl_mfn_val(f.mfn), .arg1 = 1 };
+                                    .arg0 = kxl_mfn_val(f.mfn),
+                                    .arg1 = 1 };
     res->nr_entries += 2;
     *va = f.va;
     return KXLL_OK;
@@ -422,8 +440,7 @@ int kxl_linux_build(const struct kxl_linux_req *req, const struct kxl_env *env,
         !req->cmdline || (req->initrd_size && !req->initrd) ||
         (req->type != KEXEC_TYPE_CRASH && req->type != KEXEC_TYPE_DEFAULT) ||
         (rs | req->region_size | req->reserve_top) & (PG - 1) ||
-        req->reserve_top >= req->region_size ||
-        rs + req->region_size < rs)
+        req->reserve_top >= req->region_size || rs + req->region_size < rs)
         return KXLL_EARG;
     rc = kxl_linux_parse(req->bzimage, req->bzimage_size, &res->hdr);
     if (rc)
@@ -465,13 +482,16 @@ int kxl_linux_build(const struct kxl_linux_req *req, const struct kxl_env *env,
     }
 
     if (req->initrd_size) {
-        struct kxl_raw raw = { .buf = req->initrd, .filesz = req->initrd_size,
+        struct kxl_raw raw = { .buf = req->initrd,
+                               .filesz = req->initrd_size,
                                .memsz = PG_UP((uint64_t)req->initrd_size),
                                .dest = res->initrd_maddr };
         struct kxl_result r;
 
-        rc = append(res, kxl_build_raw(&raw, env, ents + res->nr_entries,
-                                       cap - res->nr_entries, &r), &r);
+        rc = append(res,
+                    kxl_build_raw(&raw, env, ents + res->nr_entries,
+                                  cap - res->nr_entries, &r),
+                    &r);
         if (rc)
             return rc;
         add_seg(res, "initrd", res->initrd_maddr, raw.memsz, 0, req->initrd,

@@ -69,30 +69,30 @@
 #include "kexec-loader.h"
 #include <public/xen.h>
 
-#define KXLL_BOOT_PROTOCOL_MIN  0x020Cu
-#define KXLL_E820_MAX           128u
-#define KXLL_LOW_RAM_END        0xA0000u        /* 640 KiB */
-#define KXLL_VMLINUX_ALIGN      0x200000u       /* 2 MiB */
-#define KXLL_MAX_SEGS           (KXL_MAX_SEGMENTS + 3)
+#define KXLL_BOOT_PROTOCOL_MIN 0x020Cu
+#define KXLL_E820_MAX          128u
+#define KXLL_LOW_RAM_END       0xA0000u  /* 640 KiB */
+#define KXLL_VMLINUX_ALIGN     0x200000u /* 2 MiB */
+#define KXLL_MAX_SEGS          (KXL_MAX_SEGMENTS + 3)
 
 enum kxl_linux_error {
-    KXLL_OK          =   0,
-    KXLL_EARG        =  -1,  /* bad request (NULL, unaligned, ...) */
-    KXLL_ENOTBZ      =  -2,
-    KXLL_EVERSION    =  -3,
-    KXLL_ELOADHIGH   =  -4,
-    KXLL_ENO64       =  -5,
-    KXLL_ERELOC      =  -6,
-    KXLL_EHEADER     =  -7,
-    KXLL_ETRUNC      =  -8,
-    KXLL_ECMDLINE    =  -9,
-    KXLL_EKERNELFIT  = -10,
-    KXLL_EINITRDFIT  = -11,
-    KXLL_EE820       = -12,
-    KXLL_EVMLINUX    = -13,  /* the vmlinux: not an ELF64 x86-64 ET_EXEC
+    KXLL_OK = 0,
+    KXLL_EARG = -1, /* bad request (NULL, unaligned, ...) */
+    KXLL_ENOTBZ = -2,
+    KXLL_EVERSION = -3,
+    KXLL_ELOADHIGH = -4,
+    KXLL_ENO64 = -5,
+    KXLL_ERELOC = -6,
+    KXLL_EHEADER = -7,
+    KXLL_ETRUNC = -8,
+    KXLL_ECMDLINE = -9,
+    KXLL_EKERNELFIT = -10,
+    KXLL_EINITRDFIT = -11,
+    KXLL_EE820 = -12,
+    KXLL_EVMLINUX = -13, /* the vmlinux: not an ELF64 x86-64 ET_EXEC
                                 kxl_build takes (res->kxl_error says
                                 why), or larger than init_size */
-    KXLL_EBUILD      = -14,  /* the entry list: res->kxl_error (KXL_E*) */
+    KXLL_EBUILD = -14,   /* the entry list: res->kxl_error (KXL_E*) */
 };
 
 /* "KXLL_EVERSION: boot protocol version (0x206) older than 2.12", ... */
@@ -100,7 +100,7 @@ const char *kxl_linux_strerror(int err);
 
 struct kxl_linux_header {
     uint16_t version;
-    uint8_t setup_sects;        /* as found (0 means 4) */
+    uint8_t setup_sects; /* as found (0 means 4) */
     uint8_t loadflags;
     uint16_t xloadflags;
     uint8_t relocatable_kernel;
@@ -110,37 +110,37 @@ struct kxl_linux_header {
     uint32_t init_size;
     uint32_t payload_offset, payload_length;
     uint64_t pref_address;
-    uint64_t pm_offset, pm_size;    /* the protected-mode part in the file */
-    uint32_t hdr_end;           /* setup header: bytes [0x1F1, hdr_end) */
+    uint64_t pm_offset, pm_size; /* the protected-mode part in the file */
+    uint32_t hdr_end;            /* setup header: bytes [0x1F1, hdr_end) */
 };
 
 int kxl_linux_parse(const void *bzimage, size_t size,
                     struct kxl_linux_header *h);
 
 struct kxl_linux_req {
-    const void *bzimage;            /* required: its header, and the kernel */
+    const void *bzimage; /* required: its header, and the kernel */
     size_t bzimage_size;
-    const void *vmlinux;            /* optional: its payload, decompressed */
+    const void *vmlinux; /* optional: its payload, decompressed */
     size_t vmlinux_size;
-    const void *initrd;             /* optional */
+    const void *initrd; /* optional */
     size_t initrd_size;
-    const char *cmdline;            /* the caller's words, NUL terminated */
-    uint8_t type;                   /* KEXEC_TYPE_CRASH or _DEFAULT */
-    kxl_maddr_t region_start;       /* page aligned */
-    uint64_t region_size;           /* page aligned */
-    uint64_t reserve_top;           /* bytes at the region's top left to the
+    const char *cmdline;          /* the caller's words, NUL terminated */
+    uint8_t type;                 /* KEXEC_TYPE_CRASH or _DEFAULT */
+    kxl_maddr_t region_start;     /* page aligned */
+    uint64_t region_size;         /* page aligned */
+    uint64_t reserve_top;         /* bytes at the region's top left to the
                                        caller (purgatory, the core header) */
-    const struct e820_entry *mem;   /* the machine memory map */
+    const struct e820_entry *mem; /* the machine memory map */
     uint32_t nr_mem;
-    kxl_maddr_t acpi_rsdp;          /* 0: not passed */
-    kxl_maddr_t elfcorehdr_maddr;   /* CRASH only */
+    kxl_maddr_t acpi_rsdp;        /* 0: not passed */
+    kxl_maddr_t elfcorehdr_maddr; /* CRASH only */
     uint64_t elfcorehdr_size;
 };
 
 struct kxl_linux_segment {
-    const char *name;               /* "kernel", "initrd", ... */
-    kxl_maddr_t dest;               /* page aligned */
-    uint64_t memsz;                 /* a page multiple */
+    const char *name; /* "kernel", "initrd", ... */
+    kxl_maddr_t dest; /* page aligned */
+    uint64_t memsz;   /* a page multiple */
     uint64_t lead_zero;
     const void *data;
     uint64_t filesz;
@@ -149,20 +149,20 @@ struct kxl_linux_segment {
 struct kxl_linux_result {
     uint64_t nr_entries;
     struct kxl_linux_header hdr;
-    bool fast;                      /* the vmlinux was loaded */
+    bool fast; /* the vmlinux was loaded */
     kxl_maddr_t kernel_maddr;
     uint64_t kernel_size, kernel_align;
-    kxl_maddr_t entry_maddr;        /* startup_64 */
+    kxl_maddr_t entry_maddr; /* startup_64 */
     kxl_maddr_t boot_params_maddr, cmdline_maddr;
-    kxl_maddr_t initrd_maddr;       /* 0: none */
-    kxl_maddr_t usable_end;         /* region end - reserve_top */
+    kxl_maddr_t initrd_maddr; /* 0: none */
+    kxl_maddr_t usable_end;   /* region end - reserve_top */
     uint32_t nr_e820;
     uint32_t cmdline_len;
-    const char *cmdline;            /* the line as written (a bounce page) */
+    const char *cmdline; /* the line as written (a bounce page) */
     unsigned int nr_segs;
     struct kxl_linux_segment segs[KXLL_MAX_SEGS];
-    int kxl_error;                  /* KXLL_EBUILD / KXLL_EVMLINUX detail */
-    uint32_t where;                 /* its index, or KXL_WHERE_NONE */
+    int kxl_error;  /* KXLL_EBUILD / KXLL_EVMLINUX detail */
+    uint32_t where; /* its index, or KXL_WHERE_NONE */
 };
 
 int kxl_linux_build(const struct kxl_linux_req *req, const struct kxl_env *env,

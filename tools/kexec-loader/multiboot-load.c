@@ -8,26 +8,26 @@
 #include "multiboot-load.h"
 #include "kxl-bytes.h"
 
-#define PG          ((uint64_t)KXL_PAGE_SIZE)
-#define PG_DOWN(x)  ((x) & ~(PG - 1))
-#define PG_UP(x)    (((x) + PG - 1) & ~(PG - 1))
-#define GIB4        0x100000000ULL
+#define PG         ((uint64_t)KXL_PAGE_SIZE)
+#define PG_DOWN(x) ((x) & ~(PG - 1))
+#define PG_UP(x)   (((x) + PG - 1) & ~(PG - 1))
+#define GIB4       0x100000000ULL
 
-#define HDR_BYTES       12u     /* magic, flags, checksum */
-#define HDR_ADDR_BYTES  32u     /* ... then the five address fields */
-#define KNOWN_FLAGS     (KXLM_HF_PAGE_ALIGN | KXLM_HF_MEMORY_INFO)
-#define REQUIRED_MASK   0xFFFFu
+#define HDR_BYTES      12u /* magic, flags, checksum */
+#define HDR_ADDR_BYTES 32u /* ... then the five address fields */
+#define KNOWN_FLAGS    (KXLM_HF_PAGE_ALIGN | KXLM_HF_MEMORY_INFO)
+#define REQUIRED_MASK  0xFFFFu
 
-#define E820_RAM        1
-#define LOW_RAM_END     0xA0000u        /* 640 KiB */
-#define HIGH_RAM_START  0x100000u       /* 1 MiB */
+#define E820_RAM       1
+#define LOW_RAM_END    0xA0000u  /* 640 KiB */
+#define HIGH_RAM_START 0x100000u /* 1 MiB */
 
-#define INFO_SIZE       88u     /* struct kxl_mb_info: up to vbe_interface_len */
-#define MOD_SIZE        16u
-#define MMAP_SIZE       24u     /* the size field and its 20 bytes */
+#define INFO_SIZE 88u /* struct kxl_mb_info: up to vbe_interface_len */
+#define MOD_SIZE  16u
+#define MMAP_SIZE 24u /* the size field and its 20 bytes */
 
-#define ELF_ET_EXEC     2
-#define ELF_EM_386      3
+#define ELF_ET_EXEC 2
+#define ELF_EM_386  3
 
 _Static_assert(sizeof(struct kxl_mb_info) == INFO_SIZE, "kxl_mb_info");
 _Static_assert(sizeof(struct kxl_mb_module) == MOD_SIZE, "kxl_mb_module");
@@ -48,7 +48,7 @@ const char *kxl_mb_strerror(int err)
     case KXLM_EFIT:        return "KXLM_EFIT: a part does not fit the region, meets the kernel or lies above 4 GiB";
     case KXLM_EBUILD:      return "KXLM_EBUILD: building the entry list failed";
     default:               return "KXLM_E?: unknown error";
-    /* clang-format on */
+        /* clang-format on */
     }
 }
 
@@ -138,7 +138,7 @@ int kxl_mb_parse(const void *image, size_t size, struct kxl_mb_header *h)
 /* ---- placement -------------------------------------------------------- */
 
 struct layout {
-    uint64_t load_off, load_len;    /* bit 16: the kernel's file bytes */
+    uint64_t load_off, load_len; /* bit 16: the kernel's file bytes */
     uint32_t mods_off, mmap_off, str_off, size;
     uint32_t cmdline_len;
     uint32_t mod_cmdline_len[KXLM_MAX_MODULES];
@@ -170,8 +170,13 @@ static void add_seg(struct kxl_mb_result *res, const char *name,
 {
     if (res->nr_segs < KXLM_MAX_SEGS)
         res->segs[res->nr_segs++] = (struct kxl_mb_segment){
-            .name = name, .dest = dest, .memsz = memsz,
-            .lead_zero = lead_zero, .data = data, .filesz = filesz };
+            .name = name,
+            .dest = dest,
+            .memsz = memsz,
+            .lead_zero = lead_zero,
+            .data = data,
+            .filesz = filesz
+        };
 }
 
 /* The kernel's pages; KXLM_EELF / KXLM_EFIT when it cannot be placed. */
@@ -185,8 +190,9 @@ static int place_kernel(const struct kxl_mb_req *req, const struct kxl_env *env,
         uint64_t load_end, end;
 
         lo->load_off = h->header_offset - (h->header_addr - h->load_addr);
-        load_end = h->load_end_addr ? h->load_end_addr :
-                   h->load_addr + (req->image_size - lo->load_off);
+        load_end = h->load_end_addr
+                       ? h->load_end_addr
+                       : h->load_addr + (req->image_size - lo->load_off);
         lo->load_len = load_end - h->load_addr;
         /* the address fields are machine addresses */
         res->kernel_start = kxl_maddr(PG_DOWN((uint64_t)h->load_addr));
@@ -345,7 +351,7 @@ static void fill_info(const struct kxl_mb_req *req,
 
     put32(ip, offsetof(struct kxl_mb_info, flags),
           KXLM_IF_MEM | KXLM_IF_CMDLINE | KXLM_IF_MODS | KXLM_IF_MMAP |
-          KXLM_IF_LOADER_NAME);
+              KXLM_IF_LOADER_NAME);
     put32(ip, offsetof(struct kxl_mb_info, mem_lower),
           ram_from(req, 0, LOW_RAM_END));
     put32(ip, offsetof(struct kxl_mb_info, mem_upper),
@@ -408,8 +414,9 @@ static int push(struct emit *em, uint16_t op, uint64_t arg0, uint64_t arg1)
         em->res->kxl_error = KXL_E2BIG;
         return KXLM_EBUILD;
     }
-    em->ents[em->res->nr_entries++] = (struct kexec_entry){
-        .op = op, .arg0 = arg0, .arg1 = arg1 };
+    em->ents[em->res->nr_entries++] = (struct kexec_entry){ .op = op,
+                                                            .arg0 = arg0,
+                                                            .arg1 = arg1 };
     return KXLM_OK;
 }
 
@@ -430,8 +437,8 @@ static int append(struct emit *em, const struct kxl_env *env,
                   const struct kxl_raw *raw)
 {
     struct kxl_result r;
-    int rc = kxl_build_raw(raw, env, next(em),
-                           em->cap - em->res->nr_entries, &r);
+    int rc = kxl_build_raw(raw, env, next(em), em->cap - em->res->nr_entries,
+                           &r);
 
     em->res->nr_entries += r.nr_entries;
     if (rc) {
@@ -459,8 +466,7 @@ static int emit_kernel(const struct kxl_mb_req *req, const struct kxl_env *env,
                                   .region_size = req->region_size };
         struct kxl_result r;
 
-        rc = kxl_build(&kr, env, next(em),
-                       em->cap - res->nr_entries, &r);
+        rc = kxl_build(&kr, env, next(em), em->cap - res->nr_entries, &r);
         res->nr_entries += r.nr_entries;
         if (rc) {
             res->kxl_error = rc;
@@ -513,8 +519,9 @@ static int emit_kernel(const struct kxl_mb_req *req, const struct kxl_env *env,
 static int emit_info(const struct kxl_mb_req *req, const struct kxl_env *env,
                      struct emit *em, const struct layout *lo)
 {
-    static const char *const names[KXLM_MAX_INFO_PAGES] = {
-        "info", "info 1", "info 2", "info 3" };
+    static const char *const names[KXLM_MAX_INFO_PAGES] = { "info", "info 1",
+                                                            "info 2",
+                                                            "info 3" };
     struct kxl_mb_result *res = em->res;
     struct info_pages ip = { .n = (uint32_t)(PG_UP((uint64_t)lo->size) / PG) };
     int rc = push(em, KEXEC_OP_DEST, kxl_maddr_val(res->info_maddr), 0);
@@ -549,17 +556,19 @@ static int emit_modules(const struct kxl_mb_req *req, const struct kxl_env *env,
 {
     static const char *const names[KXLM_MAX_MODULES] = {
         "module 0", "module 1", "module 2", "module 3",
-        "module 4", "module 5", "module 6", "module 7" };
+        "module 4", "module 5", "module 6", "module 7"
+    };
 
     for (uint32_t i = 0; i < req->nr_modules; i++) {
         const struct kxl_mb_module_req *m = &req->modules[i];
-        struct kxl_raw raw = { .buf = m->data, .filesz = m->size,
+        struct kxl_raw raw = { .buf = m->data,
+                               .filesz = m->size,
                                .memsz = PG_UP((uint64_t)m->size),
                                .dest = em->res->module_maddr[i] };
         int rc;
 
         if (!m->size)
-            continue;       /* mod_start == mod_end: nothing to load */
+            continue; /* mod_start == mod_end: nothing to load */
         rc = append(em, env, &raw);
         if (rc)
             return rc;
@@ -581,13 +590,12 @@ int kxl_mb_build(const struct kxl_mb_req *req, const struct kxl_env *env,
     kxl_zero(res, sizeof(*res));
     if (!req || !env || !env->bounce || !env->va_to_mfn || (!ents && cap) ||
         !req->image || req->nr_modules > KXLM_MAX_MODULES ||
-        (req->nr_modules && !req->modules) ||
-        req->nr_mem > KXLM_MAX_MMAP || (req->nr_mem && !req->mem) ||
-        !kxl_maddr_pg_aligned(req->info_maddr) ||
+        (req->nr_modules && !req->modules) || req->nr_mem > KXLM_MAX_MMAP ||
+        (req->nr_mem && !req->mem) || !kxl_maddr_pg_aligned(req->info_maddr) ||
         kxl_maddr_val(req->info_maddr) >= GIB4 ||
         (req->region_size &&
          kxl_maddr_val(req->region_start) + req->region_size <
-         kxl_maddr_val(req->region_start)))
+             kxl_maddr_val(req->region_start)))
         return KXLM_EARG;
     for (uint32_t i = 0; i < req->nr_modules; i++)
         if (req->modules[i].size && !req->modules[i].data)

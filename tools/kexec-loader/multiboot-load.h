@@ -74,43 +74,43 @@
 #include "kexec-loader.h"
 #include <public/xen.h>
 
-#define KXLM_HEADER_MAGIC      0x1BADB002u
-#define KXLM_BOOT_MAGIC        0x2BADB002u     /* %eax at the entry */
-#define KXLM_SEARCH_BYTES      8192u
-#define KXLM_MAX_MODULES       8u
-#define KXLM_MAX_MMAP          64u
-#define KXLM_LOADER_NAME       "kexec-hv"
-#define KXLM_MAX_INFO_PAGES    4u      /* the information structure */
-#define KXLM_MAX_SEGS          (KXL_MAX_SEGMENTS + KXLM_MAX_INFO_PAGES + \
-                                KXLM_MAX_MODULES)
+#define KXLM_HEADER_MAGIC   0x1BADB002u
+#define KXLM_BOOT_MAGIC     0x2BADB002u /* %eax at the entry */
+#define KXLM_SEARCH_BYTES   8192u
+#define KXLM_MAX_MODULES    8u
+#define KXLM_MAX_MMAP       64u
+#define KXLM_LOADER_NAME    "kexec-hv"
+#define KXLM_MAX_INFO_PAGES 4u /* the information structure */
+#define KXLM_MAX_SEGS                                                          \
+    (KXL_MAX_SEGMENTS + KXLM_MAX_INFO_PAGES + KXLM_MAX_MODULES)
 
 /* Header flags (Multiboot 0.6.96, 3.1.2). */
-#define KXLM_HF_PAGE_ALIGN     (1u << 0)
-#define KXLM_HF_MEMORY_INFO    (1u << 1)
-#define KXLM_HF_VIDEO_MODE     (1u << 2)
-#define KXLM_HF_ADDRESS        (1u << 16)
+#define KXLM_HF_PAGE_ALIGN  (1u << 0)
+#define KXLM_HF_MEMORY_INFO (1u << 1)
+#define KXLM_HF_VIDEO_MODE  (1u << 2)
+#define KXLM_HF_ADDRESS     (1u << 16)
 
 /* Information structure flags (3.3). */
-#define KXLM_IF_MEM            (1u << 0)
-#define KXLM_IF_CMDLINE        (1u << 2)
-#define KXLM_IF_MODS           (1u << 3)
-#define KXLM_IF_MMAP           (1u << 6)
-#define KXLM_IF_LOADER_NAME    (1u << 9)
+#define KXLM_IF_MEM         (1u << 0)
+#define KXLM_IF_CMDLINE     (1u << 2)
+#define KXLM_IF_MODS        (1u << 3)
+#define KXLM_IF_MMAP        (1u << 6)
+#define KXLM_IF_LOADER_NAME (1u << 9)
 
 enum kxl_mb_error {
-    KXLM_OK           =   0,
-    KXLM_EARG         =  -1,  /* bad request (NULL, unaligned, too many
+    KXLM_OK = 0,
+    KXLM_EARG = -1, /* bad request (NULL, unaligned, too many
                                  modules or map entries, ...) */
-    KXLM_ENOHEADER    =  -2,
-    KXLM_ECHECKSUM    =  -3,
-    KXLM_EVIDEO       =  -4,
-    KXLM_EFLAGS       =  -5,
-    KXLM_EADDRFIELDS  =  -6,
-    KXLM_EELF         =  -7,  /* no address fields and not an ELF32 i386
+    KXLM_ENOHEADER = -2,
+    KXLM_ECHECKSUM = -3,
+    KXLM_EVIDEO = -4,
+    KXLM_EFLAGS = -5,
+    KXLM_EADDRFIELDS = -6,
+    KXLM_EELF = -7, /* no address fields and not an ELF32 i386
                                  ET_EXEC that kxl_build takes
                                  (res->kxl_error says why) */
-    KXLM_EFIT         =  -8,
-    KXLM_EBUILD       =  -9,  /* the entry list: res->kxl_error (KXL_E*) */
+    KXLM_EFIT = -8,
+    KXLM_EBUILD = -9, /* the entry list: res->kxl_error (KXL_E*) */
 };
 
 /* "KXLM_EVIDEO: the header asks for a video mode (flags bit 2)", ... */
@@ -118,8 +118,8 @@ const char *kxl_mb_strerror(int err);
 
 struct kxl_mb_header {
     uint32_t flags;
-    uint32_t header_offset;         /* of the magic, in the file */
-    bool address_fields;            /* bit 16: the five below are valid */
+    uint32_t header_offset; /* of the magic, in the file */
+    bool address_fields;    /* bit 16: the five below are valid */
     uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
 };
 
@@ -128,20 +128,20 @@ int kxl_mb_parse(const void *image, size_t size, struct kxl_mb_header *h);
 struct kxl_mb_module_req {
     const void *data;
     size_t size;
-    const char *cmdline;            /* NUL terminated; "" (or NULL) for none */
+    const char *cmdline; /* NUL terminated; "" (or NULL) for none */
 };
 
 struct kxl_mb_req {
-    const void *image;              /* the kernel file */
+    const void *image; /* the kernel file */
     size_t image_size;
-    const char *cmdline;            /* the kernel's command line (NULL: "") */
-    const struct kxl_mb_module_req *modules;    /* <= KXLM_MAX_MODULES */
+    const char *cmdline; /* the kernel's command line (NULL: "") */
+    const struct kxl_mb_module_req *modules; /* <= KXLM_MAX_MODULES */
     uint32_t nr_modules;
-    const struct e820_entry *mem;   /* the machine memory map, <= KXLM_MAX_MMAP */
+    const struct e820_entry *mem; /* the machine memory map, <= KXLM_MAX_MMAP */
     uint32_t nr_mem;
-    kxl_maddr_t info_maddr;         /* page aligned, below 4 GiB */
+    kxl_maddr_t info_maddr; /* page aligned, below 4 GiB */
     kxl_maddr_t region_start;
-    uint64_t region_size;           /* 0: no region check */
+    uint64_t region_size; /* 0: no region check */
 };
 
 /* The information structure (3.3), as the kernel reads it. */
@@ -165,17 +165,17 @@ struct kxl_mb_module {
     uint32_t mod_start, mod_end, string, reserved;
 };
 
-struct kxl_mb_mmap {                /* packed: size is at offset -4 */
-    uint32_t size;                  /* 20: the bytes after this field */
+struct kxl_mb_mmap { /* packed: size is at offset -4 */
+    uint32_t size;   /* 20: the bytes after this field */
     uint64_t base_addr, length;
     uint32_t type;
 } __attribute__((packed));
 
 struct kxl_mb_segment {
-    const char *name;               /* "kernel", "info" ("info 1" ...),
+    const char *name; /* "kernel", "info" ("info 1" ...),
                                        "module 0", ... */
-    kxl_maddr_t dest;               /* page aligned */
-    uint64_t memsz;                 /* a page multiple */
+    kxl_maddr_t dest; /* page aligned */
+    uint64_t memsz;   /* a page multiple */
     uint64_t lead_zero;
     const void *data;
     uint64_t filesz;
@@ -184,15 +184,15 @@ struct kxl_mb_segment {
 struct kxl_mb_result {
     uint64_t nr_entries;
     struct kxl_mb_header hdr;
-    kxl_maddr_t entry_maddr;        /* the 32-bit entry */
-    kxl_maddr_t kernel_start, kernel_end;   /* page aligned */
-    kxl_maddr_t info_maddr, info_end;       /* the information structure's
+    kxl_maddr_t entry_maddr;              /* the 32-bit entry */
+    kxl_maddr_t kernel_start, kernel_end; /* page aligned */
+    kxl_maddr_t info_maddr, info_end;     /* the information structure's
                                                pages */
     kxl_maddr_t module_maddr[KXLM_MAX_MODULES];
-    kxl_maddr_t end;                /* page aligned end of the highest part */
+    kxl_maddr_t end; /* page aligned end of the highest part */
     uint32_t nr_segs;
     struct kxl_mb_segment segs[KXLM_MAX_SEGS];
-    int kxl_error;                  /* KXLM_EBUILD / KXLM_EELF: the KXL_E* */
+    int kxl_error; /* KXLM_EBUILD / KXLM_EELF: the KXL_E* */
 };
 
 /*

@@ -11,9 +11,13 @@ int kxl_build_purgatory(const void *elf, size_t elf_size, kxl_maddr_t base,
 {
     static const char magic[8] = PURGATORY_ARGS_MAGIC;
     struct kxl_request req = {
-        .elf = elf, .elf_size = elf_size, .base = base,
-        .region_start = region_start, .region_size = region_size,
-        .section_name = ".purgatory_args", .section_bytes = args,
+        .elf = elf,
+        .elf_size = elf_size,
+        .base = base,
+        .region_start = region_start,
+        .region_size = region_size,
+        .section_name = ".purgatory_args",
+        .section_bytes = args,
         .section_len = sizeof(*args),
     };
 
@@ -26,7 +30,7 @@ int kxl_build_purgatory(const void *elf, size_t elf_size, kxl_maddr_t base,
     }
     for (int i = 0; i < 8; i++)
         if (args->magic[i] != magic[i])
-            req.elf = NULL;             /* kxl_build: KXL_EARG */
+            req.elf = NULL; /* kxl_build: KXL_EARG */
     if (args->version != PURGATORY_ARGS_VERSION ||
         args->nr_regions > PURGATORY_MAX_REGIONS)
         req.elf = NULL;
@@ -40,7 +44,7 @@ void kxl_purgatory_region(struct purgatory_region *r, const char *name,
     struct sha256_ctx c;
     unsigned int i;
 
-    r->start = kxl_maddr_val(start);     /* purgatory-args.h: the wire's */
+    r->start = kxl_maddr_val(start); /* purgatory-args.h: the wire's */
     r->size = size;
     for (i = 0; i < PURGATORY_NAME_LEN - 1 && name && name[i]; i++)
         r->name[i] = name[i];

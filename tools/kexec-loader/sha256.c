@@ -30,18 +30,18 @@ static const uint32_t H0[8] = {
     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 };
 
-#define ROR(x, n)   (((x) >> (n)) | ((x) << (32 - (n))))
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 /* The Sigmas nested (Intel's arrangement): fewer copies of x. */
 #define S0(x)       ROR(ROR(ROR(x, 9) ^ (x), 11) ^ (x), 2)
 #define S1(x)       ROR(ROR(ROR(x, 14) ^ (x), 5) ^ (x), 6)
 #define s0(x)       (ROR(ROR(x, 11) ^ (x), 7) ^ ((x) >> 3))
 #define s1(x)       (ROR(ROR(x, 2) ^ (x), 17) ^ ((x) >> 10))
-#define CH(x, y, z)  ((z) ^ ((x) & ((y) ^ (z))))
+#define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
 
 static inline uint32_t load_be32(const uint8_t *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-           (uint32_t)p[2] << 8 | p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
 }
 
 static inline void store_be32(uint8_t *p, uint32_t v)
@@ -58,25 +58,26 @@ static inline void store_be32(uint8_t *p, uint32_t v)
  * previous round's a ^ b: bc holds it, ab receives this round's (the two
  * swap roles from round to round).
  */
-#define RND(a, b, c, d, e, f, g, h, i, w, ab, bc) do {                  \
+#define RND(a, b, c, d, e, f, g, h, i, w, ab, bc)                              \
+    do {                                                                       \
         uint32_t t1_ = h + S1(e) + CH(e, f, g) + sha256_k[i] + (w);            \
-        ab = a ^ b;                                                     \
-        d += t1_;                                                       \
-        h = t1_ + S0(a) + (b ^ (ab & bc));                              \
+        ab = a ^ b;                                                            \
+        d += t1_;                                                              \
+        h = t1_ + S0(a) + (b ^ (ab & bc));                                     \
     } while (0)
 
 /* W[i] for i >= 16, in place in the 16-word window. */
-#define W(i) (W[(i) & 15] += s1(W[((i) - 2) & 15]) + W[((i) - 7) & 15] + \
-                             s0(W[((i) - 15) & 15]))
+#define W(i)                                                                   \
+    (W[(i)&15] += s1(W[((i)-2) & 15]) + W[((i)-7) & 15] + s0(W[((i)-15) & 15]))
 
-#define R8(i, w)                                                        \
-    RND(a, b, c, d, e, f, g, h, (i) + 0, w((i) + 0), x, y);             \
-    RND(h, a, b, c, d, e, f, g, (i) + 1, w((i) + 1), y, x);             \
-    RND(g, h, a, b, c, d, e, f, (i) + 2, w((i) + 2), x, y);             \
-    RND(f, g, h, a, b, c, d, e, (i) + 3, w((i) + 3), y, x);             \
-    RND(e, f, g, h, a, b, c, d, (i) + 4, w((i) + 4), x, y);             \
-    RND(d, e, f, g, h, a, b, c, (i) + 5, w((i) + 5), y, x);             \
-    RND(c, d, e, f, g, h, a, b, (i) + 6, w((i) + 6), x, y);             \
+#define R8(i, w)                                                               \
+    RND(a, b, c, d, e, f, g, h, (i) + 0, w((i) + 0), x, y);                    \
+    RND(h, a, b, c, d, e, f, g, (i) + 1, w((i) + 1), y, x);                    \
+    RND(g, h, a, b, c, d, e, f, (i) + 2, w((i) + 2), x, y);                    \
+    RND(f, g, h, a, b, c, d, e, (i) + 3, w((i) + 3), y, x);                    \
+    RND(e, f, g, h, a, b, c, d, (i) + 4, w((i) + 4), x, y);                    \
+    RND(d, e, f, g, h, a, b, c, (i) + 5, w((i) + 5), y, x);                    \
+    RND(c, d, e, f, g, h, a, b, (i) + 6, w((i) + 6), x, y);                    \
     RND(b, c, d, e, f, g, h, a, (i) + 7, w((i) + 7), y, x)
 
 #define W0(i) (W[i] = load_be32(p + 4 * (i)))
@@ -88,8 +89,14 @@ void sha256_blocks_portable(uint32_t state[8], const uint8_t *blocks,
     const uint8_t *p = blocks;
 
     for (; nblocks; nblocks--, p += 64) {
-        a = state[0]; b = state[1]; c = state[2]; d = state[3];
-        e = state[4]; f = state[5]; g = state[6]; h = state[7];
+        a = state[0];
+        b = state[1];
+        c = state[2];
+        d = state[3];
+        e = state[4];
+        f = state[5];
+        g = state[6];
+        h = state[7];
         y = b ^ c;
         R8(0, W0);
         R8(8, W0);
@@ -99,8 +106,14 @@ void sha256_blocks_portable(uint32_t state[8], const uint8_t *blocks,
         R8(40, W);
         R8(48, W);
         R8(56, W);
-        state[0] += a; state[1] += b; state[2] += c; state[3] += d;
-        state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+        state[0] += a;
+        state[1] += b;
+        state[2] += c;
+        state[3] += d;
+        state[4] += e;
+        state[5] += f;
+        state[6] += g;
+        state[7] += h;
     }
 }
 

@@ -28,10 +28,10 @@ typedef void sha256_blocks_fn(uint32_t state[8], const uint8_t *blocks,
 
 struct sha256_ctx {
     uint32_t state[8];
-    uint64_t bytes;             /* fed so far */
-    uint8_t buf[64];            /* a partial block */
-    uint32_t buf_len;           /* bytes in buf, < 64 */
-    sha256_blocks_fn *blocks;   /* the compression function */
+    uint64_t bytes;           /* fed so far */
+    uint8_t buf[64];          /* a partial block */
+    uint32_t buf_len;         /* bytes in buf, < 64 */
+    sha256_blocks_fn *blocks; /* the compression function */
 };
 
 /* The 64 round constants K (FIPS 180-4 4.2.2), 16-byte aligned. */

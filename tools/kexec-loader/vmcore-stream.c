@@ -13,15 +13,15 @@
  */
 #include "vmcore-stream.h"
 #include "elfcore.h"
-#include "kexec-loader.h"       /* kxl_crc32() */
+#include "kexec-loader.h" /* kxl_crc32() */
 #include "kxl-bytes.h"
 
-#define PG          4096ull
-#define EHDR_SIZE   ((uint64_t)sizeof(struct elfcore_ehdr))
-#define PHDR_SIZE   ((uint64_t)sizeof(struct elfcore_phdr))
-#define PTE_ADDR    0x000ffffffffff000ull
-#define PTE_P       0x1ull
-#define PTE_PS      0x80ull
+#define PG        4096ull
+#define EHDR_SIZE ((uint64_t)sizeof(struct elfcore_ehdr))
+#define PHDR_SIZE ((uint64_t)sizeof(struct elfcore_phdr))
+#define PTE_ADDR  0x000ffffffffff000ull
+#define PTE_P     0x1ull
+#define PTE_PS    0x80ull
 
 const char *vmcore_strerror(int err)
 {
@@ -36,7 +36,7 @@ const char *vmcore_strerror(int err)
     case VMCORE_ESTACKS:     return "VMCORE_ESTACKS: no stack mapped, or too "
                                     "many stack runs";
     default:                 return "VMCORE_E?: unknown error";
-    /* clang-format on */
+        /* clang-format on */
     }
 }
 
@@ -60,7 +60,7 @@ static struct {
     uint32_t nr_runs;
     struct vrun stacks[VMCORE_MAX_STACK_RUNS];
     uint32_t nr_stacks;
-    uint8_t page[PG];                       /* a read's bytes */
+    uint8_t page[PG]; /* a read's bytes */
 } vs;
 
 static bool rd(uint64_t maddr, void *buf, uint64_t len)
@@ -115,7 +115,7 @@ static bool number(const char *key, unsigned int base, uint64_t *v)
             else
                 break;
             if (*v > (UINT64_MAX - d) / base)
-                return false;       /* overflows: a bad number */
+                return false; /* overflows: a bad number */
             *v = *v * base + d;
         }
         return digits > 0;
@@ -222,8 +222,7 @@ static int plan_stacks(void)
 
     vs.nr_stacks = 0;
     for (uint64_t va = base; va < end; va += PG) {
-        struct vrun *last = vs.nr_stacks ? &vs.stacks[vs.nr_stacks - 1]
-                                         : NULL;
+        struct vrun *last = vs.nr_stacks ? &vs.stacks[vs.nr_stacks - 1] : NULL;
 
         /* a page the caller cannot read is left out like a guard page */
         if (!translate(va, &m) ||
@@ -255,13 +254,13 @@ static int plan(void)
 
     if (!number("NUMBER(pgtable_maddr)=", 16, &vs.root) ||
         !number("NUMBER(STACKS_VIRT_START)=", 16, &vs.stacks_virt) ||
-        !number("NUMBER(STACK_SIZE)=", 10, &vs.stack_size) ||
-        !vs.stack_size || vs.stack_size % PG)
+        !number("NUMBER(STACK_SIZE)=", 10, &vs.stack_size) || !vs.stack_size ||
+        vs.stack_size % PG)
         return VMCORE_EVMCOREINFO;
     blocks = (uint64_t)req->nr_cpus * vs.stack_size;
     if (vs.stack_size > UINT64_MAX / (req->nr_cpus ? req->nr_cpus : 1) ||
         vs.stacks_virt + blocks < vs.stacks_virt)
-        return VMCORE_EVMCOREINFO;     /* stack blocks past 2^64 */
+        return VMCORE_EVMCOREINFO; /* stack blocks past 2^64 */
     vs.res->stacks_virt = vs.stacks_virt;
 
     for (uint32_t i = 0; i < req->nr_notes; i++) {
@@ -361,7 +360,8 @@ static int stream(void)
     kxl_zero(vs.page, PG);
     out(vs.page, load_off - vs.res->bytes);
     for (uint32_t i = 0; i < vs.nr_runs; i++)
-        if (!out_mem(kxl_maddr_val(req->hv_paddr) + vs.runs[i].off, vs.runs[i].filesz))
+        if (!out_mem(kxl_maddr_val(req->hv_paddr) + vs.runs[i].off,
+                     vs.runs[i].filesz))
             return VMCORE_EREAD;
     for (uint32_t i = 0; i < vs.nr_stacks; i++)
         if (!out_mem(vs.stacks[i].maddr, vs.stacks[i].size))
@@ -385,17 +385,19 @@ int vmcore_stream(const struct vmcore_req *req, const struct vmcore_src *src,
     vs.req = req;
     vs.src = src;
     vs.res = res;
-    vs.dump = req->max_image && req->hv_size > req->max_image ?
-              req->max_image : req->hv_size;
+    vs.dump = req->max_image && req->hv_size > req->max_image ? req->max_image
+                                                              : req->hv_size;
     /* no range may wrap, nor its link or direct-map alias */
     if (kxl_maddr_val(req->hv_paddr) + vs.dump < kxl_maddr_val(req->hv_paddr) ||
         req->hv_virt + vs.dump < req->hv_virt ||
-        req->directmap_virt + kxl_maddr_val(req->hv_paddr) < req->directmap_virt ||
+        req->directmap_virt + kxl_maddr_val(req->hv_paddr) <
+            req->directmap_virt ||
         req->directmap_virt + kxl_maddr_val(req->hv_paddr) + vs.dump <
-        req->directmap_virt + kxl_maddr_val(req->hv_paddr))
+            req->directmap_virt + kxl_maddr_val(req->hv_paddr))
         return VMCORE_EARG;
     for (uint32_t i = 0; i < req->nr_notes; i++)
-        if (kxl_maddr_val(req->notes[i].maddr) + req->notes[i].size < kxl_maddr_val(req->notes[i].maddr))
+        if (kxl_maddr_val(req->notes[i].maddr) + req->notes[i].size <
+            kxl_maddr_val(req->notes[i].maddr))
             return VMCORE_EARG;
 
     err = plan();

@@ -53,20 +53,20 @@
 
 #include "kxl-addr.h"
 
-#define VMCORE_MAX_NOTES       72u
-#define VMCORE_MAX_RUNS        64u
-#define VMCORE_MAX_STACK_RUNS  128u
+#define VMCORE_MAX_NOTES      72u
+#define VMCORE_MAX_RUNS       64u
+#define VMCORE_MAX_STACK_RUNS 128u
 
 enum vmcore_error {
-    VMCORE_OK          =  0,
-    VMCORE_EARG        = -1,   /* NULL callbacks, no notes, too many notes,
+    VMCORE_OK = 0,
+    VMCORE_EARG = -1,        /* NULL callbacks, no notes, too many notes,
                                   a note or the image (or its aliases)
                                   wrapping around 2^64 */
-    VMCORE_EREAD       = -2,   /* read() failed (res->bad_maddr says where) */
-    VMCORE_EVMCOREINFO = -3,   /* a NUMBER() missing or bad (size 0, not a
+    VMCORE_EREAD = -2,       /* read() failed (res->bad_maddr says where) */
+    VMCORE_EVMCOREINFO = -3, /* a NUMBER() missing or bad (size 0, not a
                                   page multiple, more than 64 bits, stack
                                   blocks past 2^64) */
-    VMCORE_ESTACKS     = -4,   /* no stack page mapped (nr_cpus 0
+    VMCORE_ESTACKS = -4,     /* no stack page mapped (nr_cpus 0
                                   included), or more runs than
                                   VMCORE_MAX_STACK_RUNS */
 };
@@ -82,34 +82,34 @@ struct vmcore_src {
 };
 
 struct vmcore_note {
-    kxl_maddr_t maddr;             /* one note segment, as the core header's */
-    uint64_t size;                 /* PT_NOTE gives it */
+    kxl_maddr_t maddr; /* one note segment, as the core header's */
+    uint64_t size;     /* PT_NOTE gives it */
 };
 
 struct vmcore_req {
-    const struct vmcore_note *notes;   /* in output order */
-    uint32_t nr_notes;                 /* 1 .. VMCORE_MAX_NOTES */
-    uint32_t nr_cpus;                  /* stack blocks to look for */
-    kxl_maddr_t hv_paddr;              /* the hypervisor image */
+    const struct vmcore_note *notes; /* in output order */
+    uint32_t nr_notes;               /* 1 .. VMCORE_MAX_NOTES */
+    uint32_t nr_cpus;                /* stack blocks to look for */
+    kxl_maddr_t hv_paddr;            /* the hypervisor image */
     uint64_t hv_size;
-    uint64_t max_image;                /* bytes of it at most (0: all) */
-    uint64_t hv_virt, directmap_virt;  /* its link and direct-map bases */
-    const char *vmcoreinfo;            /* the VMCOREINFO text, not NUL
+    uint64_t max_image;               /* bytes of it at most (0: all) */
+    uint64_t hv_virt, directmap_virt; /* its link and direct-map bases */
+    const char *vmcoreinfo;           /* the VMCOREINFO text, not NUL
                                           terminated */
     size_t vmcoreinfo_len;
 };
 
 struct vmcore_result {
-    uint64_t bytes;                    /* written */
-    uint32_t crc32;                    /* of those bytes */
-    uint32_t nr_phdrs;                 /* 1 + 2 * nr_image_runs +
+    uint64_t bytes;    /* written */
+    uint32_t crc32;    /* of those bytes */
+    uint32_t nr_phdrs; /* 1 + 2 * nr_image_runs +
                                           nr_stack_runs */
     uint32_t nr_image_runs, nr_stack_runs;
-    uint64_t notes_bytes;              /* the PT_NOTE's size */
-    uint64_t image_bytes;              /* the image runs' p_filesz, summed */
-    uint64_t stack_pages;              /* pages of stack dumped */
-    uint64_t stacks_virt;              /* NUMBER(STACKS_VIRT_START) */
-    kxl_maddr_t bad_maddr;             /* VMCORE_EREAD: the address of the
+    uint64_t notes_bytes;  /* the PT_NOTE's size */
+    uint64_t image_bytes;  /* the image runs' p_filesz, summed */
+    uint64_t stack_pages;  /* pages of stack dumped */
+    uint64_t stacks_virt;  /* NUMBER(STACKS_VIRT_START) */
+    kxl_maddr_t bad_maddr; /* VMCORE_EREAD: the address of the
                                           read that failed */
 };
 

@@ -56,23 +56,23 @@
 
 /* Constants usable from assembly too (head.S): no C suffix there. */
 #ifdef __ASSEMBLER__
-#define PURGATORY_U(x)          x
+#define PURGATORY_U(x) x
 #else
 #include <stdint.h>
-#define PURGATORY_U(x)          x##u
+#define PURGATORY_U(x) x##u
 #endif
 
-#define PURGATORY_ARGS_MAGIC    "KXPURG01"      /* 8 bytes, no NUL */
-#define PURGATORY_ARGS_VERSION  PURGATORY_U(1)
-#define PURGATORY_MAX_REGIONS   PURGATORY_U(62)   /* as many as fit the page */
-#define PURGATORY_NAME_LEN      PURGATORY_U(16)
-#define PURGATORY_ARGS_SIZE     PURGATORY_U(4096) /* the whole section */
+#define PURGATORY_ARGS_MAGIC   "KXPURG01" /* 8 bytes, no NUL */
+#define PURGATORY_ARGS_VERSION PURGATORY_U(1)
+#define PURGATORY_MAX_REGIONS  PURGATORY_U(62) /* as many as fit the page */
+#define PURGATORY_NAME_LEN     PURGATORY_U(16)
+#define PURGATORY_ARGS_SIZE    PURGATORY_U(4096) /* the whole section */
 
 /* Purgatory's GDT selectors, as Linux's boot protocol wants them; the
  * handoff's GDT (include/public/kexec.h) has the same three. */
-#define PURGATORY_CS64  PURGATORY_U(0x10)   /* 64-bit flat code (__BOOT_CS) */
-#define PURGATORY_DS    PURGATORY_U(0x18)   /* flat data (__BOOT_DS) */
-#define PURGATORY_CS32  PURGATORY_U(0x08)   /* 32-bit flat code (Multiboot) */
+#define PURGATORY_CS64 PURGATORY_U(0x10) /* 64-bit flat code (__BOOT_CS) */
+#define PURGATORY_DS   PURGATORY_U(0x18) /* flat data (__BOOT_DS) */
+#define PURGATORY_CS32 PURGATORY_U(0x08) /* 32-bit flat code (Multiboot) */
 
 /*
  * How the next image is entered (purgatory_args.mode).
@@ -98,12 +98,13 @@
  *   be below 4 GiB and regs.rsi, rsp, rbp zero (else
  *   PURGATORY_EXIT_BADARGS).
  */
-#define PURGATORY_MODE_LINUX64    PURGATORY_U(1)
+#define PURGATORY_MODE_LINUX64     PURGATORY_U(1)
 #define PURGATORY_MODE_MULTIBOOT32 PURGATORY_U(2)
 
 /* purgatory_args.flags */
-#define PURGATORY_F_QUIET       (PURGATORY_U(1) << 0)   /* no progress line */
-#define PURGATORY_F_BENCH       (PURGATORY_U(1) << 1)   /* after verifying, time
+#define PURGATORY_F_QUIET (PURGATORY_U(1) << 0) /* no progress line */
+#define PURGATORY_F_BENCH                                                      \
+    (PURGATORY_U(1) << 1) /* after verifying, time
                                          each SHA-256 code and rep movsq
                                          over the same bytes, one line each
                                          (a measurement, not for production:
@@ -111,37 +112,37 @@
                                          itself, unchanged) */
 
 /* Exit codes (QEMU status (code << 1) | 1), next to include/hv/shutdown.h's. */
-#define PURGATORY_EXIT_MISMATCH PURGATORY_U(0x30)   /* status 97: a digest differs */
-#define PURGATORY_EXIT_BADARGS  PURGATORY_U(0x31)   /* status 99: bad block */
-#define PURGATORY_EXIT_FAULT    PURGATORY_U(0x32)   /* status 101: an exception */
+#define PURGATORY_EXIT_MISMATCH                                                \
+    PURGATORY_U(0x30) /* status 97: a digest differs */
+#define PURGATORY_EXIT_BADARGS PURGATORY_U(0x31) /* status 99: bad block */
+#define PURGATORY_EXIT_FAULT   PURGATORY_U(0x32) /* status 101: an exception */
 
 #ifndef __ASSEMBLER__
-struct purgatory_region {               /* 64 bytes */
-    uint64_t start;                     /* machine address */
-    uint64_t size;                      /* bytes (not 0) */
+struct purgatory_region { /* 64 bytes */
+    uint64_t start;       /* machine address */
+    uint64_t size;        /* bytes (not 0) */
     uint8_t sha256[32];
-    char name[PURGATORY_NAME_LEN];      /* for the mismatch line; NUL padded */
+    char name[PURGATORY_NAME_LEN]; /* for the mismatch line; NUL padded */
 };
 
-struct purgatory_regs {                 /* 32 bytes */
-    uint64_t rsi, rbx, rsp, rbp;        /* the rest are zero at the jump */
+struct purgatory_regs {          /* 32 bytes */
+    uint64_t rsi, rbx, rsp, rbp; /* the rest are zero at the jump */
 };
 
 struct purgatory_args {
-    char magic[8];                      /* PURGATORY_ARGS_MAGIC */
-    uint32_t version;                   /* PURGATORY_ARGS_VERSION */
+    char magic[8];    /* PURGATORY_ARGS_MAGIC */
+    uint32_t version; /* PURGATORY_ARGS_VERSION */
     uint32_t nr_regions;
-    uint32_t flags;                     /* PURGATORY_F_* */
-    uint32_t mode;                      /* PURGATORY_MODE_* */
-    uint16_t serial_port;               /* COM1: 0x3f8; 0: no output */
-    uint16_t exit_port;                 /* isa-debug-exit: 0xf4; 0: none */
+    uint32_t flags;       /* PURGATORY_F_* */
+    uint32_t mode;        /* PURGATORY_MODE_* */
+    uint16_t serial_port; /* COM1: 0x3f8; 0: no output */
+    uint16_t exit_port;   /* isa-debug-exit: 0xf4; 0: none */
     uint32_t pad0;
-    uint64_t entry;                     /* machine address of the jump */
+    uint64_t entry; /* machine address of the jump */
     struct purgatory_regs regs;
-    uint64_t reserved[4];               /* zero */
+    uint64_t reserved[4]; /* zero */
     struct purgatory_region regions[PURGATORY_MAX_REGIONS];
 };
-
 
 _Static_assert(sizeof(struct purgatory_region) == 64, "region layout");
 _Static_assert(sizeof(struct purgatory_args) == 104 + 62 * 64, "args layout");

@@ -29,7 +29,7 @@ _Static_assert(__builtin_offsetof(struct purgatory_args, regs.rbp) == PA_RBP,
 _Static_assert(__builtin_offsetof(struct purgatory_args, exit_port) == 26,
                "exit_port (head.S)");
 
-extern const struct purgatory_args purgatory_args;     /* head.S */
+extern const struct purgatory_args purgatory_args; /* head.S */
 extern uint8_t purgatory_idt[256 * 16];
 extern const uint8_t exc_stubs[];
 void purgatory_main(void);
@@ -80,28 +80,28 @@ static inline uint8_t inb(uint16_t port)
     return v;
 }
 
-#define UART_THR 0
-#define UART_IER 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
+#define UART_THR      0
+#define UART_IER      1
+#define UART_FCR      2
+#define UART_LCR      3
+#define UART_MCR      4
+#define UART_LSR      5
 #define UART_LSR_THRE 0x20
 
-static uint16_t com1;          /* 0: no output */
+static uint16_t com1; /* 0: no output */
 
 static void uart_init(uint16_t port)
 {
     com1 = port;
     if (!port)
         return;
-    outb(port + UART_IER, 0x00);        /* polled */
-    outb(port + UART_LCR, 0x80);        /* DLAB */
-    outb(port + 0, 1);                  /* 115200 baud */
+    outb(port + UART_IER, 0x00); /* polled */
+    outb(port + UART_LCR, 0x80); /* DLAB */
+    outb(port + 0, 1);           /* 115200 baud */
     outb(port + 1, 0);
-    outb(port + UART_LCR, 0x03);        /* 8N1 */
-    outb(port + UART_FCR, 0x07);        /* FIFOs on, cleared */
-    outb(port + UART_MCR, 0x03);        /* DTR, RTS */
+    outb(port + UART_LCR, 0x03); /* 8N1 */
+    outb(port + UART_FCR, 0x07); /* FIFOs on, cleared */
+    outb(port + UART_MCR, 0x03); /* DTR, RTS */
 }
 
 static void putc_raw(char c)
@@ -163,13 +163,16 @@ static void put_digest(const uint8_t d[32])
 
 static void idt_install(void)
 {
-    struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr;
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } idtr;
 
     for (unsigned int v = 0; v < 32; v++) {
         uint64_t h = (uint64_t)(uintptr_t)(exc_stubs + 16 * v);
         uint8_t *g = purgatory_idt + 16 * v;
         uint64_t lo = (h & 0xffff) | ((uint64_t)PURGATORY_CS64 << 16) |
-                      ((uint64_t)0x8e << 40) |          /* present, intr gate */
+                      ((uint64_t)0x8e << 40) | /* present, intr gate */
                       ((h >> 16 & 0xffff) << 48);
         uint64_t hi = h >> 32;
 
@@ -229,7 +232,8 @@ static void check_args(const struct purgatory_args *a)
 
     for (int i = 0; i < 8; i++)
         if (a->magic[i] != magic[i])
-            bad_args("no magic \"" PURGATORY_ARGS_MAGIC "\" (block not filled)");
+            bad_args("no magic \"" PURGATORY_ARGS_MAGIC
+                     "\" (block not filled)");
     if (a->version != PURGATORY_ARGS_VERSION)
         bad_args("version is not 1");
     if (a->nr_regions > PURGATORY_MAX_REGIONS)

@@ -34,11 +34,11 @@
 #include <hv/lib.h>
 #include <hv/page-alloc.h>
 
-#define PT_POOL_PAGES     64
-#define CONFIG_MAX_SIZE   KiB(64)
-#define PATH_MAX_CHARS    512
-#define MODULE_MAX_ADDR   0xffffffffUL
-#define X86_CR4_LA57      (1UL << 12)
+#define PT_POOL_PAGES   64
+#define CONFIG_MAX_SIZE KiB(64)
+#define PATH_MAX_CHARS  512
+#define MODULE_MAX_ADDR 0xffffffffUL
+#define X86_CR4_LA57    (1UL << 12)
 
 /* efi-stub.S: load cr3, jump to entry (the high boot_common_high). */
 __noreturn void efi_enter_hv(uint64_t cr3, uint64_t entry);
@@ -50,8 +50,8 @@ static efi_system_table_t *efi_st;
 static efi_boot_services_t *efi_bs;
 
 /* Tables of the transitional page tables: inside the image, so busy. */
-static pte_t pt_pool[PT_POOL_PAGES][PT_ENTRIES]
-    __section(".bss.page_aligned") __aligned(PAGE_SIZE);
+static pte_t pt_pool[PT_POOL_PAGES][PT_ENTRIES] __section(".bss.page_aligned")
+    __aligned(PAGE_SIZE);
 static unsigned int pt_pool_used;
 
 /* The memory map usually fits here; a pool allocation otherwise. */
@@ -59,8 +59,8 @@ static uint64_t mmap_static[KiB(32) / sizeof(uint64_t)];
 
 /* What the PE headers and the loaded image protocol tell us. */
 struct image_info {
-    uint64_t base;          /* physical address of the headers (RVA 0) */
-    uint64_t size;          /* bytes, page aligned */
+    uint64_t base; /* physical address of the headers (RVA 0) */
+    uint64_t size; /* bytes, page aligned */
     uint32_t reloc_rva, reloc_size;
 };
 
@@ -96,9 +96,10 @@ static void __printf(1, 2) efi_printf(const char *fmt, ...)
     efi_puts(buf);
 }
 
-#define efi_info(fmt, ...)  efi_printf("hv-efi: " fmt "\n", ##__VA_ARGS__)
-#define efi_warn(fmt, ...)  efi_printf("hv-efi: warning: " fmt "\n", ##__VA_ARGS__)
-#define efi_err(fmt, ...)   efi_printf("hv-efi: error: " fmt "\n", ##__VA_ARGS__)
+#define efi_info(fmt, ...) efi_printf("hv-efi: " fmt "\n", ##__VA_ARGS__)
+#define efi_warn(fmt, ...)                                                     \
+    efi_printf("hv-efi: warning: " fmt "\n", ##__VA_ARGS__)
+#define efi_err(fmt, ...) efi_printf("hv-efi: error: " fmt "\n", ##__VA_ARGS__)
 
 /* For the status codes in messages: the low bits without the error bit. */
 static unsigned long st_code(efi_status_t s)
@@ -224,7 +225,7 @@ static bool config_paths(const efi_char16_t *image, efi_char16_t *cfg,
 static efi_status_t file_size(efi_file_t *f, uint64_t *size)
 {
     efi_guid_t guid = EFI_FILE_INFO_ID;
-    uint64_t buf[160];  /* 8-byte aligned efi_file_info_t and a long name */
+    uint64_t buf[160]; /* 8-byte aligned efi_file_info_t and a long name */
     uint64_t len = sizeof(buf);
     void *info = buf;
     efi_status_t s;
@@ -254,7 +255,7 @@ static efi_status_t read_all(efi_file_t *f, void *buf, uint64_t size)
         if (EFI_IS_ERROR(s))
             return s;
         if (!n)
-            return EFI_LOAD_ERROR;  /* shorter than its size said */
+            return EFI_LOAD_ERROR; /* shorter than its size said */
         p += n;
         size -= n;
     }
@@ -273,8 +274,9 @@ static void free_modules(void)
 {
     for (unsigned int i = 0; i < boot_info.nr_modules; i++)
         efi_bs->free_pages(maddr_x(boot_info.modules[i].start),
-                           MAX(ROUNDUP(boot_info.modules[i].size, PAGE_SIZE)
-                               >> PAGE_SHIFT, 1UL));
+                           MAX(ROUNDUP(boot_info.modules[i].size, PAGE_SIZE) >>
+                                   PAGE_SHIFT,
+                               1UL));
     boot_info.nr_modules = 0;
 }
 
@@ -321,8 +323,8 @@ static efi_status_t load_module(efi_file_t *root, const efi_char16_t *dir,
         return s;
     }
     pages = MAX(ROUNDUP(size, PAGE_SIZE) >> PAGE_SHIFT, 1UL);
-    s = efi_bs->allocate_pages(EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA,
-                               pages, &addr);
+    s = efi_bs->allocate_pages(EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA, pages,
+                               &addr);
     if (EFI_IS_ERROR(s)) {
         efi_err("module %s: no memory below 4 GiB for %lu bytes: status %lu",
                 name, (unsigned long)size, st_code(s));
@@ -343,8 +345,8 @@ static efi_status_t load_module(efi_file_t *root, const efi_char16_t *dir,
     if (strlcpy(m->cmdline, args, sizeof(m->cmdline)) >= sizeof(m->cmdline))
         efi_warn("module %s: arguments truncated to %zu characters", name,
                  sizeof(m->cmdline) - 1);
-    efi_info("module %u: %s, %lu bytes at %#lx", boot_info.nr_modules - 1,
-             name, (unsigned long)size, (unsigned long)addr);
+    efi_info("module %u: %s, %lu bytes at %#lx", boot_info.nr_modules - 1, name,
+             (unsigned long)size, (unsigned long)addr);
     return EFI_SUCCESS;
 }
 
@@ -360,7 +362,7 @@ static efi_status_t parse_config(char *text, efi_file_t *root,
     char *p = text;
     unsigned int lineno = 0;
 
-    if (!strncmp(p, "\xef\xbb\xbf", 3))   /* UTF-8 byte order mark */
+    if (!strncmp(p, "\xef\xbb\xbf", 3)) /* UTF-8 byte order mark */
         p += 3;
     while (*p) {
         char *line = p, *end;
@@ -380,8 +382,8 @@ static efi_status_t parse_config(char *text, efi_file_t *root,
             continue;
 
         if (!strncmp(line, "options=", 8)) {
-            if (strlcpy(boot_info.cmdline, line + 8, sizeof(boot_info.cmdline))
-                >= sizeof(boot_info.cmdline))
+            if (strlcpy(boot_info.cmdline, line + 8,
+                        sizeof(boot_info.cmdline)) >= sizeof(boot_info.cmdline))
                 efi_warn("command line truncated to %zu characters",
                          sizeof(boot_info.cmdline) - 1);
         } else if (!strncmp(line, "module=", 7)) {
@@ -424,7 +426,8 @@ static efi_status_t read_config(efi_file_t *root, efi_char16_t *cfg_path,
     s = open_file(root, cfg_path, &f);
     if (EFI_IS_ERROR(s)) {
         efi_warn("no config file %s (status %lu): empty command line, "
-                 "no modules", a, st_code(s));
+                 "no modules",
+                 a, st_code(s));
         return EFI_SUCCESS;
     }
     s = file_size(f, &size);
@@ -507,12 +510,13 @@ static bool pe_image_info(uint64_t base, uint64_t loaded_size,
 
     /* Walk the blocks once: every entry must be one we can handle. */
     for (off = 0; off + sizeof(struct pe_reloc_block) <= ii->reloc_size;) {
-        const struct pe_reloc_block *b = (const void *)(img + ii->reloc_rva + off);
+        const struct pe_reloc_block *b = (const void *)(img + ii->reloc_rva +
+                                                        off);
         const uint16_t *e = (const uint16_t *)(b + 1);
         unsigned int n;
 
         if (!b->block_size)
-            break;      /* zero padding up to the section's alignment */
+            break; /* zero padding up to the section's alignment */
         if (b->block_size < sizeof(*b) || b->block_size > ii->reloc_size - off)
             return false;
         n = (b->block_size - sizeof(*b)) / sizeof(*e);
@@ -540,8 +544,10 @@ static void pe_relocate(const struct image_info *ii, uint64_t delta)
 {
     uint8_t *img = (uint8_t *)ii->base;
 
-    for (uint32_t off = 0; off + sizeof(struct pe_reloc_block) <= ii->reloc_size;) {
-        const struct pe_reloc_block *b = (const void *)(img + ii->reloc_rva + off);
+    for (uint32_t off = 0;
+         off + sizeof(struct pe_reloc_block) <= ii->reloc_size;) {
+        const struct pe_reloc_block *b = (const void *)(img + ii->reloc_rva +
+                                                        off);
         const uint16_t *e = (const uint16_t *)(b + 1);
         unsigned int n;
 
@@ -565,7 +571,7 @@ static mfn_t pool_alloc_table(void *ctx)
         return INVALID_MFN;
     t = pt_pool[pt_pool_used++];
     memset(t, 0, PAGE_SIZE);
-    return maddr_to_mfn(_maddr((uint64_t)t));  /* running 1:1: va == pa */
+    return maddr_to_mfn(_maddr((uint64_t)t)); /* running 1:1: va == pa */
 }
 
 static pte_t *pool_table_va(void *ctx, mfn_t mfn)
@@ -600,8 +606,8 @@ static bool build_page_tables(const struct image_info *ii, mfn_t *root)
                        maddr_to_mfn(_maddr(ii->base)), pages,
                        _PAGE_PRESENT | _PAGE_RW | MAP_SMALL_ONLY);
     if (rc)
-        efi_err("building the page tables failed (%d, %u of %u pages used)",
-                rc, pt_pool_used, PT_POOL_PAGES);
+        efi_err("building the page tables failed (%d, %u of %u pages used)", rc,
+                pt_pool_used, PT_POOL_PAGES);
     return !rc;
 }
 
@@ -663,14 +669,14 @@ static void convert_memory_map(const uint8_t *map, uint64_t map_size,
             continue;
         if (bi->nr_mem < BOOT_MAX_MEM_REGIONS)
             bi->mem[bi->nr_mem++] = (struct mem_region){ _maddr(start), size,
-                                                           type };
+                                                         type };
         /* else: dropped; nothing can be reported from here */
     }
 }
 
 struct efi_mmap {
     void *buf;
-    uint64_t cap;           /* bytes available at buf */
+    uint64_t cap; /* bytes available at buf */
     uint64_t size, key, desc_size;
     uint32_t desc_version;
 };
@@ -754,8 +760,8 @@ static efi_status_t efi_prepare(efi_handle_t image, struct image_info *ii,
         return EFI_LOAD_ERROR;
     }
     if (ii->size > HV_IMAGE_MAX) {
-        efi_err("image of %lu bytes is larger than %lu", (unsigned long)ii->size,
-                (unsigned long)HV_IMAGE_MAX);
+        efi_err("image of %lu bytes is larger than %lu",
+                (unsigned long)ii->size, (unsigned long)HV_IMAGE_MAX);
         return EFI_LOAD_ERROR;
     }
     boot_info.image_start = _maddr(ii->base);
@@ -765,7 +771,8 @@ static efi_status_t efi_prepare(efi_handle_t image, struct image_info *ii,
 
     /* The config file and the modules, from the image's volume. */
     if (!image_file_path(li->file_path, img_path, ARRAY_SIZE(img_path))) {
-        efi_warn("no file path for the image, assuming \\EFI\\BOOT\\BOOTX64.EFI");
+        efi_warn(
+            "no file path for the image, assuming \\EFI\\BOOT\\BOOTX64.EFI");
         img_path[0] = 0;
         wstr_append_ascii(img_path, ARRAY_SIZE(img_path),
                           "\\EFI\\BOOT\\BOOTX64.EFI");
@@ -779,7 +786,8 @@ static efi_status_t efi_prepare(efi_handle_t image, struct image_info *ii,
         s = fs->open_volume(fs, &root_dir);
     if (EFI_IS_ERROR(s)) {
         efi_warn("cannot open the image's volume (status %lu): empty "
-                 "command line, no modules", st_code(s));
+                 "command line, no modules",
+                 st_code(s));
     } else {
         s = read_config(root_dir, cfg_path, dir);
         root_dir->close(root_dir);

@@ -30,14 +30,14 @@ struct mb_module {
 } __packed;
 
 struct mb_mmap_entry {
-    uint32_t size;      /* of the rest of the entry */
+    uint32_t size; /* of the rest of the entry */
     uint64_t addr, len;
     uint32_t type;
 } __packed;
 
-#define MBI_CMDLINE (1u << 2)
-#define MBI_MODS    (1u << 3)
-#define MBI_MMAP    (1u << 6)
+#define MBI_CMDLINE     (1u << 2)
+#define MBI_MODS        (1u << 3)
+#define MBI_MMAP        (1u << 6)
 #define MBI_LOADER_NAME (1u << 9)
 
 extern char __image_start[], __bss_end[];
@@ -66,7 +66,7 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
     const struct mb_info *mbi = (const void *)(uint64_t)info_pa;
     struct boot_info *bi = &boot_info;
 
-    (void)magic;    /* checked in head.S */
+    (void)magic; /* checked in head.S */
     bi->loader = "Multiboot";
     bi->image_start = _maddr(hv_load_phys);
     bi->image_end = maddr_add(bi->image_start,
@@ -75,11 +75,11 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
     /* Which loader (QEMU's says "qemu"; a kexec from this hypervisor's
        dom0 "kexec-hv"): the banner shows it. */
     if (mbi->flags & MBI_LOADER_NAME)
-        strlcpy(bi->loader_name,
-                (const char *)(uint64_t)mbi->boot_loader_name,
+        strlcpy(bi->loader_name, (const char *)(uint64_t)mbi->boot_loader_name,
                 sizeof(bi->loader_name));
     if (mbi->flags & MBI_CMDLINE)
-        strlcpy(bi->cmdline, skip_image_name((const char *)(uint64_t)mbi->cmdline),
+        strlcpy(bi->cmdline,
+                skip_image_name((const char *)(uint64_t)mbi->cmdline),
                 sizeof(bi->cmdline));
 
     if (mbi->flags & MBI_MMAP) {
@@ -92,7 +92,8 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
             r->start = _maddr(e->addr);
             r->size = e->len;
             r->type = e->type >= MEM_RAM && e->type <= MEM_UNUSABLE
-                      ? e->type : MEM_RESERVED;
+                          ? e->type
+                          : MEM_RESERVED;
             p += e->size + sizeof(e->size);
         }
     } else {
@@ -113,7 +114,8 @@ __noreturn void multiboot_entry(uint32_t magic, uint32_t info_pa)
             bm->start = _maddr(m[i].mod_start);
             bm->size = m[i].mod_end - m[i].mod_start;
             if (m[i].string)
-                strlcpy(bm->cmdline, skip_image_name((const char *)(uint64_t)m[i].string),
+                strlcpy(bm->cmdline,
+                        skip_image_name((const char *)(uint64_t)m[i].string),
                         sizeof(bm->cmdline));
         }
     }

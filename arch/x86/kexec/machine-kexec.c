@@ -35,7 +35,8 @@ BUILD_BUG_ON(offsetof(struct kexec_control, reloc_cr3) != KCTL_reloc_cr3);
 BUILD_BUG_ON(offsetof(struct kexec_control, handoff_cr3) != KCTL_handoff_cr3);
 BUILD_BUG_ON(offsetof(struct kexec_control, list) != KCTL_list);
 BUILD_BUG_ON(offsetof(struct kexec_control, entry) != KCTL_entry);
-BUILD_BUG_ON(offsetof(struct kexec_control, control_maddr) != KCTL_control_maddr);
+BUILD_BUG_ON(offsetof(struct kexec_control, control_maddr) !=
+             KCTL_control_maddr);
 BUILD_BUG_ON(offsetof(struct kexec_control, arch) != KCTL_arch);
 BUILD_BUG_ON(offsetof(struct kexec_control, flags) != KCTL_flags);
 BUILD_BUG_ON(offsetof(struct kexec_control, far32_offset) != KCTL_far32);
@@ -44,18 +45,21 @@ BUILD_BUG_ON(offsetof(struct kexec_control, gdtr_limit) != KCTL_gdtr);
 BUILD_BUG_ON(offsetof(struct kexec_control, idtr_limit) != KCTL_idtr);
 BUILD_BUG_ON(offsetof(struct kexec_control, idtr_zero_limit) != KCTL_idtr_zero);
 BUILD_BUG_ON(offsetof(struct kexec_control, gdt) != KCTL_gdt);
-BUILD_BUG_ON(offsetof(struct kexec_control, gdtr_alias_limit) != KCTL_gdtr_alias);
-BUILD_BUG_ON(offsetof(struct kexec_control, idtr_alias_limit) != KCTL_idtr_alias);
+BUILD_BUG_ON(offsetof(struct kexec_control, gdtr_alias_limit) !=
+             KCTL_gdtr_alias);
+BUILD_BUG_ON(offsetof(struct kexec_control, idtr_alias_limit) !=
+             KCTL_idtr_alias);
 BUILD_BUG_ON(offsetof(struct kexec_control, idtr32_limit) != KCTL_idtr32);
 BUILD_BUG_ON(offsetof(struct kexec_control, idt) != KCTL_idt);
 BUILD_BUG_ON(offsetof(struct kexec_control, idt_alias) != KCTL_idt_alias);
 BUILD_BUG_ON(offsetof(struct kexec_control, idt32) != KCTL_idt32);
-BUILD_BUG_ON(KEXEC_CTRL_DATA + sizeof(struct kexec_control) > KEXEC_CTRL_STACK - 256);
+BUILD_BUG_ON(KEXEC_CTRL_DATA + sizeof(struct kexec_control) >
+             KEXEC_CTRL_STACK - 256);
 
 /* A trampoline symbol's offset into the control page's copy (linker
    symbols: subtracted as addresses, not as pointers to one C object). */
-#define TRAMP_OFF(sym) ((uint64_t)(uintptr_t)(sym) - \
-                        (uint64_t)(uintptr_t)kexec_tramp_start)
+#define TRAMP_OFF(sym)                                                         \
+    ((uint64_t)(uintptr_t)(sym) - (uint64_t)(uintptr_t)kexec_tramp_start)
 
 /* 1:1 mappings in the handoff and relocation tables: RWX, no NX (EFER.NXE
  * is off at the handoff, where NX would be a reserved bit). */
@@ -111,9 +115,9 @@ struct builder {
     const struct kexec_load *hdr;
     const struct kexec_entry *ents;
     const struct kimage_machine *m;
-    struct pt_ops ops;              /* for the handoff and relocation tables */
-    struct frame_list set_aside;    /* allocator frames that are destinations */
-    uint64_t *list_page;            /* current relocation list page */
+    struct pt_ops ops;           /* for the handoff and relocation tables */
+    struct frame_list set_aside; /* allocator frames that are destinations */
+    uint64_t *list_page;         /* current relocation list page */
     unsigned int list_idx;
     /* A failure's report: the entry at fault (or KEXEC_BAD_HEADER), why. */
     uint64_t bad;
@@ -132,8 +136,9 @@ static bool mapped_in_handoff(struct builder *b, mfn_t mfn)
     const struct pt_ops ops = { NULL, kx_table_va, b };
     int level;
 
-    return lookup_pte(&ops, b->img->handoff_l4, _vaddr(maddr_x(mfn_to_maddr(mfn))),
-                      &level) & _PAGE_PRESENT;
+    return lookup_pte(&ops, b->img->handoff_l4,
+                      _vaddr(maddr_x(mfn_to_maddr(mfn))), &level) &
+           _PAGE_PRESENT;
 }
 
 /*
@@ -285,9 +290,9 @@ static void fill_control(struct x86_kexec_image *img)
     c->entry32_offset = (uint32_t)img->k.entry;
     c->entry32_sel = 0x08;
     c->gdt[0] = 0;
-    c->gdt[1] = 0x00cf9a000000ffffUL;   /* 0x08: 32-bit code */
-    c->gdt[2] = 0x00af9a000000ffffUL;   /* 0x10: 64-bit code */
-    c->gdt[3] = 0x00cf92000000ffffUL;   /* 0x18: flat data */
+    c->gdt[1] = 0x00cf9a000000ffffUL; /* 0x08: 32-bit code */
+    c->gdt[2] = 0x00af9a000000ffffUL; /* 0x10: 64-bit code */
+    c->gdt[3] = 0x00cf92000000ffffUL; /* 0x18: flat data */
     c->gdtr_limit = sizeof(c->gdt) - 1;
     c->gdtr_base = ma + KEXEC_CTRL_DATA + KCTL_gdt;
     c->gdtr_alias_limit = sizeof(c->gdt) - 1;
@@ -303,13 +308,12 @@ static void fill_control(struct x86_kexec_image *img)
     fill_idt64(c->idt, ma);
     fill_idt64(c->idt_alias, alias);
     for (unsigned int v = 0; v < 32; v++) {
-        uint32_t stub = (uint32_t)(ma + TRAMP_OFF(kexec_fault_stubs) +
-                                   16 * v);
+        uint32_t stub = (uint32_t)(ma + TRAMP_OFF(kexec_fault_stubs) + 16 * v);
 
         c->idt32[v].off_lo = stub & 0xffff;
         c->idt32[v].sel = 0x08;
         c->idt32[v].zero = 0;
-        c->idt32[v].type = 0x8e;        /* 32-bit interrupt gate */
+        c->idt32[v].type = 0x8e; /* 32-bit interrupt gate */
         c->idt32[v].off_hi = stub >> 16;
     }
 }
@@ -334,7 +338,7 @@ static int alloc_staging_run(struct builder *b, uint64_t want, mfn_t *first,
             continue;
         for (i = 0; i < n && !kimage_is_dest(b->m, mfn_add(run, i)); i++)
             ;
-        if (i < n) {            /* a destination inside: no runs here */
+        if (i < n) { /* a destination inside: no runs here */
             free_frames(run, n);
             break;
         }
@@ -481,12 +485,13 @@ static int apply_map(struct builder *b, const struct kexec_entry *e)
         int level;
 
         taken = lookup_pte(&b->ops, root, _vaddr(e->arg0 + p * PAGE_SIZE),
-                           &level) & _PAGE_PRESENT;
+                           &level) &
+                _PAGE_PRESENT;
     }
     rc = taken ? -EEXIST
                : map_pages(&b->ops, root, _vaddr(e->arg0),
-                           maddr_to_mfn(_maddr(b->ents[e->arg1].arg2)),
-                           e->arg2, IDENT_FLAGS);
+                           maddr_to_mfn(_maddr(b->ents[e->arg1].arg2)), e->arg2,
+                           IDENT_FLAGS);
     if (rc == -EEXIST) {
         b->why = "MAP of an address already mapped";
         return -EADDRINUSE;
@@ -507,7 +512,7 @@ static int add_entry(struct builder *b, uint64_t i)
         return add_zero(b, e);
     case KEXEC_OP_MAP:
         return apply_map(b, e);
-    default:    /* DEST: validation folded it into COPY and ZERO's arg2 */
+    default: /* DEST: validation folded it into COPY and ZERO's arg2 */
         return 0;
     }
 }
@@ -583,7 +588,7 @@ static int map_control_page(struct builder *b)
     if (!rc)
         rc = map_hv_pages(img->alias_va, img->control_mfn, 1,
                           _PAGE_PRESENT | _PAGE_ACCESSED | MAP_SMALL_ONLY |
-                          MAP_REPLACE);
+                              MAP_REPLACE);
     if (rc && rc != -ENOMEM) {
         b->why = "mapping the control page failed (a hypervisor bug)";
         return -EADDRINUSE;
@@ -601,7 +606,7 @@ static int build(struct builder *b)
     int rc = alloc_table_roots(b);
 
     if (!rc)
-        rc = add_entries(b);    /* list words, 1:1 maps, staging, MAPs */
+        rc = add_entries(b); /* list words, 1:1 maps, staging, MAPs */
     if (!rc)
         rc = list_add(b, IND_DONE);
     if (!rc)
@@ -642,7 +647,9 @@ int machine_kexec_build(const struct kexec_load *hdr,
                         const char **why)
 {
     struct builder b = {
-        .hdr = hdr, .ents = ents, .m = m,
+        .hdr = hdr,
+        .ents = ents,
+        .m = m,
         .ops = { kx_alloc_table, kx_table_va, &b },
     };
     int rc;
@@ -667,7 +674,8 @@ void machine_kexec_free(struct kexec_image *image)
 
     if (!image)
         return;
-    map_hv_pages(img->alias_va, _mfn(0), 1, MAP_SMALL_ONLY);  /* unmap the alias */
+    map_hv_pages(img->alias_va, _mfn(0), 1,
+                 MAP_SMALL_ONLY); /* unmap the alias */
     fl_free(&img->frames);
     fl_free(&img->staging);
     free_frame(virt_to_mfn(img));
@@ -690,8 +698,8 @@ void machine_kexec_protect_region(bool protect)
 void machine_kexec_place(struct kexec_image *image, uint64_t panic_after)
 {
     struct x86_kexec_image *img = x86_kexec_image(image);
-    struct kexec_control *c =
-        maddr_to_virt(maddr_add(mfn_to_maddr(img->control_mfn), KEXEC_CTRL_DATA));
+    struct kexec_control *c = maddr_to_virt(
+        maddr_add(mfn_to_maddr(img->control_mfn), KEXEC_CTRL_DATA));
     const uint64_t *p = maddr_to_virt(img->list);
     uint8_t *dest = NULL;
     uint64_t done = 0;
@@ -712,7 +720,8 @@ void machine_kexec_place(struct kexec_image *image, uint64_t panic_after)
             dest += PAGE_SIZE;
             if (++done == panic_after)
                 panic("kexec test: panic in the middle of a crash-image reload "
-                      "(%lu pages written)", (unsigned long)done);
+                      "(%lu pages written)",
+                      (unsigned long)done);
         } else if (w & IND_DONE) {
             break;
         }

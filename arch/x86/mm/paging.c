@@ -10,7 +10,7 @@
 
 #define LEAF_FLAGS_MASK (~PTE_ADDR_MASK & ~(MAP_SMALL_ONLY | MAP_REPLACE))
 /* Bits of a 2 MiB leaf that move to its 4 KiB leaves when it is split. */
-#define PSE_PAT        (1UL << 12)
+#define PSE_PAT (1UL << 12)
 
 static uint64_t table_flags(uint64_t leaf_flags)
 {
@@ -89,9 +89,11 @@ int map_pages(const struct pt_ops *ops, mfn_t root, vaddr_t va_start,
         int rc;
 
         /* Unmapping where no table exists: nothing to do for this page. */
-        if (!present && (!(l4[pt_index(va, L4_SHIFT)] & _PAGE_PRESENT) ||
-            !(table_of(ops, l4[pt_index(va, L4_SHIFT)])[pt_index(va, L3_SHIFT)] &
-              _PAGE_PRESENT))) {
+        if (!present &&
+            (!(l4[pt_index(va, L4_SHIFT)] & _PAGE_PRESENT) ||
+             !(table_of(ops,
+                        l4[pt_index(va, L4_SHIFT)])[pt_index(va, L3_SHIFT)] &
+               _PAGE_PRESENT))) {
             va += PAGE_SIZE;
             mfn++;
             count--;
@@ -130,8 +132,7 @@ int map_pages(const struct pt_ops *ops, mfn_t root, vaddr_t va_start,
         if ((*l2e & (_PAGE_PRESENT | _PAGE_PSE)) ==
             (_PAGE_PRESENT | _PAGE_PSE)) {
             pte_t want = present ? (ma | leaf_flags) : 0;
-            uint64_t cur = (*l2e & PTE_ADDR_MASK) +
-                           (va & (SUPERPAGE_SIZE - 1));
+            uint64_t cur = (*l2e & PTE_ADDR_MASK) + (va & (SUPERPAGE_SIZE - 1));
             uint64_t curf = *l2e & ~PTE_ADDR_MASK & ~_PAGE_PSE & ~PSE_PAT;
 
             /* Same translation already there: nothing to split. */
@@ -161,8 +162,7 @@ int map_pages(const struct pt_ops *ops, mfn_t root, vaddr_t va_start,
     return 0;
 }
 
-pte_t lookup_pte(const struct pt_ops *ops, mfn_t root, vaddr_t va_t,
-                 int *level)
+pte_t lookup_pte(const struct pt_ops *ops, mfn_t root, vaddr_t va_t, int *level)
 {
     uint64_t va = vaddr_x(va_t);
 
@@ -173,7 +173,7 @@ pte_t lookup_pte(const struct pt_ops *ops, mfn_t root, vaddr_t va_t,
         return 0;
     e = table_of(ops, e)[pt_index(va, L3_SHIFT)];
     if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
-        return 0;   /* 1 GiB pages are never created by map_pages */
+        return 0; /* 1 GiB pages are never created by map_pages */
     e = table_of(ops, e)[pt_index(va, L2_SHIFT)];
     if (!(e & _PAGE_PRESENT))
         return 0;

@@ -93,7 +93,7 @@ void *ioremap(maddr_t pa, uint64_t size)
     if (map_hv_pages(_vaddr(va), maddr_to_mfn(pa), pages,
                      PAGE_HV_MMIO | MAP_SMALL_ONLY))
         return NULL;
-    next += (pages + 1) * PAGE_SIZE;    /* one unmapped page between */
+    next += (pages + 1) * PAGE_SIZE; /* one unmapped page between */
     return (void *)(va + off);
 }
 
@@ -119,8 +119,9 @@ void *map_firmware_table(maddr_t pa, uint64_t size)
 static void print_memmap(void)
 {
     static const char *const names[] = {
-        [MEM_RAM] = "RAM", [MEM_RESERVED] = "reserved", [MEM_ACPI] = "ACPI data",
-        [MEM_NVS] = "ACPI NVS", [MEM_UNUSABLE] = "unusable",
+        [MEM_RAM] = "RAM",           [MEM_RESERVED] = "reserved",
+        [MEM_ACPI] = "ACPI data",    [MEM_NVS] = "ACPI NVS",
+        [MEM_UNUSABLE] = "unusable",
     };
 
     printk("Memory map (%s):\n", boot_info.loader);
@@ -142,9 +143,9 @@ static unsigned int busy_ranges(struct busy_range *b)
     b[n++] = (struct busy_range){ _maddr(0), _maddr(MiB(1)) };
     b[n++] = (struct busy_range){ boot_info.image_start, boot_info.image_end };
     for (unsigned int i = 0; i < boot_info.nr_modules; i++)
-        b[n++] = (struct busy_range){
-            boot_info.modules[i].start,
-            maddr_add(boot_info.modules[i].start, boot_info.modules[i].size) };
+        b[n++] = (struct busy_range){ boot_info.modules[i].start,
+                                      maddr_add(boot_info.modules[i].start,
+                                                boot_info.modules[i].size) };
     return n;
 }
 
@@ -179,14 +180,14 @@ void mm_init(void)
     struct busy_range busy[BOOT_MAX_MODULES + 2];
     unsigned int nr_busy = busy_ranges(busy);
     struct frame_stats st;
-    uint64_t top = 0;   /* the end of RAM */
+    uint64_t top = 0; /* the end of RAM */
 
     print_memmap();
 
     for (unsigned int i = 0; i < boot_info.nr_mem; i++)
         if (boot_info.mem[i].type == MEM_RAM)
-            top = MAX(top, maddr_x(boot_info.mem[i].start) +
-                           boot_info.mem[i].size);
+            top = MAX(top,
+                      maddr_x(boot_info.mem[i].start) + boot_info.mem[i].size);
     if (top > MAX_RAM) {
         printk(HVLOG_WARNING "RAM above %lu GiB is not used\n",
                (unsigned long)(MAX_RAM >> 30));
@@ -228,7 +229,8 @@ void mm_init(void)
     for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
         const struct mem_region *r = &boot_info.mem[i];
         uint64_t s = ROUNDUP(maddr_x(r->start), PAGE_SIZE);
-        uint64_t e = MIN(ROUNDDOWN(maddr_x(r->start) + r->size, PAGE_SIZE), top);
+        uint64_t e = MIN(ROUNDDOWN(maddr_x(r->start) + r->size, PAGE_SIZE),
+                         top);
 
         if (r->type != MEM_RAM || e <= s)
             continue;

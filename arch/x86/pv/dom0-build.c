@@ -37,7 +37,7 @@
 #define DOM0_BOOT_VA     0xffffffff80400000UL
 #define DOM0_START_INFO  (DOM0_BOOT_VA)
 #define DOM0_HCALL_PAGE  (DOM0_BOOT_VA + 0x1000)
-#define DOM0_STACK       (DOM0_BOOT_VA + 0x3000)  /* +0x2000 is a guard */
+#define DOM0_STACK       (DOM0_BOOT_VA + 0x3000) /* +0x2000 is a guard */
 #define DOM0_SCRATCH_VA  0xffffffff80600000UL
 #define DOM0_P2M_VA      0xffffffff80800000UL
 #define DOM0_PTVIEW_VA   0xffffffff80a00000UL
@@ -77,7 +77,7 @@ static mfn_t dom_alloc_table(void *ctx)
         return mfn;
     memset(dom_table_va(d, mfn), 0, PAGE_SIZE);
     frame_info(mfn)->owner = OWNER_DOM0;
-    frame_info(mfn)->type = PGT_L1;     /* refined by classify_tables() */
+    frame_info(mfn)->type = PGT_L1; /* refined by classify_tables() */
     d->pt_frames[d->nr_pt_frames++] = mfn;
     return mfn;
 }
@@ -199,8 +199,8 @@ static uint64_t load_elf(struct domain *d, const struct boot_module *m,
         end = ROUNDUP(ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
         if (start < DOM0_IMAGE_START || end > DOM0_IMAGE_END ||
             ph->p_filesz > ph->p_memsz || ph->p_offset + ph->p_filesz > m->size)
-            panic("dom0 image: segment %u (%#lx + %#lx) outside %#lx-%#lx",
-                  i, (unsigned long)ph->p_vaddr, (unsigned long)ph->p_memsz,
+            panic("dom0 image: segment %u (%#lx + %#lx) outside %#lx-%#lx", i,
+                  (unsigned long)ph->p_vaddr, (unsigned long)ph->p_memsz,
                   DOM0_IMAGE_START, DOM0_IMAGE_END);
         for (uint64_t va = start; va < end; va += PAGE_SIZE) {
             mfn_t mfn = dom_frame(d, next_gfn);
@@ -254,7 +254,8 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
     int level;
 
     for (unsigned int i = 1; i < boot_info.nr_modules; i++)
-        module_pages += ROUNDUP(boot_info.modules[i].size, PAGE_SIZE) >> PAGE_SHIFT;
+        module_pages += ROUNDUP(boot_info.modules[i].size, PAGE_SIZE) >>
+                        PAGE_SHIFT;
 
     d->id = 0;
     d->privileged = !opt_dom0_unprivileged;
@@ -264,7 +265,7 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
     dom_pt_ops.ctx = d;
 
     /* The P2M list: hypervisor frames, read-only to the guest. */
-    if (d->p2m_size >> 32)      /* free_gfns holds 32-bit gfns */
+    if (d->p2m_size >> 32) /* free_gfns holds 32-bit gfns */
         panic("dom0 builder: dom0_mem=%luM is too large",
               (unsigned long)(opt_dom0_mem >> 20));
     p2m_pages = ROUNDUP(d->p2m_size * 8, PAGE_SIZE) >> PAGE_SHIFT;
@@ -297,7 +298,8 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
 
     si = mfn_to_virt(si_mfn);
     va = DOM0_MODULES_VA;
-    for (unsigned int i = 1; i < boot_info.nr_modules && i <= START_MAX_MODULES; i++) {
+    for (unsigned int i = 1; i < boot_info.nr_modules && i <= START_MAX_MODULES;
+         i++) {
         const struct boot_module *m = &boot_info.modules[i];
         struct start_module *sm = &si->modules[si->nr_modules++];
         uint64_t pages = ROUNDUP(m->size, PAGE_SIZE) >> PAGE_SHIFT;
@@ -315,7 +317,7 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
             dom_give(d, &next_gfn, mfn);
             dom_map(d, _vaddr(va), mfn, GUEST_RW | _PAGE_NX);
         }
-        va += PAGE_SIZE;    /* a hole between modules */
+        va += PAGE_SIZE; /* a hole between modules */
     }
     si->first_free_gfn = gfn_x(next_gfn);
     while (d->nr_pages < d->max_pages + module_pages)
@@ -346,7 +348,7 @@ static uint64_t build_dom0(struct domain *d, struct start_info **si_out)
     si->nr_pages = d->nr_pages;
     si->p2m_list = DOM0_P2M_VA;
     si->p2m_size = d->p2m_size;
-    si->pt_base = DOM0_PTVIEW_VA;       /* the L4 is the first table */
+    si->pt_base = DOM0_PTVIEW_VA; /* the L4 is the first table */
     si->pt_view = DOM0_PTVIEW_VA;
     si->nr_pt_frames = d->nr_pt_frames;
     si->pt_view_mfns = DOM0_START_INFO + START_INFO_MFNS_OFFSET;
@@ -388,7 +390,7 @@ void dom0_start(void)
     get_cpu_info()->current = dom0;
     pv_init_cpu();
     if (dom0->privileged)
-        pv_allow_io_ports(DOM0_COM2_PORT, 8);   /* COM2: the dump guest's */
+        pv_allow_io_ports(DOM0_COM2_PORT, 8); /* COM2: the dump guest's */
     dom0->tlb_cpus |= 1UL << smp_processor_id();
     write_cr3(maddr_x(mfn_to_maddr(dom0->l4_mfn)));
     printk("Entering dom0 (TSC %lu)\n", (unsigned long)rdtsc());

@@ -120,12 +120,14 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf)
         int c;
 
         if (!d->privileged) {
-            guest_refusal("console_io", -EPERM, "read needs a privileged domain");
+            guest_refusal("console_io", -EPERM,
+                          "read needs a privileged domain");
             return -EPERM;
         }
         /* Checked before any input is taken (include/public/xen.h). */
         if (!guest_range_ok(_vaddr(buf), MIN(count, sizeof(chunk)))) {
-            guest_refusal("console_io", -EFAULT, "read buffer %#lx not guest memory",
+            guest_refusal("console_io", -EFAULT,
+                          "read buffer %#lx not guest memory",
                           (unsigned long)buf);
             return -EFAULT;
         }
@@ -202,11 +204,12 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
 
     switch (cmd) {
     case SCHEDOP_yield:
-        debug_key_poll();   /* dom0 idles here: the serial debug key */
-        return 0;           /* one vCPU: nothing else to run */
+        debug_key_poll(); /* dom0 idles here: the serial debug key */
+        return 0;         /* one vCPU: nothing else to run */
     case SCHEDOP_shutdown:
         if (copy_from_guest(&sd, _vaddr(arg), sizeof(sd))) {
-            guest_refusal("sched_op", -EFAULT, "shutdown argument %#lx unreadable",
+            guest_refusal("sched_op", -EFAULT,
+                          "shutdown argument %#lx unreadable",
                           (unsigned long)arg);
             return -EFAULT;
         }
@@ -243,15 +246,17 @@ static long bench_copy(uint64_t arg)
     uint8_t *s, *dd;
 
     if (copy_from_guest(&bc, _vaddr(arg), sizeof(bc))) {
-        guest_refusal("debug_op", -EFAULT, "bench_copy argument %#lx unreadable",
+        guest_refusal("debug_op", -EFAULT,
+                      "bench_copy argument %#lx unreadable",
                       (unsigned long)arg);
         return -EFAULT;
     }
     if (!bc.bytes || bc.bytes > DEBUG_BENCH_COPY_MAX ||
         (bc.bytes & (PAGE_SIZE - 1))) {
-        guest_refusal("debug_op", -EINVAL, "bench_copy of %lu bytes (want a "
-                      "multiple of 4096, at most %lu)", (unsigned long)bc.bytes,
-                      DEBUG_BENCH_COPY_MAX);
+        guest_refusal("debug_op", -EINVAL,
+                      "bench_copy of %lu bytes (want a "
+                      "multiple of 4096, at most %lu)",
+                      (unsigned long)bc.bytes, DEBUG_BENCH_COPY_MAX);
         return -EINVAL;
     }
     pages = bc.bytes >> PAGE_SHIFT;
@@ -260,13 +265,15 @@ static long bench_copy(uint64_t arg)
     if (mfn_is_invalid(dst)) {
         if (!mfn_is_invalid(src))
             free_frames(src, pages);
-        guest_refusal("debug_op", -ENOMEM, "bench_copy: no 2 x %lu contiguous "
-                      "frames", (unsigned long)pages);
+        guest_refusal("debug_op", -ENOMEM,
+                      "bench_copy: no 2 x %lu contiguous "
+                      "frames",
+                      (unsigned long)pages);
         return -ENOMEM;
     }
     s = mfn_to_virt(src);
     dd = mfn_to_virt(dst);
-    memset(s, 0x5a, bc.bytes);      /* first touches are not timed */
+    memset(s, 0x5a, bc.bytes); /* first touches are not timed */
     memset(dd, 0, bc.bytes);
     flags = read_rflags();
     local_irq_disable();
@@ -287,7 +294,8 @@ static long bench_copy(uint64_t arg)
     bc.movsq_cycles = t2 - t1;
     bc.memcpy_page_cycles = t3 - t2;
     if (copy_to_guest(_vaddr(arg), &bc, sizeof(bc))) {
-        guest_refusal("debug_op", -EFAULT, "bench_copy argument %#lx unwritable",
+        guest_refusal("debug_op", -EFAULT,
+                      "bench_copy argument %#lx unwritable",
                       (unsigned long)arg);
         return -EFAULT;
     }
@@ -355,10 +363,10 @@ void pv_guest_fault(struct cpu_user_regs *regs)
 {
     struct domain *d = get_cpu_info()->current;
 
-    domain_crash(d, "fatal %s at RIP %016lx, error code %#x, CR2 %016lx, RSP %016lx",
-                 trap_name(regs->entry_vector), (unsigned long)regs->rip,
-                 regs->error_code, (unsigned long)read_cr2(),
-                 (unsigned long)regs->rsp);
+    domain_crash(
+        d, "fatal %s at RIP %016lx, error code %#x, CR2 %016lx, RSP %016lx",
+        trap_name(regs->entry_vector), (unsigned long)regs->rip,
+        regs->error_code, (unsigned long)read_cr2(), (unsigned long)regs->rsp);
 }
 
 /* ---- per-CPU set-up for guests ------------------------------------------ */
@@ -380,7 +388,8 @@ void pv_init_cpu(void)
      * (A 64-bit sysret loads CS = base + 16, SS = base + 8 without reading
      * the descriptors; the base slot itself, GUEST_CS32, is null.)
      */
-    wrmsr(MSR_STAR, ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HV_CS << 32));
+    wrmsr(MSR_STAR,
+          ((uint64_t)(GUEST_CS32 & ~3) << 48) | ((uint64_t)HV_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
     /*
      * A syscall from compat mode enters at CSTAR.  Guests are 64-bit only:
@@ -392,7 +401,7 @@ void pv_init_cpu(void)
      */
     wrmsr(MSR_CSTAR, (uint64_t)syscall_entry);
     wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_AC | 0x100 /* TF */ |
-                            0x400 /* DF */ | 0x4000 /* NT */);
+                                0x400 /* DF */ | 0x4000 /* NT */);
     wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)get_cpu_info());
     wrmsr(MSR_GS_BASE, 0);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);

@@ -42,8 +42,9 @@ static int parse_pv_page_user(const char *s)
 }
 custom_param("pv-page-user", parse_pv_page_user);
 
-#define GUEST_L1_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | \
-                        _PAGE_PCD | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX)
+#define GUEST_L1_FLAGS                                                         \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |           \
+     _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX)
 
 void pv_copy_hv_slots(pte_t *l4)
 {
@@ -102,16 +103,19 @@ static int validate_l1e(struct domain *d, const char *call, pte_t val,
 
     *out = 0;
     if (!(val & _PAGE_PRESENT))
-        return 0;   /* unmapping: always allowed, stored as 0 */
+        return 0; /* unmapping: always allowed, stored as 0 */
     if (val & ~(PTE_ADDR_MASK | GUEST_L1_FLAGS)) {
-        guest_refusal(call, -EINVAL, "entry %#lx has flags a guest leaf may not carry",
+        guest_refusal(call, -EINVAL,
+                      "entry %#lx has flags a guest leaf may not carry",
                       (unsigned long)val);
         return -EINVAL;
     }
     if (old_memory_frame(d, mfn)) {
         if (val & _PAGE_RW) {
-            guest_refusal(call, -EPERM, "frame %#lx is old memory (kdump): "
-                          "read-only only", (unsigned long)mfn_x(mfn));
+            guest_refusal(call, -EPERM,
+                          "frame %#lx is old memory (kdump): "
+                          "read-only only",
+                          (unsigned long)mfn_x(mfn));
             return -EPERM;
         }
         *out = pv_page_user_forced ? val | _PAGE_USER : val;
@@ -120,7 +124,8 @@ static int validate_l1e(struct domain *d, const char *call, pte_t val,
     if (!mfn_valid(mfn) || in_crash_region(mfn)) {
         guest_refusal(call, -EACCES, "frame %#lx is in %s",
                       (unsigned long)mfn_x(mfn),
-                      in_crash_region(mfn) ? "the crash region" : "no RAM of d0");
+                      in_crash_region(mfn) ? "the crash region"
+                                           : "no RAM of d0");
         return -EACCES;
     }
     if (frame_info(mfn)->owner != OWNER_DOM0) {
@@ -129,7 +134,8 @@ static int validate_l1e(struct domain *d, const char *call, pte_t val,
         return -EACCES;
     }
     if (frame_is_pt(mfn) && (val & _PAGE_RW)) {
-        guest_refusal(call, -EPERM, "frame %#lx is a page table: read-only only",
+        guest_refusal(call, -EPERM,
+                      "frame %#lx is a page table: read-only only",
                       (unsigned long)mfn_x(mfn));
         return -EPERM;
     }
@@ -173,7 +179,8 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done_ptr,
         struct mmu_update req;
         mfn_t table;
 
-        if (copy_from_guest(&req, _vaddr(reqs + done * sizeof(req)), sizeof(req))) {
+        if (copy_from_guest(&req, _vaddr(reqs + done * sizeof(req)),
+                            sizeof(req))) {
             guest_refusal("mmu_update", -EFAULT, "request %lu unreadable",
                           (unsigned long)done);
             rc = -EFAULT;
@@ -181,8 +188,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t done_ptr,
         }
         table = maddr_to_mfn(_maddr(req.ptr));
         if ((req.ptr & 3) != MMU_NORMAL_PT_UPDATE || (req.ptr & 4) ||
-            !mfn_valid(table) ||
-            frame_info(table)->owner != OWNER_DOM0 ||
+            !mfn_valid(table) || frame_info(table)->owner != OWNER_DOM0 ||
             frame_info(table)->type != PGT_L1) {
             guest_refusal("mmu_update", -EINVAL,
                           "ptr %#lx is not an entry of one of d%u's L1 tables",
@@ -223,10 +229,12 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
     pte_t *slot;
     int rc;
 
-    if (!is_canonical(va) || (va >= HV_VIRT_AREA_START && va < HV_VIRT_AREA_END) ||
+    if (!is_canonical(va) ||
+        (va >= HV_VIRT_AREA_START && va < HV_VIRT_AREA_END) ||
         !(slot = pv_find_l1e(d, _vaddr(va)))) {
         guest_refusal("update_va_mapping", -EINVAL,
-                      "va %#lx has no L1 table of d%u", (unsigned long)va, d->id);
+                      "va %#lx has no L1 table of d%u", (unsigned long)va,
+                      d->id);
         return -EINVAL;
     }
     if (flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK) {

@@ -23,7 +23,7 @@
 
 #define LAPIC_DEFAULT_PHYS 0xfee00000UL
 /* Larger tables than this are not believed. */
-#define ACPI_TABLE_MAX     MiB(1)
+#define ACPI_TABLE_MAX MiB(1)
 
 /* The tables are read as numbers; what other files use is typed. */
 maddr_t lapic_phys = { LAPIC_DEFAULT_PHYS };
@@ -31,14 +31,14 @@ maddr_t ioapic_phys[MAX_IOAPICS];
 unsigned int nr_ioapics;
 
 struct __packed acpi_rsdp {
-    char signature[8];          /* "RSD PTR " */
-    uint8_t checksum;           /* over the first 20 bytes */
+    char signature[8]; /* "RSD PTR " */
+    uint8_t checksum;  /* over the first 20 bytes */
     char oem_id[6];
-    uint8_t revision;           /* 0: ACPI 1.0 (RSDT only), 2: ACPI 2.0+ */
+    uint8_t revision; /* 0: ACPI 1.0 (RSDT only), 2: ACPI 2.0+ */
     uint32_t rsdt_address;
-    uint32_t length;            /* ACPI 2.0+: of the whole structure */
+    uint32_t length; /* ACPI 2.0+: of the whole structure */
     uint64_t xsdt_address;
-    uint8_t ext_checksum;       /* over length bytes */
+    uint8_t ext_checksum; /* over length bytes */
     uint8_t reserved[3];
 };
 
@@ -66,13 +66,13 @@ struct __packed madt_entry {
     uint8_t length;
 };
 
-#define MADT_LAPIC           0
-#define MADT_IOAPIC          1
-#define MADT_LAPIC_OVERRIDE  5
-#define MADT_X2APIC          9
+#define MADT_LAPIC          0
+#define MADT_IOAPIC         1
+#define MADT_LAPIC_OVERRIDE 5
+#define MADT_X2APIC         9
 
-#define MADT_ENABLED         (1u << 0)
-#define MADT_ONLINE_CAPABLE  (1u << 1)
+#define MADT_ENABLED        (1u << 0)
+#define MADT_ONLINE_CAPABLE (1u << 1)
 
 struct __packed madt_lapic {
     struct madt_entry e;
@@ -123,8 +123,7 @@ static bool rsdp_valid(const struct acpi_rsdp *r)
         return false;
     /* The extended checksum only exists from revision 2 on. */
     if (r->revision >= 2 &&
-        (r->length < sizeof(*r) || r->length > 4096 ||
-         checksum(r, r->length)))
+        (r->length < sizeof(*r) || r->length > 4096 || checksum(r, r->length)))
         return false;
     return true;
 }
@@ -209,7 +208,8 @@ static const struct acpi_header *map_table(uint64_t pa, const char *sig)
     if (!h)
         return NULL;
     if (checksum(h, len)) {
-        printk(HVLOG_WARNING "ACPI: table %.4s at %#lx: bad checksum, ignored\n",
+        printk(HVLOG_WARNING
+               "ACPI: table %.4s at %#lx: bad checksum, ignored\n",
                h->signature, (unsigned long)pa);
         return NULL;
     }
@@ -260,16 +260,18 @@ static void add_cpu(uint32_t id, uint32_t flags, const char *kind)
         return;
     /* The xAPIC mode used here addresses 8-bit IDs; 0xff is broadcast. */
     if (id >= 0xff) {
-        printk(HVLOG_WARNING "ACPI: %s APIC ID %u not addressable in xAPIC mode, ignored\n",
+        printk(HVLOG_WARNING
+               "ACPI: %s APIC ID %u not addressable in xAPIC mode, ignored\n",
                kind, id);
         madt_ignored++;
         return;
     }
     for (unsigned int i = 0; i < madt_nr; i++)
         if (madt_ids[i] == id)
-            return;     /* listed twice (type 0 and 9): once is enough */
+            return; /* listed twice (type 0 and 9): once is enough */
     if (madt_nr == NR_CPUS) {
-        printk(HVLOG_WARNING "ACPI: CPU with APIC ID %u ignored (NR_CPUS is %u)\n",
+        printk(HVLOG_WARNING
+               "ACPI: CPU with APIC ID %u ignored (NR_CPUS is %u)\n",
                id, NR_CPUS);
         madt_ignored++;
         return;
@@ -287,7 +289,8 @@ static void parse_madt(const struct acpi_madt *madt)
         const struct madt_entry *e = (const void *)p;
 
         if (e->length < sizeof(*e) || p + e->length > end) {
-            printk(HVLOG_WARNING "ACPI: MADT entry of length %u at offset %lu, stopping\n",
+            printk(HVLOG_WARNING
+                   "ACPI: MADT entry of length %u at offset %lu, stopping\n",
                    e->length, (unsigned long)(p - (const uint8_t *)madt));
             break;
         }
@@ -313,7 +316,8 @@ static void parse_madt(const struct acpi_madt *madt)
                 if (nr_ioapics < MAX_IOAPICS)
                     ioapic_phys[nr_ioapics++] = _maddr(io->address);
                 else
-                    printk(HVLOG_WARNING "ACPI: more than %u IOAPICs; the one at %#x is not quiesced on kexec\n",
+                    printk(HVLOG_WARNING "ACPI: more than %u IOAPICs; the one "
+                                         "at %#x is not quiesced on kexec\n",
                            MAX_IOAPICS, io->address);
             }
             break;
@@ -396,11 +400,13 @@ void acpi_init(void)
         for (unsigned int i = 0; i < madt_nr; i++)
             bsp_listed |= madt_ids[i] == bsp;
         if (!bsp_listed) {
-            printk(HVLOG_WARNING "ACPI: the boot CPU (APIC ID %u) is not in the MADT\n",
+            printk(HVLOG_WARNING
+                   "ACPI: the boot CPU (APIC ID %u) is not in the MADT\n",
                    bsp);
             /* It displaced the last one listed if the table was full. */
             if (madt_nr == NR_CPUS) {
-                printk(HVLOG_WARNING "ACPI: CPU with APIC ID %u ignored (NR_CPUS is %u)\n",
+                printk(HVLOG_WARNING
+                       "ACPI: CPU with APIC ID %u ignored (NR_CPUS is %u)\n",
                        madt_ids[NR_CPUS - 1], NR_CPUS);
                 madt_ignored++;
             }

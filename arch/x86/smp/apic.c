@@ -19,45 +19,45 @@
 #include <hv/console.h>
 
 /* Register offsets. */
-#define APIC_ID        0x020
-#define APIC_VERSION   0x030
-#define APIC_TPR       0x080
-#define APIC_EOI       0x0b0
-#define APIC_LDR       0x0d0
-#define APIC_DFR       0x0e0
-#define APIC_SVR       0x0f0
-#define APIC_ISR       0x100    /* 8 registers, 0x10 apart */
-#define APIC_ESR       0x280
-#define APIC_ICR_LO    0x300
-#define APIC_ICR_HI    0x310
-#define APIC_LVT_TIMER 0x320
+#define APIC_ID            0x020
+#define APIC_VERSION       0x030
+#define APIC_TPR           0x080
+#define APIC_EOI           0x0b0
+#define APIC_LDR           0x0d0
+#define APIC_DFR           0x0e0
+#define APIC_SVR           0x0f0
+#define APIC_ISR           0x100 /* 8 registers, 0x10 apart */
+#define APIC_ESR           0x280
+#define APIC_ICR_LO        0x300
+#define APIC_ICR_HI        0x310
+#define APIC_LVT_TIMER     0x320
 #define APIC_TIMER_INITIAL 0x380
 #define APIC_TIMER_DIVIDE  0x3e0
-#define APIC_LVT_PERF  0x340
-#define APIC_LVT_LINT0 0x350
-#define APIC_LVT_LINT1 0x360
-#define APIC_LVT_ERROR 0x370
+#define APIC_LVT_PERF      0x340
+#define APIC_LVT_LINT0     0x350
+#define APIC_LVT_LINT1     0x360
+#define APIC_LVT_ERROR     0x370
 
-#define APIC_SVR_ENABLE     (1u << 8)
-#define APIC_LVT_MASKED     (1u << 16)
-#define APIC_LVT_NMI        (4u << 8)
-#define APIC_LVT_PERIODIC   (1u << 17)
+#define APIC_SVR_ENABLE   (1u << 8)
+#define APIC_LVT_MASKED   (1u << 16)
+#define APIC_LVT_NMI      (4u << 8)
+#define APIC_LVT_PERIODIC (1u << 17)
 
 /* ICR low word. */
-#define ICR_FIXED           (0u << 8)
-#define ICR_NMI             (4u << 8)
-#define ICR_INIT            (5u << 8)
-#define ICR_STARTUP         (6u << 8)
-#define ICR_BUSY            (1u << 12)   /* delivery status: send pending */
-#define ICR_LEVEL_ASSERT    (1u << 14)
-#define ICR_TRIGGER_LEVEL   (1u << 15)
+#define ICR_FIXED         (0u << 8)
+#define ICR_NMI           (4u << 8)
+#define ICR_INIT          (5u << 8)
+#define ICR_STARTUP       (6u << 8)
+#define ICR_BUSY          (1u << 12) /* delivery status: send pending */
+#define ICR_LEVEL_ASSERT  (1u << 14)
+#define ICR_TRIGGER_LEVEL (1u << 15)
 
-#define APIC_BASE_BSP       (1UL << 8)
-#define APIC_BASE_EXTD      (1UL << 10)  /* x2APIC mode */
-#define APIC_BASE_ENABLE    (1UL << 11)
+#define APIC_BASE_BSP    (1UL << 8)
+#define APIC_BASE_EXTD   (1UL << 10) /* x2APIC mode */
+#define APIC_BASE_ENABLE (1UL << 11)
 
 /* How long the ICR may stay busy (a delivery normally takes ~0). */
-#define ICR_TIMEOUT_US      10000
+#define ICR_TIMEOUT_US 10000
 
 static volatile uint32_t *lapic;
 
@@ -175,7 +175,8 @@ static void apic_drain_isr(void)
     }
     if (acked)
         printk(HVLOG_WARNING "APIC: %u interrupt%s left in service by the "
-               "previous kernel, acknowledged\n", acked, acked == 1 ? "" : "s");
+                             "previous kernel, acknowledged\n",
+               acked, acked == 1 ? "" : "s");
 }
 
 /* The register setup shared by every CPU. */
@@ -206,8 +207,10 @@ void apic_init(void)
     if (base & APIC_BASE_EXTD)
         printk("APIC: firmware left x2APIC mode on; switching to xAPIC\n");
     if (!maddr_eq(msr_phys, lapic_phys))
-        printk(HVLOG_WARNING "APIC: MADT says %#lx, APIC_BASE MSR %#lx; using the MADT's\n",
-               (unsigned long)maddr_x(lapic_phys), (unsigned long)maddr_x(msr_phys));
+        printk(HVLOG_WARNING
+               "APIC: MADT says %#lx, APIC_BASE MSR %#lx; using the MADT's\n",
+               (unsigned long)maddr_x(lapic_phys),
+               (unsigned long)maddr_x(msr_phys));
 
     /* Mask both 8259s: the local APIC and IPIs are all that is used. */
     outb(0x21, 0xff);
@@ -220,7 +223,8 @@ void apic_init(void)
     apic_setup_local(true);
 
     if (apic_id() != cpu_apic_id[0]) {
-        printk(HVLOG_WARNING "APIC: boot CPU APIC ID is %u, not %u as CPUID says\n",
+        printk(HVLOG_WARNING
+               "APIC: boot CPU APIC ID is %u, not %u as CPUID says\n",
                apic_id(), cpu_apic_id[0]);
         cpu_apic_id[0] = apic_id();
         if (cpu_infos[0])

@@ -44,12 +44,12 @@ test_boolean_param("crash_test_parked_nmi", opt_parked_nmi);
 
 /* Must match the parameter block at the end of ap-trampoline.S. */
 struct ap_tramp_params {
-    uint64_t cr3;           /* trampoline root, below 4 GiB */
-    uint64_t efer;          /* EFER bits the trampoline sets */
-    uint64_t real_cr3;      /* idle_pg_table */
-    uint64_t stack;         /* the AP's struct cpu_info */
-    uint64_t entry;         /* ap_start64 */
-    uint32_t started;       /* set by the AP in real mode */
+    uint64_t cr3;      /* trampoline root, below 4 GiB */
+    uint64_t efer;     /* EFER bits the trampoline sets */
+    uint64_t real_cr3; /* idle_pg_table */
+    uint64_t stack;    /* the AP's struct cpu_info */
+    uint64_t entry;    /* ap_start64 */
+    uint32_t started;  /* set by the AP in real mode */
     uint32_t pad;
 };
 
@@ -66,7 +66,7 @@ __noreturn void ap_start_c(void);
 #define TRAMPOLINE_LOW       0x1000UL
 #define TRAMPOLINE_HIGH      0x9f000UL
 
-static maddr_t tramp_pa;            /* the trampoline page */
+static maddr_t tramp_pa; /* the trampoline page */
 static mfn_t tramp_root = INVALID_MFN;
 /* What every AP copies from the BSP. */
 static uint64_t bsp_cr4, bsp_efer;
@@ -138,7 +138,7 @@ static void ipi_flush_handler(struct cpu_user_regs *regs)
 __noreturn void arch_stop_this_cpu(void)
 {
     local_irq_disable();
-    apic_quiesce();         /* before STOPPED: a kexec waits for that */
+    apic_quiesce(); /* before STOPPED: a kexec waits for that */
     set_cpu_state(get_cpu_info(), CPU_STOPPED);
     nmi_unlatch();
     halt_forever();
@@ -163,7 +163,7 @@ static void nmi_stop_handler(struct cpu_user_regs *regs)
     if (cpu_state(get_cpu_info()) == CPU_STOPPED)
         __atomic_fetch_add(&stopped_nmis[cpu], 1, __ATOMIC_RELEASE);
     else if (stop_callback && !stop_callback(regs))
-        return;     /* busy on the crash path: it stops itself */
+        return; /* busy on the crash path: it stops itself */
     arch_stop_this_cpu();
 }
 
@@ -216,7 +216,7 @@ static bool trampoline_page_ok(uint64_t pa)
     }
     if (overlaps_page(pa, boot_info.image_start,
                       maddr_x(boot_info.image_end) -
-                      maddr_x(boot_info.image_start)))
+                          maddr_x(boot_info.image_start)))
         return false;
     for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
         const struct boot_module *m = &boot_info.modules[i];
@@ -247,7 +247,7 @@ static pte_t *table_va(mfn_t mfn)
 static void trampoline_free_tables(void)
 {
     mfn_t mfn = tramp_root;
-    uint64_t va = maddr_x(tramp_pa);    /* mapped 1:1 */
+    uint64_t va = maddr_x(tramp_pa); /* mapped 1:1 */
     static const unsigned int shifts[] = { L4_SHIFT, L3_SHIFT, L2_SHIFT };
 
     if (mfn_is_invalid(tramp_root))
@@ -256,7 +256,7 @@ static void trampoline_free_tables(void)
         pte_t e = table_va(mfn)[pt_index(va, shifts[lvl])];
 
         if (lvl)
-            free_frame(mfn);    /* the root is freed last, below */
+            free_frame(mfn); /* the root is freed last, below */
         if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE)) {
             mfn = INVALID_MFN;
             break;
@@ -264,20 +264,22 @@ static void trampoline_free_tables(void)
         mfn = pte_mfn(e);
     }
     if (!mfn_is_invalid(mfn))
-        free_frame(mfn);        /* the L1 table */
+        free_frame(mfn); /* the L1 table */
     free_frame(tramp_root);
     tramp_root = INVALID_MFN;
 }
 
 static bool trampoline_setup(void)
 {
-    uint64_t size = (uintptr_t)ap_trampoline_end - (uintptr_t)ap_trampoline_start;
+    uint64_t size = (uintptr_t)ap_trampoline_end -
+                    (uintptr_t)ap_trampoline_start;
     pte_t *root, *idle;
 
     BUG_ON(size > PAGE_SIZE);
     tramp_pa = find_trampoline_page();
     if (!maddr_x(tramp_pa)) {
-        printk(HVLOG_ERR "SMP: no RAM page below 1 MiB for the AP trampoline\n");
+        printk(HVLOG_ERR
+               "SMP: no RAM page below 1 MiB for the AP trampoline\n");
         return false;
     }
     /* The trampoline loads CR3 in 32-bit mode: the root is below 4 GiB. */
@@ -291,7 +293,7 @@ static bool trampoline_setup(void)
     if (map_pages(&hv_pt_ops, tramp_root, _vaddr(maddr_x(tramp_pa)),
                   maddr_to_mfn(tramp_pa), 1,
                   _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
-                  MAP_SMALL_ONLY)) {
+                      MAP_SMALL_ONLY)) {
         printk(HVLOG_ERR "SMP: cannot map the AP trampoline\n");
         trampoline_free_tables();
         return false;
@@ -308,8 +310,9 @@ static bool trampoline_setup(void)
 
 static struct ap_tramp_params *trampoline_params(void)
 {
-    return maddr_to_virt(maddr_add(tramp_pa, (uintptr_t)ap_tramp_params -
-                                             (uintptr_t)ap_trampoline_start));
+    return maddr_to_virt(
+        maddr_add(tramp_pa,
+                  (uintptr_t)ap_tramp_params - (uintptr_t)ap_trampoline_start));
 }
 
 /* ---- the BSP side ----------------------------------------------------- */
@@ -331,8 +334,9 @@ static bool start_ap(unsigned int cpu)
     struct ap_tramp_params *p = trampoline_params();
     volatile uint32_t *started = &p->started;
     uint32_t id = cpu_apic_id[cpu];
-    uint8_t vector = mfn_x(maddr_to_mfn(tramp_pa));    /* SIPI: page number */
-    struct cpu_info *ci = cpu_infos[cpu] ? cpu_infos[cpu] : alloc_cpu_stack(cpu);
+    uint8_t vector = mfn_x(maddr_to_mfn(tramp_pa)); /* SIPI: page number */
+    struct cpu_info *ci = cpu_infos[cpu] ? cpu_infos[cpu]
+                                         : alloc_cpu_stack(cpu);
 
     if (!ci) {
         printk(HVLOG_ERR "CPU %u: no memory for its stacks\n", cpu);
@@ -359,8 +363,9 @@ static bool start_ap(unsigned int cpu)
         int st = cpu_state(ci);
 
         printk(HVLOG_ERR "CPU %u did not start (APIC ID %u, %s)\n", cpu, id,
-               st == CPU_BOOTING ? "stuck in its C entry" :
-               *started ? "stuck in the trampoline" : "never reached the trampoline");
+               st == CPU_BOOTING ? "stuck in its C entry"
+               : *started        ? "stuck in the trampoline"
+                                 : "never reached the trampoline");
         /* Back to wait-for-SIPI: it must not run on later parameters. */
         apic_send_init(id);
         set_cpu_state(ci, CPU_OFFLINE);
@@ -506,15 +511,18 @@ static void ipi_self_check(void)
             continue;
         }
         if (len < sizeof(missing))
-            len += snprintf(missing + len, sizeof(missing) - len, " CPU %u (%s)",
-                            i, !ipi && !nmi ? "neither" : !ipi ? "no fixed IPI"
-                                                               : "no NMI");
+            len += snprintf(missing + len, sizeof(missing) - len,
+                            " CPU %u (%s)", i,
+                            !ipi && !nmi ? "neither"
+                            : !ipi       ? "no fixed IPI"
+                                         : "no NMI");
     }
     if (ok == n)
         printk("IPI check: %u/%u CPUs answered fixed and NMI IPIs%s\n", ok, n,
                n ? "" : " (no other CPU online)");
     else
-        printk(HVLOG_ERR "IPI check: %u/%u CPUs answered fixed and NMI IPIs; not:%s\n",
+        printk(HVLOG_ERR
+               "IPI check: %u/%u CPUs answered fixed and NMI IPIs; not:%s\n",
                ok, n, missing);
     if (late_test)
         ipi_check_report_late();
@@ -547,9 +555,10 @@ void smp_boot_cpus(void)
                nr_cpus == 2 ? "" : "s");
     } else if (nr_cpus > 1) {
         if (trampoline_setup()) {
-            printk("SMP: starting %u more CPU%s through the trampoline at %#lx\n",
-                   nr_cpus - 1, nr_cpus == 2 ? "" : "s",
-                   (unsigned long)maddr_x(tramp_pa));
+            printk(
+                "SMP: starting %u more CPU%s through the trampoline at %#lx\n",
+                nr_cpus - 1, nr_cpus == 2 ? "" : "s",
+                (unsigned long)maddr_x(tramp_pa));
             for (unsigned int cpu = 1; cpu < nr_cpus; cpu++)
                 start_ap(cpu);
             trampoline_free_tables();
@@ -599,8 +608,8 @@ void smp_flush_tlb_cpus(uint64_t cpus)
         late[0] = '\0';
         for (unsigned int i = 0; i < NR_CPUS; i++)
             if (want[i] && cpu_state(cpu_infos[i]) == CPU_ONLINE &&
-                __atomic_load_n(&cpu_infos[i]->tlb_flushes,
-                                __ATOMIC_ACQUIRE) < want[i] &&
+                __atomic_load_n(&cpu_infos[i]->tlb_flushes, __ATOMIC_ACQUIRE) <
+                    want[i] &&
                 len < sizeof(late))
                 len += snprintf(late + len, sizeof(late) - len, " %u", i);
         ms = (rdtsc() - start) / (tsc_khz ? tsc_khz : 1);
@@ -608,7 +617,8 @@ void smp_flush_tlb_cpus(uint64_t cpus)
             break;
         if (ms >= next_note) {
             printk(HVLOG_WARNING "SMP: TLB shootdown: waiting for CPU%s to "
-                   "flush (%lu ms)\n", late, (unsigned long)ms);
+                                 "flush (%lu ms)\n",
+                   late, (unsigned long)ms);
             next_note += 1000;
             waited = true;
         }
@@ -671,7 +681,8 @@ static void check_stopped_take_nmis(const bool *asked)
         done = true;
         for (unsigned int i = 0; i < NR_CPUS; i++)
             if (asked[i] && cpu_state(cpu_infos[i]) == CPU_STOPPED &&
-                __atomic_load_n(&stopped_nmis[i], __ATOMIC_ACQUIRE) == before[i])
+                __atomic_load_n(&stopped_nmis[i], __ATOMIC_ACQUIRE) ==
+                    before[i])
                 done = false;
         cpu_relax();
     } while (!done && rdtsc() - start < us_to_tsc(IPI_CHECK_TIMEOUT_MS * 1000));
@@ -743,7 +754,8 @@ static void smp_stop_others(uint64_t timeout_ms, arch_on_stop_fn on_stop)
             stopped++;
         else
             printk(HVLOG_ERR "SMP: CPU %u did not stop within %lu ms; "
-                   "going on without it\n", i, (unsigned long)timeout_ms);
+                             "going on without it\n",
+                   i, (unsigned long)timeout_ms);
     }
     printk("SMP: %u/%u other CPU%s stopped\n", stopped, asked,
            asked == 1 ? "" : "s");

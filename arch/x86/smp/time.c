@@ -15,14 +15,14 @@
 #include <hv/console.h>
 #include <hv/param.h>
 
-#define PIT_HZ          1193182UL
-#define PIT_CH2         0x42
-#define PIT_MODE        0x43
-#define PIT_PORT_B      0x61    /* bit 0: gate 2, bit 1: speaker, bit 5: OUT2 */
-#define CALIBRATE_MS    20
-#define CALIBRATE_RUNS  3
-#define EARLY_TSC_KHZ   4000000UL
-#define PIT_LATCH       (PIT_HZ * CALIBRATE_MS / 1000)
+#define PIT_HZ         1193182UL
+#define PIT_CH2        0x42
+#define PIT_MODE       0x43
+#define PIT_PORT_B     0x61 /* bit 0: gate 2, bit 1: speaker, bit 5: OUT2 */
+#define CALIBRATE_MS   20
+#define CALIBRATE_RUNS 3
+#define EARLY_TSC_KHZ  4000000UL
+#define PIT_LATCH      (PIT_HZ * CALIBRATE_MS / 1000)
 
 uint64_t tsc_khz;
 
@@ -108,12 +108,14 @@ void time_init(void)
     if (opt_tsc_khz >= 100000 && opt_tsc_khz <= 10000000) {
         tsc_khz = opt_tsc_khz;
         printk("TSC: %lu.%03lu MHz (tsc_khz=, not calibrated)\n",
-               (unsigned long)(tsc_khz / 1000), (unsigned long)(tsc_khz % 1000));
+               (unsigned long)(tsc_khz / 1000),
+               (unsigned long)(tsc_khz % 1000));
         return;
     }
     if (opt_tsc_khz)
         printk(HVLOG_WARNING "TSC: tsc_khz=%lu is not in 100000 .. 10000000: "
-               "ignored\n", (unsigned long)opt_tsc_khz);
+                             "ignored\n",
+               (unsigned long)opt_tsc_khz);
 
     for (unsigned int i = 0; i < CALIBRATE_RUNS; i++) {
         uint64_t t = pit_measure();
@@ -125,7 +127,8 @@ void time_init(void)
         /* best ticks in PIT_LATCH / PIT_HZ seconds. */
         tsc_khz = best * PIT_HZ / (PIT_LATCH * 1000UL);
         printk("TSC: %lu.%03lu MHz (calibrated against the PIT)\n",
-               (unsigned long)(tsc_khz / 1000), (unsigned long)(tsc_khz % 1000));
+               (unsigned long)(tsc_khz / 1000),
+               (unsigned long)(tsc_khz % 1000));
         return;
     }
     tsc_khz = fallback_khz(&how);

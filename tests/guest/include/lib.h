@@ -8,17 +8,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define __printf(a, b)  __attribute__((format(printf, a, b)))
-#define __noreturn      __attribute__((noreturn))
-#define __aligned(n)    __attribute__((aligned(n)))
-#define __used          __attribute__((used))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __noreturn     __attribute__((noreturn))
+#define __aligned(n)   __attribute__((aligned(n)))
+#define __used         __attribute__((used))
 
-#define ARRAY_SIZE(a)   (sizeof(a) / sizeof((a)[0]))
-#define PAGE_SHIFT      12
-#define PAGE_SIZE       (1UL << PAGE_SHIFT)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define PAGE_SHIFT    12
+#define PAGE_SIZE     (1UL << PAGE_SHIFT)
 
 /* A pointer as a hypercall argument. */
-#define PTR(p)          ((uint64_t)(uintptr_t)(p))
+#define PTR(p) ((uint64_t)(uintptr_t)(p))
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

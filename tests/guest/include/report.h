@@ -24,11 +24,11 @@ struct test_desc {
     void (*fn)(void);
 };
 
-#define DEFINE_TEST(tname, tsummary)                                        \
-    static void test_fn_##tname(void);                                      \
-    static const struct test_desc test_desc_##tname                         \
-        __used __aligned(8) __attribute__((section(".tests"))) =           \
-        { #tname, tsummary, test_fn_##tname };                              \
+#define DEFINE_TEST(tname, tsummary)                                           \
+    static void test_fn_##tname(void);                                         \
+    static const struct test_desc test_desc_##tname __used __aligned(8)        \
+        __attribute__((section(".tests"))) = { #tname, tsummary,               \
+                                               test_fn_##tname };              \
     static void test_fn_##tname(void)
 
 extern const struct test_desc __tests_start[], __tests_end[];
@@ -46,7 +46,7 @@ void error(const char *fmt, ...) __printf(1, 2);
 /* Each prints PASS or FAIL and returns whether it passed. */
 bool check_eq_(int64_t got, int64_t want, const char *fmt, ...) __printf(3, 4);
 bool check_true(bool cond, const char *fmt, ...) __printf(2, 3);
-#define check_eq(got, want, ...) \
+#define check_eq(got, want, ...)                                               \
     check_eq_((int64_t)(got), (int64_t)(want), __VA_ARGS__)
 
 /* A hypercall's result: rc == -want_errno (want_errno > 0), or 0. */

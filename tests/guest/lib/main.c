@@ -8,9 +8,10 @@
 #include "asm-defs.h"
 
 _Static_assert(__builtin_offsetof(struct start_info, hypercall_page) ==
-               SI_HYPERCALL_PAGE, "asm-defs.h: SI_HYPERCALL_PAGE");
-_Static_assert(__builtin_offsetof(struct start_info, stack_top) ==
-               SI_STACK_TOP, "asm-defs.h: SI_STACK_TOP");
+                   SI_HYPERCALL_PAGE,
+               "asm-defs.h: SI_HYPERCALL_PAGE");
+_Static_assert(__builtin_offsetof(struct start_info, stack_top) == SI_STACK_TOP,
+               "asm-defs.h: SI_STACK_TOP");
 _Static_assert(__HYPERVISOR_sched_op == HC_SCHED_OP, "asm-defs.h");
 _Static_assert(HYPERCALL_STUB_SIZE == HC_STUB_SIZE, "asm-defs.h");
 _Static_assert(SCHEDOP_shutdown == HC_SCHEDOP_SHUTDOWN, "asm-defs.h");
@@ -90,15 +91,15 @@ static void print_start_info(void)
            (si->flags & SIF_INITDOMAIN) ? " initdomain" : "");
     printf("dom0: nr_pages %lu p2m_list %#lx p2m_size %lu first_free_gfn %lu\n",
            si->nr_pages, si->p2m_list, si->p2m_size, si->first_free_gfn);
-    printf("dom0: pt_base %#lx pt_view %#lx nr_pt_frames %lu\n",
-           si->pt_base, si->pt_view, si->nr_pt_frames);
+    printf("dom0: pt_base %#lx pt_view %#lx nr_pt_frames %lu\n", si->pt_base,
+           si->pt_view, si->nr_pt_frames);
     printf("dom0: scratch_va %#lx scratch_l1_mfn %#lx hypercall_page %#lx "
-           "stack_top %#lx\n", si->scratch_va, si->scratch_l1_mfn,
-           si->hypercall_page, si->stack_top);
+           "stack_top %#lx\n",
+           si->scratch_va, si->scratch_l1_mfn, si->hypercall_page,
+           si->stack_top);
     for (uint32_t i = 0; i < si->nr_modules && i < START_MAX_MODULES; i++)
         printf("dom0: module %u: va %#lx size %lu first_gfn %lu '%.*s'\n", i,
-               si->modules[i].va, si->modules[i].size,
-               si->modules[i].first_gfn,
+               si->modules[i].va, si->modules[i].size, si->modules[i].first_gfn,
                (int)sizeof(si->modules[i].cmdline), si->modules[i].cmdline);
     printf("dom0: cmdline '%.*s'\n", (int)sizeof(si->cmd_line), si->cmd_line);
 }
@@ -133,7 +134,7 @@ void guest_main(const struct start_info *start)
     }
     if (!sel.nr)
         report_verdict(TEST_ERROR, "no test=NAME on the command line "
-                       "(test=list shows the names)");
+                                   "(test=list shows the names)");
 
     for (unsigned int i = 0; i < sel.nr; i++) {
         enum test_status st;

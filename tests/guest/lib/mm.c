@@ -111,7 +111,9 @@ uint64_t take_free_gfn(void)
 long reservation(unsigned int cmd, uint64_t *gfns, uint64_t nr)
 {
     struct xen_memory_reservation r = {
-        .extent_start = PTR(gfns), .nr_extents = nr, .domid = DOMID_SELF,
+        .extent_start = PTR(gfns),
+        .nr_extents = nr,
+        .domid = DOMID_SELF,
     };
 
     return hc_memory_op(cmd, PTR(&r));

@@ -31,7 +31,7 @@ void vprintf(const char *fmt, va_list ap)
 
     if (n >= (int)sizeof(buf)) {
         n = sizeof(buf) - 1;
-        buf[n - 1] = '\n';      /* truncated: still end the line */
+        buf[n - 1] = '\n'; /* truncated: still end the line */
     }
     console_write(buf, n);
 }

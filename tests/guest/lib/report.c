@@ -4,7 +4,7 @@
 
 const char *current_test = "dom0";
 
-static enum test_status status;     /* of the running test */
+static enum test_status status; /* of the running test */
 static unsigned long nr_checks, nr_failed;
 
 static void vreport(const char *tag, const char *fmt, va_list ap,
@@ -129,8 +129,8 @@ enum test_status report_end(void)
 
     if (!nr_checks)
         error("the test ran no check");
-    printf("--- %s: %s (%lu checks, %lu failed)\n", current_test,
-           names[status], nr_checks, nr_failed);
+    printf("--- %s: %s (%lu checks, %lu failed)\n", current_test, names[status],
+           nr_checks, nr_failed);
     current_test = "dom0";
     return status;
 }

@@ -54,7 +54,7 @@ static inline uint64_t rdtsc(void)
 #define PATTERN 0x57a1e7ab1e5eedUL
 
 DEFINE_TEST(balloon_stale, "a frame given back is unreachable through a "
-            "stale TLB entry")
+                           "stale TLB entry")
 {
     uint64_t gfn = take_free_gfn(), mfn, va = scratch_slot_va(0), g;
     volatile uint64_t *p = (volatile uint64_t *)va;
@@ -88,13 +88,14 @@ DEFINE_TEST(balloon_stale, "a frame given back is unreachable through a "
     do_stale_write(va, ~PATTERN);
 
     /* Still running: the write went to a frame the domain no longer owns. */
-    fail("the write through the stale address %#lx reached freed mfn %#lx",
-         va, mfn);
+    fail("the write through the stale address %#lx reached freed mfn %#lx", va,
+         mfn);
     g = ~0UL;
     if (reservation(XENMEM_increase_reservation, &g, 1) == 1 &&
         gfn_to_mfn(g) == mfn)
         fail("... and increase_reservation handed the same frame back, "
-             "reading %#lx through the stale address", *p);
+             "reading %#lx through the stale address",
+             *p);
 }
 
 /* 2 * MAX + 3: three calls each way, the last a partial one. */
@@ -112,14 +113,15 @@ static bool all_extents(unsigned int cmd, const char *what, uint64_t *list,
         uint64_t left = n - done, t0 = rdtsc();
         long rc = reservation(cmd, list + done, left);
         uint64_t cycles = rdtsc() - t0;
-        uint64_t want = left < XENMEM_MAX_EXTENTS_PER_CALL ?
-                        left : XENMEM_MAX_EXTENTS_PER_CALL;
+        uint64_t want = left < XENMEM_MAX_EXTENTS_PER_CALL
+                            ? left
+                            : XENMEM_MAX_EXTENTS_PER_CALL;
 
         if (rc > 0)
-            info("%s: %ld extents in %lu TSC cycles (%lu per extent)", what,
-                 rc, cycles, cycles / (uint64_t)rc);
-        if (!check_eq(rc, want, "%s call %u of %lu extents returns %lu",
-                      what, calls + 1, left, want))
+            info("%s: %ld extents in %lu TSC cycles (%lu per extent)", what, rc,
+                 cycles, cycles / (uint64_t)rc);
+        if (!check_eq(rc, want, "%s call %u of %lu extents returns %lu", what,
+                      calls + 1, left, want))
             return false;
         done += (uint64_t)rc;
         calls++;
@@ -128,7 +130,7 @@ static bool all_extents(unsigned int cmd, const char *what, uint64_t *list,
 }
 
 DEFINE_TEST(balloon_batch, "at most XENMEM_MAX_EXTENTS_PER_CALL extents "
-            "per call, partial results")
+                           "per call, partial results")
 {
     long cur0 = current_reservation();
     uint64_t i;
@@ -138,27 +140,33 @@ DEFINE_TEST(balloon_batch, "at most XENMEM_MAX_EXTENTS_PER_CALL extents "
             error("only %lu free gfns, need %u", i, BATCH_TOTAL);
             return;
         }
-    if (!all_extents(XENMEM_decrease_reservation, "decrease_reservation",
-                     gfns, BATCH_TOTAL))
+    if (!all_extents(XENMEM_decrease_reservation, "decrease_reservation", gfns,
+                     BATCH_TOTAL))
         return;
-    check_eq(current_reservation(), cur0 - BATCH_TOTAL, "current_reservation dropped by %u",
-             BATCH_TOTAL);
+    check_eq(current_reservation(), cur0 - BATCH_TOTAL,
+             "current_reservation dropped by %u", BATCH_TOTAL);
     for (i = 0; i < BATCH_TOTAL && gfn_to_mfn(gfns[i]) == P2M_INVALID; i++)
         ;
-    check_eq(i, BATCH_TOTAL, "every gfn given back has no frame (first "
-             "exception: index %lu)", i);
+    check_eq(i, BATCH_TOTAL,
+             "every gfn given back has no frame (first "
+             "exception: index %lu)",
+             i);
 
     for (i = 0; i < BATCH_TOTAL; i++)
         back[i] = ~0UL;
-    if (!all_extents(XENMEM_increase_reservation, "increase_reservation",
-                     back, BATCH_TOTAL))
+    if (!all_extents(XENMEM_increase_reservation, "increase_reservation", back,
+                     BATCH_TOTAL))
         return;
     check_eq(back[0], gfns[BATCH_TOTAL - 1],
              "the first gfn taken back is the last one given");
-    check_eq(current_reservation(), cur0, "current_reservation is back where it was");
+    check_eq(current_reservation(), cur0,
+             "current_reservation is back where it was");
     for (i = 0; i < BATCH_TOTAL && back[i] < si->p2m_size &&
-                gfn_to_mfn(back[i]) != P2M_INVALID; i++)
+                gfn_to_mfn(back[i]) != P2M_INVALID;
+         i++)
         ;
-    check_eq(i, BATCH_TOTAL, "every gfn taken back has a frame (first "
-             "exception: index %lu)", i);
+    check_eq(i, BATCH_TOTAL,
+             "every gfn taken back has a frame (first "
+             "exception: index %lu)",
+             i);
 }

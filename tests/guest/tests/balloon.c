@@ -37,7 +37,8 @@ static void refuse(uint64_t gfn, long want, const char *what)
 
     check_eq(reservation(XENMEM_decrease_reservation, &g, 1), want,
              "decrease_reservation of %s (gfn %#lx)", what, gfn);
-    check_eq(current_reservation(), before, "... current_reservation unchanged");
+    check_eq(current_reservation(), before,
+             "... current_reservation unchanged");
     check_eq(gfn_to_mfn(gfn), mfn, "... P2M entry unchanged");
 }
 
@@ -59,9 +60,12 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
     info("giving back gfn %#lx (mfn %#lx)", a, gfn_to_mfn(a));
     check_eq(reservation(XENMEM_decrease_reservation, &g, 1), 1,
              "decrease_reservation of free gfn %#lx", a);
-    check_eq(current_reservation(), cur0 - 1, "current_reservation dropped by 1");
-    check_eq(gfn_to_mfn(a), P2M_INVALID, "P2M entry of gfn %#lx is "
-             "P2M_INVALID", a);
+    check_eq(current_reservation(), cur0 - 1,
+             "current_reservation dropped by 1");
+    check_eq(gfn_to_mfn(a), P2M_INVALID,
+             "P2M entry of gfn %#lx is "
+             "P2M_INVALID",
+             a);
 
     /* frames that are not ours */
     refuse(a, -HV_EACCES, "a gfn already given back");
@@ -81,8 +85,8 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
     if (si->nr_modules) {
         refuse(si->modules[0].first_gfn, -HV_EPERM, "a boot module page");
         refuse(si->modules[0].first_gfn +
-               ((si->modules[0].size - 1) >> PAGE_SHIFT), -HV_EPERM,
-               "the last page of a boot module");
+                   ((si->modules[0].size - 1) >> PAGE_SHIFT),
+               -HV_EPERM, "the last page of a boot module");
     } else {
         info("no boot module besides dom0: boot-module pages not tested");
     }
@@ -98,7 +102,8 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
     gfn = mfn == NO_MFN ? NO_GFN : mfn_to_gfn(mfn);
     if (check_true(gfn != NO_GFN && gfn < si->first_free_gfn,
                    "the image page of a global variable has gfn %#lx "
-                   "(< first_free_gfn)", gfn)) {
+                   "(< first_free_gfn)",
+                   gfn)) {
         /* mapped (-EBUSY); a boot page too, if the image counts (-EPERM) */
         uint64_t g2 = gfn;
         long before = current_reservation(), rc;
@@ -106,17 +111,18 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
         rc = reservation(XENMEM_decrease_reservation, &g2, 1);
         check_true(rc == -HV_EBUSY || rc == -HV_EPERM,
                    "decrease_reservation of a page of the guest image (gfn "
-                   "%#lx) gives -EBUSY or -EPERM: %ld %s", gfn, rc,
-                   errno_name(rc) ? errno_name(rc) : "");
-        check_eq(current_reservation(), before, "... current_reservation unchanged");
+                   "%#lx) gives -EBUSY or -EPERM: %ld %s",
+                   gfn, rc, errno_name(rc) ? errno_name(rc) : "");
+        check_eq(current_reservation(), before,
+                 "... current_reservation unchanged");
         check_eq(gfn_to_mfn(gfn), mfn, "... P2M entry unchanged");
     }
     if (check_eq(scratch_map(0, mfn_b, PTE_RW), 0,
                  "map gfn %#lx into the scratch window", b)) {
         refuse(b, -HV_EBUSY, "a gfn mapped in the scratch window");
         check_eq(hc_update_va_mapping(scratch_slot_va(0),
-                                      mfn_pte(mfn_b, PTE_RO), UVMF_INVLPG), 0,
-                 "remap it read-only");
+                                      mfn_pte(mfn_b, PTE_RO), UVMF_INVLPG),
+                 0, "remap it read-only");
         refuse(b, -HV_EBUSY, "a gfn mapped read-only");
         check_eq(scratch_unmap(0), 0, "unmap it");
     }
@@ -124,15 +130,16 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
     check_eq(reservation(XENMEM_decrease_reservation, &g, 1), 1,
              "decrease_reservation of gfn %#lx once unmapped", b);
     check_eq(gfn_to_mfn(b), P2M_INVALID, "... its P2M entry is P2M_INVALID");
-    check_eq(current_reservation(), cur0 - 2, "current_reservation dropped by 2 in all");
+    check_eq(current_reservation(), cur0 - 2,
+             "current_reservation dropped by 2 in all");
 
     /* empty and bad arguments */
     check_eq(reservation(XENMEM_decrease_reservation, &g, 0), 0,
              "decrease_reservation of 0 extents");
     for (unsigned int i = 0; i < nr_bad_guest_ptrs; i++) {
         check_eq(reservation(XENMEM_decrease_reservation,
-                             (uint64_t *)bad_guest_ptrs[i], 1), -HV_EFAULT,
-                 "decrease_reservation with extent_start %#lx",
+                             (uint64_t *)bad_guest_ptrs[i], 1),
+                 -HV_EFAULT, "decrease_reservation with extent_start %#lx",
                  bad_guest_ptrs[i]);
         check_eq(hc_memory_op(XENMEM_decrease_reservation, bad_guest_ptrs[i]),
                  -HV_EFAULT, "decrease_reservation with its argument at %#lx",
@@ -141,7 +148,8 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
                  -HV_EFAULT, "increase_reservation with its argument at %#lx",
                  bad_guest_ptrs[i]);
     }
-    check_eq(current_reservation(), cur0 - 2, "current_reservation unchanged by those");
+    check_eq(current_reservation(), cur0 - 2,
+             "current_reservation unchanged by those");
 
     /* increase by one */
     g = ~0UL;
@@ -165,7 +173,8 @@ DEFINE_TEST(balloon, "decrease/increase_reservation and their refusals")
 
     /* extent_order must be 0: not documented with an errno, refused */
     r = (struct xen_memory_reservation){ .extent_start = PTR(&g),
-                                         .nr_extents = 1, .extent_order = 1,
+                                         .nr_extents = 1,
+                                         .extent_order = 1,
                                          .domid = DOMID_SELF };
     g = ~0UL;
     check_true(hc_memory_op(XENMEM_increase_reservation, PTR(&r)) <= 0,

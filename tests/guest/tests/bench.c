@@ -40,7 +40,7 @@
 #define BENCH_CALLS       100000
 #define BENCH_FIXED_LOADS 20
 #define BENCH_FIXED_PAGES 14
-#define BENCH_DEST        0x4000000UL   /* 64 MiB: the destination base */
+#define BENCH_DEST        0x4000000UL /* 64 MiB: the destination base */
 #define BENCH_MAX_PAGES   (64UL << 20 >> PAGE_SHIFT)
 
 static inline uint64_t rdtsc(void)
@@ -102,10 +102,10 @@ static void bench_round_trip(void)
     check_eq(bad, 0, "%u xen_version and %u sched_op yield calls succeed",
              BENCH_CALLS, BENCH_CALLS);
     /* ns * 10 per call = cycles * 10 / calls * 10^6 / kHz */
-    bench_line("null-hypercall", (t1 - t0) * 10 / BENCH_CALLS * 1000000 /
-               tsc_khz, "ns", NULL, 0);
-    bench_line("sched-yield", (t2 - t1) * 10 / BENCH_CALLS * 1000000 /
-               tsc_khz, "ns", NULL, 0);
+    bench_line("null-hypercall",
+               (t1 - t0) * 10 / BENCH_CALLS * 1000000 / tsc_khz, "ns", NULL, 0);
+    bench_line("sched-yield", (t2 - t1) * 10 / BENCH_CALLS * 1000000 / tsc_khz,
+               "ns", NULL, 0);
 }
 
 /* ---- loads ------------------------------------------------------------------ */
@@ -124,14 +124,16 @@ static bool build_image(uint64_t pages, uint64_t first_mfn,
 
     if (pages > BENCH_MAX_PAGES || own > si->nr_pages) {
         error("%lu pages to copy, dom0 has %lu frames (boot with dom0_mem= "
-              "large enough)", pages, (unsigned long)si->nr_pages);
+              "large enough)",
+              pages, (unsigned long)si->nr_pages);
         return false;
     }
     bench_ents[n++] = (struct kexec_entry){ .op = KEXEC_OP_DEST,
                                             .arg0 = BENCH_DEST };
     if (first_mfn != NO_MFN)
         bench_ents[n++] = (struct kexec_entry){ .op = KEXEC_OP_COPY,
-                                                .arg0 = first_mfn, .arg1 = 1 };
+                                                .arg0 = first_mfn,
+                                                .arg1 = 1 };
     for (uint64_t g = 0; g < own; g++) {
         uint64_t mfn = gfn_to_mfn(g);
         struct kexec_entry *last = &bench_ents[n - 1];
@@ -144,11 +146,16 @@ static bool build_image(uint64_t pages, uint64_t first_mfn,
             last->arg1++;
         else
             bench_ents[n++] = (struct kexec_entry){ .op = KEXEC_OP_COPY,
-                                                    .arg0 = mfn, .arg1 = 1 };
+                                                    .arg0 = mfn,
+                                                    .arg1 = 1 };
     }
     *ld = (struct kexec_load){
-        .size = sizeof(*ld), .type = KEXEC_TYPE_DEFAULT, .arch = KEXEC_ARCH_64,
-        .entry_maddr = BENCH_DEST, .entries = PTR(bench_ents), .nr_entries = n,
+        .size = sizeof(*ld),
+        .type = KEXEC_TYPE_DEFAULT,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = BENCH_DEST,
+        .entries = PTR(bench_ents),
+        .nr_entries = n,
     };
     return true;
 }
@@ -190,13 +197,16 @@ static void bench_load(const char *name, uint64_t bytes)
         return;
     cycles = timed_load(&ld, name);
     rc = bench_copy(bytes, &bc);
-    if (!check_eq(rc, 0, "%s: load of %lu pages (%lu entries), and "
-                  "bench_copy of as many bytes", name, bytes >> PAGE_SHIFT,
-                  (unsigned long)ld.nr_entries) || !cycles)
+    if (!check_eq(rc, 0,
+                  "%s: load of %lu pages (%lu entries), and "
+                  "bench_copy of as many bytes",
+                  name, bytes >> PAGE_SHIFT, (unsigned long)ld.nr_entries) ||
+        !cycles)
         return;
     info("%s: load %lu cycles, hypervisor memcpy %lu, rep movsq %lu, "
-         "memcpy by pages %lu", name, cycles, bc.memcpy_cycles,
-         bc.movsq_cycles, bc.memcpy_page_cycles);
+         "memcpy by pages %lu",
+         name, cycles, bc.memcpy_cycles, bc.movsq_cycles,
+         bc.memcpy_page_cycles);
     bench_line(name, mbps_tenths(bytes, cycles), "MB/s", "memcpy",
                mbps_tenths(bytes, bc.memcpy_cycles));
     /* "hv-movsq-16MiB" for "load-16MiB" */
@@ -226,9 +236,10 @@ static void bench_fixed_load(void)
         at += snprintf(all + at, sizeof(all) - at, " %lu.%lu", us[i] / 10,
                        us[i] % 10);
     }
-    check_eq(kx_status(KEXEC_TYPE_DEFAULT), 0, "%u loads of %u pages, each "
-             "unloaded: no default image left", BENCH_FIXED_LOADS,
-             BENCH_FIXED_PAGES);
+    check_eq(kx_status(KEXEC_TYPE_DEFAULT), 0,
+             "%u loads of %u pages, each "
+             "unloaded: no default image left",
+             BENCH_FIXED_LOADS, BENCH_FIXED_PAGES);
     info("load-fixed-14pages samples (us):%s", all);
     /* insertion sort: 20 values */
     for (unsigned int i = 1; i < BENCH_FIXED_LOADS; i++)
@@ -252,10 +263,10 @@ static void bench_fixed_load(void)
  * shows the handoff reached it.  Executed only at its destination.
  */
 static uint8_t reloc_stub[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE))) = {
-    0xb0, IMAGE_EXIT_BENCH,     /* mov $IMAGE_EXIT_BENCH, %al */
-    0xe6, IMAGE_DEBUG_EXIT_PORT,/* out %al, $0xf4 */
-    0xfa, 0xf4,                 /* 1: cli; hlt */
-    0xeb, 0xfc,                 /* jmp 1b */
+    0xb0, IMAGE_EXIT_BENCH,      /* mov $IMAGE_EXIT_BENCH, %al */
+    0xe6, IMAGE_DEBUG_EXIT_PORT, /* out %al, $0xf4 */
+    0xfa, 0xf4,                  /* 1: cli; hlt */
+    0xeb, 0xfc,                  /* jmp 1b */
 };
 
 /*
@@ -266,15 +277,17 @@ static uint8_t reloc_stub[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE))) = {
  * This test's own line only says what was loaded.
  */
 DEFINE_TEST(bench_reloc, "a DEFAULT image executed, its relocation timed "
-            "by the hypervisor (with kexec_test_bench_reloc)")
+                         "by the hypervisor (with kexec_test_bench_reloc)")
 {
     struct kexec_load ld;
     uint64_t pages = 4096, stub_mfn = va_to_mfn((uint64_t)reloc_stub);
     long rc;
 
     cmdline_u64("reloc-pages", &pages);
-    if (!check_true(pages >= 2 && pages <= BENCH_MAX_PAGES, "reloc-pages=%lu "
-                    "(2 .. %lu)", pages, BENCH_MAX_PAGES) ||
+    if (!check_true(pages >= 2 && pages <= BENCH_MAX_PAGES,
+                    "reloc-pages=%lu "
+                    "(2 .. %lu)",
+                    pages, BENCH_MAX_PAGES) ||
         !check_true(stub_mfn != NO_MFN, "the stub page has a frame") ||
         !build_image(pages, stub_mfn, &ld))
         return;
@@ -292,7 +305,8 @@ DEFINE_TEST(bench, "BENCH lines: hypercall round trips, kexec load throughput")
 {
     struct debug_bench_copy bc;
 
-    if (!check_eq(bench_copy(PAGE_SIZE, &bc), 0, "debug_op bench_copy "
+    if (!check_eq(bench_copy(PAGE_SIZE, &bc), 0,
+                  "debug_op bench_copy "
                   "(needs debug-inject)"))
         return;
     tsc_khz = bc.tsc_khz;

@@ -37,15 +37,16 @@ DEFINE_TEST(debug_gate, "debug_op crash injection needs debug-inject")
     long before, rc;
 
     before = debug_op(DEBUGOP_free_frames, 0);
-    if (!check_true(before > 0, "debug_op free_frames answers without "
-                    "debug-inject (%ld)", before))
+    if (!check_true(before > 0,
+                    "debug_op free_frames answers without "
+                    "debug-inject (%ld)",
+                    before))
         return;
 
     for (unsigned int i = 0; i < ARRAY_SIZE(kinds); i++) {
         info("injecting '%s'", kinds[i]);
         rc = debug_op(DEBUGOP_inject, PTR(kinds[i]));
-        check_eq(rc, -HV_EOPNOTSUPP, "debug_op inject '%s' refused",
-                 kinds[i]);
+        check_eq(rc, -HV_EOPNOTSUPP, "debug_op inject '%s' refused", kinds[i]);
     }
     for (unsigned int i = 0; i < nr_bad_guest_ptrs; i++)
         check_eq(debug_op(DEBUGOP_inject, bad_guest_ptrs[i]), -HV_EOPNOTSUPP,

@@ -73,7 +73,7 @@ void do_fault_gp(uint64_t addr);
 void do_fault_ptwrite(uint64_t addr);
 void do_fault_io(uint64_t port);
 extern const char fault_pf_rip[], fault_ud_rip[], fault_gp_rip[],
-                  fault_ptwrite_rip[], fault_io_rip[];
+    fault_ptwrite_rip[], fault_io_rip[];
 
 static void about_to_fault(const char *what, const char *rip,
                            void (*fn)(uint64_t), uint64_t addr)
@@ -100,7 +100,7 @@ DEFINE_TEST(fault_gp, "non-canonical read: fatal general protection fault")
 }
 
 DEFINE_TEST(fault_io, "in from COM1's port (the hypervisor's): fatal "
-            "general protection fault")
+                      "general protection fault")
 {
     about_to_fault("inb from port 0x3fd", fault_io_rip, do_fault_io, 0x3fd);
 }

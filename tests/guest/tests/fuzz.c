@@ -143,15 +143,15 @@ static const char *en(long rc)
 static struct kexec_limits lim;
 static uint64_t cr_start, cr_size, hv_start, hv_size, nr_cpus;
 static long version;
-static bool crash_first;            /* even seed: crash image loaded first */
-static bool have_inject;            /* debug-inject on the HV command line */
+static bool crash_first; /* even seed: crash image loaded first */
+static bool have_inject; /* debug-inject on the HV command line */
 
 static struct {
     bool loaded[2];
-    uint64_t owed;                  /* frames ballooned out, not given back */
-    long cur, max;                  /* dom0's reservation */
-    long free;                      /* the hypervisor's free frames */
-    long free_base;                 /* ... with only the baseline images */
+    uint64_t owed;  /* frames ballooned out, not given back */
+    long cur, max;  /* dom0's reservation */
+    long free;      /* the hypervisor's free frames */
+    long free_base; /* ... with only the baseline images */
 } m;
 
 static long free_frames(void)
@@ -167,28 +167,37 @@ static long status_of(uint32_t t)
 
 /* ---- memory the fuzzer hands out ---------------------------------------- */
 
-#define SLOT_RW      200    /* RW page; slot 201 is never mapped */
-#define SLOT_ROW     202    /* RW alias of the read-only page... */
-#define SLOT_RO      203    /* ...mapped read-only here */
-#define SLOT_HOLE    (SCRATCH_PAGES - 1)     /* never mapped (flush_tlb) */
-#define SLOT_SANDBOX 300    /* mmu_update / update_va_mapping play here */
+#define SLOT_RW      200                 /* RW page; slot 201 is never mapped */
+#define SLOT_ROW     202                 /* RW alias of the read-only page... */
+#define SLOT_RO      203                 /* ...mapped read-only here */
+#define SLOT_HOLE    (SCRATCH_PAGES - 1) /* never mapped (flush_tlb) */
+#define SLOT_SANDBOX 300 /* mmu_update / update_va_mapping play here */
 #define NR_SANDBOX   16
 
-#define NR_SRC   24         /* COPY sources */
-#define NR_MAPF  4          /* frames the mmu fuzz maps */
-#define NR_POOL  64         /* balloon: free gfns never mapped */
+#define NR_SRC  24 /* COPY sources */
+#define NR_MAPF 4  /* frames the mmu fuzz maps */
+#define NR_POOL 64 /* balloon: free gfns never mapped */
 
 static uint64_t src[NR_SRC], mapf[NR_MAPF], pool[NR_POOL];
 static unsigned int nr_pool;
 static uint64_t busy_gfn, module_gfn, pt_mfn;
 
 static uint8_t *va_rw, *va_row;
-static uint64_t end_rw;             /* first byte of the unmapped slot */
-static size_t last_cut;             /* bytes before it, of the last straddle */
+static uint64_t end_rw; /* first byte of the unmapped slot */
+static size_t last_cut; /* bytes before it, of the last straddle */
 static uint32_t nr_e820;
 
-enum pk { PK_GOOD, PK_NULL, PK_LOW, PK_HOLE, PK_HV, PK_NONCANON,
-          PK_STRADDLE, PK_RO, PK_N };
+enum pk {
+    PK_GOOD,
+    PK_NULL,
+    PK_LOW,
+    PK_HOLE,
+    PK_HV,
+    PK_NONCANON,
+    PK_STRADDLE,
+    PK_RO,
+    PK_N
+};
 static const char *const pk_name[PK_N] = {
     "good", "NULL", "unmapped", "hole", "hv", "noncanonical", "straddle", "ro",
 };
@@ -226,7 +235,7 @@ static uint64_t place(enum pk k, const void *good, size_t size, size_t off,
     case PK_NONCANON:
         return (rnd() & 0x7fffffffffffffffUL) | 0x0000800000000000UL;
     case PK_STRADDLE:
-        if (size < 2) {         /* cannot straddle: the page's last byte */
+        if (size < 2) { /* cannot straddle: the page's last byte */
             *rd = *wr = true;
             va_rw[PAGE_SIZE - 1] = size ? *(const uint8_t *)good : 0;
             return end_rw - 1;
@@ -249,13 +258,14 @@ static struct kexec_entry E[MAXE + 16] __aligned(4096);
 static struct kexec_load LD;
 static uint64_t nE;
 
-static struct kexec_entry ent(uint16_t op, uint64_t a0, uint64_t a1, uint64_t a2)
+static struct kexec_entry ent(uint16_t op, uint64_t a0, uint64_t a1,
+                              uint64_t a2)
 {
     return (struct kexec_entry){ .op = op, .arg0 = a0, .arg1 = a1, .arg2 = a2 };
 }
 
-#define SEG 0x10000UL       /* a segment: 16 pages at a 64 KiB slot */
-#define MAP_VA(j) (0xffffc00000000000UL + (uint64_t)(j) * 0x1000000UL)
+#define SEG       0x10000UL /* a segment: 16 pages at a 64 KiB slot */
+#define MAP_VA(j) (0xffffc00000000000UL + (uint64_t)(j)*0x1000000UL)
 
 static uint64_t base_of(uint8_t type)
 {
@@ -278,7 +288,7 @@ static bool is_data(const struct kexec_entry *e)
    its MAP entries. */
 static uint64_t g_data[MAXE], g_dest[MAXE], g_nd, g_maps[MAXE], g_nmaps;
 
-#define REGION_PAGES 1024   /* 64 segment slots of 16 pages */
+#define REGION_PAGES 1024 /* 64 segment slots of 16 pages */
 
 /* A COPY (of a run of consecutive source frames) or ZERO of up to max
    pages at E[nE]; its pages. */
@@ -360,7 +370,7 @@ static void gen_valid(uint8_t t)
             if (g_nmaps < 3 && chance(30))
                 gen_map();
         }
-        if (!pages)         /* no room after all: a DEST alone is fine */
+        if (!pages) /* no room after all: a DEST alone is fine */
             continue;
         end = p + pages;
     }
@@ -378,10 +388,13 @@ static void gen_valid(uint8_t t)
         uint64_t k = below(g_nd), j = g_data[k];
 
         LD = (struct kexec_load){
-            .size = sizeof(LD), .type = t,
+            .size = sizeof(LD),
+            .type = t,
             .arch = chance(25) ? KEXEC_ARCH_32 : KEXEC_ARCH_64,
             .entry_maddr = g_dest[k] + below(E[j].arg1 * PAGE_SIZE),
-            .entries = PTR(E), .nr_entries = nE, .bad_entry = 0x5a5a,
+            .entries = PTR(E),
+            .nr_entries = nE,
+            .bad_entry = 0x5a5a,
         };
     }
 }
@@ -437,32 +450,38 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
     switch (below(21)) {
     case 0:
         LD.flags = 1 + below(0xffff);
-        *err = -HV_EINVAL; *be = H;
+        *err = -HV_EINVAL;
+        *be = H;
         snprintf(w, wl, "header flags %#x", LD.flags);
         return true;
     case 1:
         LD.type = 2 + below(254);
-        *err = -HV_EINVAL; *be = H;
+        *err = -HV_EINVAL;
+        *be = H;
         snprintf(w, wl, "type %u", LD.type);
         return true;
     case 2:
         LD.arch = chance(30) ? 0 : 3 + below(253);
-        *err = -HV_EINVAL; *be = H;
+        *err = -HV_EINVAL;
+        *be = H;
         snprintf(w, wl, "arch %u", LD.arch);
         return true;
     case 3:
         LD.size = (uint32_t)below(sizeof(LD));
-        *err = -HV_EINVAL; *be = H;
+        *err = -HV_EINVAL;
+        *be = H;
         snprintf(w, wl, "size %u", LD.size);
         return true;
     case 4:
         LD.nr_entries = 0;
-        *err = -HV_ENXIO; *be = H;
+        *err = -HV_ENXIO;
+        *be = H;
         snprintf(w, wl, "nr_entries 0");
         return true;
     case 5:
         LD.nr_entries = lim.max_entries + 1 + (chance(50) ? 0 : rnd() >> 1);
-        *err = -HV_E2BIG; *be = H;
+        *err = -HV_E2BIG;
+        *be = H;
         snprintf(w, wl, "nr_entries %#lx", LD.nr_entries);
         return true;
     case 6: {
@@ -472,20 +491,23 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
         if (k == PK_STRADDLE && nE < 2)
             return false;
         LD.entries = place(k, E, nE * sizeof(E[0]), 0, &rd, &wr);
-        *err = -HV_EFAULT; *be = H;
+        *err = -HV_EFAULT;
+        *be = H;
         snprintf(w, wl, "entries %s %#lx", pk_name[k], LD.entries);
         return true;
     }
     case 7:
         i = (long)below(nE);
         E[i].flags = 1 + below(0xffff);
-        *err = -HV_EINVAL; *be = i;
+        *err = -HV_EINVAL;
+        *be = i;
         snprintf(w, wl, "entry %ld flags %#x", i, E[i].flags);
         return true;
     case 8:
         i = (long)below(nE);
         E[i].pad = 1 + below(0xffffffffUL);
-        *err = -HV_EINVAL; *be = i;
+        *err = -HV_EINVAL;
+        *be = i;
         snprintf(w, wl, "entry %ld pad %#x", i, E[i].pad);
         return true;
     case 9:
@@ -494,13 +516,15 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
             v = below(0x10000);
         while (v >= KEXEC_OP_DEST && v <= KEXEC_OP_MAP);
         E[i].op = (uint16_t)v;
-        *err = -HV_EINVAL; *be = i;
+        *err = -HV_EINVAL;
+        *be = i;
         snprintf(w, wl, "entry %ld op %lu", i, v);
         return true;
     case 10:
         i = find_op(KEXEC_OP_DEST, rnd());
         E[i].arg0 += 1 + below(PAGE_SIZE - 1);
-        *err = -HV_EADDRNOTAVAIL; *be = i;
+        *err = -HV_EADDRNOTAVAIL;
+        *be = i;
         snprintf(w, wl, "DEST %ld misaligned %#lx", i, E[i].arg0);
         return true;
     case 11:
@@ -511,7 +535,8 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
             E[i].arg0 = 0;
         else
             E[i].arg1 = 0;
-        *err = -HV_ENXIO; *be = i;
+        *err = -HV_ENXIO;
+        *be = i;
         snprintf(w, wl, "COPY %ld frame %#lx count %lu", i, E[i].arg0,
                  E[i].arg1);
         return true;
@@ -520,7 +545,8 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
         if (i < 0)
             return false;
         E[i].arg1 = 0;
-        *err = -HV_ENXIO; *be = i;
+        *err = -HV_ENXIO;
+        *be = i;
         snprintf(w, wl, "ZERO %ld of 0 pages", i);
         return true;
     case 13:
@@ -544,12 +570,14 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
             return false;
         E[i].arg0 = not_owned_frame();
         E[i].arg1 = 1;
-        *err = -HV_EACCES; *be = i;
+        *err = -HV_EACCES;
+        *be = i;
         snprintf(w, wl, "COPY %ld of frame %#lx (not dom0's)", i, E[i].arg0);
         return true;
     case 15:
-        LD.entry_maddr = 0x1000 + below(PAGE_SIZE);    /* no image fills it */
-        *err = -HV_ENOEXEC; *be = H;
+        LD.entry_maddr = 0x1000 + below(PAGE_SIZE); /* no image fills it */
+        *err = -HV_ENOEXEC;
+        *be = H;
         snprintf(w, wl, "entry_maddr %#lx", LD.entry_maddr);
         return true;
     case 16:
@@ -561,7 +589,8 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
              hv_start + hv_size > KX_DEFAULT_BASE))
             return false;
         LD.type = KEXEC_TYPE_CRASH;
-        *err = -HV_ENOSPC; *be = (uint64_t)first_data();
+        *err = -HV_ENOSPC;
+        *be = (uint64_t)first_data();
         snprintf(w, wl, "a default list as a crash image");
         return true;
     case 17:
@@ -572,7 +601,8 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
         E[nE++] = ent(KEXEC_OP_DEST, cr_start + cr_size - v * PAGE_SIZE, 0, 0);
         E[nE++] = ent(KEXEC_OP_ZERO, 0, v + 1, 0);
         LD.nr_entries = nE;
-        *err = -HV_ENOSPC; *be = nE - 1;
+        *err = -HV_ENOSPC;
+        *be = nE - 1;
         snprintf(w, wl, "ZERO %lu pages at the range's end - %lu", v + 1, v);
         return true;
     case 18: {
@@ -582,9 +612,10 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
         if (!g_nmaps || nE + 1 > MAXE)
             return false;
         p = &E[g_maps[g_nmaps - 1]];
-        E[nE] = ent(KEXEC_OP_MAP, p->arg0 + (p->arg2 - 1) * PAGE_SIZE,
-                    p->arg1, 1);
-        *err = -HV_EADDRINUSE; *be = nE++;
+        E[nE] = ent(KEXEC_OP_MAP, p->arg0 + (p->arg2 - 1) * PAGE_SIZE, p->arg1,
+                    1);
+        *err = -HV_EADDRINUSE;
+        *be = nE++;
         LD.nr_entries = nE;
         snprintf(w, wl, "MAP %lu over MAP %lu's last page", *be,
                  g_maps[g_nmaps - 1]);
@@ -596,9 +627,10 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
 
         if (nE + 1 > MAXE)
             return false;
-        E[nE] = ent(KEXEC_OP_MAP, g_dest[k] + (E[j].arg1 - 1) * PAGE_SIZE,
-                    j, 1);
-        *err = -HV_EADDRINUSE; *be = nE++;
+        E[nE] = ent(KEXEC_OP_MAP, g_dest[k] + (E[j].arg1 - 1) * PAGE_SIZE, j,
+                    1);
+        *err = -HV_EADDRINUSE;
+        *be = nE++;
         LD.nr_entries = nE;
         snprintf(w, wl, "MAP %lu over entry %lu's last page", *be, j);
         return true;
@@ -614,12 +646,14 @@ static bool exact_mutation(long *err, uint64_t *be, char *w, size_t wl)
         case 1:
             E[i].arg0 = HYPERVISOR_VIRT_START +
                         below((HYPERVISOR_VIRT_END - HYPERVISOR_VIRT_START) >>
-                              PAGE_SHIFT) * PAGE_SIZE;
+                              PAGE_SHIFT) *
+                            PAGE_SIZE;
             break;
         default:
             E[i].arg0 += 1 + below(PAGE_SIZE - 1);
         }
-        *err = -HV_EADDRNOTAVAIL; *be = i;
+        *err = -HV_EADDRNOTAVAIL;
+        *be = i;
         snprintf(w, wl, "MAP %ld at %#lx", i, E[i].arg0);
         return true;
     }
@@ -649,7 +683,7 @@ static void random_mutation(char *w, size_t wl)
     long j;
 
     switch (below(16)) {
-    case 0: {       /* bit flips anywhere in an entry */
+    case 0: { /* bit flips anywhere in an entry */
         uint8_t *b = (uint8_t *)e;
         unsigned int bit = (unsigned int)below(sizeof(*e) * 8);
 
@@ -685,37 +719,37 @@ static void random_mutation(char *w, size_t wl)
         LD.entry_maddr = wild(LD.entry_maddr);
         snprintf(w, wl, "entry_maddr %#lx", LD.entry_maddr);
         return;
-    case 8:         /* overlap: a DEST onto another's range */
+    case 8: /* overlap: a DEST onto another's range */
         j = find_op(KEXEC_OP_DEST, rnd());
         E[j].arg0 = E[find_op(KEXEC_OP_DEST, rnd())].arg0 +
                     below(16) * PAGE_SIZE;
         snprintf(w, wl, "[%ld] DEST %#lx (overlap?)", j, E[j].arg0);
         return;
-    case 9:         /* a destination elsewhere */
+    case 9: /* a destination elsewhere */
         j = find_op(KEXEC_OP_DEST, rnd());
         {
             static const uint64_t where[] = {
-                KX_DEFAULT_BASE, 0xfee00000UL, 0xa0000UL, 0x1000UL,
-                0xfffffffffffff000UL,
+                KX_DEFAULT_BASE, 0xfee00000UL,         0xa0000UL,
+                0x1000UL,        0xfffffffffffff000UL,
             };
             uint64_t k = below(ARRAY_SIZE(where) + 3);
 
-            E[j].arg0 = k < ARRAY_SIZE(where) ? where[k] :
-                        k == ARRAY_SIZE(where) ? (hv_start & ~0xfffUL) :
-                        k == ARRAY_SIZE(where) + 1 ? lim.phys_limit -
-                                                     below(4) * PAGE_SIZE :
-                        cr_start + cr_size - below(4) * PAGE_SIZE;
+            E[j].arg0 = k < ARRAY_SIZE(where)    ? where[k]
+                        : k == ARRAY_SIZE(where) ? (hv_start & ~0xfffUL)
+                        : k == ARRAY_SIZE(where) + 1
+                            ? lim.phys_limit - below(4) * PAGE_SIZE
+                            : cr_start + cr_size - below(4) * PAGE_SIZE;
         }
         snprintf(w, wl, "[%ld] DEST %#lx", j, E[j].arg0);
         return;
-    case 10:        /* a zero frame or count */
+    case 10: /* a zero frame or count */
         if (chance(50))
             e->arg0 = 0;
         else
             e->arg1 = 0;
         snprintf(w, wl, "[%lu] zeroed arg", i);
         return;
-    case 11:        /* a MAP naming anything */
+    case 11: /* a MAP naming anything */
         j = find_op(KEXEC_OP_MAP, rnd());
         if (j < 0) {
             E[nE] = ent(KEXEC_OP_MAP, MAP_VA(9), below(nE + 3), 1 + below(3));
@@ -726,7 +760,7 @@ static void random_mutation(char *w, size_t wl)
         E[j].arg2 = chance(70) ? 1 + below(4) : wild(E[j].arg2);
         snprintf(w, wl, "[%ld] MAP names %lu x%lu", j, E[j].arg1, E[j].arg2);
         return;
-    case 12:        /* a wild MAP address: a destination, another MAP, ... */
+    case 12: /* a wild MAP address: a destination, another MAP, ... */
         j = find_op(KEXEC_OP_MAP, rnd());
         if (j < 0)
             j = (long)i;
@@ -745,11 +779,11 @@ static void random_mutation(char *w, size_t wl)
         }
         snprintf(w, wl, "[%ld] MAP va %#lx", j, E[j].arg0);
         return;
-    case 13:        /* a source not dom0's */
+    case 13: /* a source not dom0's */
         e->arg0 = not_owned_frame();
         snprintf(w, wl, "[%lu].arg0 frame %#lx", i, e->arg0);
         return;
-    case 14:        /* swap two entries: forward references, data first */
+    case 14: /* swap two entries: forward references, data first */
         j = (long)below(nE);
         {
             struct kexec_entry t = E[i];
@@ -775,9 +809,10 @@ static uint64_t nr_accepted[2], nr_errno[HV_ENOTRECOVERABLE + 1];
 static bool load_errno_ok(long rc)
 {
     static const long ok[] = {
-        HV_EINVAL, HV_E2BIG, HV_EFAULT, HV_ENXIO, HV_EADDRNOTAVAIL,
-        HV_EOVERFLOW, HV_ERANGE, HV_EBADMSG, HV_EACCES, HV_EADDRINUSE,
-        HV_ENOSPC, HV_ENOEXEC, HV_ENOTRECOVERABLE, HV_ENOMEM,
+        HV_EINVAL,          HV_E2BIG,      HV_EFAULT, HV_ENXIO,
+        HV_EADDRNOTAVAIL,   HV_EOVERFLOW,  HV_ERANGE, HV_EBADMSG,
+        HV_EACCES,          HV_EADDRINUSE, HV_ENOSPC, HV_ENOEXEC,
+        HV_ENOTRECOVERABLE, HV_ENOMEM,
     };
 
     for (unsigned int k = 0; k < ARRAY_SIZE(ok); k++)
@@ -789,8 +824,9 @@ static bool load_errno_ok(long rc)
 static void dump_list(void)
 {
     info("the last load: size %u type %u arch %u flags %#x entry %#lx "
-         "entries %#lx nr %#lx bad_entry %#lx", LD.size, LD.type, LD.arch,
-         LD.flags, LD.entry_maddr, LD.entries, LD.nr_entries, LD.bad_entry);
+         "entries %#lx nr %#lx bad_entry %#lx",
+         LD.size, LD.type, LD.arch, LD.flags, LD.entry_maddr, LD.entries,
+         LD.nr_entries, LD.bad_entry);
     for (uint64_t i = 0; i < nE + 2 && i < ARRAY_SIZE(E); i++)
         info("  [%lu] op %u flags %#x pad %#x %#lx %#lx %#lx", i, E[i].op,
              E[i].flags, E[i].pad, E[i].arg0, E[i].arg1, E[i].arg2);
@@ -803,7 +839,7 @@ static bool resample_free;
 static void fz_load(void)
 {
     uint8_t t = chance(45) ? KEXEC_TYPE_CRASH : KEXEC_TYPE_DEFAULT;
-    unsigned int kind = (unsigned int)below(10);     /* 0-2 valid, 3-5 exact */
+    unsigned int kind = (unsigned int)below(10); /* 0-2 valid, 3-5 exact */
     long want = 0, rc;
     uint64_t want_be = H;
     bool exact = true, poisoned = false, rd = true, wr = true;
@@ -857,8 +893,11 @@ static void fz_load(void)
     }
     sent = LD;
     desc("load %s: %s%s type %u arch %u size %u flags %#x nr %lu entries %#lx "
-         "entry %#lx [%s|%s|%s|%s]", pk_name[hk],
-         kind < 3 ? "valid" : kind < 6 ? "exact" : "random",
+         "entry %#lx [%s|%s|%s|%s]",
+         pk_name[hk],
+         kind < 3   ? "valid"
+         : kind < 6 ? "exact"
+                    : "random",
          poisoned ? " poisoned" : "", LD.type, LD.arch, LD.size, LD.flags,
          LD.nr_entries, LD.entries, LD.entry_maddr, w[0], w[1], w[2], w[3]);
     if (exact)
@@ -875,12 +914,12 @@ static void fz_load(void)
         /* bad_entry: where the ABI reports it */
         if (exact && rd && LD.bad_entry != want_be)
             bad("bad_entry %#lx, want %#lx", LD.bad_entry, want_be);
-        else if (!exact && LD.bad_entry != H &&
-                 LD.bad_entry >= sent.nr_entries)
+        else if (!exact && LD.bad_entry != H && LD.bad_entry >= sent.nr_entries)
             bad("bad_entry %#lx past nr_entries %lu", LD.bad_entry,
                 sent.nr_entries);
         else if ((rc == -HV_EFAULT || rc == -HV_ENOEXEC ||
-                  rc == -HV_ENOTRECOVERABLE) && LD.bad_entry != H)
+                  rc == -HV_ENOTRECOVERABLE) &&
+                 LD.bad_entry != H)
             bad("%s with bad_entry %#lx, want KEXEC_BAD_HEADER", en(rc),
                 LD.bad_entry);
     }
@@ -972,7 +1011,7 @@ static void fz_exec(void)
             err = -HV_ENOENT;
         else if (m.owed)
             err = -HV_ENOTRECOVERABLE;
-        else {      /* it would run: make it refused */
+        else { /* it would run: make it refused */
             EX.pad = 1;
             a = PTR(&EX);
             k = PK_GOOD;
@@ -991,7 +1030,7 @@ static struct kexec_range RG;
 static void fz_get_range(void)
 {
     static const uint32_t ranges[] = {
-        KEXEC_RANGE_MA_CRASH, KEXEC_RANGE_MA_XEN, KEXEC_RANGE_MA_CPU,
+        KEXEC_RANGE_MA_CRASH,      KEXEC_RANGE_MA_XEN,    KEXEC_RANGE_MA_CPU,
         KEXEC_RANGE_MA_VMCOREINFO, KEXEC_RANGE_MA_HVINFO,
     };
     enum pk k = pick_pk(80);
@@ -1002,10 +1041,12 @@ static void fz_get_range(void)
     RG = (struct kexec_range){
         .range = chance(85) ? ranges[below(ARRAY_SIZE(ranges))]
                             : (uint32_t)wild(3),
-        .start = 0x5a5a, .size = 0x5a5a,
+        .start = 0x5a5a,
+        .size = 0x5a5a,
     };
-    RG.nr = chance(70) ? 0 : chance(50) ? (uint32_t)below(nr_cpus + 2)
-                                        : (uint32_t)rnd();
+    RG.nr = chance(70)   ? 0
+            : chance(50) ? (uint32_t)below(nr_cpus + 2)
+                         : (uint32_t)rnd();
     a = place(k, &RG, sizeof(RG), 256, &rd, &wr);
     if (!rd)
         want = -HV_EFAULT;
@@ -1015,9 +1056,11 @@ static void fz_get_range(void)
         want = RG.nr < nr_cpus ? 0 : -HV_ERANGE;
     else
         want = RG.range == KEXEC_RANGE_MA_CRASH ||
-               RG.range == KEXEC_RANGE_MA_XEN ||
-               RG.range == KEXEC_RANGE_MA_VMCOREINFO ||
-               RG.range == KEXEC_RANGE_MA_HVINFO ? 0 : -HV_EINVAL;
+                       RG.range == KEXEC_RANGE_MA_XEN ||
+                       RG.range == KEXEC_RANGE_MA_VMCOREINFO ||
+                       RG.range == KEXEC_RANGE_MA_HVINFO
+                   ? 0
+                   : -HV_EINVAL;
     if (!want && !wr)
         want = -HV_EFAULT;
     desc("get_range %s range %u nr %u want %s", pk_name[k], RG.range, RG.nr,
@@ -1074,7 +1117,7 @@ static void fz_kexec_unknown(void)
 
 /* ---- every other hypercall ----------------------------------------------- */
 
-static char text[256];      /* console text, lines of it */
+static char text[256]; /* console text, lines of it */
 
 static void fz_console(void)
 {
@@ -1086,8 +1129,9 @@ static void fz_console(void)
     switch (below(4)) {
     case 0:
     case 1:
-        count = chance(90) ? 1 + below(64) : chance(50) ? CONSOLEIO_MAX + 1 +
-                                                          below(1000) : rnd();
+        count = chance(90)   ? 1 + below(64)
+                : chance(50) ? CONSOLEIO_MAX + 1 + below(1000)
+                             : rnd();
         if (count > CONSOLEIO_MAX) {
             a = rnd();
             want = -HV_E2BIG;
@@ -1098,8 +1142,8 @@ static void fz_console(void)
             a = place(k, text + sizeof(text) - count, count, 0, &rd, &wr);
             want = rd ? 0 : -HV_EFAULT;
         }
-        desc("console_io write %s %#lx count %lu want %s", pk_name[k], a,
-             count, en(want));
+        desc("console_io write %s %#lx count %lu want %s", pk_name[k], a, count,
+             en(want));
         rc = hc_console_io(CONSOLEIO_write, count, a);
         break;
     case 2: {
@@ -1107,13 +1151,13 @@ static void fz_console(void)
 
         count = 1 + below(128);
         if (k == PK_RO)
-            k = PK_GOOD;    /* with nothing waiting, it is not written */
+            k = PK_GOOD; /* with nothing waiting, it is not written */
         a = place(k, rb, count, 0, &rd, &wr);
         /* nothing is waiting on the serial line: 0, or -EFAULT for an
            address that is no guest address */
         want = k == PK_HV || k == PK_NONCANON ? -HV_EFAULT : 0;
-        desc("console_io read %s %#lx count %lu want %s", pk_name[k], a,
-             count, en(want));
+        desc("console_io read %s %#lx count %lu want %s", pk_name[k], a, count,
+             en(want));
         rc = hc_console_io(CONSOLEIO_read, count, a);
         break;
     }
@@ -1192,7 +1236,7 @@ static void fz_sched(void)
         rc = hc_sched_op(SCHEDOP_yield, rnd());
         want = 0;
         break;
-    case 1:     /* a shutdown that must be refused */
+    case 1: /* a shutdown that must be refused */
         do
             s.reason = (uint32_t)(chance(50) ? below(8) : rnd());
         while (s.reason == SHUTDOWN_poweroff || s.reason == SHUTDOWN_reboot ||
@@ -1237,11 +1281,13 @@ static void fz_reservation_query(void)
 
     dom = chance(85) ? DOMID_SELF : (domid_t)rnd();
     a = place(k, &dom, sizeof(dom), 48, &rd, &wr);
-    want = !rd ? -HV_EFAULT : dom != DOMID_SELF ? -HV_EINVAL :
-           cmd == XENMEM_current_reservation ? m.cur : m.max;
+    want = !rd                                 ? -HV_EFAULT
+           : dom != DOMID_SELF                 ? -HV_EINVAL
+           : cmd == XENMEM_current_reservation ? m.cur
+                                               : m.max;
     desc("memory_op %s %s domid %#x want %s",
-         cmd == XENMEM_current_reservation ? "current" : "maximum",
-         pk_name[k], dom, en(want));
+         cmd == XENMEM_current_reservation ? "current" : "maximum", pk_name[k],
+         dom, en(want));
     rc = hc_memory_op(cmd, a);
     if (rc != want)
         bad("memory_op returned %s, want %s", en(rc), en(want));
@@ -1262,7 +1308,7 @@ static void fz_memory_map(void)
     last_cut = 0;
     mm.buffer = place(kb, map, cap * sizeof(map[0]), 1536, &brd, &bwr);
     if (kb == PK_STRADDLE && need <= last_cut)
-        bwr = true;         /* what is written fits before the hole */
+        bwr = true; /* what is written fits before the hole */
     a = place(k, &mm, sizeof(mm), 1024, &rd, &wr);
     want = !rd || (need && !bwr) || !wr ? -HV_EFAULT : 0;
     desc("memory_op machine_memory_map %s capacity %lu buffer %s %#lx want %s",
@@ -1290,28 +1336,37 @@ static void fz_decrease(void)
     if (extra) {
         switch (below(4)) {
         case 0:
-            gfns[n] = busy_gfn; berr = -HV_EBUSY; what = "mapped";
+            gfns[n] = busy_gfn;
+            berr = -HV_EBUSY;
+            what = "mapped";
             break;
         case 1:
-            gfns[n] = module_gfn; berr = -HV_EPERM; what = "module";
+            gfns[n] = module_gfn;
+            berr = -HV_EPERM;
+            what = "module";
             break;
         case 2:
-            gfns[n] = si->p2m_size + below(1UL << 40); berr = -HV_EACCES;
+            gfns[n] = si->p2m_size + below(1UL << 40);
+            berr = -HV_EACCES;
             what = "beyond the P2M";
             break;
         default:
             gfns[n] = wild(gfns[0]);
             /* a wild gfn we can still classify: else take the safe one */
             if (gfns[n] < si->p2m_size && gfn_to_mfn(gfns[n]) != P2M_INVALID) {
-                gfns[n] = busy_gfn; berr = -HV_EBUSY; what = "mapped";
+                gfns[n] = busy_gfn;
+                berr = -HV_EBUSY;
+                what = "mapped";
             } else {
-                berr = -HV_EACCES; what = "no frame";
+                berr = -HV_EACCES;
+                what = "no frame";
             }
         }
         n++;
     }
     RES = (struct xen_memory_reservation){
-        .nr_extents = chance(90) ? n : wild(n), .domid = DOMID_SELF,
+        .nr_extents = chance(90) ? n : wild(n),
+        .domid = DOMID_SELF,
     };
     if (chance(8)) {
         if (chance(50))
@@ -1323,16 +1378,18 @@ static void fz_decrease(void)
     }
     RES.extent_start = place(k, gfns, n * 8, 2048, &rd, &wr);
     if ((k == PK_GOOD || k == PK_RO) && RES.nr_extents > n)
-        RES.nr_extents = n;     /* past our list: words the model lacks */
-    if (k == PK_STRADDLE) {     /* exactly the first gfn readable */
+        RES.nr_extents = n; /* past our list: words the model lacks */
+    if (k == PK_STRADDLE) { /* exactly the first gfn readable */
         memcpy((void *)(end_rw - 8), gfns, 8);
         RES.extent_start = end_rw - 8;
     }
     {
-        uint64_t todo = RES.nr_extents < XENMEM_MAX_EXTENTS_PER_CALL ?
-                        RES.nr_extents : XENMEM_MAX_EXTENTS_PER_CALL;
-        uint64_t readable = k == PK_GOOD || k == PK_RO ? n :
-                            k == PK_STRADDLE ? 1 : 0;
+        uint64_t todo = RES.nr_extents < XENMEM_MAX_EXTENTS_PER_CALL
+                            ? RES.nr_extents
+                            : XENMEM_MAX_EXTENTS_PER_CALL;
+        uint64_t readable = k == PK_GOOD || k == PK_RO ? n
+                            : k == PK_STRADDLE         ? 1
+                                                       : 0;
         uint64_t done = 0;
         long err = 0;
 
@@ -1352,9 +1409,9 @@ static void fz_decrease(void)
             want = done ? (long)done : err;
         }
         desc("memory_op decrease %lu extents (%lu pool%s%s) list %s "
-             "order %u flags %u domid %#x want %s", RES.nr_extents, good,
-             extra ? ", then " : "", what, pk_name[k], RES.extent_order,
-             RES.mem_flags, RES.domid, en(want));
+             "order %u flags %u domid %#x want %s",
+             RES.nr_extents, good, extra ? ", then " : "", what, pk_name[k],
+             RES.extent_order, RES.mem_flags, RES.domid, en(want));
         rc = hc_memory_op(XENMEM_decrease_reservation, PTR(&RES));
         if (rc != want) {
             bad("decrease_reservation returned %s, want %s", en(rc), en(want));
@@ -1379,7 +1436,8 @@ static void fz_increase(void)
 
     memset(gfns, 0xff, sizeof(gfns));
     RES = (struct xen_memory_reservation){
-        .nr_extents = nr, .domid = DOMID_SELF,
+        .nr_extents = nr,
+        .domid = DOMID_SELF,
     };
     if (chance(8))
         RES.domid = (domid_t)(1 + below(0x7fef));
@@ -1388,10 +1446,10 @@ static void fz_increase(void)
     if (k == PK_STRADDLE)
         RES.extent_start = end_rw - 8;
     if (cap == 8 && nr > 8)
-        RES.nr_extents = nr = 8;        /* not past our buffer */
+        RES.nr_extents = nr = 8; /* not past our buffer */
     todo = nr < XENMEM_MAX_EXTENTS_PER_CALL ? nr : XENMEM_MAX_EXTENTS_PER_CALL;
     avail = (uint64_t)(m.max - m.cur);
-    if (avail + nr_pool > NR_POOL)      /* the pool holds what comes back */
+    if (avail + nr_pool > NR_POOL) /* the pool holds what comes back */
         avail = NR_POOL - nr_pool;
     if (todo > avail) {
         RES.nr_extents = nr = todo = avail;
@@ -1435,7 +1493,8 @@ static void fz_memory_unknown(void)
     while (cmd == XENMEM_increase_reservation ||
            cmd == XENMEM_decrease_reservation ||
            cmd == XENMEM_current_reservation ||
-           cmd == XENMEM_maximum_reservation || cmd == XENMEM_machine_memory_map);
+           cmd == XENMEM_maximum_reservation ||
+           cmd == XENMEM_machine_memory_map);
     desc("memory_op cmd %#lx want -EOPNOTSUPP", cmd);
     rc = hc_memory_op(cmd, rnd());
     if (rc != -HV_EOPNOTSUPP)
@@ -1444,8 +1503,9 @@ static void fz_memory_unknown(void)
 
 /* ---- mmu_update, update_va_mapping --------------------------------------- */
 
-#define GOOD_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | \
-                    _PAGE_PCD | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX)
+#define GOOD_FLAGS                                                             \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD |           \
+     _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX)
 
 /* A new L1 entry breaking at most one rule; *err: what it gives. */
 static uint64_t gen_pte(long *err, const char **what)
@@ -1480,7 +1540,8 @@ static uint64_t gen_pte(long *err, const char **what)
         {
             static const unsigned int bits[] = { 7, 8, 9, 10, 11, 52, 55, 62 };
 
-            return mfn_pte(mapf[0], fl | (1UL << bits[below(ARRAY_SIZE(bits))]));
+            return mfn_pte(mapf[0],
+                           fl | (1UL << bits[below(ARRAY_SIZE(bits))]));
         }
     }
 }
@@ -1501,7 +1562,7 @@ static void fz_mmu_update(void)
         REQ[i].ptr = scratch_slot_maddr(SLOT_SANDBOX +
                                         (unsigned int)below(NR_SANDBOX));
         REQ[i].val = gen_pte(&errs[i], &whys[i]);
-        if (chance(10)) {       /* not an L1 entry of dom0's */
+        if (chance(10)) { /* not an L1 entry of dom0's */
             REQ[i].val = 0;
             errs[i] = -HV_EINVAL;
             whys[i] = "bad ptr";
@@ -1519,7 +1580,7 @@ static void fz_mmu_update(void)
     }
     a = place(k, REQ, count * sizeof(REQ[0]), 1280, &rd, &wr);
     readable = k == PK_GOOD || k == PK_RO ? count : 0;
-    if (k == PK_STRADDLE && count) {    /* exactly one request readable */
+    if (k == PK_STRADDLE && count) { /* exactly one request readable */
         memcpy((void *)(end_rw - sizeof(REQ[0])), REQ, sizeof(REQ[0]));
         a = end_rw - sizeof(REQ[0]);
         readable = 1;
@@ -1540,14 +1601,14 @@ static void fz_mmu_update(void)
     done_cnt = 0x5a5a;
     dwr = true;
     if (kd == PK_STRADDLE && k == PK_STRADDLE)
-        kd = PK_RO;         /* one straddle page: the requests have it */
+        kd = PK_RO; /* one straddle page: the requests have it */
     dp = kd == PK_NULL ? 0 : place(kd, &done_cnt, 8, 1800, &drd, &dwr);
     if ((domid_t)domid != DOMID_SELF)
         want = -HV_EINVAL;
     else
         want = err ? err : dwr ? 0 : -HV_EFAULT;
-    desc("mmu_update %lu reqs %s (%s at %lu) done %s domid %#lx want %s",
-         count, pk_name[k], what, done, pk_name[kd], domid, en(want));
+    desc("mmu_update %lu reqs %s (%s at %lu) done %s domid %#lx want %s", count,
+         pk_name[k], what, done, pk_name[kd], domid, en(want));
     rc = hc_mmu_update(a, count, dp, domid);
     if (rc != want)
         bad("mmu_update returned %s, want %s", en(rc), en(want));
@@ -1603,10 +1664,10 @@ static void fz_debug(void)
         rc = hypercall2(__HYPERVISOR_debug_op, DEBUGOP_free_frames, rnd());
         want = m.free;
         break;
-    case 1:     /* inject, refused: an unreadable or an unknown name */
+    case 1: /* inject, refused: an unreadable or an unknown name */
         snprintf(name, sizeof(name), "fz%lx", below(1UL << 40));
         a = place(k, name, strlen(name) + 1, 2000, &rd, &wr);
-        if (k == PK_STRADDLE) {     /* the name runs into the hole */
+        if (k == PK_STRADDLE) { /* the name runs into the hole */
             memcpy((void *)(end_rw - 2), "fz", 2);
             a = end_rw - 2;
             rd = false;
@@ -1625,7 +1686,7 @@ static void fz_debug(void)
         else if (!bc.bytes || bc.bytes % PAGE_SIZE ||
                  bc.bytes > DEBUG_BENCH_COPY_MAX)
             want = -HV_EINVAL;
-        else if (bc.bytes > 16 * PAGE_SIZE) {   /* not that long: skip */
+        else if (bc.bytes > 16 * PAGE_SIZE) { /* not that long: skip */
             desc("debug_op bench_copy %#lx (skipped)", bc.bytes);
             return;
         } else
@@ -1700,7 +1761,7 @@ static void one_call(void)
         fz_reservation_query();
     else if (r < 890)
         fz_memory_map();
-    else if (r < 897)     /* unsafe until given back: not too often */
+    else if (r < 897) /* unsafe until given back: not too often */
         fz_decrease();
     else if (r < 925)
         fz_increase();
@@ -1737,11 +1798,13 @@ static void check_model(void)
         m.free = f;
     else if (f != m.free)
         bad("after it: %ld free frames, %ld before (a refusal, or a call "
-            "that frees what it takes)", f, m.free);
+            "that frees what it takes)",
+            f, m.free);
     if (!failed && !m.loaded[KEXEC_TYPE_DEFAULT] &&
         m.loaded[KEXEC_TYPE_CRASH] == crash_first && f != m.free_base)
         bad("after it: %ld free frames with only the baseline images loaded, "
-            "%ld at the start: a leak of %ld", f, m.free_base, m.free_base - f);
+            "%ld at the start: a leak of %ld",
+            f, m.free_base, m.free_base - f);
 }
 
 /* ---- set-up and the end --------------------------------------------------- */
@@ -1791,7 +1854,8 @@ static bool setup(void)
     module_gfn = si->modules[0].first_gfn;
     pt_mfn = l4_mfn();
     for (unsigned int i = 0; i < sizeof(text); i++)
-        text[i] = (i % 32 == 31) ? '\n' : "fuzz: console_io text ........"[i % 32];
+        text[i] = (i % 32 == 31) ? '\n'
+                                 : "fuzz: console_io text ........"[i % 32];
     {
         static struct e820_entry map[16];
         struct xen_memory_map mm = { .nr_entries = 16, .buffer = PTR(map) };
@@ -1816,9 +1880,13 @@ static bool setup(void)
 static struct kx_opts survivor(void)
 {
     return (struct kx_opts){
-        .module = 0, .type = KEXEC_TYPE_CRASH, .base = cr_start +
-        KX_CRASH_OFFSET, .image_id = 1, .map = true,
-        .region_start = cr_start, .region_size = cr_size,
+        .module = 0,
+        .type = KEXEC_TYPE_CRASH,
+        .base = cr_start + KX_CRASH_OFFSET,
+        .image_id = 1,
+        .map = true,
+        .region_start = cr_start,
+        .region_size = cr_size,
     };
 }
 
@@ -1830,7 +1898,8 @@ static bool wind_down(void)
         long rc;
 
         RES = (struct xen_memory_reservation){ .extent_start = PTR(gfns),
-            .nr_extents = n, .domid = DOMID_SELF };
+                                               .nr_extents = n,
+                                               .domid = DOMID_SELF };
         rc = hc_memory_op(XENMEM_increase_reservation, PTR(&RES));
         if (!check_eq(rc, n, "give back %lu ballooned-out frames", n))
             return false;
@@ -1849,7 +1918,8 @@ static bool wind_down(void)
     return check_eq(current_reservation(), m.cur, "dom0's frames as modelled");
 }
 
-DEFINE_TEST(fuzz, "random hypercalls against a model; then the crash image runs")
+DEFINE_TEST(fuzz,
+            "random hypercalls against a model; then the crash image runs")
 {
     uint64_t seed = 1, n = 10000;
     struct kx_opts o;
@@ -1861,8 +1931,8 @@ DEFINE_TEST(fuzz, "random hypercalls against a model; then the crash image runs"
     prng = seed;
     crash_first = !(seed & 1);
     info("seed %lu, %lu calls, crash image loaded %s the fuzz (replay: "
-         "fuzz_seed=%lu fuzz_n=%lu [fuzz_from=I])", seed, n,
-         crash_first ? "before" : "after", seed, n);
+         "fuzz_seed=%lu fuzz_n=%lu [fuzz_from=I])",
+         seed, n, crash_first ? "before" : "after", seed, n);
     if (!setup())
         return;
     o = survivor();
@@ -1870,7 +1940,8 @@ DEFINE_TEST(fuzz, "random hypercalls against a model; then the crash image runs"
        region's protection, the control page's alias): before the
        baseline, then. */
     if (kx_load_image(&o, crash_first ? "check64 as the crash image, before "
-                      "the fuzz" : "check64 as the crash image (warm-up)"))
+                                        "the fuzz"
+                                      : "check64 as the crash image (warm-up)"))
         return;
     m.loaded[KEXEC_TYPE_CRASH] = crash_first;
     if (!crash_first)
@@ -1891,7 +1962,8 @@ DEFINE_TEST(fuzz, "random hypercalls against a model; then the crash image runs"
     }
     if (failed) {
         info("the last calls (replay: fuzz_seed=%lu fuzz_n=%lu "
-             "fuzz_from=%lu):", seed, n, cur_i > RING ? cur_i - RING : 0);
+             "fuzz_from=%lu):",
+             seed, n, cur_i > RING ? cur_i - RING : 0);
         for (int k = RING - 1; k >= 0; k--) {
             int p = (ring_pos - k + RING) % RING;
 
@@ -1918,11 +1990,11 @@ DEFINE_TEST(fuzz, "random hypercalls against a model; then the crash image runs"
         /* a fuzzer that stopped reaching the rules would pass unnoticed */
         if (n >= 2000)
             check_true(kinds >= 12 && nr_accepted[0] &&
-                       (crash_first || nr_accepted[1]),
+                           (crash_first || nr_accepted[1]),
                        "the loads reached %u errnos (want 12 or more); "
                        "accepted: %lu default, %lu crash (want some of each "
-                       "type the variant loads)", kinds, nr_accepted[0],
-                       nr_accepted[1]);
+                       "type the variant loads)",
+                       kinds, nr_accepted[0], nr_accepted[1]);
     }
     if (!wind_down())
         return;

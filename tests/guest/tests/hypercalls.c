@@ -49,10 +49,10 @@ static unsigned int bad_ptrs(uint64_t *out)
 static void test_unknown_numbers(void)
 {
     static const unsigned int known[] = {
-        __HYPERVISOR_mmu_update, __HYPERVISOR_memory_op,
+        __HYPERVISOR_mmu_update,        __HYPERVISOR_memory_op,
         __HYPERVISOR_update_va_mapping, __HYPERVISOR_xen_version,
-        __HYPERVISOR_console_io, __HYPERVISOR_sched_op,
-        __HYPERVISOR_kexec_op, __HYPERVISOR_debug_op,
+        __HYPERVISOR_console_io,        __HYPERVISOR_sched_op,
+        __HYPERVISOR_kexec_op,          __HYPERVISOR_debug_op,
     };
     unsigned int bad = 0, tried = 0;
 
@@ -73,10 +73,13 @@ static void test_unknown_numbers(void)
             bad++;
         }
     }
-    check_eq(bad, 0, "all %u unknown hypercall numbers below %u give "
-             "-ENOSYS", tried, NR_HYPERCALLS);
+    check_eq(bad, 0,
+             "all %u unknown hypercall numbers below %u give "
+             "-ENOSYS",
+             tried, NR_HYPERCALLS);
     info("hypercall numbers >= NR_HYPERCALLS (%u) cannot be called through "
-         "the page: not tested", NR_HYPERCALLS);
+         "the page: not tested",
+         NR_HYPERCALLS);
 }
 
 static void test_console_io(void)
@@ -126,15 +129,18 @@ static void test_straddling_buffer(void)
         return;
     }
     rc = scratch_map(0, mfn, PTE_RW);
-    if (!check_eq(rc, 0, "update_va_mapping of free gfn %#lx (mfn %#lx) "
-                  "at scratch slot 0", gfn, mfn))
+    if (!check_eq(rc, 0,
+                  "update_va_mapping of free gfn %#lx (mfn %#lx) "
+                  "at scratch slot 0",
+                  gfn, mfn))
         return;
     /* scratch slot 1 is not mapped */
     memcpy(page + PAGE_SIZE - 4, tail, 4);
     check_eq(hc_console_io(CONSOLEIO_write, 8, PTR(page + PAGE_SIZE - 4)),
              -HV_EFAULT, "console_io write of 8 bytes, the last 4 unmapped");
     check_eq(hc_xen_version(XENVER_extraversion, PTR(page + PAGE_SIZE - 4)),
-             -HV_EFAULT, "xen_version extraversion into a buffer running "
+             -HV_EFAULT,
+             "xen_version extraversion into a buffer running "
              "off a mapped page");
     check_eq(scratch_unmap(0), 0, "update_va_mapping unmap of scratch slot 0");
     check_eq(scratch_slot_pte(0), 0, "scratch slot 0 entry reads back 0");
@@ -150,8 +156,8 @@ static void test_xen_version(void)
     size_t len;
 
     v = hc_xen_version(XENVER_version, 0);
-    check_true(v > 0, "xen_version version %ld.%ld (%#lx) > 0",
-               v >> 16, v & 0xffff, v);
+    check_true(v > 0, "xen_version version %ld.%ld (%#lx) > 0", v >> 16,
+               v & 0xffff, v);
 
     memset(extra, 0x7f, sizeof(extra));
     rc = hc_xen_version(XENVER_extraversion, PTR(extra));
@@ -159,7 +165,8 @@ static void test_xen_version(void)
     len = strnlen(extra, XEN_EXTRAVERSION_LEN);
     check_true(len > 0 && len < XEN_EXTRAVERSION_LEN,
                "extraversion '%.*s' is non-empty and NUL-terminated "
-               "within %d bytes", (int)len, extra, XEN_EXTRAVERSION_LEN);
+               "within %d bytes",
+               (int)len, extra, XEN_EXTRAVERSION_LEN);
     check_true(extra[XEN_EXTRAVERSION_LEN] == 0x7f,
                "extraversion wrote nothing past XEN_EXTRAVERSION_LEN");
     for (unsigned int i = 0; i < nbad; i++)
@@ -168,7 +175,10 @@ static void test_xen_version(void)
 
     /* Read-only pages: the hypervisor must not write them for the guest. */
     {
-        const struct { const char *what; uint64_t va; } ro[] = {
+        const struct {
+            const char *what;
+            uint64_t va;
+        } ro[] = {
             { "start_info (read-only)", PTR(si) },
             { "the hypercall page (read-only)", si->hypercall_page },
             { "the L4 in the page-table view", si->pt_base },
@@ -179,8 +189,8 @@ static void test_xen_version(void)
             uint8_t before[XEN_EXTRAVERSION_LEN];
 
             memcpy(before, (const void *)ro[i].va, sizeof(before));
-            check_eq(hc_xen_version(XENVER_extraversion, ro[i].va),
-                     -HV_EFAULT, "xen_version extraversion to %s", ro[i].what);
+            check_eq(hc_xen_version(XENVER_extraversion, ro[i].va), -HV_EFAULT,
+                     "xen_version extraversion to %s", ro[i].what);
             check_true(!memcmp(before, (const void *)ro[i].va, sizeof(before)),
                        "%s unchanged", ro[i].what);
         }
@@ -192,8 +202,9 @@ static void test_xen_version(void)
     check_true(rc >= 0, "xen_version get_features returns >= 0: %ld", rc);
     check_true(!(fi.submap & ~(XENFEAT_page_user_forced | XENFEAT_kexec)),
                "get_features submap 0 = %#x: only defined bits", fi.submap);
-    info("features:%s%s", (fi.submap & XENFEAT_page_user_forced) ?
-         " page_user_forced" : "", (fi.submap & XENFEAT_kexec) ? " kexec" : "");
+    info("features:%s%s",
+         (fi.submap & XENFEAT_page_user_forced) ? " page_user_forced" : "",
+         (fi.submap & XENFEAT_kexec) ? " kexec" : "");
     fi.submap_idx = 1;
     fi.submap = 0xdeadbeef;
     rc = hc_xen_version(XENVER_get_features, PTR(&fi));
@@ -226,7 +237,7 @@ static void test_sched_op(void)
     s.reason = 99;
     check_eq(hc_sched_op(SCHEDOP_shutdown, PTR(&s)), -HV_EINVAL,
              "sched_op shutdown reason 99");
-    s.reason = 2;       /* SHUTDOWN_suspend in Xen, not in this ABI */
+    s.reason = 2; /* SHUTDOWN_suspend in Xen, not in this ABI */
     check_eq(hc_sched_op(SCHEDOP_shutdown, PTR(&s)), -HV_EINVAL,
              "sched_op shutdown reason 2");
     check_eq(hc_sched_op(77, 0), -HV_EOPNOTSUPP, "sched_op unknown cmd 77");
@@ -245,7 +256,8 @@ static void test_memory_op(void)
     unsigned int ram = 0;
 
     cur = hc_memory_op(XENMEM_current_reservation, PTR(&self));
-    check_eq(cur, si->nr_pages, "memory_op current_reservation == "
+    check_eq(cur, si->nr_pages,
+             "memory_op current_reservation == "
              "start_info.nr_pages");
     max = hc_memory_op(XENMEM_maximum_reservation, PTR(&self));
     check_true(max >= cur, "memory_op maximum_reservation %ld >= current %ld",
@@ -267,7 +279,8 @@ static void test_memory_op(void)
         check_true(mm.nr_entries > 0 && mm.nr_entries <= ARRAY_SIZE(map),
                    "machine_memory_map: %u entries (1..%zu)", mm.nr_entries,
                    ARRAY_SIZE(map));
-        for (unsigned int i = 0; i < mm.nr_entries && i < ARRAY_SIZE(map); i++) {
+        for (unsigned int i = 0; i < mm.nr_entries && i < ARRAY_SIZE(map);
+             i++) {
             info("e820 %2u: %016lx - %016lx type %u", i, map[i].addr,
                  map[i].addr + map[i].size, map[i].type);
             ram += map[i].type == 1;
@@ -279,8 +292,8 @@ static void test_memory_op(void)
         mm = (struct xen_memory_map){ .nr_entries = 1, .buffer = PTR(map) };
         rc = hc_memory_op(XENMEM_machine_memory_map, PTR(&mm));
         check_true(rc >= 0 && mm.nr_entries <= 1,
-                   "machine_memory_map with capacity 1: rc %ld, %u entries",
-                   rc, mm.nr_entries);
+                   "machine_memory_map with capacity 1: rc %ld, %u entries", rc,
+                   mm.nr_entries);
         check_eq(map[1].addr, 0xa5a5a5a5a5a5a5a5UL,
                  "machine_memory_map with capacity 1 leaves entry 1 alone");
 
@@ -290,8 +303,7 @@ static void test_memory_op(void)
                      bad[i]);
             mm = (struct xen_memory_map){ .nr_entries = 4, .buffer = bad[i] };
             check_eq(hc_memory_op(XENMEM_machine_memory_map, PTR(&mm)),
-                     -HV_EFAULT, "machine_memory_map into buffer %#lx",
-                     bad[i]);
+                     -HV_EFAULT, "machine_memory_map into buffer %#lx", bad[i]);
         }
     } else {
         error("dom0 is not privileged: machine_memory_map not tested");
@@ -312,8 +324,7 @@ static void test_mmu_update(void)
     uint64_t done;
     long rc;
 
-    check_eq(hc_mmu_update(0, 0, 0, DOMID_SELF), 0,
-             "mmu_update with count 0");
+    check_eq(hc_mmu_update(0, 0, 0, DOMID_SELF), 0, "mmu_update with count 0");
     done = 77;
     check_eq(hc_mmu_update(0, 0, PTR(&done), DOMID_SELF), 0,
              "mmu_update with count 0 and success_count");
@@ -356,13 +367,13 @@ static void test_mmu_update(void)
 
     /* update_va_mapping */
     check_eq(hc_update_va_mapping(scratch_slot_va(4), mfn_pte(mfn, PTE_RW),
-                                  UVMF_INVLPG), 0,
-             "update_va_mapping map (UVMF_INVLPG)");
+                                  UVMF_INVLPG),
+             0, "update_va_mapping map (UVMF_INVLPG)");
     check_eq(*(volatile uint64_t *)scratch_slot_va(4), 0x1234567890abcdefUL,
              "the frame reads back through the new mapping");
     check_eq(hc_update_va_mapping(scratch_slot_va(4), mfn_pte(mfn, PTE_RO),
-                                  UVMF_TLB_FLUSH), 0,
-             "update_va_mapping remap read-only (UVMF_TLB_FLUSH)");
+                                  UVMF_TLB_FLUSH),
+             0, "update_va_mapping remap read-only (UVMF_TLB_FLUSH)");
     check_eq(hc_update_va_mapping(scratch_slot_va(4), 0, UVMF_INVLPG), 0,
              "update_va_mapping unmap");
     check_eq(scratch_slot_pte(4), 0, "unmapped entry reads back 0");

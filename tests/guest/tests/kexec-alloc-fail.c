@@ -29,10 +29,15 @@ static struct kx_opts opts(uint64_t start, uint64_t size, uint64_t off,
                            uint64_t id)
 {
     return (struct kx_opts){
-        .module = 0, .type = KEXEC_TYPE_CRASH, .base = start + off,
-        .image_id = id, .map = true,
+        .module = 0,
+        .type = KEXEC_TYPE_CRASH,
+        .base = start + off,
+        .image_id = id,
+        .map = true,
         .zero_maddr = start + ((size / 2) & ~(PAGE_SIZE - 1)),
-        .zero_pages = 4, .region_start = start, .region_size = size,
+        .zero_pages = 4,
+        .region_start = start,
+        .region_size = size,
     };
 }
 
@@ -59,20 +64,22 @@ static int attempt(const struct kx_opts *o, uint64_t n)
     count = debug_op(DEBUGOP_fail_alloc, 0);
     after = debug_op(DEBUGOP_free_frames, 0);
     if (count < (long)n) {
-        if (!check_eq(rc, 0, "load with allocation %lu failing: not reached "
-                      "(%ld allocations), loaded", n, count))
+        if (!check_eq(rc, 0,
+                      "load with allocation %lu failing: not reached "
+                      "(%ld allocations), loaded",
+                      n, count))
             return -1;
         return 0;
     }
-    if (rc == 0) {      /* the builder fell back to another allocation */
+    if (rc == 0) { /* the builder fell back to another allocation */
         info("allocation %lu of %ld failing: absorbed, loaded", n, count);
         return 2;
     }
     if (rc != -HV_ENOMEM || after != before ||
         kx_status(KEXEC_TYPE_CRASH) != KEXEC_STATUS_LOADED) {
         fail("allocation %lu of %ld failing: load %ld (want -ENOMEM), free "
-             "frames %ld -> %ld, status %ld", n, count, rc, before, after,
-             kx_status(KEXEC_TYPE_CRASH));
+             "frames %ld -> %ld, status %ld",
+             n, count, rc, before, after, kx_status(KEXEC_TYPE_CRASH));
         return -1;
     }
     return 1;
@@ -101,10 +108,12 @@ DEFINE_KX_TEST(kexec_alloc_fail, "kexec-alloc-fail",
     }
     if (r < 0)
         return;
-    n -= 2;         /* the last N reached */
-    check_true(n > absorbed, "walked %lu allocation points of a crash reload "
+    n -= 2; /* the last N reached */
+    check_true(n > absorbed,
+               "walked %lu allocation points of a crash reload "
                "(%lu absorbed by a fallback), each other -ENOMEM, every frame "
-               "given back, the old image loaded", n, absorbed);
+               "given back, the old image loaded",
+               n, absorbed);
     if (keep_a) {
         if (kx_load_image(&a, "crash image A (image id 1) over B"))
             return;

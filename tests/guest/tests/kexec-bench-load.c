@@ -30,8 +30,10 @@ static inline uint64_t rdtsc(void)
 DEFINE_KX_TEST(kexec_bench_load, "kexec-bench-load",
                "cycles of one load of a small image, median of 21")
 {
-    struct kx_opts o = { .module = 0, .type = KEXEC_TYPE_DEFAULT,
-                         .base = KX_DEFAULT_BASE, .image_id = 1 };
+    struct kx_opts o = { .module = 0,
+                         .type = KEXEC_TYPE_DEFAULT,
+                         .base = KX_DEFAULT_BASE,
+                         .image_id = 1 };
     uint64_t t[KX_BENCH_LOADS];
     struct kexec_load ld;
     struct kxl_result res;
@@ -46,8 +48,10 @@ DEFINE_KX_TEST(kexec_bench_load, "kexec-bench-load",
         t[i] = rdtsc() - t0;
         ok += rc == 0;
     }
-    if (!check_eq(ok, KX_BENCH_LOADS, "every one of %u loads of the same "
-                  "image succeeded", KX_BENCH_LOADS))
+    if (!check_eq(ok, KX_BENCH_LOADS,
+                  "every one of %u loads of the same "
+                  "image succeeded",
+                  KX_BENCH_LOADS))
         return;
     /* insertion sort: 21 values */
     for (unsigned int i = 1; i < KX_BENCH_LOADS; i++)
@@ -58,8 +62,8 @@ DEFINE_KX_TEST(kexec_bench_load, "kexec-bench-load",
             t[j - 1] = x;
         }
     info("bench-load: %u loads of %lu entries (%lu pages): median %lu "
-         "cycles, min %lu, max %lu", KX_BENCH_LOADS,
-         (unsigned long)ld.nr_entries,
+         "cycles, min %lu, max %lu",
+         KX_BENCH_LOADS, (unsigned long)ld.nr_entries,
          (unsigned long)(res.copy_pages + res.zero_pages),
          (unsigned long)t[KX_BENCH_LOADS / 2], (unsigned long)t[0],
          (unsigned long)t[KX_BENCH_LOADS - 1]);

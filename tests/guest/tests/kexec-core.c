@@ -44,8 +44,10 @@ static unsigned int collect_notes(struct kx_core_info *ci)
         info("CPU %u's note at %#lx, %lu bytes", n, start, size);
         n++;
     }
-    if (!check_eq(rc, -HV_ERANGE, "get_range KEXEC_RANGE_MA_CPU nr=%u (one "
-                  "past the last CPU): -ERANGE", n) ||
+    if (!check_eq(rc, -HV_ERANGE,
+                  "get_range KEXEC_RANGE_MA_CPU nr=%u (one "
+                  "past the last CPU): -ERANGE",
+                  n) ||
         !check_true(n > 0, "get_range KEXEC_RANGE_MA_CPU: %u CPUs", n))
         return 0;
     if (!check_eq(get_range_nr(KEXEC_RANGE_MA_HVINFO, 0, &start, &size), 0,
@@ -65,7 +67,8 @@ static unsigned int collect_notes(struct kx_core_info *ci)
 static unsigned int collect_memory_map(struct kx_core_info *ci)
 {
     struct xen_memory_map map = {
-        .nr_entries = ELFCORE_MAX_MEM, .buffer = PTR(ci->e820),
+        .nr_entries = ELFCORE_MAX_MEM,
+        .buffer = PTR(ci->e820),
     };
 
     if (!check_eq(hc_memory_op(XENMEM_machine_memory_map, PTR(&map)), 0,
@@ -73,7 +76,8 @@ static unsigned int collect_memory_map(struct kx_core_info *ci)
         return 0;
     if (map.nr_entries == ELFCORE_MAX_MEM)
         info("memory map: %u entries, as many as asked for: the map may be "
-             "longer", map.nr_entries);
+             "longer",
+             map.nr_entries);
     for (unsigned int i = 0; i < map.nr_entries; i++) {
         const struct e820_entry *e = &ci->e820[i];
 
@@ -90,7 +94,8 @@ bool kx_collect_core_info(struct kx_core_info *ci)
     if (!ci->nr_cpus)
         return false;
     if (!check_eq(get_range_nr(KEXEC_RANGE_MA_XEN, 0, &ci->hv_start,
-                               &ci->hv_size), 0, "get_range KEXEC_RANGE_MA_XEN"))
+                               &ci->hv_size),
+                  0, "get_range KEXEC_RANGE_MA_XEN"))
         return false;
     info("hypervisor image at %#lx, %#lx bytes", ci->hv_start, ci->hv_size);
     ci->nr_mem = collect_memory_map(ci);
@@ -102,9 +107,13 @@ struct elfcore_req kx_core_req(const struct kx_core_info *ci,
 {
     /* the reserved region is get_range's size plus the VMCOREINFO page */
     return (struct elfcore_req){
-        .notes = ci->notes, .nr_notes = ci->nr_notes,
-        .mem = ci->mem, .nr_mem = ci->nr_mem,
-        .crash_start = kxl_maddr(crash_start), .crash_size = crash_size + PAGE_SIZE,
-        .hv_start = kxl_maddr(ci->hv_start), .hv_size = ci->hv_size,
+        .notes = ci->notes,
+        .nr_notes = ci->nr_notes,
+        .mem = ci->mem,
+        .nr_mem = ci->nr_mem,
+        .crash_start = kxl_maddr(crash_start),
+        .crash_size = crash_size + PAGE_SIZE,
+        .hv_start = kxl_maddr(ci->hv_start),
+        .hv_size = ci->hv_size,
     };
 }

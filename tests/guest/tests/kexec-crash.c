@@ -45,10 +45,15 @@ static struct kx_opts crash_opts(unsigned int module, uint64_t start,
                                  uint64_t size, uint64_t offset, uint64_t id)
 {
     return (struct kx_opts){
-        .module = module, .type = KEXEC_TYPE_CRASH, .base = start + offset,
-        .image_id = id, .map = true,
+        .module = module,
+        .type = KEXEC_TYPE_CRASH,
+        .base = start + offset,
+        .image_id = id,
+        .map = true,
         .zero_maddr = start + ((size / 2) & ~(PAGE_SIZE - 1)),
-        .zero_pages = 4, .region_start = start, .region_size = size,
+        .zero_pages = 4,
+        .region_start = start,
+        .region_size = size,
     };
 }
 
@@ -80,7 +85,7 @@ DEFINE_KX_TEST(kexec_reload, "kexec-reload",
         return;
     a = crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
     b = crash_opts(mod_b, start, size, KX_CRASH_OFFSET + 4 * PAGE_SIZE, 2);
-    b.zero_maddr = a.base;          /* A's first page: non-zero before */
+    b.zero_maddr = a.base; /* A's first page: non-zero before */
     b.zero_pages = 1;
 
     if (kx_load_image(&a, "crash image A (image id 1)"))
@@ -88,7 +93,8 @@ DEFINE_KX_TEST(kexec_reload, "kexec-reload",
     kx_check_status(KEXEC_TYPE_CRASH, KEXEC_STATUS_LOADED, "after loading A");
     info("reloading: crash image B (image id 2, module %u) at %#lx; with "
          "kexec_test_reload_panic=N the hypervisor panics while writing "
-         "it and B must run", mod_b, b.base);
+         "it and B must run",
+         mod_b, b.base);
     if (kx_load_image(&b, "crash image B (image id 2) over A"))
         return;
     kx_check_status(KEXEC_TYPE_CRASH, KEXEC_STATUS_LOADED, "after reloading B");
@@ -101,7 +107,9 @@ static long balloon_out_one(void)
 {
     uint64_t gfn = take_free_gfn();
     struct xen_memory_reservation r = {
-        .extent_start = PTR(&gfn), .nr_extents = 1, .domid = DOMID_SELF,
+        .extent_start = PTR(&gfn),
+        .nr_extents = 1,
+        .domid = DOMID_SELF,
     };
 
     if (gfn == NO_GFN)
@@ -116,8 +124,11 @@ DEFINE_KX_TEST(kexec_unsafe, "kexec-unsafe",
     const long L = KEXEC_STATUS_LOADED, U = KEXEC_STATUS_UNSAFE;
     uint64_t start, size;
     struct kx_opts c, d = {
-        .module = 0, .type = KEXEC_TYPE_DEFAULT, .base = KX_DEFAULT_BASE,
-        .image_id = 9, .map = true,
+        .module = 0,
+        .type = KEXEC_TYPE_DEFAULT,
+        .base = KX_DEFAULT_BASE,
+        .image_id = 9,
+        .map = true,
     };
     struct kexec_load ld;
     struct kxl_result res;
@@ -167,7 +178,6 @@ DEFINE_KX_TEST(kexec_unsafe, "kexec-unsafe",
     kx_crash_dom0();
 }
 
-
 DEFINE_KX_TEST(kexec_crash_refused_reload, "kexec-crash-refused-reload",
                "crash load, refused load, reload, crash: the reload runs")
 {
@@ -175,8 +185,8 @@ DEFINE_KX_TEST(kexec_crash_refused_reload, "kexec-crash-refused-reload",
 
     if (!kx_crash_region(&start, &size))
         return;
-    if (kx_refused_then_reload(KEXEC_TYPE_CRASH, start + KX_CRASH_OFFSET,
-                               start, size))
+    if (kx_refused_then_reload(KEXEC_TYPE_CRASH, start + KX_CRASH_OFFSET, start,
+                               size))
         return;
     info("crashing: image id 2 must run");
     kx_crash_dom0();

@@ -56,7 +56,8 @@ static void exec_default(const struct kx_opts *o, uint8_t want_arch,
     if (kx_build(o, &ld, &res))
         return;
     if (!check_eq(ld.arch, want_arch, "%s: the ELF class gives arch %s", what,
-                  want_arch == KEXEC_ARCH_32 ? "KEXEC_ARCH_32" : "KEXEC_ARCH_64"))
+                  want_arch == KEXEC_ARCH_32 ? "KEXEC_ARCH_32"
+                                             : "KEXEC_ARCH_64"))
         return;
     rc = kx_load(&ld);
     if (!check_eq(rc, 0, "load %s as the default image", what)) {
@@ -66,7 +67,8 @@ static void exec_default(const struct kx_opts *o, uint8_t want_arch,
     kx_check_status(KEXEC_TYPE_DEFAULT, KEXEC_STATUS_LOADED, "after the load");
     kx_check_status(KEXEC_TYPE_CRASH, 0, "after loading a default image");
     info("executing the default image (%s), entry %#lx: the next lines "
-         "are the image's", what, ld.entry_maddr);
+         "are the image's",
+         what, ld.entry_maddr);
     rc = kx_exec(KEXEC_TYPE_DEFAULT);
     fail("KEXEC_CMD_kexec returned %ld", rc);
 }
@@ -75,8 +77,12 @@ DEFINE_KX_TEST(kexec_exec64, "kexec-exec64",
                "load check64 (modules[0]) at 64 MiB and kexec it")
 {
     struct kx_opts o = {
-        .module = 0, .type = KEXEC_TYPE_DEFAULT, .base = KX_DEFAULT_BASE,
-        .image_id = 1, .map = true, .zero_pages = 1,
+        .module = 0,
+        .type = KEXEC_TYPE_DEFAULT,
+        .base = KX_DEFAULT_BASE,
+        .image_id = 1,
+        .map = true,
+        .zero_pages = 1,
     };
 
     exec_default(&o, KEXEC_ARCH_64, "check64");
@@ -86,7 +92,10 @@ DEFINE_KX_TEST(kexec_exec32, "kexec-exec32",
                "load check32 (modules[0]) as linked and kexec it")
 {
     struct kx_opts o = {
-        .module = 0, .type = KEXEC_TYPE_DEFAULT, .base = 0, .image_id = 1,
+        .module = 0,
+        .type = KEXEC_TYPE_DEFAULT,
+        .base = 0,
+        .image_id = 1,
         .zero_pages = 1,
     };
 
@@ -97,8 +106,12 @@ DEFINE_KX_TEST(kexec_handoff_fault, "kexec-handoff-fault",
                "kexec check64 with kexec_test_handoff_fault: caught fault")
 {
     struct kx_opts o = {
-        .module = 0, .type = KEXEC_TYPE_DEFAULT, .base = KX_DEFAULT_BASE,
-        .image_id = 1, .map = true, .zero_pages = 1,
+        .module = 0,
+        .type = KEXEC_TYPE_DEFAULT,
+        .base = KX_DEFAULT_BASE,
+        .image_id = 1,
+        .map = true,
+        .zero_pages = 1,
     };
 
     exec_default(&o, KEXEC_ARCH_64, "check64");
@@ -109,8 +122,13 @@ long kx_refused_then_reload(uint8_t type, uint64_t base, uint64_t region_start,
                             uint64_t region_size)
 {
     struct kx_opts o = {
-        .module = 0, .type = type, .base = base, .image_id = 1, .map = true,
-        .region_start = region_start, .region_size = region_size,
+        .module = 0,
+        .type = type,
+        .base = base,
+        .image_id = 1,
+        .map = true,
+        .region_start = region_start,
+        .region_size = region_size,
     };
     struct kexec_load ld;
     struct kxl_result res;
@@ -164,7 +182,10 @@ DEFINE_KX_TEST(kexec_crash32, "kexec-crash32",
 {
     uint64_t start, size;
     struct kx_opts o = {
-        .module = 0, .type = KEXEC_TYPE_CRASH, .base = 0, .image_id = 1,
+        .module = 0,
+        .type = KEXEC_TYPE_CRASH,
+        .base = 0,
+        .image_id = 1,
         .zero_pages = 1,
     };
 

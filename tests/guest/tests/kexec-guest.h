@@ -17,24 +17,24 @@
 #include "../../../tools/kexec-loader/kexec-loader.h"
 #include "../../../tools/kexec-loader/elfcore.h"
 
-#define KX_MAP_VA        0xffffc00000000000UL   /* the MAP the tests ask for */
-#define KX_MAP_PAGES     2
-#define KX_DEFAULT_BASE  0x4000000UL            /* 64 MiB */
-#define KX_CRASH_OFFSET  0x100000UL             /* base = crash region + 1 MiB */
-#define KX_MAX_ENTRIES   128
-#define KX_SLOT_FIRST    64                     /* scratch slots for bounce pages */
-#define KX_SLOT_ZERO     63                     /* scratch slot to fill a frame */
-#define KX_MAX_BOUNCE    64
+#define KX_MAP_VA       0xffffc00000000000UL /* the MAP the tests ask for */
+#define KX_MAP_PAGES    2
+#define KX_DEFAULT_BASE 0x4000000UL /* 64 MiB */
+#define KX_CRASH_OFFSET 0x100000UL  /* base = crash region + 1 MiB */
+#define KX_MAX_ENTRIES  128
+#define KX_SLOT_FIRST   64 /* scratch slots for bounce pages */
+#define KX_SLOT_ZERO    63 /* scratch slot to fill a frame */
+#define KX_MAX_BOUNCE   64
 
 /*
  * DEFINE_TEST() of report.h with a name that is not a C identifier
  * ("kexec-exec64"): the same .tests registration.
  */
-#define DEFINE_KX_TEST(ident, tname, tsummary)                              \
-    static void test_fn_##ident(void);                                      \
-    static const struct test_desc test_desc_##ident                         \
-        __used __aligned(8) __attribute__((section(".tests"))) =           \
-        { tname, tsummary, test_fn_##ident };                               \
+#define DEFINE_KX_TEST(ident, tname, tsummary)                                 \
+    static void test_fn_##ident(void);                                         \
+    static const struct test_desc test_desc_##ident __used __aligned(8)        \
+        __attribute__((section(".tests"))) = { tname, tsummary,                \
+                                               test_fn_##ident };              \
     static void test_fn_##ident(void)
 
 /* kexec_op wrappers: the hypercall's result. */
@@ -47,11 +47,11 @@ long kx_load(struct kexec_load *ld);
 
 /* How to load an image. */
 struct kx_opts {
-    unsigned int module;        /* start_info modules[] index */
-    uint8_t type;               /* KEXEC_TYPE_* */
-    uint64_t base;              /* ET_DYN: BASE; ET_EXEC: 0 (as linked) */
-    uint64_t image_id;          /* written into the parameter block */
-    bool map;                   /* MAP KX_MAP_VA -> BASE, KX_MAP_PAGES */
+    unsigned int module; /* start_info modules[] index */
+    uint8_t type;        /* KEXEC_TYPE_* */
+    uint64_t base;       /* ET_DYN: BASE; ET_EXEC: 0 (as linked) */
+    uint64_t image_id;   /* written into the parameter block */
+    bool map;            /* MAP KX_MAP_VA -> BASE, KX_MAP_PAGES */
     /* The zero range: zero_pages != 0 asks for one; zero_maddr 0 lets
        kx_build() pick a dom0 frame it fills with a pattern first. */
     uint64_t zero_maddr, zero_pages;
@@ -136,12 +136,12 @@ long kx_refused_then_reload(uint8_t type, uint64_t base, uint64_t region_start,
 #define KX_MAX_CPUS 64
 
 struct kx_core_info {
-    struct elfcore_range notes[KX_MAX_CPUS + 2];   /* CPUs, HV, VMCOREINFO */
+    struct elfcore_range notes[KX_MAX_CPUS + 2]; /* CPUs, HV, VMCOREINFO */
     unsigned int nr_notes, nr_cpus;
     struct elfcore_mem mem[ELFCORE_MAX_MEM];
-    struct e820_entry e820[ELFCORE_MAX_MEM];        /* the machine map */
+    struct e820_entry e820[ELFCORE_MAX_MEM]; /* the machine map */
     unsigned int nr_mem;
-    uint64_t hv_start, hv_size;                     /* the hypervisor image */
+    uint64_t hv_start, hv_size; /* the hypervisor image */
 };
 
 /* Every note, the hypervisor image, the machine map; false (FAIL/ERROR) if

@@ -34,14 +34,14 @@
 #include "../../../tools/purgatory/purgatory-args.h"
 #include <public/elfnote.h>
 
-#define KH_MAX_ENTRIES     1024
-#define KH_LOW_LIMIT       0x1000000UL      /* 16 MiB: parts go above */
-#define KH_4G              0x100000000UL
-#define KH_CMDLINE_MAX     512
-#define KH_COM1            0x3f8
-#define KH_DEBUG_EXIT      0xf4
-#define KH_OLD_SLOT        0        /* scratch slot for old memory */
-#define KH_NOTE_MAX        4096
+#define KH_MAX_ENTRIES 1024
+#define KH_LOW_LIMIT   0x1000000UL /* 16 MiB: parts go above */
+#define KH_4G          0x100000000UL
+#define KH_CMDLINE_MAX 512
+#define KH_COM1        0x3f8
+#define KH_DEBUG_EXIT  0xf4
+#define KH_OLD_SLOT    0 /* scratch slot for old memory */
+#define KH_NOTE_MAX    4096
 
 static inline uint64_t rdtsc(void)
 {
@@ -159,7 +159,6 @@ static uint64_t place_in(uint64_t size, uint64_t from, uint64_t hi,
     return 0;
 }
 
-
 /*
  * Load hv (a Multiboot kernel) with mods behind purgatory as a `type`
  * image: the information structure and the modules in the first RAM of
@@ -170,8 +169,8 @@ static uint64_t place_in(uint64_t size, uint64_t from, uint64_t hi,
  */
 static bool load_hv(uint8_t type, const struct start_module *hv,
                     const struct kxl_mb_module_req *mods, uint32_t nr_mods,
-                    const struct e820_entry *mem, uint32_t nr_mem,
-                    uint64_t lo, uint64_t hi)
+                    const struct e820_entry *mem, uint32_t nr_mem, uint64_t lo,
+                    uint64_t hi)
 {
     const bool crash = type == KEXEC_TYPE_CRASH;
     struct kxl_mb_req req;
@@ -185,37 +184,45 @@ static bool load_hv(uint8_t type, const struct start_module *hv,
     for (uint32_t i = 0; i < nr_mods; i++)
         parts += (mods[i].size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
     req = (struct kxl_mb_req){
-        .image = (const void *)hv->va, .image_size = hv->size,
-        .cmdline = hv_cmdline, .modules = mods, .nr_modules = nr_mods,
-        .mem = mem, .nr_mem = nr_mem,
+        .image = (const void *)hv->va,
+        .image_size = hv->size,
+        .cmdline = hv_cmdline,
+        .modules = mods,
+        .nr_modules = nr_mods,
+        .mem = mem,
+        .nr_mem = nr_mem,
         .region_start = kxl_maddr(crash ? lo : 0),
         .region_size = crash ? hi - lo : 0,
     };
     /* Where the kernel goes, from its header: the parts go above it. */
     rc = kxl_mb_parse(req.image, req.image_size, &mres.hdr);
-    if (!check_eq(rc, KXLM_OK, "the Multiboot header of the %s hypervisor: "
-                  "%s", crash ? "crash" : "next", kxl_mb_strerror(rc)))
+    if (!check_eq(rc, KXLM_OK,
+                  "the Multiboot header of the %s hypervisor: "
+                  "%s",
+                  crash ? "crash" : "next", kxl_mb_strerror(rc)))
         return false;
-    req.info_maddr = kxl_maddr(place_in(parts, mres.hdr.bss_end_addr > lo ?
-                                        mres.hdr.bss_end_addr : lo, hi, none));
+    req.info_maddr = kxl_maddr(
+        place_in(parts, mres.hdr.bss_end_addr > lo ? mres.hdr.bss_end_addr : lo,
+                 hi, none));
     if (!check_true(kxl_maddr_val(req.info_maddr) != 0,
                     "RAM for the information structure "
-                    "and %u modules (%lu bytes) in [%#lx, %#lx)", nr_mods,
-                    parts, lo, hi))
+                    "and %u modules (%lu bytes) in [%#lx, %#lx)",
+                    nr_mods, parts, lo, hi))
         return false;
     rc = kxl_mb_build(&req, &env, ents, KH_MAX_ENTRIES, &mres);
-    if (!check_eq(rc, KXLM_OK, "multiboot-load of the %s hypervisor (%lu "
-                  "bytes) with %u modules: %s%s%s", crash ? "crash" : "next",
-                  hv->size, nr_mods, kxl_mb_strerror(rc),
-                  mres.kxl_error ? ": " : "",
+    if (!check_eq(rc, KXLM_OK,
+                  "multiboot-load of the %s hypervisor (%lu "
+                  "bytes) with %u modules: %s%s%s",
+                  crash ? "crash" : "next", hv->size, nr_mods,
+                  kxl_mb_strerror(rc), mres.kxl_error ? ": " : "",
                   mres.kxl_error ? kxl_strerror(mres.kxl_error) : ""))
         return false;
     n = mres.nr_entries;
     info("Multiboot flags %#x, kernel [%#lx, %#lx), entry %#lx, information "
-         "structure at %#lx, %u modules up to %#lx", mres.hdr.flags,
-         kxl_maddr_val(mres.kernel_start), kxl_maddr_val(mres.kernel_end),
-         kxl_maddr_val(mres.entry_maddr), kxl_maddr_val(mres.info_maddr),
-         nr_mods, kxl_maddr_val(mres.end));
+         "structure at %#lx, %u modules up to %#lx",
+         mres.hdr.flags, kxl_maddr_val(mres.kernel_start),
+         kxl_maddr_val(mres.kernel_end), kxl_maddr_val(mres.entry_maddr),
+         kxl_maddr_val(mres.info_maddr), nr_mods, kxl_maddr_val(mres.end));
     info("its command line: '%s'", hv_cmdline);
 
     memset(&pargs, 0, sizeof(pargs));
@@ -238,30 +245,36 @@ static bool load_hv(uint8_t type, const struct start_module *hv,
 
     purg_size = kx_purgatory_span(&env);
     {
-        const uint64_t busy[2][2] = {
-            { kxl_maddr_val(mres.kernel_start), kxl_maddr_val(mres.kernel_end) },
-            { kxl_maddr_val(mres.info_maddr), kxl_maddr_val(mres.end) } };
+        const uint64_t busy[2][2] = { { kxl_maddr_val(mres.kernel_start),
+                                        kxl_maddr_val(mres.kernel_end) },
+                                      { kxl_maddr_val(mres.info_maddr),
+                                        kxl_maddr_val(mres.end) } };
 
         purg_maddr = purg_size ? place_in(purg_size, lo, hi, busy) : 0;
     }
-    if (!check_true(purg_maddr != 0, "RAM for purgatory (%lu bytes) in "
-                    "[%#lx, %#lx) outside the other parts: %#lx", purg_size,
-                    lo, hi, purg_maddr))
+    if (!check_true(purg_maddr != 0,
+                    "RAM for purgatory (%lu bytes) in "
+                    "[%#lx, %#lx) outside the other parts: %#lx",
+                    purg_size, lo, hi, purg_maddr))
         return false;
     rc = kxl_build_purgatory(purgatory_elf, PURGATORY_ELF_SIZE,
                              kxl_maddr(purg_maddr), req.region_start,
-                             req.region_size, &pargs, &env,
-                             ents + n, KH_MAX_ENTRIES - n, &pres);
+                             req.region_size, &pargs, &env, ents + n,
+                             KH_MAX_ENTRIES - n, &pres);
     if (!check_eq(rc, KXL_OK, "purgatory's entries: %s", kxl_strerror(rc)))
         return false;
     n += pres.nr_entries;
     ld = (struct kexec_load){
-        .size = sizeof(ld), .type = type, .arch = KEXEC_ARCH_64,
-        .entry_maddr = kxl_maddr_val(pres.entry_maddr), .entries = PTR(ents),
+        .size = sizeof(ld),
+        .type = type,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = kxl_maddr_val(pres.entry_maddr),
+        .entries = PTR(ents),
         .nr_entries = n,
     };
     hrc = kx_load(&ld);
-    if (!check_eq(hrc, 0, "load the %s hypervisor behind purgatory (at %#lx) "
+    if (!check_eq(hrc, 0,
+                  "load the %s hypervisor behind purgatory (at %#lx) "
                   "as the %s image: %lu entries, %u regions",
                   crash ? "crash" : "next", purg_maddr,
                   crash ? "crash" : "default", n, pargs.nr_regions)) {
@@ -290,15 +303,16 @@ static bool load_next(uint64_t next)
     info("next dom0 command line: '%s'", dom0_cmdline);
     /* The next boot's modules: its dom0 (with its command line), and what
        that dom0 needs to do this again. */
-    mods[nr_mods++] = (struct kxl_mb_module_req){
-        (const void *)dom0->va, dom0->size, dom0_cmdline };
-    mods[nr_mods++] = (struct kxl_mb_module_req){
-        (const void *)hv->va, hv->size, "hv.elf hv" };
-    mods[nr_mods++] = (struct kxl_mb_module_req){
-        (const void *)dom0->va, dom0->size, "dom0.elf dom0" };
+    mods[nr_mods++] = (struct kxl_mb_module_req){ (const void *)dom0->va,
+                                                  dom0->size, dom0_cmdline };
+    mods[nr_mods++] = (struct kxl_mb_module_req){ (const void *)hv->va,
+                                                  hv->size, "hv.elf hv" };
+    mods[nr_mods++] = (struct kxl_mb_module_req){ (const void *)dom0->va,
+                                                  dom0->size, "dom0.elf dom0" };
     if (hvcmd)
         mods[nr_mods++] = (struct kxl_mb_module_req){
-            (const void *)hvcmd->va, hvcmd->size, "hvcmdline.txt hvcmdline" };
+            (const void *)hvcmd->va, hvcmd->size, "hvcmdline.txt hvcmdline"
+        };
     return load_hv(KEXEC_TYPE_DEFAULT, hv, mods, nr_mods, core.e820,
                    core.nr_mem, KH_LOW_LIMIT, KH_4G);
 }
@@ -314,7 +328,8 @@ DEFINE_KX_TEST(kexec_hv, "kexec-hv",
     cmdline_u64("hv-chain", &chain);
     info("generation %lu of %lu", gen, chain);
     if (gen >= chain) {
-        check_true(gen == chain, "generation %lu is the last (%lu)", gen, chain);
+        check_true(gen == chain, "generation %lu is the last (%lu)", gen,
+                   chain);
         return;
     }
     env = kx_env(NULL);
@@ -347,7 +362,8 @@ static uint32_t crash_memory_map(uint64_t lo, uint64_t hi)
 
         if (e->type != 1 || in_s >= in_e) {
             crash_map[n++] = (struct e820_entry){ s, e->size,
-                                                  e->type == 1 ? 2 : e->type, 0 };
+                                                  e->type == 1 ? 2 : e->type,
+                                                  0 };
             continue;
         }
         if (s < in_s)
@@ -393,17 +409,19 @@ DEFINE_KX_TEST(kexec_hv_crash, "kexec-hv-crash",
     if (!check_eq(rc, ELFCORE_OK, "elfcore_build: %s", elfcore_strerror(rc)))
         return;
     info("ELF core header: %lu bytes, %u PT_NOTE (%u CPUs), %u RAM PT_LOAD, "
-         "%u hypervisor PT_LOAD", cres.size, cres.nr_notes, core.nr_cpus,
-         cres.nr_ram, cres.nr_hv);
+         "%u hypervisor PT_LOAD",
+         cres.size, cres.nr_notes, core.nr_cpus, cres.nr_ram, cres.nr_hv);
     nr_map = crash_memory_map(lo, lo + size);
     /* This hypervisor is no crash hypervisor: no old-memory mappings. */
-    check_eq(scratch_map(KH_OLD_SLOT, 0xf0000 >> PAGE_SHIFT, PTE_RO), -HV_EACCES,
+    check_eq(scratch_map(KH_OLD_SLOT, 0xf0000 >> PAGE_SHIFT, PTE_RO),
+             -HV_EACCES,
              "a read-only mapping of a reserved frame (0xf0000) without kdump");
 
     /* The dump guest learns what to expect from its command line. */
-    snprintf(dom0_cmdline, sizeof(dom0_cmdline), "dom0.elf test=kexec-hv-dump "
-             "dump-cpus=%u dump-start=%#lx dump-size=%#lx", core.nr_cpus,
-             (unsigned long)lo, (unsigned long)size);
+    snprintf(dom0_cmdline, sizeof(dom0_cmdline),
+             "dom0.elf test=kexec-hv-dump "
+             "dump-cpus=%u dump-start=%#lx dump-size=%#lx",
+             core.nr_cpus, (unsigned long)lo, (unsigned long)size);
     mods[0] = (struct kxl_mb_module_req){ (const void *)dom0->va, dom0->size,
                                           dom0_cmdline };
     mods[1] = (struct kxl_mb_module_req){ core_hdr, cres.size,
@@ -429,7 +447,8 @@ static bool read_old_cb(void *ctx, kxl_maddr_t at, void *buf, uint64_t len);
 /* len bytes of old memory at ma; a FAIL line if they cannot be read. */
 static bool read_old(uint64_t ma, void *buf, uint64_t len)
 {
-    return check_true(read_old_cb(NULL, kxl_maddr(ma), buf, len), "read %lu bytes of "
+    return check_true(read_old_cb(NULL, kxl_maddr(ma), buf, len),
+                      "read %lu bytes of "
                       "old memory at %#lx (read-only mappings)",
                       (unsigned long)len, (unsigned long)ma);
 }
@@ -446,15 +465,19 @@ static bool old_note(uint64_t ma, uint64_t size, uint32_t *type,
 {
     uint32_t namesz;
 
-    if (!check_true(size >= 12 && size <= KH_NOTE_MAX, "a note of %lu bytes "
-                    "at %#lx", size, ma) || !read_old(ma, note_buf, size))
+    if (!check_true(size >= 12 && size <= KH_NOTE_MAX,
+                    "a note of %lu bytes "
+                    "at %#lx",
+                    size, ma) ||
+        !read_old(ma, note_buf, size))
         return false;
     memcpy(&namesz, note_buf, 4);
     memcpy(descsz, note_buf + 4, 4);
     memcpy(type, note_buf + 8, 4);
     if (!check_true(12 + ((namesz + 3) & ~3u) + *descsz <= size,
                     "note at %#lx: name %u and descriptor %u bytes fit its "
-                    "%lu", ma, namesz, *descsz, size))
+                    "%lu",
+                    ma, namesz, *descsz, size))
         return false;
     *name = (const char *)note_buf + 12;
     *desc = note_buf + 12 + ((namesz + 3) & ~3u);
@@ -485,8 +508,10 @@ static bool check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
         if (type == NT_PRSTATUS && !strcmp(name, "CORE")) {
             struct hv_elf_prstatus pr;
 
-            if (!check_true(descsz >= sizeof(pr), "CPU %u's NT_PRSTATUS is "
-                            "%u bytes", cpu, descsz))
+            if (!check_true(descsz >= sizeof(pr),
+                            "CPU %u's NT_PRSTATUS is "
+                            "%u bytes",
+                            cpu, descsz))
                 return false;
             memcpy(&pr, desc, sizeof(pr));
             if (pr.pr_pid == (int32_t)cpu + 1 && pr.pr_reg[PR_RIP])
@@ -498,18 +523,21 @@ static bool check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
         } else if (type == HV_ELFNOTE_CRASH_INFO && !strcmp(name, "HV")) {
             struct hv_crash_info ci;
 
-            if (!check_true(descsz >= sizeof(ci), "the hypervisor note is %u "
-                            "bytes", descsz))
+            if (!check_true(descsz >= sizeof(ci),
+                            "the hypervisor note is %u "
+                            "bytes",
+                            descsz))
                 return false;
             memcpy(&ci, desc, sizeof(ci));
             ci.reason[sizeof(ci.reason) - 1] = '\0';
             info("old memory: hypervisor note: %u CPUs, crashing CPU %u, "
-                 "saved %#x, reason '%s'", ci.nr_cpus, ci.crashing_cpu,
-                 ci.cpus_saved, ci.reason);
+                 "saved %#x, reason '%s'",
+                 ci.nr_cpus, ci.crashing_cpu, ci.cpus_saved, ci.reason);
             check_eq(ci.nr_cpus, cpus, "the hypervisor note's CPUs");
             crashing_cpu = ci.crashing_cpu;
             hv = true;
-        } else if (type == VMCOREINFO_NOTE_TYPE && !strcmp(name, "VMCOREINFO")) {
+        } else if (type == VMCOREINFO_NOTE_TYPE &&
+                   !strcmp(name, "VMCOREINFO")) {
             static const char key[] = "PAGESIZE=4096\n";
 
             for (uint32_t k = 0; k + sizeof(key) - 1 <= descsz; k++)
@@ -520,11 +548,12 @@ static bool check_old_notes(const struct elfcore_phdr *ph, unsigned int nr,
         }
     }
     check_eq(cpu, cpus, "NT_PRSTATUS notes read from old memory");
-    check_eq(saved, cpus, "of them with the CPU's registers (pr_pid = CPU + "
+    check_eq(saved, cpus,
+             "of them with the CPU's registers (pr_pid = CPU + "
              "1, a RIP)");
     check_true(hv, "the hypervisor note, read from old memory");
     check_true(vmcoreinfo, "the VMCOREINFO note (PAGESIZE=4096), read from "
-               "old memory");
+                           "old memory");
     return cpu == cpus && saved == cpus && hv && vmcoreinfo;
 }
 
@@ -552,12 +581,12 @@ static inline uint8_t inb(uint16_t port)
 /* COM2 (a privileged dom0's ports): 115200 8N1, FIFOs on. */
 static void com2_init(void)
 {
-    outb(KH_COM2 + 1, 0);           /* no interrupts */
-    outb(KH_COM2 + 3, 0x80);        /* DLAB */
-    outb(KH_COM2 + 0, 1);           /* 115200 */
+    outb(KH_COM2 + 1, 0);    /* no interrupts */
+    outb(KH_COM2 + 3, 0x80); /* DLAB */
+    outb(KH_COM2 + 0, 1);    /* 115200 */
     outb(KH_COM2 + 1, 0);
-    outb(KH_COM2 + 3, 0x03);        /* 8N1 */
-    outb(KH_COM2 + 2, 0x07);        /* FIFOs on, cleared */
+    outb(KH_COM2 + 3, 0x03); /* 8N1 */
+    outb(KH_COM2 + 2, 0x07); /* FIFOs on, cleared */
 }
 
 /* The vmcore's bytes: 16 at a time into the transmit FIFO once empty. */
@@ -613,9 +642,13 @@ static void stream_vmcore(const struct elfcore_phdr *ph, unsigned int nr,
     static struct vmcore_note notes[VMCORE_MAX_NOTES];
     struct vmcore_src src = { read_old_cb, com2_write, NULL };
     struct vmcore_req req = {
-        .notes = notes, .nr_cpus = (uint32_t)cpus, .max_image = 4UL << 20,
-        .hv_virt = ELFCORE_HV_VIRT, .directmap_virt = ELFCORE_DIRECTMAP_VIRT,
-        .vmcoreinfo = vmcoreinfo_text, .vmcoreinfo_len = vmcoreinfo_len,
+        .notes = notes,
+        .nr_cpus = (uint32_t)cpus,
+        .max_image = 4UL << 20,
+        .hv_virt = ELFCORE_HV_VIRT,
+        .directmap_virt = ELFCORE_DIRECTMAP_VIRT,
+        .vmcoreinfo = vmcoreinfo_text,
+        .vmcoreinfo_len = vmcoreinfo_len,
     };
     struct vmcore_result res;
     unsigned int cpu = 0;
@@ -636,22 +669,25 @@ static void stream_vmcore(const struct elfcore_phdr *ph, unsigned int nr,
                                              ph[i].p_filesz };
         } else {
             notes[req.nr_notes] = (struct vmcore_note){
-                kxl_maddr(ph[i].p_offset), ph[i].p_filesz };
+                kxl_maddr(ph[i].p_offset), ph[i].p_filesz
+            };
         }
         req.nr_notes++;
     }
     if (!check_true(req.hv_size != 0, "the core header has the hypervisor "
-                    "image's PT_LOAD"))
+                                      "image's PT_LOAD"))
         return;
     com2_init();
     rc = vmcore_stream(&req, &src, &res);
     if (!check_eq(rc, VMCORE_OK, "vmcore_stream: %s (at %#lx)",
-                  vmcore_strerror(rc), (unsigned long)kxl_maddr_val(res.bad_maddr)))
+                  vmcore_strerror(rc),
+                  (unsigned long)kxl_maddr_val(res.bad_maddr)))
         return;
     info("vmcore: %lu bytes, CRC-32 %#x, to COM2", (unsigned long)res.bytes,
          res.crc32);
     info("vmcore: %u program headers: %u image runs (twice), %u stack runs "
-         "(%lu pages)", res.nr_phdrs, res.nr_image_runs, res.nr_stack_runs,
+         "(%lu pages)",
+         res.nr_phdrs, res.nr_image_runs, res.nr_stack_runs,
          (unsigned long)res.stack_pages);
 }
 
@@ -665,8 +701,10 @@ DEFINE_KX_TEST(kexec_hv_dump, "kexec-hv-dump",
     cmdline_u64("dump-start", &lo);
     cmdline_u64("dump-size", &size);
     if (!check_true(hdr != NULL, "an 'elfcorehdr' module") ||
-        !check_true(cpus && size, "dump-cpus=%lu dump-start=%#lx "
-                    "dump-size=%#lx", cpus, lo, size))
+        !check_true(cpus && size,
+                    "dump-cpus=%lu dump-start=%#lx "
+                    "dump-size=%#lx",
+                    cpus, lo, size))
         return;
     {
         const struct elfcore_ehdr *eh = (const void *)hdr->va;
@@ -674,13 +712,15 @@ DEFINE_KX_TEST(kexec_hv_dump, "kexec-hv-dump",
         unsigned int notes = 0, loads = 0;
 
         if (!check_true(hdr->size >= sizeof(*eh) &&
-                        !memcmp(eh->e_ident, "\177ELF", 4) &&
-                        eh->e_ident[4] == 2 && eh->e_type == 4 &&
-                        eh->e_machine == 62, "the core header is an ELF64 "
-                        "x86-64 ET_CORE (%lu bytes)", hdr->size) ||
+                            !memcmp(eh->e_ident, "\177ELF", 4) &&
+                            eh->e_ident[4] == 2 && eh->e_type == 4 &&
+                            eh->e_machine == 62,
+                        "the core header is an ELF64 "
+                        "x86-64 ET_CORE (%lu bytes)",
+                        hdr->size) ||
             !check_true(eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(*ph) <=
-                        hdr->size, "its %u program headers are inside it",
-                        eh->e_phnum))
+                            hdr->size,
+                        "its %u program headers are inside it", eh->e_phnum))
             return;
         ph = (const void *)(hdr->va + eh->e_phoff);
         for (unsigned int i = 0; i < eh->e_phnum; i++) {
@@ -692,8 +732,10 @@ DEFINE_KX_TEST(kexec_hv_dump, "kexec-hv-dump",
                      (unsigned long)ph[i].p_paddr,
                      (unsigned long)ph[i].p_memsz);
         }
-        check_eq(notes, cpus + 2, "PT_NOTEs: one per CPU of the crashed "
-                 "hypervisor (%lu), its own, VMCOREINFO", cpus);
+        check_eq(notes, cpus + 2,
+                 "PT_NOTEs: one per CPU of the crashed "
+                 "hypervisor (%lu), its own, VMCOREINFO",
+                 cpus);
         check_true(loads > 0, "%u PT_LOADs of the crashed machine's memory",
                    loads);
         if (check_old_notes(ph, eh->e_phnum, cpus))
@@ -714,6 +756,8 @@ DEFINE_KX_TEST(kexec_hv_dump, "kexec-hv-dump",
             fail("RAM [%#lx, +%#lx) outside the crash region",
                  (unsigned long)e->addr, (unsigned long)e->size);
     }
-    check_true(ram > 0 && ram <= size, "%lu bytes of RAM, all inside the "
-               "crash region [%#lx, +%#lx)", ram, lo, size);
+    check_true(ram > 0 && ram <= size,
+               "%lu bytes of RAM, all inside the "
+               "crash region [%#lx, +%#lx)",
+               ram, lo, size);
 }

@@ -191,12 +191,16 @@ int kx_build(const struct kx_opts *o, struct kexec_load *ld,
                                KX_MAP_PAGES };
     static kxl_vaddr_t unmapped[2];
     struct kxl_request req = {
-        .base = kxl_maddr(o->base), .type = o->type,
+        .base = kxl_maddr(o->base),
+        .type = o->type,
         .region_start = kxl_maddr(o->region_start),
         .region_size = o->region_size,
-        .zero_maddr = kxl_maddr(o->zero_maddr), .zero_pages = o->zero_pages,
-        .params = true, .image_id = o->image_id,
-        .unmapped = unmapped, .nr_unmapped = 2,
+        .zero_maddr = kxl_maddr(o->zero_maddr),
+        .zero_pages = o->zero_pages,
+        .params = true,
+        .image_id = o->image_id,
+        .unmapped = unmapped,
+        .nr_unmapped = 2,
     };
     int rc;
 
@@ -213,8 +217,8 @@ int kx_build(const struct kx_opts *o, struct kexec_load *ld,
         uint64_t lo = o->base ? o->base : 0x2000000UL;
 
         req.zero_pages = 1;
-        req.zero_maddr = kxl_maddr(patterned_frame(lo - 0x400000UL,
-                                                   lo + 0x400000UL, true));
+        req.zero_maddr = kxl_maddr(
+            patterned_frame(lo - 0x400000UL, lo + 0x400000UL, true));
         if (!kxl_maddr_val(req.zero_maddr)) {
             error("no dom0 frame for the zero range");
             return KXL_EARG;
@@ -231,8 +235,8 @@ int kx_build(const struct kx_opts *o, struct kexec_load *ld,
     kx_bounce_restart();
     rc = kxl_build(&req, &env, kx_ents, KX_MAX_ENTRIES, res);
     if (rc) {
-        error("kexec-loader: %s (where %u) loading module %u",
-              kxl_strerror(rc), res->where, o->module);
+        error("kexec-loader: %s (where %u) loading module %u", kxl_strerror(rc),
+              res->where, o->module);
         return rc;
     }
     kxl_fill_load(ld, res, o->type, kx_ents);

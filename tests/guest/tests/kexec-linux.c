@@ -48,12 +48,12 @@
 #include "../../../tools/kexec-loader/sha256.h"
 #include "../../../tools/purgatory/purgatory-args.h"
 
-#define KL_MAX_ENTRIES   1024
-#define KL_HDR_MAX       (4 * PAGE_SIZE)
-#define KL_DEFAULT_BASE  0x4000000UL        /* 64 MiB */
-#define KL_DEFAULT_SIZE  0x10000000UL       /* 256 MiB */
-#define KL_COM1          0x3f8
-#define KL_DEBUG_EXIT    0xf4
+#define KL_MAX_ENTRIES  1024
+#define KL_HDR_MAX      (4 * PAGE_SIZE)
+#define KL_DEFAULT_BASE 0x4000000UL  /* 64 MiB */
+#define KL_DEFAULT_SIZE 0x10000000UL /* 256 MiB */
+#define KL_COM1         0x3f8
+#define KL_DEBUG_EXIT   0xf4
 
 static struct kexec_entry ents[KL_MAX_ENTRIES];
 /* Buffers in any module or in dom0's own image (the built-in purgatory);
@@ -91,8 +91,8 @@ static bool add_region(const char *name, kxl_maddr_t dest, uint64_t memsz,
 
 struct kl_plan {
     uint8_t type;
-    uint64_t region_start, region_size;     /* where everything goes */
-    uint64_t hdr_maddr, hdr_size;           /* CRASH: the core header */
+    uint64_t region_start, region_size; /* where everything goes */
+    uint64_t hdr_maddr, hdr_size;       /* CRASH: the core header */
     uint64_t purg_maddr, purg_size;
 };
 
@@ -111,8 +111,8 @@ static bool build_core_header(struct kl_plan *p, uint64_t crash_start,
     p->hdr_size = pages * PAGE_SIZE;
     p->hdr_maddr = p->region_start + p->region_size - p->hdr_size;
     info("ELF core header: %lu bytes, %u PT_NOTE, %u RAM PT_LOAD, %u "
-         "hypervisor PT_LOAD, at %#lx", hres.size, hres.nr_notes, hres.nr_ram,
-         hres.nr_hv, p->hdr_maddr);
+         "hypervisor PT_LOAD, at %#lx",
+         hres.size, hres.nr_notes, hres.nr_ram, hres.nr_hv, p->hdr_maddr);
     /* hdr_buf is in dom0's image, not a module: copy it into fresh frames */
     if (*n + 1 + pages > KL_MAX_ENTRIES)
         return false;
@@ -192,20 +192,23 @@ static bool load_linux(uint8_t type)
     if (!check_true(p.purg_size != 0, "purgatory.elf: %lu bytes of pages",
                     p.purg_size))
         return false;
-    p.purg_maddr = (p.region_start + p.region_size - p.hdr_size -
-                    p.purg_size) & ~(uint64_t)(PAGE_SIZE - 1);
+    p.purg_maddr = (p.region_start + p.region_size - p.hdr_size - p.purg_size) &
+                   ~(uint64_t)(PAGE_SIZE - 1);
 
     lr = (struct kxl_linux_req){
-        .bzimage = (const void *)kernel->va, .bzimage_size = kernel->size,
+        .bzimage = (const void *)kernel->va,
+        .bzimage_size = kernel->size,
         .vmlinux = vmlinux ? (const void *)vmlinux->va : NULL,
         .vmlinux_size = vmlinux ? vmlinux->size : 0,
         .initrd = initrd ? (const void *)initrd->va : NULL,
         .initrd_size = initrd ? initrd->size : 0,
-        .cmdline = crash_cmdline(), .type = type,
+        .cmdline = crash_cmdline(),
+        .type = type,
         .region_start = kxl_maddr(p.region_start),
         .region_size = p.region_size,
         .reserve_top = p.region_start + p.region_size - p.purg_maddr,
-        .mem = core.e820, .nr_mem = core.nr_mem,
+        .mem = core.e820,
+        .nr_mem = core.nr_mem,
         .acpi_rsdp = kxl_maddr(si->rsdp_paddr),
         .elfcorehdr_maddr = kxl_maddr(p.hdr_maddr),
         .elfcorehdr_size = p.hdr_size,
@@ -220,12 +223,12 @@ static bool load_linux(uint8_t type)
     n += lres.nr_entries;
     info("Linux boot protocol %u.%02u, %s at %#lx (%#lx bytes), entry %#lx, "
          "initrd at %#lx (%lu bytes), boot_params at %#lx, %u e820 entries, "
-         "RSDP %#lx", lres.hdr.version >> 8, lres.hdr.version & 0xff,
+         "RSDP %#lx",
+         lres.hdr.version >> 8, lres.hdr.version & 0xff,
          lres.fast ? "vmlinux" : "bzImage", kxl_maddr_val(lres.kernel_maddr),
          lres.kernel_size, kxl_maddr_val(lres.entry_maddr),
          kxl_maddr_val(lres.initrd_maddr), initrd ? initrd->size : 0,
-         kxl_maddr_val(lres.boot_params_maddr), lres.nr_e820,
-         si->rsdp_paddr);
+         kxl_maddr_val(lres.boot_params_maddr), lres.nr_e820, si->rsdp_paddr);
     info("the kernel's command line: '%s'", lres.cmdline);
     t_built = rdtsc();
 
@@ -256,31 +259,34 @@ static bool load_linux(uint8_t type)
     pargs.regs.rsi = kxl_maddr_val(lres.boot_params_maddr);
 
     rc = kxl_build_purgatory(purgatory_elf, PURGATORY_ELF_SIZE,
-                             kxl_maddr(p.purg_maddr),
-                             kxl_maddr(p.region_start), p.region_size,
-                             &pargs, &env, ents + n, KL_MAX_ENTRIES - n,
-                             &pres);
+                             kxl_maddr(p.purg_maddr), kxl_maddr(p.region_start),
+                             p.region_size, &pargs, &env, ents + n,
+                             KL_MAX_ENTRIES - n, &pres);
     if (!check_eq(rc, KXL_OK, "purgatory's entries: %s", kxl_strerror(rc)))
         return false;
     n += pres.nr_entries;
 
     ld = (struct kexec_load){
-        .size = sizeof(ld), .type = type, .arch = KEXEC_ARCH_64,
-        .entry_maddr = kxl_maddr_val(pres.entry_maddr), .entries = PTR(ents),
+        .size = sizeof(ld),
+        .type = type,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = kxl_maddr_val(pres.entry_maddr),
+        .entries = PTR(ents),
         .nr_entries = n,
     };
     hrc = kx_load(&ld);
     t_loaded = rdtsc();
-    if (!check_eq(hrc, 0, "load Linux behind purgatory (at %#lx) as the %s "
-                  "image: %lu entries, %u regions of %lu bytes", p.purg_maddr,
-                  type == KEXEC_TYPE_CRASH ? "crash" : "default", n,
-                  pargs.nr_regions, bytes)) {
+    if (!check_eq(hrc, 0,
+                  "load Linux behind purgatory (at %#lx) as the %s "
+                  "image: %lu entries, %u regions of %lu bytes",
+                  p.purg_maddr, type == KEXEC_TYPE_CRASH ? "crash" : "default",
+                  n, pargs.nr_regions, bytes)) {
         info("... bad_entry %#lx", ld.bad_entry);
         return false;
     }
     info("load timings (TSC cycles): build %lu, SHA-256 of %lu bytes %lu, "
-         "hypercall %lu", t_built - t0, bytes, t_hashed - t_built,
-         t_loaded - t_hashed);
+         "hypercall %lu",
+         t_built - t0, bytes, t_hashed - t_built, t_loaded - t_hashed);
     return true;
 }
 
@@ -291,8 +297,8 @@ static bool load_linux(uint8_t type)
 static uint8_t bz_copy[KL_HDR_COPY];
 static char long_line[2100];
 
-static void refuse_one(const char *what, int want, const void *bz, size_t bz_size,
-                       const void *initrd, size_t initrd_size,
+static void refuse_one(const char *what, int want, const void *bz,
+                       size_t bz_size, const void *initrd, size_t initrd_size,
                        const char *line)
 {
     uint64_t crash_start = 0, crash_size = 0;
@@ -302,10 +308,17 @@ static void refuse_one(const char *what, int want, const void *bz, size_t bz_siz
 
     kx_get_range(KEXEC_RANGE_MA_CRASH, &crash_start, &crash_size);
     lr = (struct kxl_linux_req){
-        .bzimage = bz, .bzimage_size = bz_size, .initrd = initrd,
-        .initrd_size = initrd_size, .cmdline = line, .type = KEXEC_TYPE_CRASH,
-        .region_start = kxl_maddr(crash_start), .region_size = crash_size,
-        .reserve_top = 16 * PAGE_SIZE, .mem = core.e820, .nr_mem = core.nr_mem,
+        .bzimage = bz,
+        .bzimage_size = bz_size,
+        .initrd = initrd,
+        .initrd_size = initrd_size,
+        .cmdline = line,
+        .type = KEXEC_TYPE_CRASH,
+        .region_start = kxl_maddr(crash_start),
+        .region_size = crash_size,
+        .reserve_top = 16 * PAGE_SIZE,
+        .mem = core.e820,
+        .nr_mem = core.nr_mem,
         .elfcorehdr_maddr = kxl_maddr(crash_start + crash_size - PAGE_SIZE),
         .elfcorehdr_size = PAGE_SIZE,
     };
@@ -354,7 +367,8 @@ static void refusals(void)
     /* (the copy is the file's first 64 KiB: syssize says as much) */
     patched(0x260, 0x7ff00000, 4);
     for (unsigned int i = 0; i < 4; i++)
-        bz_copy[0x1F4 + i] = (uint8_t)(((KL_HDR_COPY - h.pm_offset) / 16) >> (8 * i));
+        bz_copy[0x1F4 + i] = (uint8_t)(((KL_HDR_COPY - h.pm_offset) / 16) >>
+                                       (8 * i));
     refuse_one("init_size larger than the region", KXLL_EKERNELFIT, bz_copy,
                KL_HDR_COPY, NULL, 0, line);
     refuse_one("an initrd larger than the region", KXLL_EINITRDFIT,
@@ -362,14 +376,15 @@ static void refusals(void)
                (const void *)vmlinux->va, (size_t)1 << 40, line);
     memset(long_line, 'x', sizeof(long_line) - 1);
     refuse_one("a command line longer than cmdline_size", KXLL_ECMDLINE,
-               (const void *)kernel->va, kernel->size,
-               (const void *)initrd->va, initrd->size, long_line);
+               (const void *)kernel->va, kernel->size, (const void *)initrd->va,
+               initrd->size, long_line);
     refuse_one("a file cut after its setup sectors", KXLL_ETRUNC,
                (const void *)kernel->va, h.pm_offset, NULL, 0, line);
 }
 
-DEFINE_KX_TEST(kexec_linux, "kexec-linux",
-               "a Linux bzImage (+vmlinux, initrd) behind purgatory, then crash")
+DEFINE_KX_TEST(
+    kexec_linux, "kexec-linux",
+    "a Linux bzImage (+vmlinux, initrd) behind purgatory, then crash")
 {
     size_t len;
     const char *how = cmdline_find("linux", &len);

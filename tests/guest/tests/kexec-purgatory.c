@@ -46,10 +46,10 @@
 #include "../../../tools/kexec-loader/sha256.h"
 #include "../../images/kexec-params.h"
 
-#define KP_SLOT_READ     220            /* a source frame, to hash it */
-#define KP_SLOT_PARAMS   221
-#define KP_PURG_OFFSET   0x1000000UL    /* purgatory = BASE + 16 MiB */
-#define KP_CRASH_PURG    0x800000UL     /* crash: region + 8 MiB */
+#define KP_SLOT_READ   220 /* a source frame, to hash it */
+#define KP_SLOT_PARAMS 221
+#define KP_PURG_OFFSET 0x1000000UL /* purgatory = BASE + 16 MiB */
+#define KP_CRASH_PURG  0x800000UL  /* crash: region + 8 MiB */
 
 static struct purgatory_args args;
 
@@ -111,7 +111,8 @@ static bool set_foreign(uint64_t n, uint64_t params_maddr, uint64_t start,
 
     if (!check_true(params_maddr && mfn != NO_MFN,
                     "check64's parameter block (at %#lx) is a COPY of frame "
-                    "%#lx", params_maddr, mfn))
+                    "%#lx",
+                    params_maddr, mfn))
         return false;
     if (scratch_map(KP_SLOT_PARAMS, mfn, PTE_RW)) {
         error("mapping the parameter block's frame %#lx", mfn);
@@ -161,8 +162,11 @@ DEFINE_KX_TEST(kexec_purgatory, "kexec-purgatory",
     base = crash ? start + KX_CRASH_OFFSET : KX_DEFAULT_BASE;
     pbase = crash ? start + KP_CRASH_PURG : base + KP_PURG_OFFSET;
     o = (struct kx_opts){
-        .module = 0, .type = crash ? KEXEC_TYPE_CRASH : KEXEC_TYPE_DEFAULT,
-        .base = base, .image_id = 1, .region_start = start,
+        .module = 0,
+        .type = crash ? KEXEC_TYPE_CRASH : KEXEC_TYPE_DEFAULT,
+        .base = base,
+        .image_id = 1,
+        .region_start = start,
         .region_size = size,
     };
     if (bench_mib) {
@@ -200,27 +204,30 @@ DEFINE_KX_TEST(kexec_purgatory, "kexec-purgatory",
     /* regs all zero: check64 wants every GPR zero at its entry */
     if (bench_mib)
         args.flags = PURGATORY_F_BENCH;
-    switch (opt_ulong("purg-mb-bad", 0)) {  /* MULTIBOOT32's own refusals */
+    switch (opt_ulong("purg-mb-bad", 0)) { /* MULTIBOOT32's own refusals */
     case 1:
         args.mode = PURGATORY_MODE_MULTIBOOT32;
-        args.entry |= 1UL << 32;            /* above 4 GiB */
+        args.entry |= 1UL << 32; /* above 4 GiB */
         break;
     case 2:
         args.mode = PURGATORY_MODE_MULTIBOOT32;
-        args.regs.rbx = 1UL << 32;          /* the information, above 4 GiB */
+        args.regs.rbx = 1UL << 32; /* the information, above 4 GiB */
         break;
     case 3:
         args.mode = PURGATORY_MODE_MULTIBOOT32;
-        args.regs.rsi = 0x1000;             /* not zero */
+        args.regs.rsi = 0x1000; /* not zero */
         break;
     }
     if (flip != ~0UL) {
-        if (!check_true(flip < args.nr_regions, "purg-flip=%lu names one of "
-                        "the %u regions", flip, args.nr_regions))
+        if (!check_true(flip < args.nr_regions,
+                        "purg-flip=%lu names one of "
+                        "the %u regions",
+                        flip, args.nr_regions))
             return;
         args.regions[flip].sha256[7] ^= 0x10;
         info("flipped bit 4 of byte 7 of region %lu's expected digest: "
-             "purgatory must refuse it", flip);
+             "purgatory must refuse it",
+             flip);
     }
     for (uint32_t i = 0; i < args.nr_regions; i++)
         info("region %u [%#lx, +%#lx) \"%s\"", i, args.regions[i].start,
@@ -238,8 +245,9 @@ DEFINE_KX_TEST(kexec_purgatory, "kexec-purgatory",
     res.entry_maddr = pres.entry_maddr;
     kxl_fill_load(&ld, &res, o.type, kx_ents);
     info("check64 at %#lx (entry %#lx), purgatory at %#lx (%lu pages, args "
-         "at %#lx), %lu entries", base, args.entry, pbase, pages,
-         kxl_maddr_val(pres.params_maddr), ld.nr_entries);
+         "at %#lx), %lu entries",
+         base, args.entry, pbase, pages, kxl_maddr_val(pres.params_maddr),
+         ld.nr_entries);
 
     rc = kx_load(&ld);
     if (!check_eq(rc, 0, "load check64 behind purgatory as the %s image",

@@ -25,7 +25,10 @@ static uint64_t crash_start, crash_size;
 static bool load(uint32_t type, uint64_t id)
 {
     struct kx_opts o = {
-        .module = 0, .type = (uint8_t)type, .image_id = id, .map = true,
+        .module = 0,
+        .type = (uint8_t)type,
+        .image_id = id,
+        .map = true,
     };
 
     if (type == KEXEC_TYPE_CRASH) {
@@ -156,8 +159,11 @@ DEFINE_KX_TEST(kexec_safe, "kexec-safe",
 {
     const long L = KEXEC_STATUS_LOADED, U = KEXEC_STATUS_UNSAFE;
     struct kx_opts d = {
-        .module = 0, .type = KEXEC_TYPE_DEFAULT, .base = KX_DEFAULT_BASE,
-        .image_id = 1, .map = true,
+        .module = 0,
+        .type = KEXEC_TYPE_DEFAULT,
+        .base = KX_DEFAULT_BASE,
+        .image_id = 1,
+        .map = true,
     };
     uint64_t gfns[4] = { 0x7fffffffUL };
     struct kexec_load ld;

@@ -49,8 +49,13 @@ static void good(void)
     E[4] = ent(KEXEC_OP_COPY, src2, 1, 0);
     E[5] = ent(KEXEC_OP_MAP, KX_MAP_VA, 1, 1);
     LD = (struct kexec_load){
-        .size = sizeof(LD), .type = KEXEC_TYPE_DEFAULT, .arch = KEXEC_ARCH_64,
-        .flags = 0, .entry_maddr = D0, .entries = PTR(E), .nr_entries = 6,
+        .size = sizeof(LD),
+        .type = KEXEC_TYPE_DEFAULT,
+        .arch = KEXEC_ARCH_64,
+        .flags = 0,
+        .entry_maddr = D0,
+        .entries = PTR(E),
+        .nr_entries = 6,
         .bad_entry = 0x5a5a,
     };
 }
@@ -62,7 +67,8 @@ static void unchanged(const char *what)
 
     if (c != KEXEC_STATUS_LOADED || d != 0)
         fail("%s: status after the refusal: crash %ld (want LOADED), default "
-             "%ld (want 0)", what, c, d);
+             "%ld (want 0)",
+             what, c, d);
 }
 
 /* The hypervisor's free frames (debug_op DEBUGOP_free_frames). */
@@ -77,7 +83,7 @@ static void expect(const char *what, long err, uint64_t bad)
 
     if (check_eq(rc, -err, "%s", what))
         check_eq(LD.bad_entry, bad, "... bad_entry");
-    if (rc)     /* a refused load gives back all it took */
+    if (rc) /* a refused load gives back all it took */
         check_eq(free_frames(), before, "... hypervisor free frames unchanged");
     if (!rc && LD.type == KEXEC_TYPE_DEFAULT) {
         /* wrongly accepted: take it away again, so that the next cases
@@ -89,16 +95,18 @@ static void expect(const char *what, long err, uint64_t bad)
 }
 
 /* G with one thing broken: the statements, then the load. */
-#define CASE(what, err, bad, ...) do {                                      \
-        good();                                                             \
-        __VA_ARGS__;                                                        \
-        expect(what, err, bad);                                             \
+#define CASE(what, err, bad, ...)                                              \
+    do {                                                                       \
+        good();                                                                \
+        __VA_ARGS__;                                                           \
+        expect(what, err, bad);                                                \
     } while (0)
 
 static void load_rules(void)
 {
     /* -EINVAL */
-    CASE("size smaller than the struct", HV_EINVAL, H, LD.size = sizeof(LD) - 8);
+    CASE("size smaller than the struct", HV_EINVAL, H,
+         LD.size = sizeof(LD) - 8);
     CASE("size 0", HV_EINVAL, H, LD.size = 0);
     CASE("type 2", HV_EINVAL, H, LD.type = 2);
     CASE("arch 0", HV_EINVAL, H, LD.arch = 0);
@@ -161,8 +169,8 @@ static void load_rules(void)
     CASE("ZERO before any DEST", HV_EBADMSG, 0,
          E[0] = ent(KEXEC_OP_ZERO, 0, 1, 0));
     CASE("MAP naming itself", HV_EBADMSG, 5, E[5].arg1 = 5);
-    CASE("MAP naming a later entry", HV_EBADMSG, 5,
-         E[5].arg1 = 6; E[6] = ent(KEXEC_OP_ZERO, 0, 1, 0); LD.nr_entries = 7);
+    CASE("MAP naming a later entry", HV_EBADMSG, 5, E[5].arg1 = 6;
+         E[6] = ent(KEXEC_OP_ZERO, 0, 1, 0); LD.nr_entries = 7);
     CASE("MAP naming a DEST", HV_EBADMSG, 5, E[5].arg1 = 0);
     CASE("MAP naming a MAP", HV_EBADMSG, 6,
          E[6] = ent(KEXEC_OP_MAP, KX_MAP_VA + 0x100000, 5, 1);
@@ -172,7 +180,7 @@ static void load_rules(void)
     /* -EACCES */
     CASE("COPY of a hypervisor-image frame", HV_EACCES, 4,
          E[4].arg0 = (hv_start >> PAGE_SHIFT) + 1);
-    if (hv_start == 0x200000)       /* Multiboot: the image is at 2 MiB */
+    if (hv_start == 0x200000) /* Multiboot: the image is at 2 MiB */
         CASE("COPY of frame 0x201 (the hypervisor's)", HV_EACCES, 4,
              E[4].arg0 = 0x201);
     else
@@ -183,8 +191,7 @@ static void load_rules(void)
          E[4].arg0 = va_to_mfn(si->p2m_list));
 
     /* -EADDRINUSE */
-    CASE("overlapping destinations", HV_EADDRINUSE, 4,
-         E[3].arg0 = D0 + 0x1000);
+    CASE("overlapping destinations", HV_EADDRINUSE, 4, E[3].arg0 = D0 + 0x1000);
     CASE("the same destination twice", HV_EADDRINUSE, 4, E[3].arg0 = D0);
     /* (a DEFAULT image may overwrite it: kexec-hv loads hv.elf there) */
     CASE("crash image over the hypervisor image", HV_EADDRINUSE, 4,
@@ -192,9 +199,10 @@ static void load_rules(void)
          E[0].arg0 = cr_start + 0x200000; LD.entry_maddr = E[0].arg0;
          E[3].arg0 = hv_start & ~(PAGE_SIZE - 1));
     CASE("two MAPs of one address (to different pages)", HV_EADDRINUSE, 6,
-         E[6] = ent(KEXEC_OP_MAP, KX_MAP_VA, 4, 1); LD.nr_entries = 7);
-    CASE("two identical MAPs of one address", HV_EADDRINUSE, 6,
-         E[6] = E[5]; LD.nr_entries = 7);
+         E[6] = ent(KEXEC_OP_MAP, KX_MAP_VA, 4, 1);
+         LD.nr_entries = 7);
+    CASE("two identical MAPs of one address", HV_EADDRINUSE, 6, E[6] = E[5];
+         LD.nr_entries = 7);
     CASE("MAP of an address mapped 1:1 already (another destination)",
          HV_EADDRINUSE, 5, E[5].arg0 = D0 + 0x10000);
     CASE("MAP of an address mapped 1:1 already (its own destination)",
@@ -272,9 +280,13 @@ static bool take_sources_and_limits(void)
 static bool load_survivor(void)
 {
     struct kx_opts c = {
-        .module = 0, .type = KEXEC_TYPE_CRASH,
-        .base = cr_start + KX_CRASH_OFFSET, .image_id = 1, .map = true,
-        .region_start = cr_start, .region_size = cr_size,
+        .module = 0,
+        .type = KEXEC_TYPE_CRASH,
+        .base = cr_start + KX_CRASH_OFFSET,
+        .image_id = 1,
+        .map = true,
+        .region_start = cr_start,
+        .region_size = cr_size,
     };
     return !kx_load_image(&c, "the crash image (check64)");
 }
@@ -287,8 +299,9 @@ DEFINE_KX_TEST(kexec_validate, "kexec-validate",
                   "get_range KEXEC_RANGE_MA_XEN"))
         return;
     info("hypervisor image %#lx, %#lx bytes; limits: %lu entries, %lu pages, "
-         "physical limit %#lx; source frames %#lx %#lx", hv_start, hv_size,
-         lim.max_entries, lim.max_pages, lim.phys_limit, src1, src2);
+         "physical limit %#lx; source frames %#lx %#lx",
+         hv_start, hv_size, lim.max_entries, lim.max_pages, lim.phys_limit,
+         src1, src2);
 
     if (!load_survivor())
         return;
@@ -357,8 +370,12 @@ static void map_list(uint64_t va, uint64_t pages)
     if (pages)
         error("max_map_pages too large for %lu MAPs", ARRAY_SIZE(BIG) - 2);
     LD = (struct kexec_load){
-        .size = sizeof(LD), .type = KEXEC_TYPE_DEFAULT, .arch = KEXEC_ARCH_64,
-        .entry_maddr = D0, .entries = PTR(BIG), .nr_entries = n,
+        .size = sizeof(LD),
+        .type = KEXEC_TYPE_DEFAULT,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = D0,
+        .entries = PTR(BIG),
+        .nr_entries = n,
         .bad_entry = 0x5a5a,
     };
 }
@@ -388,8 +405,12 @@ static void crash_load_range(void)
     E[0] = ent(KEXEC_OP_DEST, cr_start, 0, 0);
     E[1] = ent(KEXEC_OP_ZERO, 0, cr_size >> PAGE_SHIFT, 0);
     LD = (struct kexec_load){
-        .size = sizeof(LD), .type = KEXEC_TYPE_CRASH, .arch = KEXEC_ARCH_64,
-        .entry_maddr = cr_start, .entries = PTR(E), .nr_entries = 2,
+        .size = sizeof(LD),
+        .type = KEXEC_TYPE_CRASH,
+        .arch = KEXEC_ARCH_64,
+        .entry_maddr = cr_start,
+        .entries = PTR(E),
+        .nr_entries = 2,
     };
     check_eq(kx_load(&LD), 0, "a crash load filling the crash load range");
     E[1].arg1++;
@@ -403,14 +424,15 @@ static void crash_load_range(void)
 static void abi_cases(void)
 {
     uint64_t s, z, si_mfn = va_to_mfn(PTR(si)),
-             hc_mfn = va_to_mfn(hypercall_page_va);
+                   hc_mfn = va_to_mfn(hypercall_page_va);
     struct kexec_range r;
 
     /* item: the MAP of the issue: VA 0..64 MiB onto the ZERO at 64 MiB */
     map_list(0, 0x4000);
-    load_and_unload("MAP of VA 0..64 MiB onto a ZERO of 0x8000 pages at 64 MiB");
+    load_and_unload(
+        "MAP of VA 0..64 MiB onto a ZERO of 0x8000 pages at 64 MiB");
     map_list(0, 0x4000);
-    BIG[3] = ent(KEXEC_OP_MAP, 0x8000000UL, 1, 0x4000);   /* 128 MiB..192 MiB */
+    BIG[3] = ent(KEXEC_OP_MAP, 0x8000000UL, 1, 0x4000); /* 128 MiB..192 MiB */
     LD.nr_entries = 4;
     expect("a MAP over the ZERO's own 1:1 addresses", HV_EADDRINUSE, 3);
 
@@ -439,15 +461,18 @@ static void abi_cases(void)
     CASE("several rules: destination above the limit and not RAM (-ERANGE)",
          HV_ERANGE, 4, E[3].arg0 = lim.phys_limit + 0x100000);
     CASE("several rules: MAP misaligned and of 0 pages (-EADDRNOTAVAIL)",
-         HV_EADDRNOTAVAIL, 5, E[5].arg0 += 0x10; E[5].arg2 = 0);
+         HV_EADDRNOTAVAIL, 5, E[5].arg0 += 0x10;
+         E[5].arg2 = 0);
     CASE("several rules: bad type, 0 entries (-EINVAL first)", HV_EINVAL, H,
-         LD.type = 7; LD.nr_entries = 0);
+         LD.type = 7;
+         LD.nr_entries = 0);
     CASE("several rules: an entry's flags and a MAP over a destination "
-         "(the entry's rule first)", HV_EINVAL, 4,
-         E[5].arg0 = D0; E[4].flags = 1);
+         "(the entry's rule first)",
+         HV_EINVAL, 4, E[5].arg0 = D0;
+         E[4].flags = 1);
     CASE("nr_entries max_entries, the list longer than readable memory "
-         "(-EFAULT, not -ENOMEM)", HV_EFAULT, H,
-         LD.nr_entries = lim.max_entries);
+         "(-EFAULT, not -ENOMEM)",
+         HV_EFAULT, H, LD.nr_entries = lim.max_entries);
     CASE("COPY of the start_info frame (the hypervisor's)", HV_EACCES, 4,
          E[4].arg0 = si_mfn);
     CASE("COPY of the hypercall-page frame (the hypervisor's)", HV_EACCES, 4,
@@ -465,7 +490,8 @@ static void abi_cases(void)
     check_eq(kx_get_range(KEXEC_RANGE_MA_HVINFO, &s, &z), 0,
              "get_range MA_HVINFO with nr 0 still works");
     check_eq(hc_console_io(CONSOLEIO_read, 16, 0xffff830000000000UL),
-             -HV_EFAULT, "console_io read into the hypervisor's area, nothing "
+             -HV_EFAULT,
+             "console_io read into the hypervisor's area, nothing "
              "waiting");
     check_eq(hc_console_io(CONSOLEIO_read, 16, 0x1000), 0,
              "console_io read into an unmapped guest page, nothing waiting");

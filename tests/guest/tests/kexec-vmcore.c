@@ -39,9 +39,9 @@
 #include "kexec-guest.h"
 #include "../../images/kexec-params.h"
 
-#define KV_HDR_PAGES     4              /* up to 4 pages of header */
-#define KV_SLOT_HDR      200            /* scratch slots 200 .. 203 */
-#define KV_SLOT_PARAMS   210
+#define KV_HDR_PAGES   4   /* up to 4 pages of header */
+#define KV_SLOT_HDR    200 /* scratch slots 200 .. 203 */
+#define KV_SLOT_PARAMS 210
 
 /* Step 3: the header in fresh dom0 frames; their mfns in hdr_mfn[]. */
 static bool build_header(const struct elfcore_req *req, uint64_t *hdr_mfn,
@@ -54,8 +54,8 @@ static bool build_header(const struct elfcore_req *req, uint64_t *hdr_mfn,
     if (!check_eq(rc, ELFCORE_OK, "elfcore_build: %s", elfcore_strerror(rc)))
         return false;
     info("ELF core header: %lu bytes, %u program headers (%u PT_NOTE, %u RAM "
-         "PT_LOAD, %u hypervisor image PT_LOAD)", res->size, res->nr_phdrs,
-         res->nr_notes, res->nr_ram, res->nr_hv);
+         "PT_LOAD, %u hypervisor image PT_LOAD)",
+         res->size, res->nr_phdrs, res->nr_notes, res->nr_ram, res->nr_hv);
     pages = (unsigned int)((res->size + PAGE_SIZE - 1) / PAGE_SIZE);
     for (unsigned int i = 0; i < pages; i++) {
         uint64_t gfn = take_free_gfn();
@@ -114,8 +114,12 @@ DEFINE_KX_TEST(kexec_vmcore, "kexec-vmcore",
 
     /* step 4: the image, the block's new fields, the header's pages */
     o = (struct kx_opts){
-        .module = 0, .type = KEXEC_TYPE_CRASH, .base = start + KX_CRASH_OFFSET,
-        .image_id = 1, .region_start = start, .region_size = size,
+        .module = 0,
+        .type = KEXEC_TYPE_CRASH,
+        .base = start + KX_CRASH_OFFSET,
+        .image_id = 1,
+        .region_start = start,
+        .region_size = size,
     };
     if (kx_build(&o, &ld, &res))
         return;
@@ -143,20 +147,22 @@ DEFINE_KX_TEST(kexec_vmcore, "kexec-vmcore",
         error("no room for the header's entries (%lu used)", res.nr_entries);
         return;
     }
-    kx_ents[res.nr_entries++] = (struct kexec_entry){
-        .op = KEXEC_OP_DEST, .arg0 = start };
+    kx_ents[res.nr_entries++] = (struct kexec_entry){ .op = KEXEC_OP_DEST,
+                                                      .arg0 = start };
     for (unsigned int i = 0; i < pages; i++)
-        kx_ents[res.nr_entries++] = (struct kexec_entry){
-            .op = KEXEC_OP_COPY, .arg0 = hdr_mfn[i], .arg1 = 1 };
+        kx_ents[res.nr_entries++] = (struct kexec_entry){ .op = KEXEC_OP_COPY,
+                                                          .arg0 = hdr_mfn[i],
+                                                          .arg1 = 1 };
     ld.nr_entries = res.nr_entries;
     info("ELF core header at %#lx (%lu bytes, %u pages), crashdump64 at %#lx, "
-         "entry %#lx, %lu entries", start, hres.size, pages,
-         kxl_maddr_val(res.base), kxl_maddr_val(res.entry_maddr),
-         res.nr_entries);
+         "entry %#lx, %lu entries",
+         start, hres.size, pages, kxl_maddr_val(res.base),
+         kxl_maddr_val(res.entry_maddr), res.nr_entries);
 
     kx_check_status(KEXEC_TYPE_CRASH, 0, "before the load");
     rc = kx_load(&ld);
-    if (!check_eq(rc, 0, "load crashdump64 and the ELF core header as the "
+    if (!check_eq(rc, 0,
+                  "load crashdump64 and the ELF core header as the "
                   "crash image")) {
         info("... bad_entry %#lx", ld.bad_entry);
         return;

@@ -35,7 +35,7 @@
  */
 #include "guest.h"
 
-#define SLOT 8          /* the scratch slot the refused entries aim at */
+#define SLOT 8 /* the scratch slot the refused entries aim at */
 
 static uint64_t slot_ptr(unsigned int slot)
 {
@@ -60,7 +60,10 @@ static bool mfn_is_ours(uint64_t mfn)
 
 static void test_not_owned(void)
 {
-    static const struct { uint64_t mfn; const char *what; } frames[] = {
+    static const struct {
+        uint64_t mfn;
+        const char *what;
+    } frames[] = {
         { 0, "mfn 0 (never owned)" },
         { 0x200, "mfn 0x200 (hypervisor image under Multiboot)" },
         { 0x100000, "mfn 0x100000 (4 GiB: above RAM)" },
@@ -76,8 +79,8 @@ static void test_not_owned(void)
         refuse(mfn_pte(frames[i].mfn, PTE_RW), -HV_EACCES, frames[i].what);
         refuse(mfn_pte(frames[i].mfn, PTE_RO), -HV_EACCES, frames[i].what);
     }
-    check_eq(hc_update_va_mapping(scratch_slot_va(SLOT),
-                                  mfn_pte(0x200, PTE_RW), UVMF_INVLPG),
+    check_eq(hc_update_va_mapping(scratch_slot_va(SLOT), mfn_pte(0x200, PTE_RW),
+                                  UVMF_INVLPG),
              mfn_is_ours(0x200) ? 0 : -HV_EACCES,
              "update_va_mapping of mfn 0x200");
     scratch_unmap(SLOT);
@@ -86,16 +89,21 @@ static void test_not_owned(void)
         info("no crash_mfn= on the command line: crash region not tested");
         return;
     }
-    check_true(!mfn_is_ours(crash), "crash region mfn %#lx is not in our "
-               "P2M list", crash);
-    refuse(mfn_pte(crash, PTE_RW), -HV_EACCES, "of the crash region's "
+    check_true(!mfn_is_ours(crash),
+               "crash region mfn %#lx is not in our "
+               "P2M list",
+               crash);
+    refuse(mfn_pte(crash, PTE_RW), -HV_EACCES,
+           "of the crash region's "
            "first frame");
-    refuse(mfn_pte(crash, PTE_RO), -HV_EACCES, "of the crash region's "
+    refuse(mfn_pte(crash, PTE_RO), -HV_EACCES,
+           "of the crash region's "
            "first frame read-only");
-    refuse(mfn_pte(crash + 1, PTE_RO), -HV_EACCES, "of the crash region's "
+    refuse(mfn_pte(crash + 1, PTE_RO), -HV_EACCES,
+           "of the crash region's "
            "second frame read-only");
-    check_eq(hc_update_va_mapping(scratch_slot_va(SLOT),
-                                  mfn_pte(crash, PTE_RO), UVMF_INVLPG),
+    check_eq(hc_update_va_mapping(scratch_slot_va(SLOT), mfn_pte(crash, PTE_RO),
+                                  UVMF_INVLPG),
              -HV_EACCES, "update_va_mapping of the crash region");
 }
 
@@ -104,7 +112,7 @@ static void test_page_tables(void)
     uint64_t l4 = l4_mfn(), l1 = si->scratch_l1_mfn;
     const volatile uint64_t *view = (const volatile uint64_t *)si->pt_base;
     const volatile uint64_t *mapped = (const volatile uint64_t *)
-                                      scratch_slot_va(SLOT);
+        scratch_slot_va(SLOT);
     unsigned int diff = 0;
 
     if (!check_true(l4 != NO_MFN, "the L4 (view VA %#lx) has an mfn: %#lx",
@@ -113,8 +121,8 @@ static void test_page_tables(void)
     refuse(mfn_pte(l4, PTE_RW), -HV_EPERM, "of our L4 writable");
     refuse(mfn_pte(l1, PTE_RW), -HV_EPERM, "of the scratch L1 writable");
     check_eq(hc_update_va_mapping(scratch_slot_va(SLOT), mfn_pte(l4, PTE_RW),
-                                  UVMF_INVLPG), -HV_EPERM,
-             "update_va_mapping of our L4 writable");
+                                  UVMF_INVLPG),
+             -HV_EPERM, "update_va_mapping of our L4 writable");
     check_eq(scratch_slot_pte(SLOT), 0, "... and the entry is still empty");
     for (uint64_t i = 0; i < si->nr_pt_frames; i++) {
         uint64_t mfn = ((const uint64_t *)si->pt_view_mfns)[i];
@@ -129,16 +137,16 @@ static void test_page_tables(void)
          si->nr_pt_frames);
 
     check_eq(hc_update_va_mapping(scratch_slot_va(SLOT), mfn_pte(l4, PTE_RO),
-                                  UVMF_INVLPG), 0,
-             "update_va_mapping of our L4 read-only");
+                                  UVMF_INVLPG),
+             0, "update_va_mapping of our L4 read-only");
     check_eq(scratch_slot_pte(SLOT), mfn_pte(l4, PTE_RO),
              "... reads back read-only");
     for (unsigned int i = 0; i < 512; i++)
         diff += mapped[i] != view[i];
     check_eq(diff, 0, "the L4 mapped read-only reads the same as the view");
     check_eq(hc_update_va_mapping(scratch_slot_va(SLOT), mfn_pte(l4, PTE_RW),
-                                  UVMF_INVLPG), -HV_EPERM,
-             "update_va_mapping upgrading it to writable");
+                                  UVMF_INVLPG),
+             -HV_EPERM, "update_va_mapping upgrading it to writable");
     check_eq(scratch_slot_pte(SLOT), mfn_pte(l4, PTE_RO),
              "... leaves it read-only");
     check_eq(scratch_unmap(SLOT), 0, "unmapping it");
@@ -153,7 +161,10 @@ static void test_page_tables(void)
  */
 static void test_readonly_boot_frames(void)
 {
-    const struct { uint64_t va; const char *what; } ro[] = {
+    const struct {
+        uint64_t va;
+        const char *what;
+    } ro[] = {
         { PTR(si), "start_info" },
         { si->hypercall_page, "the hypercall page" },
         { si->p2m_list, "the P2M list (first page)" },
@@ -210,8 +221,10 @@ static void test_bad_ptr(uint64_t data_mfn)
         for (unsigned int i = 0; i < ARRAY_SIZE(domids); i++) {
             long rc = hc_mmu_update(PTR(&req), 1, 0, domids[i]);
 
-            check_true(rc < 0, "mmu_update with domid %#lx (not DOMID_SELF) "
-                       "is refused: %ld", domids[i], rc);
+            check_true(rc < 0,
+                       "mmu_update with domid %#lx (not DOMID_SELF) "
+                       "is refused: %ld",
+                       domids[i], rc);
             if (rc >= 0)
                 scratch_unmap(SLOT);
         }
@@ -221,13 +234,13 @@ static void test_bad_ptr(uint64_t data_mfn)
 
 static void test_bad_flags(uint64_t mfn)
 {
-    static const struct { uint64_t bit; const char *name; } bits[] = {
-        { _PAGE_PSE, "PSE/PAT (bit 7)" },
-        { _PAGE_GLOBAL, "G (bit 8)" },
-        { _PAGE_AVL0, "AVL (bit 9)" },
-        { 1UL << 11, "AVL (bit 11)" },
-        { 1UL << 52, "bit 52" },
-        { 1UL << 62, "bit 62" },
+    static const struct {
+        uint64_t bit;
+        const char *name;
+    } bits[] = {
+        { _PAGE_PSE, "PSE/PAT (bit 7)" }, { _PAGE_GLOBAL, "G (bit 8)" },
+        { _PAGE_AVL0, "AVL (bit 9)" },    { 1UL << 11, "AVL (bit 11)" },
+        { 1UL << 52, "bit 52" },          { 1UL << 62, "bit 62" },
     };
     uint64_t all = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT |
                    _PAGE_PCD | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX;
@@ -240,8 +253,8 @@ static void test_bad_flags(uint64_t mfn)
     }
     check_eq(hc_update_va_mapping(scratch_slot_va(SLOT),
                                   mfn_pte(mfn, PTE_RW | _PAGE_PSE),
-                                  UVMF_INVLPG), -HV_EINVAL,
-             "update_va_mapping with PSE");
+                                  UVMF_INVLPG),
+             -HV_EINVAL, "update_va_mapping with PSE");
 
     /* NX alone (bit 63: an entry that is negative as a signed value) */
     check_eq(mmu_update1(slot_ptr(SLOT), mfn_pte(mfn, PTE_RW | _PAGE_NX)), 0,
@@ -249,9 +262,8 @@ static void test_bad_flags(uint64_t mfn)
     check_eq(scratch_slot_pte(SLOT), mfn_pte(mfn, PTE_RW | _PAGE_NX),
              "... reads back with NX");
     check_eq(hc_update_va_mapping(scratch_slot_va(SLOT),
-                                  mfn_pte(mfn, PTE_RO | _PAGE_NX),
-                                  UVMF_INVLPG), 0,
-             "update_va_mapping with NX");
+                                  mfn_pte(mfn, PTE_RO | _PAGE_NX), UVMF_INVLPG),
+             0, "update_va_mapping with NX");
     check_eq(scratch_slot_pte(SLOT), mfn_pte(mfn, PTE_RO | _PAGE_NX),
              "... reads back with NX");
     check_eq(scratch_unmap(SLOT), 0, "... unmapped");
@@ -268,7 +280,10 @@ static void test_bad_flags(uint64_t mfn)
 
 static void test_bad_va(void)
 {
-    static const struct { uint64_t va; const char *what; } vas[] = {
+    static const struct {
+        uint64_t va;
+        const char *what;
+    } vas[] = {
         { 0xffff82d040000000UL, "the hypervisor image" },
         { 0xffff830000000000UL, "the hypervisor direct map" },
         { 0xffff800000000000UL, "the start of the hypervisor area" },
@@ -279,13 +294,14 @@ static void test_bad_va(void)
 
     for (unsigned int i = 0; i < ARRAY_SIZE(vas); i++) {
         check_eq(hc_update_va_mapping(vas[i].va, 0, UVMF_INVLPG), -HV_EINVAL,
-                 "update_va_mapping of 0 at %#lx (%s)", vas[i].va,
-                 vas[i].what);
+                 "update_va_mapping of 0 at %#lx (%s)", vas[i].va, vas[i].what);
     }
     check_eq(hc_update_va_mapping(0xffff82d040000000UL,
                                   mfn_pte(gfn_to_mfn(si->first_free_gfn),
-                                          PTE_RW), UVMF_INVLPG),
-             -HV_EINVAL, "update_va_mapping of one of our frames at "
+                                          PTE_RW),
+                                  UVMF_INVLPG),
+             -HV_EINVAL,
+             "update_va_mapping of one of our frames at "
              "0xffff82d040000000");
 }
 
@@ -293,13 +309,14 @@ static void test_batch(uint64_t mfn_a, uint64_t mfn_b)
 {
     struct mmu_update req[3] = {
         { slot_ptr(SLOT + 1), mfn_pte(mfn_a, PTE_RW) },
-        { slot_ptr(SLOT + 2), mfn_pte(0, PTE_RW) },       /* refused */
+        { slot_ptr(SLOT + 2), mfn_pte(0, PTE_RW) }, /* refused */
         { slot_ptr(SLOT + 3), mfn_pte(mfn_b, PTE_RW) },
     };
     uint64_t done = 77;
     long rc = hc_mmu_update(PTR(req), 3, PTR(&done), DOMID_SELF);
 
-    check_eq(rc, -HV_EACCES, "batch of 3 with the 2nd refused returns its "
+    check_eq(rc, -HV_EACCES,
+             "batch of 3 with the 2nd refused returns its "
              "errno");
     check_eq(done, 1, "... success_count 1");
     check_eq(scratch_slot_pte(SLOT + 1), mfn_pte(mfn_a, PTE_RW),

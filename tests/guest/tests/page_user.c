@@ -33,8 +33,10 @@ DEFINE_TEST(page_user, "detect forced _PAGE_USER, then map and use 4 pages")
     bool forced, feature;
     long rc;
 
-    if (!check_true(l1 != NULL, "scratch L1 (mfn %#lx) is in the page-table "
-                    "view", si->scratch_l1_mfn))
+    if (!check_true(l1 != NULL,
+                    "scratch L1 (mfn %#lx) is in the page-table "
+                    "view",
+                    si->scratch_l1_mfn))
         return;
     info("scratch L1 view at %p, scratch_va %#lx", (const void *)l1,
          si->scratch_va);
@@ -52,12 +54,14 @@ DEFINE_TEST(page_user, "detect forced _PAGE_USER, then map and use 4 pages")
     /* The probe: an entry without _PAGE_USER. */
     rc = mmu_update1(scratch_slot_maddr(0) | MMU_NORMAL_PT_UPDATE,
                      mfn_pte(mfn[0], PTE_RW_NOUSER));
-    if (!check_eq(rc, 0, "mmu_update of gfn %#lx (mfn %#lx) without "
-                  "_PAGE_USER", gfn[0], mfn[0]))
+    if (!check_eq(rc, 0,
+                  "mmu_update of gfn %#lx (mfn %#lx) without "
+                  "_PAGE_USER",
+                  gfn[0], mfn[0]))
         return;
     pte = scratch_slot_pte(0);
-    info("entry written %#lx, read back %#lx",
-         mfn_pte(mfn[0], PTE_RW_NOUSER), pte);
+    info("entry written %#lx, read back %#lx", mfn_pte(mfn[0], PTE_RW_NOUSER),
+         pte);
     check_eq(pte & ~_PAGE_USER, mfn_pte(mfn[0], PTE_RW_NOUSER),
              "the entry reads back as written, _PAGE_USER aside");
     forced = pte & _PAGE_USER;
@@ -65,11 +69,11 @@ DEFINE_TEST(page_user, "detect forced _PAGE_USER, then map and use 4 pages")
     rc = hc_xen_version(XENVER_get_features, PTR(&fi));
     check_true(rc >= 0, "xen_version get_features: %ld", rc);
     feature = fi.submap & XENFEAT_page_user_forced;
-    info(forced ? "hypervisor forces _PAGE_USER"
-                : "guest must set _PAGE_USER");
-    check_eq(forced, feature, "detected mode (%s) agrees with "
-             "XENFEAT_page_user_forced (%s)", forced ? "forced" : "guest",
-             feature ? "set" : "clear");
+    info(forced ? "hypervisor forces _PAGE_USER" : "guest must set _PAGE_USER");
+    check_eq(forced, feature,
+             "detected mode (%s) agrees with "
+             "XENFEAT_page_user_forced (%s)",
+             forced ? "forced" : "guest", feature ? "set" : "clear");
 
     /* From here on, every entry gets _PAGE_USER when the guest must set it. */
     user = forced ? 0 : _PAGE_USER;

@@ -39,8 +39,8 @@ DEFINE_TEST(unpriv, "an unprivileged dom0 gets -EPERM for privileged calls")
     check_eq(map[0].addr, 0xa5a5a5a5a5a5a5a5UL, "... the buffer untouched");
 
     memset(rbuf, 0xa5, sizeof(rbuf));
-    check_eq(hc_console_io(CONSOLEIO_read, sizeof(rbuf), PTR(rbuf)),
-             -HV_EPERM, "console_io read");
+    check_eq(hc_console_io(CONSOLEIO_read, sizeof(rbuf), PTR(rbuf)), -HV_EPERM,
+             "console_io read");
     check_eq(rbuf[0], 0xa5, "... the buffer untouched");
 
     memset(zero, 0, sizeof(zero));
@@ -56,8 +56,8 @@ DEFINE_TEST(unpriv, "an unprivileged dom0 gets -EPERM for privileged calls")
              "console_io write");
     check_true(hc_xen_version(XENVER_version, 0) > 0, "xen_version version");
     check_eq(hc_sched_op(SCHEDOP_yield, 0), 0, "sched_op yield");
-    check_eq(hc_memory_op(XENMEM_current_reservation, PTR(&self)),
-             si->nr_pages, "memory_op current_reservation");
+    check_eq(hc_memory_op(XENMEM_current_reservation, PTR(&self)), si->nr_pages,
+             "memory_op current_reservation");
     gfn = take_free_gfn();
     mfn = gfn_to_mfn(gfn);
     if (gfn == NO_GFN) {

@@ -122,8 +122,14 @@ static bool streq_n(const char *a, const char *b, size_t n)
 /* ---- options ------------------------------------------------------------- */
 
 enum {
-    BRK_GPR = 1, BRK_FLAGS = 2, BRK_CR4 = 4, BRK_BSS = 8, BRK_ZERO = 16,
-    BRK_MAP = 32, BRK_RO = 64, BRK_EXTRA = 128,
+    BRK_GPR = 1,
+    BRK_FLAGS = 2,
+    BRK_CR4 = 4,
+    BRK_BSS = 8,
+    BRK_ZERO = 16,
+    BRK_MAP = 32,
+    BRK_RO = 64,
+    BRK_EXTRA = 128,
 };
 
 static unsigned int brk;
@@ -158,10 +164,13 @@ static uint64_t parse_num(const char **sp)
 
 static void parse_options(const char *s)
 {
-    static const struct { char name[8]; unsigned int bit; } names[] = {
+    static const struct {
+        char name[8];
+        unsigned int bit;
+    } names[] = {
         { "gpr", BRK_GPR }, { "flags", BRK_FLAGS }, { "cr4", BRK_CR4 },
-        { "bss", BRK_BSS }, { "zero", BRK_ZERO }, { "map", BRK_MAP },
-        { "ro", BRK_RO }, { "extra", BRK_EXTRA },
+        { "bss", BRK_BSS }, { "zero", BRK_ZERO },   { "map", BRK_MAP },
+        { "ro", BRK_RO },   { "extra", BRK_EXTRA },
     };
 
     while (*s) {
@@ -193,7 +202,7 @@ static void parse_options(const char *s)
                     s++;
             }
         } else {
-            while (*s && *s != ' ')     /* the kernel's own path, others */
+            while (*s && *s != ' ') /* the kernel's own path, others */
                 s++;
         }
         while (*s == ' ')
@@ -203,8 +212,8 @@ static void parse_options(const char *s)
 
 /* ---- page tables (ELF64 images) ------------------------------------------ */
 
-#define PTE_P  0x1ull
-#define PTE_RW 0x2ull
+#define PTE_P     0x1ull
+#define PTE_RW    0x2ull
 #define ADDR_MASK 0x000ffffffffff000ull
 
 static uint64_t pool[128][512] __attribute__((aligned(4096)));
@@ -244,8 +253,8 @@ static void map_range(uint64_t va, uint64_t pa, uint64_t pages, bool rw)
 
 struct image {
     bool is64;
-    uint64_t entry, low, high;          /* link addresses */
-    const struct kexec_params *params;  /* in the module, NULL if none */
+    uint64_t entry, low, high;         /* link addresses */
+    const struct kexec_params *params; /* in the module, NULL if none */
 };
 
 static uint32_t rd32(const uint8_t *p)
@@ -404,7 +413,7 @@ void smoke_main(uint32_t magic, uint32_t mbi_addr)
             if (in_range(t, base, span_pages) ||
                 in_range(t, p->zero_maddr, p->zero_pages))
                 continue;
-            for (uint64_t k = 0; k < (n << 12); k++)   /* a COPY's data */
+            for (uint64_t k = 0; k < (n << 12); k++) /* a COPY's data */
                 ((uint8_t *)(uintptr_t)t)[k] = (uint8_t)(k * 7 + 1 + (k >> 12));
         }
 
@@ -426,8 +435,7 @@ void smoke_main(uint32_t magic, uint32_t mbi_addr)
                 const struct kxparam_map *m = &p->maps[i];
 
                 map_range(m->target_maddr, m->target_maddr, m->pages, true);
-                map_range(m->va,
-                          m->target_maddr + (brk & BRK_MAP ? 4096 : 0),
+                map_range(m->va, m->target_maddr + (brk & BRK_MAP ? 4096 : 0),
                           m->pages, !(brk & BRK_RO));
             }
         }

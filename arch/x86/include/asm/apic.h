@@ -17,8 +17,8 @@ extern maddr_t lapic_phys;
 extern maddr_t ioapic_phys[MAX_IOAPICS];
 extern unsigned int nr_ioapics;
 
-void apic_init(void);           /* BSP: map and enable the local APIC */
-void apic_init_ap(void);        /* AP: enable its local APIC */
+void apic_init(void);    /* BSP: map and enable the local APIC */
+void apic_init_ap(void); /* AP: enable its local APIC */
 uint32_t apic_id(void);
 void apic_eoi(void);
 /* Mask the local interrupt sources before a kexec handoff: timer
@@ -32,8 +32,8 @@ void apic_test_arm_timer(void);
  * machine_shutdown() leaves it for the next kernel.
  */
 struct quiesce_report {
-    unsigned int ioapics;           /* IOAPICs mapped at boot */
-    unsigned int ioapic_entries;    /* redirection entries masked */
+    unsigned int ioapics;        /* IOAPICs mapped at boot */
+    unsigned int ioapic_entries; /* redirection entries masked */
 };
 /* At boot, after apic_init(): map the IOAPICs (nothing is mapped later). */
 void quiesce_init(void);

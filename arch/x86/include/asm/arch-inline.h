@@ -12,10 +12,22 @@
 #include <asm/smp.h>
 #include <hv/shutdown.h>
 
-static inline unsigned int arch_cpu_id(void) { return smp_processor_id(); }
-static inline void arch_cpu_relax(void) { cpu_relax(); }
-static inline void arch_irq_disable(void) { local_irq_disable(); }
-static inline uint64_t arch_timestamp(void) { return rdtsc(); }
+static inline unsigned int arch_cpu_id(void)
+{
+    return smp_processor_id();
+}
+static inline void arch_cpu_relax(void)
+{
+    cpu_relax();
+}
+static inline void arch_irq_disable(void)
+{
+    local_irq_disable();
+}
+static inline uint64_t arch_timestamp(void)
+{
+    return rdtsc();
+}
 
 static inline struct domain *arch_current_domain(void)
 {
@@ -49,10 +61,9 @@ static inline void arch_report_exit(uint8_t code)
  * function can lie past the caller's last byte, in the next function),
  * RSP and RBP the caller's frame (frame pointers are on).
  */
-#define ARCH_CAPTURE_CALLER(regs)                                            \
-    crash_capture_caller((regs),                                             \
-                         (uint64_t)__builtin_return_address(0) - 1,          \
-                         (uint64_t)__builtin_frame_address(0) + 16,          \
+#define ARCH_CAPTURE_CALLER(regs)                                              \
+    crash_capture_caller((regs), (uint64_t)__builtin_return_address(0) - 1,    \
+                         (uint64_t)__builtin_frame_address(0) + 16,            \
                          *(uint64_t *)__builtin_frame_address(0))
 void crash_capture_caller(struct cpu_user_regs *r, uint64_t rip, uint64_t rsp,
                           uint64_t rbp);

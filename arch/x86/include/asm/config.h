@@ -18,18 +18,18 @@
 #include <public/hv-area.h>
 
 /* The one definition is public: the ABI names it (hv-area.h). */
-#define HV_VIRT_AREA_START   HYPERVISOR_VIRT_START
-#define HV_VIRT_AREA_END     HYPERVISOR_VIRT_END
+#define HV_VIRT_AREA_START HYPERVISOR_VIRT_START
+#define HV_VIRT_AREA_END   HYPERVISOR_VIRT_END
 
 /* Per-CPU stacks with unmapped guard pages (arch/x86/smp/smpboot.c). */
-#define STACKS_VIRT_START    _AC(0xffff820000000000, UL)
+#define STACKS_VIRT_START _AC(0xffff820000000000, UL)
 /* MMIO mapped on demand (ioremap). */
-#define IOREMAP_VIRT_START   _AC(0xffff82c000000000, UL)
-#define IOREMAP_VIRT_END     _AC(0xffff82d000000000, UL)
+#define IOREMAP_VIRT_START _AC(0xffff82c000000000, UL)
+#define IOREMAP_VIRT_END   _AC(0xffff82d000000000, UL)
 /* kexec control pages, executable aliases (4 slots: 2 per image type). */
-#define KEXEC_VIRT_START     _AC(0xffff82e000000000, UL)
+#define KEXEC_VIRT_START _AC(0xffff82e000000000, UL)
 /* The hypervisor image: text, rodata, data, bss. */
-#define HV_VIRT_START        _AC(0xffff82d040000000, UL)
+#define HV_VIRT_START _AC(0xffff82d040000000, UL)
 /*
  * Multiboot loads the image here; UEFI puts it wherever it likes.  The
  * build links a second Multiboot image, hv-crash.elf, with another value
@@ -39,9 +39,9 @@
  * it; C code asks boot_info.image_start.
  */
 #ifndef HV_LOAD_PHYS
-#define HV_LOAD_PHYS         _AC(0x200000, UL)
+#define HV_LOAD_PHYS _AC(0x200000, UL)
 #endif
-#define HV_IMAGE_MAX         _AC(0x1000000, UL)  /* 16 MiB, checked by hv.lds */
+#define HV_IMAGE_MAX _AC(0x1000000, UL) /* 16 MiB, checked by hv.lds */
 /* Every byte of RAM, 1:1 with machine addresses, no execute. */
 #define DIRECTMAP_VIRT_START _AC(0xffff830000000000, UL)
 #define DIRECTMAP_VIRT_END   _AC(0xffff840000000000, UL)
@@ -53,13 +53,13 @@
  *   page 2: #MC IST stack     page 3: guard (never mapped)
  *   pages 4-7: the primary stack; struct cpu_info at its very top.
  */
-#define STACK_ORDER          3
-#define STACK_SIZE           (_AC(4096, UL) << STACK_ORDER)
-#define IST_DF_PAGE          0
-#define IST_NMI_PAGE         1
-#define IST_MC_PAGE          2
-#define STACK_GUARD_PAGE     3
+#define STACK_ORDER      3
+#define STACK_SIZE       (_AC(4096, UL) << STACK_ORDER)
+#define IST_DF_PAGE      0
+#define IST_NMI_PAGE     1
+#define IST_MC_PAGE      2
+#define STACK_GUARD_PAGE 3
 
-#define NR_CPUS              8
+#define NR_CPUS 8
 
 #endif /* ASM_CONFIG_H */

@@ -8,13 +8,13 @@
 #ifndef ASM_DESC_H
 #define ASM_DESC_H
 
-#define HV_CS        0x08   /* 64-bit ring-0 code */
-#define HV_DS        0x10   /* ring-0 data */
-#define GUEST_CS32   0x1b   /* sysret base only: a null descriptor */
-#define GUEST_DS     0x23   /* ring-3 data */
-#define GUEST_CS     0x2b   /* 64-bit ring-3 code */
-#define TSS_SEL      0x30   /* 16-byte TSS descriptor */
-#define GDT_ENTRIES  8
+#define HV_CS       0x08 /* 64-bit ring-0 code */
+#define HV_DS       0x10 /* ring-0 data */
+#define GUEST_CS32  0x1b /* sysret base only: a null descriptor */
+#define GUEST_DS    0x23 /* ring-3 data */
+#define GUEST_CS    0x2b /* 64-bit ring-3 code */
+#define TSS_SEL     0x30 /* 16-byte TSS descriptor */
+#define GDT_ENTRIES 8
 
 #ifndef __ASSEMBLER__
 #include <hv/types.h>
@@ -23,7 +23,7 @@ struct __packed tss64 {
     uint32_t reserved0;
     uint64_t rsp[3];
     uint64_t reserved1;
-    uint64_t ist[7];    /* ist[0] is IST1 */
+    uint64_t ist[7]; /* ist[0] is IST1 */
     uint64_t reserved2;
     uint16_t reserved3;
     uint16_t iomap_base;

@@ -20,21 +20,21 @@ typedef void *efi_handle_t;
 typedef uint16_t efi_char16_t;
 typedef uint64_t efi_physical_addr_t;
 
-#define EFI_ERROR_BIT           (1UL << 63)
-#define EFI_ERR(n)              (EFI_ERROR_BIT | (n))
-#define EFI_SUCCESS             0UL
-#define EFI_LOAD_ERROR          EFI_ERR(1)
-#define EFI_INVALID_PARAMETER   EFI_ERR(2)
-#define EFI_UNSUPPORTED         EFI_ERR(3)
-#define EFI_BAD_BUFFER_SIZE     EFI_ERR(4)
-#define EFI_BUFFER_TOO_SMALL    EFI_ERR(5)
-#define EFI_NOT_READY           EFI_ERR(6)
-#define EFI_DEVICE_ERROR        EFI_ERR(7)
-#define EFI_OUT_OF_RESOURCES    EFI_ERR(9)
-#define EFI_VOLUME_CORRUPTED    EFI_ERR(10)
-#define EFI_NOT_FOUND           EFI_ERR(14)
-#define EFI_ABORTED             EFI_ERR(21)
-#define EFI_IS_ERROR(s)         (((s) & EFI_ERROR_BIT) != 0)
+#define EFI_ERROR_BIT         (1UL << 63)
+#define EFI_ERR(n)            (EFI_ERROR_BIT | (n))
+#define EFI_SUCCESS           0UL
+#define EFI_LOAD_ERROR        EFI_ERR(1)
+#define EFI_INVALID_PARAMETER EFI_ERR(2)
+#define EFI_UNSUPPORTED       EFI_ERR(3)
+#define EFI_BAD_BUFFER_SIZE   EFI_ERR(4)
+#define EFI_BUFFER_TOO_SMALL  EFI_ERR(5)
+#define EFI_NOT_READY         EFI_ERR(6)
+#define EFI_DEVICE_ERROR      EFI_ERR(7)
+#define EFI_OUT_OF_RESOURCES  EFI_ERR(9)
+#define EFI_VOLUME_CORRUPTED  EFI_ERR(10)
+#define EFI_NOT_FOUND         EFI_ERR(14)
+#define EFI_ABORTED           EFI_ERR(21)
+#define EFI_IS_ERROR(s)       (((s)&EFI_ERROR_BIT) != 0)
 
 typedef struct {
     uint32_t data1;
@@ -241,7 +241,7 @@ typedef struct {
 } efi_time_t;
 
 typedef struct {
-    uint64_t size;          /* of this structure, name included */
+    uint64_t size; /* of this structure, name included */
     uint64_t file_size;
     uint64_t physical_size;
     efi_time_t create_time, last_access_time, modification_time;
@@ -251,11 +251,11 @@ typedef struct {
 
 /* ---- PE32+ headers (for the base relocations) ------------------------- */
 
-#define PE_DOS_MAGIC            0x5a4d      /* "MZ" */
-#define PE_DOS_LFANEW           0x3c        /* offset of e_lfanew */
-#define PE_SIGNATURE            0x00004550  /* "PE\0\0" */
-#define PE_OPT_MAGIC_PE32PLUS   0x20b
-#define PE_DIR_BASERELOC        5
+#define PE_DOS_MAGIC          0x5a4d     /* "MZ" */
+#define PE_DOS_LFANEW         0x3c       /* offset of e_lfanew */
+#define PE_SIGNATURE          0x00004550 /* "PE\0\0" */
+#define PE_OPT_MAGIC_PE32PLUS 0x20b
+#define PE_DIR_BASERELOC      5
 
 struct pe_coff_header {
     uint16_t machine;
@@ -300,21 +300,23 @@ struct pe32plus_opt_header {
 /* A base relocation block: page RVA, block size, then 16-bit entries. */
 struct pe_reloc_block {
     uint32_t page_rva;
-    uint32_t block_size;    /* header included */
+    uint32_t block_size; /* header included */
 };
 
-#define PE_REL_TYPE(e)          ((e) >> 12)
-#define PE_REL_OFFSET(e)        ((e) & 0xfff)
-#define PE_REL_BASED_ABSOLUTE   0
-#define PE_REL_BASED_HIGHLOW    3
-#define PE_REL_BASED_DIR64      10
+#define PE_REL_TYPE(e)        ((e) >> 12)
+#define PE_REL_OFFSET(e)      ((e)&0xfff)
+#define PE_REL_BASED_ABSOLUTE 0
+#define PE_REL_BASED_HIGHLOW  3
+#define PE_REL_BASED_DIR64    10
 
 #ifndef __ASSEMBLER__
 BUILD_BUG_ON(sizeof(efi_memory_descriptor_t) != 40);
 BUILD_BUG_ON(sizeof(efi_time_t) != 16);
 BUILD_BUG_ON(sizeof(struct pe32plus_opt_header) != 112);
-BUILD_BUG_ON(__builtin_offsetof(efi_system_table_t, configuration_table) != 112);
-BUILD_BUG_ON(__builtin_offsetof(efi_boot_services_t, exit_boot_services) != 232);
+BUILD_BUG_ON(__builtin_offsetof(efi_system_table_t, configuration_table) !=
+             112);
+BUILD_BUG_ON(__builtin_offsetof(efi_boot_services_t, exit_boot_services) !=
+             232);
 BUILD_BUG_ON(__builtin_offsetof(efi_loaded_image_t, image_base) != 64);
 BUILD_BUG_ON(__builtin_offsetof(efi_file_info_t, attribute) != 72);
 #endif

@@ -20,13 +20,13 @@
 #else
 #include <hv/types.h>
 
-#define _ASM_EXTABLE(from, to)                                               \
-    ".pushsection .extable, \"a\"\n\t.balign 4\n\t"                          \
+#define _ASM_EXTABLE(from, to)                                                 \
+    ".pushsection .extable, \"a\"\n\t.balign 4\n\t"                            \
     ".long (" #from ") - .\n\t.long (" #to ") - .\n\t.popsection\n"
 
 struct exception_table_entry {
-    int32_t insn;   /* relative to &insn */
-    int32_t fixup;  /* relative to &fixup */
+    int32_t insn;  /* relative to &insn */
+    int32_t fixup; /* relative to &fixup */
 };
 
 /* The fixup address for a faulting RIP, or 0. */

@@ -28,7 +28,7 @@
 
 #define KEXEC_CTRL_CODE_MAX 0x800
 #define KEXEC_CTRL_DATA     0x800
-#define KEXEC_CTRL_STACK    0x1000  /* top of the stack: end of the page */
+#define KEXEC_CTRL_STACK    0x1000 /* top of the stack: end of the page */
 
 /* Offsets in struct kexec_control (checked in machine-kexec.c). */
 #define KCTL_reloc_cr3     0x00
@@ -38,25 +38,25 @@
 #define KCTL_control_maddr 0x20
 #define KCTL_arch          0x28
 #define KCTL_flags         0x2c
-#define KCTL_far32         0x30    /* m16:32 far pointer to the 32-bit code */
-#define KCTL_entry32       0x38    /* m16:32 far pointer to a 32-bit entry */
-#define KCTL_gdtr          0x40    /* limit, base (10 bytes) */
+#define KCTL_far32         0x30 /* m16:32 far pointer to the 32-bit code */
+#define KCTL_entry32       0x38 /* m16:32 far pointer to a 32-bit entry */
+#define KCTL_gdtr          0x40 /* limit, base (10 bytes) */
 #define KCTL_idtr          0x50
 #define KCTL_idtr_zero     0x60
-#define KCTL_gdt           0x70    /* 4 descriptors */
-#define KCTL_gdtr_alias    0x90    /* the GDT at the page's alias address */
-#define KCTL_idtr_alias    0xa0    /* the IDT below, at the alias address */
-#define KCTL_idtr32        0xb0    /* limit, 32-bit base */
-#define KCTL_idt           0x100   /* 32 gates x 16 bytes, 1:1 handlers */
-#define KCTL_idt_alias     0x300   /* 32 gates x 16 bytes, alias handlers */
-#define KCTL_idt32         0x500   /* 32 gates x 8 bytes, protected mode */
+#define KCTL_gdt           0x70  /* 4 descriptors */
+#define KCTL_gdtr_alias    0x90  /* the GDT at the page's alias address */
+#define KCTL_idtr_alias    0xa0  /* the IDT below, at the alias address */
+#define KCTL_idtr32        0xb0  /* limit, 32-bit base */
+#define KCTL_idt           0x100 /* 32 gates x 16 bytes, 1:1 handlers */
+#define KCTL_idt_alias     0x300 /* 32 gates x 16 bytes, alias handlers */
+#define KCTL_idt32         0x500 /* 32 gates x 8 bytes, protected mode */
 
 /* KCTL_flags: test hooks (include/hv/kexec.h), a fault each or a benchmark */
-#define KCTL_FLAG_FAULT       0x1  /* ud2 after the handoff CR3 switch */
-#define KCTL_FLAG_FAULT_RELOC 0x2  /* ud2 right after the relocation CR3 switch */
-#define KCTL_FLAG_FAULT_32    0x4  /* ud2 in protected mode (32-bit image) */
-#define KCTL_FLAG_BENCH_RELOC 0x8  /* time the relocation against byte moves */
-
+#define KCTL_FLAG_FAULT 0x1 /* ud2 after the handoff CR3 switch */
+#define KCTL_FLAG_FAULT_RELOC                                                  \
+    0x2 /* ud2 right after the relocation CR3 switch */
+#define KCTL_FLAG_FAULT_32    0x4 /* ud2 in protected mode (32-bit image) */
+#define KCTL_FLAG_BENCH_RELOC 0x8 /* time the relocation against byte moves */
 
 #ifndef __ASSEMBLER__
 #include <hv/types.h>
@@ -111,7 +111,8 @@ struct __packed kexec_control {
 };
 
 extern const char kexec_tramp_start[], kexec_tramp_end[];
-extern const char kexec_tramp_32[], kexec_fault_stubs[], kexec_tramp_far_entry32[];
+extern const char kexec_tramp_32[], kexec_fault_stubs[],
+    kexec_tramp_far_entry32[];
 /* relocate_pages: a SysV function; host-tested (tests/unit/test-relocate.c). */
 void relocate_pages(const uint64_t *list);
 
@@ -119,8 +120,8 @@ void relocate_pages(const uint64_t *list);
 
 /* Frames owned by an image, in chained pages of 511 entries. */
 struct frame_list {
-    mfn_t head;         /* [0] = next chain page, [1..511] = frames */
-                        /* (the pages hold raw mfns; no head: mfn 0) */
+    mfn_t head; /* [0] = next chain page, [1..511] = frames */
+                /* (the pages hold raw mfns; no head: mfn 0) */
     uint64_t count;
 };
 
@@ -131,16 +132,16 @@ struct frame_list {
 struct x86_kexec_image {
     struct kexec_image k;
     mfn_t control_mfn;
-    vaddr_t alias_va;           /* control page, executable, hv tables */
+    vaddr_t alias_va; /* control page, executable, hv tables */
     mfn_t handoff_l4, reloc_l4;
-    maddr_t list;               /* the first list page (0: none) */
-    struct frame_list frames;   /* control page, page tables */
-    struct frame_list staging;  /* staged copies and list pages */
+    maddr_t list;              /* the first list page (0: none) */
+    struct frame_list frames;  /* control page, page tables */
+    struct frame_list staging; /* staged copies and list pages */
 };
 
 static inline struct x86_kexec_image *x86_kexec_image(struct kexec_image *k)
 {
-    return (struct x86_kexec_image *)k;     /* k is the first member */
+    return (struct x86_kexec_image *)k; /* k is the first member */
 }
 #endif
 

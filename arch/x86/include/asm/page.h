@@ -16,13 +16,13 @@
 #define _PAGE_GLOBAL   _AC(0x100, UL)
 #define _PAGE_NX       (_AC(1, UL) << 63)
 
-#define PADDR_BITS     52
-#define PTE_ADDR_MASK  _AC(0x000ffffffffff000, UL)
+#define PADDR_BITS    52
+#define PTE_ADDR_MASK _AC(0x000ffffffffff000, UL)
 
-#define L1_SHIFT 12
-#define L2_SHIFT 21
-#define L3_SHIFT 30
-#define L4_SHIFT 39
+#define L1_SHIFT   12
+#define L2_SHIFT   21
+#define L3_SHIFT   30
+#define L4_SHIFT   39
 #define PT_ENTRIES 512
 
 #define SUPERPAGE_SIZE (_AC(1, UL) << L2_SHIFT)
@@ -35,7 +35,8 @@ typedef uint64_t pte_t;
 #define pt_index(va, shift) (((va) >> (shift)) & (PT_ENTRIES - 1))
 
 /* Hypervisor mapping flag sets. */
-#define PAGE_HV_RW   (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX)
+#define PAGE_HV_RW                                                             \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX)
 #define PAGE_HV_RO   (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_NX)
 #define PAGE_HV_RX   (_PAGE_PRESENT | _PAGE_ACCESSED)
 #define PAGE_HV_MMIO (PAGE_HV_RW | _PAGE_PCD | _PAGE_PWT)

@@ -9,7 +9,7 @@
 #ifndef ASM_PAGING_H
 #define ASM_PAGING_H
 
-#include <hv/arch.h>          /* mfn_to_virt(), maddr_to_virt() */
+#include <hv/arch.h> /* mfn_to_virt(), maddr_to_virt() */
 #include <asm/page.h>
 #include <hv/types.h>
 
@@ -45,8 +45,7 @@ int map_pages(const struct pt_ops *ops, mfn_t root, vaddr_t va, mfn_t mfn,
  * Translate va through the tree: returns the leaf entry, with *level set
  * to 1 (4 KiB) or 2 (2 MiB), or 0 when not mapped.
  */
-pte_t lookup_pte(const struct pt_ops *ops, mfn_t root, vaddr_t va,
-                 int *level);
+pte_t lookup_pte(const struct pt_ops *ops, mfn_t root, vaddr_t va, int *level);
 
 /* The hypervisor's own tables (arch/x86/mm/setup.c). */
 extern const struct pt_ops hv_pt_ops;

@@ -26,19 +26,19 @@
 #define X86_EFLAGS_IF (1UL << 9)
 #define X86_EFLAGS_AC (1UL << 18)
 
-#define MSR_EFER         0xc0000080
-#define EFER_SCE         (1UL << 0)
-#define EFER_LME         (1UL << 8)
-#define EFER_LMA         (1UL << 10)
-#define EFER_NXE         (1UL << 11)
-#define MSR_STAR         0xc0000081
-#define MSR_LSTAR        0xc0000082
-#define MSR_CSTAR        0xc0000083
-#define MSR_SYSCALL_MASK 0xc0000084
-#define MSR_FS_BASE      0xc0000100
-#define MSR_GS_BASE      0xc0000101
+#define MSR_EFER           0xc0000080
+#define EFER_SCE           (1UL << 0)
+#define EFER_LME           (1UL << 8)
+#define EFER_LMA           (1UL << 10)
+#define EFER_NXE           (1UL << 11)
+#define MSR_STAR           0xc0000081
+#define MSR_LSTAR          0xc0000082
+#define MSR_CSTAR          0xc0000083
+#define MSR_SYSCALL_MASK   0xc0000084
+#define MSR_FS_BASE        0xc0000100
+#define MSR_GS_BASE        0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
-#define MSR_APIC_BASE    0x0000001b
+#define MSR_APIC_BASE      0x0000001b
 
 /* The asm accessors: clang-format 14 would split their operands at each colon. */
 /* clang-format off */

@@ -20,7 +20,7 @@ void pv_copy_hv_slots(pte_t *l4);
 /* true: _PAGE_USER is forced on guest L1 entries (pv-page-user=force). */
 extern bool pv_page_user_forced;
 
-void pv_init_cpu(void);                         /* syscall MSRs */
+void pv_init_cpu(void); /* syscall MSRs */
 /*
  * Let ring 3 on this CPU use ports [first, + count) (the TSS's I/O
  * bitmap; IOPL stays 0): a privileged dom0 gets COM2's, which the

@@ -27,14 +27,14 @@ enum cpu_state {
 /* One per CPU, at the top of its primary stack. */
 struct cpu_info {
     /* Read by the syscall entry through %gs (asm offsets below). */
-    uint64_t stack_top;         /* == the address of this struct */
-    uint64_t guest_rsp;         /* scratch: guest %rsp at syscall */
-    struct domain *current;     /* domain running here, or NULL */
+    uint64_t stack_top;     /* == the address of this struct */
+    uint64_t guest_rsp;     /* scratch: guest %rsp at syscall */
+    struct domain *current; /* domain running here, or NULL */
     unsigned int cpu_id;
     uint32_t apic_id;
-    volatile int state;     /* enum cpu_state */
+    volatile int state; /* enum cpu_state */
     uint32_t pad;
-    uint64_t stack_base;    /* lowest address of the stack block */
+    uint64_t stack_base; /* lowest address of the stack block */
     struct tss64 tss;
     /* The TSS's I/O permission bitmap, right after it (the TSS limit
        covers it): ports 0 .. IO_BITMAP_PORTS - 1, a set bit denies ring 3,
@@ -42,7 +42,7 @@ struct cpu_info {
     uint8_t io_bitmap[IO_BITMAP_PORTS / 8 + 1];
     uint64_t gdt[GDT_ENTRIES];
     uint64_t ipi_count;
-    uint64_t tlb_flushes;       /* VECTOR_IPI_FLUSH answered */
+    uint64_t tlb_flushes; /* VECTOR_IPI_FLUSH answered */
 };
 
 static inline struct cpu_info *get_cpu_info(void)
@@ -60,9 +60,9 @@ static inline unsigned int smp_processor_id(void)
     return get_cpu_info()->cpu_id;
 }
 
-extern unsigned int nr_cpus;                 /* CPUs found in the MADT */
+extern unsigned int nr_cpus; /* CPUs found in the MADT */
 extern uint32_t cpu_apic_id[NR_CPUS];
-extern struct cpu_info *cpu_infos[NR_CPUS];  /* NULL until allocated */
+extern struct cpu_info *cpu_infos[NR_CPUS]; /* NULL until allocated */
 
 /* The stack block of a CPU, allocated and mapped with a guard page. */
 struct cpu_info *alloc_cpu_stack(unsigned int cpu);

@@ -17,18 +17,28 @@ struct cpu_user_regs {
     uint64_t rip, rsp, rbp;
 };
 
-extern unsigned int fake_cpu;           /* the CPU the test is running as */
+extern unsigned int fake_cpu; /* the CPU the test is running as */
 extern struct domain *fake_current[NR_CPUS];
-extern uint8_t *fake_ram;               /* machine address 0 */
+extern uint8_t *fake_ram; /* machine address 0 */
 extern uint64_t fake_ram_size;
-extern uint64_t fake_ticks;             /* arch_timestamp(): one per call */
+extern uint64_t fake_ticks; /* arch_timestamp(): one per call */
 __noreturn void fake_bad_maddr(uint64_t ma);
 void fake_report_exit(uint8_t code);
 
-static inline unsigned int arch_cpu_id(void) { return fake_cpu; }
-static inline void arch_cpu_relax(void) { }
-static inline void arch_irq_disable(void) { }
-static inline uint64_t arch_timestamp(void) { return ++fake_ticks; }
+static inline unsigned int arch_cpu_id(void)
+{
+    return fake_cpu;
+}
+static inline void arch_cpu_relax(void)
+{
+}
+static inline void arch_irq_disable(void)
+{
+}
+static inline uint64_t arch_timestamp(void)
+{
+    return ++fake_ticks;
+}
 
 static inline struct domain *arch_current_domain(void)
 {
@@ -56,13 +66,16 @@ static inline maddr_t virt_to_maddr(const void *va)
     return _maddr(off);
 }
 
-static inline void arch_report_exit(uint8_t code) { fake_report_exit(code); }
+static inline void arch_report_exit(uint8_t code)
+{
+    fake_report_exit(code);
+}
 
-#define ARCH_CAPTURE_CALLER(regs)                                            \
-    do {                                                                     \
-        (regs)->rip = (uint64_t)__builtin_return_address(0);                 \
-        (regs)->rsp = (uint64_t)__builtin_frame_address(0);                  \
-        (regs)->rbp = 0;                                                     \
+#define ARCH_CAPTURE_CALLER(regs)                                              \
+    do {                                                                       \
+        (regs)->rip = (uint64_t)__builtin_return_address(0);                   \
+        (regs)->rsp = (uint64_t)__builtin_frame_address(0);                    \
+        (regs)->rbp = 0;                                                       \
     } while (0)
 
 #endif /* FAKE_ASM_ARCH_INLINE_H */
