@@ -25,22 +25,6 @@ static long debug_op(uint64_t cmd, uint64_t arg)
     return hypercall2(__HYPERVISOR_debug_op, cmd, arg);
 }
 
-static struct kx_opts opts(uint64_t start, uint64_t size, uint64_t off,
-                           uint64_t id)
-{
-    return (struct kx_opts){
-        .module = 0,
-        .type = KEXEC_TYPE_CRASH,
-        .base = start + off,
-        .image_id = id,
-        .map = true,
-        .zero_maddr = start + ((size / 2) & ~(PAGE_SIZE - 1)),
-        .zero_pages = 4,
-        .region_start = start,
-        .region_size = size,
-    };
-}
-
 /*
  * One attempt with allocation n failing.  Returns 1 if the failure fired
  * (and the load was refused cleanly), 2 if it fired and the load succeeded
@@ -98,8 +82,8 @@ DEFINE_KX_TEST(kexec_alloc_fail, "kexec-alloc-fail",
 
     if (!kx_crash_region(&start, &size))
         return;
-    a = opts(start, size, KX_CRASH_OFFSET, 1);
-    b = opts(start, size, KX_CRASH_OFFSET + 4 * PAGE_SIZE, 2);
+    a = kx_crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
+    b = kx_crash_opts(0, start, size, KX_CRASH_OFFSET + 4 * PAGE_SIZE, 2);
     if (kx_load_image(&a, "crash image A (image id 1)"))
         return;
     for (n = 1; r > 0; n++) {

@@ -40,23 +40,6 @@
  */
 #include "kexec-guest.h"
 
-/* The crash image options: module, base offset in the region, id. */
-static struct kx_opts crash_opts(unsigned int module, uint64_t start,
-                                 uint64_t size, uint64_t offset, uint64_t id)
-{
-    return (struct kx_opts){
-        .module = module,
-        .type = KEXEC_TYPE_CRASH,
-        .base = start + offset,
-        .image_id = id,
-        .map = true,
-        .zero_maddr = start + ((size / 2) & ~(PAGE_SIZE - 1)),
-        .zero_pages = 4,
-        .region_start = start,
-        .region_size = size,
-    };
-}
-
 DEFINE_KX_TEST(kexec_crash, "kexec-crash",
                "load check64 as the crash image, crash dom0: it runs")
 {
@@ -65,7 +48,7 @@ DEFINE_KX_TEST(kexec_crash, "kexec-crash",
 
     if (!kx_crash_region(&start, &size))
         return;
-    o = crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
+    o = kx_crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
     kx_check_status(KEXEC_TYPE_CRASH, 0, "before the load");
     if (kx_load_image(&o, "check64 as the crash image"))
         return;
@@ -83,8 +66,8 @@ DEFINE_KX_TEST(kexec_reload, "kexec-reload",
 
     if (!kx_crash_region(&start, &size))
         return;
-    a = crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
-    b = crash_opts(mod_b, start, size, KX_CRASH_OFFSET + 4 * PAGE_SIZE, 2);
+    a = kx_crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
+    b = kx_crash_opts(mod_b, start, size, KX_CRASH_OFFSET + 4 * PAGE_SIZE, 2);
     b.zero_maddr = a.base; /* A's first page: non-zero before */
     b.zero_pages = 1;
 
@@ -136,7 +119,7 @@ DEFINE_KX_TEST(kexec_unsafe, "kexec-unsafe",
 
     if (!kx_crash_region(&start, &size))
         return;
-    c = crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
+    c = kx_crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
     if (kx_load_image(&c, "the crash image (before ballooning)") ||
         kx_load_image(&d, "a default image (before ballooning)"))
         return;

@@ -107,6 +107,13 @@ long kx_load_image(const struct kx_opts *o, const char *what);
 /* The crash region (KEXEC_RANGE_MA_CRASH); false (ERROR) if none. */
 bool kx_crash_region(uint64_t *start, uint64_t *size);
 
+/*
+ * A crash image (module) at region start + offset, with image id, a MAP
+ * and 4 zero pages in the middle of the region [start, + size).
+ */
+struct kx_opts kx_crash_opts(unsigned int module, uint64_t start, uint64_t size,
+                             uint64_t offset, uint64_t id);
+
 /* check_eq on kx_status(type), naming the expectation. */
 bool kx_check_status(uint32_t type, long want, const char *when);
 

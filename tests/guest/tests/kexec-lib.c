@@ -62,6 +62,23 @@ bool kx_check_status(uint32_t type, long want, const char *when)
                     want & KEXEC_STATUS_UNSAFE ? " | UNSAFE" : "");
 }
 
+/* The crash image options: module, base offset in the region, id. */
+struct kx_opts kx_crash_opts(unsigned int module, uint64_t start, uint64_t size,
+                             uint64_t offset, uint64_t id)
+{
+    return (struct kx_opts){
+        .module = module,
+        .type = KEXEC_TYPE_CRASH,
+        .base = start + offset,
+        .image_id = id,
+        .map = true,
+        .zero_maddr = start + ((size / 2) & ~(PAGE_SIZE - 1)),
+        .zero_pages = 4,
+        .region_start = start,
+        .region_size = size,
+    };
+}
+
 bool kx_crash_region(uint64_t *start, uint64_t *size)
 {
     long rc = kx_get_range(KEXEC_RANGE_MA_CRASH, start, size);
