@@ -36,6 +36,16 @@ idt_stubs:
         .endr
 
 /*
+ * Every interrupt vector of the drain IDT (apic_take_pending(), on the
+ * way to a kexec handoff): the interrupt leaves the IRR and is returned
+ * from at once; its handler is not run, the caller sends the EOI.
+ */
+        .balign 16
+        .globl drain_interrupt
+drain_interrupt:
+        iretq
+
+/*
  * Call-frame information, so that a debugger (gdb on a vmcore) unwinds
  * from a CPU stopped anywhere in here into the interrupted code: the CFA
  * is the interrupted stack, above the error code and the iret frame

@@ -38,6 +38,10 @@ struct __packed idt_entry {
 
 static struct idt_entry idt[256] __aligned(16);
 extern const char idt_stubs[];
+/* The handoff's drain IDT (apic_take_pending()): the exceptions as in
+   idt[], every other vector a bare iretq. */
+static struct idt_entry drain_idt[256] __aligned(16);
+extern const char drain_interrupt[];
 static irq_handler_t irq_handlers[256];
 irq_handler_t nmi_callback;
 
@@ -60,11 +64,10 @@ const char *trap_name(unsigned int vector)
     return vector < 32 ? "reserved" : "interrupt";
 }
 
-static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
+static struct idt_entry make_gate(uint64_t addr, unsigned int ist,
+                                  unsigned int dpl)
 {
-    uint64_t addr = (uint64_t)idt_stubs + 16 * vec;
-
-    idt[vec] = (struct idt_entry){
+    return (struct idt_entry){
         .offset_lo = addr & 0xffff,
         .selector = HV_CS,
         .ist = ist,
@@ -74,18 +77,33 @@ static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
     };
 }
 
+static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
+{
+    idt[vec] = make_gate((uint64_t)idt_stubs + 16 * vec, ist, dpl);
+}
+
 void set_irq_handler(unsigned int vector, irq_handler_t fn)
 {
     irq_handlers[vector] = fn;
 }
 
-void idt_load(void)
+static void lidt(struct idt_entry *table)
 {
-    struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
+    struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)table };
 
     /* clang-format off */
-    asm volatile("lidt %0" :: "m"(p));
+    asm volatile("lidt %0" :: "m"(p) : "memory");
     /* clang-format on */
+}
+
+void idt_load(void)
+{
+    lidt(idt);
+}
+
+void idt_load_drain(void)
+{
+    lidt(drain_idt);
 }
 
 void traps_init(void)
@@ -95,6 +113,9 @@ void traps_init(void)
     set_gate(TRAP_DF, IST_DF, 0);
     set_gate(TRAP_NMI, IST_NMI, 0);
     set_gate(TRAP_MC, IST_MC, 0);
+    for (unsigned int v = 0; v < 256; v++)
+        drain_idt[v] = v < 32 ? idt[v]
+                              : make_gate((uint64_t)drain_interrupt, 0, 0);
 }
 
 /* The GDT and TSS live in struct cpu_info; IST stacks in the stack block. */

@@ -183,12 +183,17 @@ def test_kexec_exec32(boot, firmware, smp):
                                           ("uefi", 4)])
 def test_kexec_arm_timers(boot, firmware, smp):
     """kexec_test_arm_timers: the LAPIC timer armed, the PIT running, the
-    8259's IRQ 0 and an IOAPIC entry unmasked just before the handoff: the
-    quiescing undoes each, as check64 sees from the inside (its registers,
-    and no interrupt while it runs with interrupts enabled)."""
+    8259's IRQ 0 and an IOAPIC entry unmasked, and a self-IPI left pending
+    in the IRR just before the handoff: the quiescing undoes each and takes
+    the IPI without its handler, as check64 sees from the inside (its
+    registers, and no interrupt while it runs with interrupts enabled)."""
     r = run(boot, firmware, smp, "test=kexec-exec64", [CHECK64],
             "kexec_test_arm_timers")
-    must = [r"^\(HV\) kexec: executing the default image", QUIESCED]
+    # The IPI, and the timer's first tick too if the host held the vCPU
+    # for its 8 ms period between the arming and the quiescing.
+    must = [r"^\(HV\) kexec: executing the default image", QUIESCED,
+            r"^\(HV\) kexec: took (1 pending interrupt|[23] pending "
+            r"interrupts), no handler run$"]
     must += others_stopped(smp)
     must += image_ran("check64", 1, "default", 0x4000000)
     r.expect(STATUS_IMAGE_PASS, must, BAD + [r"Panic on CPU",
@@ -285,6 +290,23 @@ def test_kexec_crash_from_nmi(boot, firmware, smp):
              rf"entry {CRASH_BASE:#x}$"]
     must += image_ran("check64", 1, "crash", CRASH_BASE)
     bad = [b for b in BAD if b != r"FATAL TRAP"]
+    r.expect(STATUS_IMAGE_PASS, must, bad + [d0(r"Test result:")])
+
+
+# Where the crash path starts: a panic on CPU 0, one inside an NMI handler
+# (the drain's iretq runs on the NMI stack), one on CPU 1 inside the
+# injection IPI's handler.
+@pytest.mark.parametrize("via", ["inject:panic", "inject:nmi", "inject:ap"])
+def test_kexec_crash_pending_interrupt(boot, via):
+    """kexec_test_arm_timers on the crash path: a self-IPI waits in the
+    crashing CPU's IRR at the handoff; the crash path takes it without its
+    handler, so check64 gets no interrupt once it enables them."""
+    r = run(boot, "bios", 4, f"test=kexec-crash via={via}", [CHECK64],
+            "kexec_test_arm_timers")
+    must = [r"^\(HV\) kexec: running the crash image \(in place\), "
+            rf"entry {CRASH_BASE:#x}$"]
+    must += image_ran("check64", 1, "crash", CRASH_BASE)
+    bad = [b for b in BAD if b != r"FATAL TRAP"] if via == "inject:nmi" else BAD
     r.expect(STATUS_IMAGE_PASS, must, bad + [d0(r"Test result:")])
 
 

@@ -740,7 +740,8 @@ void machine_kexec_place(struct kexec_image *image, uint64_t panic_after)
  * path only: interrupts off, the console lock given up, the machine
  * quiesced (every IOAPIC entry and both 8259s masked, the PIT stopped,
  * this local APIC's timer and LINTs masked: the other CPUs, stopped
- * already, masked their own), NMIs unlatched (the next kernel must not
+ * already, masked their own), what is still pending in this CPU's IRR
+ * taken without its handler, NMIs unlatched (the next kernel must not
  * inherit a blocked NMI), then into the control page.  The trampoline
  * does the rest (asm/kexec.h).
  */
@@ -748,6 +749,7 @@ void machine_kexec(struct kexec_image *image)
 {
     struct x86_kexec_image *img = x86_kexec_image(image);
     struct quiesce_report q;
+    unsigned int pending;
 
     local_irq_disable();
     console_force_unlock();
@@ -757,12 +759,17 @@ void machine_kexec(struct kexec_image *image)
     }
     machine_quiesce(&q);
     apic_quiesce();
+    pending = apic_take_pending();
     /* Not on the crash path: a console line there costs ~0.1 ms under
      * TCG, and check64 verifies the quiescing from the inside anyway. */
-    if (img->k.type == KEXEC_TYPE_DEFAULT)
+    if (img->k.type == KEXEC_TYPE_DEFAULT) {
         printk("kexec: quiesced: %u IOAPIC%s (%u entries masked), 8259s "
                "masked, PIT stopped, local APIC timer and LINTs masked\n",
                q.ioapics, q.ioapics == 1 ? "" : "s", q.ioapic_entries);
+        if (pending)
+            printk("kexec: took %u pending interrupt%s, no handler run\n",
+                   pending, pending == 1 ? "" : "s");
+    }
     nmi_unlatch();
     ((void (*)(void))vaddr_x(img->alias_va))();
     __builtin_unreachable();

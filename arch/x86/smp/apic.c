@@ -10,6 +10,7 @@
  * timer interrupt would arrive through LINT0 on a vector the BIOS chose.
  */
 #include <asm/apic.h>
+#include <asm/desc.h>
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
@@ -27,6 +28,7 @@
 #define APIC_DFR           0x0e0
 #define APIC_SVR           0x0f0
 #define APIC_ISR           0x100 /* 8 registers, 0x10 apart */
+#define APIC_IRR           0x200 /* 8 registers, 0x10 apart */
 #define APIC_ESR           0x280
 #define APIC_ICR_LO        0x300
 #define APIC_ICR_HI        0x310
@@ -152,27 +154,37 @@ static void apic_msr_xapic_mode(void)
         wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
 }
 
+static bool apic_any_bit(unsigned int bank)
+{
+    for (unsigned int i = 0; i < 8; i++)
+        if (apic_read(bank + i * 0x10))
+            return true;
+    return false;
+}
+
+/* One EOI clears the highest ISR bit; at most 256, as Linux's
+   setup_local_APIC() does. */
+static unsigned int apic_ack_in_service(void)
+{
+    unsigned int acked = 0;
+
+    while (acked < 256 && apic_any_bit(APIC_ISR)) {
+        apic_eoi();
+        acked++;
+    }
+    return acked;
+}
+
 /*
  * Acknowledge every interrupt the previous kernel left in service: after
  * a kexec from inside an interrupt handler (a crash in one, say) its ISR
  * bit is still set and would hold off every vector of its priority and
- * below.  One EOI clears the highest set bit; at most 256, as Linux's
- * setup_local_APIC() does.
+ * below.
  */
 static void apic_drain_isr(void)
 {
-    unsigned int acked = 0;
+    unsigned int acked = apic_ack_in_service();
 
-    for (unsigned int tries = 0; tries < 256; tries++) {
-        bool any = false;
-
-        for (unsigned int i = 0; i < 8; i++)
-            any |= apic_read(APIC_ISR + i * 0x10) != 0;
-        if (!any)
-            break;
-        apic_eoi();
-        acked++;
-    }
     if (acked)
         printk(HVLOG_WARNING "APIC: %u interrupt%s left in service by the "
                              "previous kernel, acknowledged\n",
@@ -268,6 +280,39 @@ void apic_quiesce(void)
     apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
 }
 
+/*
+ * On the way to a handoff, every source masked (apic_quiesce(), the
+ * IOAPICs, the other CPUs stopped): take each interrupt still pending in
+ * this CPU's IRR, without running its handler, or the next kernel gets it
+ * the moment it enables interrupts, through a vector it never set up (a
+ * TLB-flush IPI that came just after a panic disabled them, say).  The
+ * vectors in service are acknowledged first: they would hold back the
+ * pending ones of their priority and below.  Under the drain IDT, each
+ * "sti; nop; cli" window takes the highest pending vector (the nop covers
+ * sti's one-instruction shadow); its EOI follows.  Returns how many were
+ * taken.
+ */
+unsigned int apic_take_pending(void)
+{
+    unsigned int taken = 0;
+
+    if (!lapic)
+        return 0;
+    apic_ack_in_service();
+    if (!apic_any_bit(APIC_IRR))
+        return 0;
+    idt_load_drain();
+    for (unsigned int tries = 0; tries < 256 && apic_any_bit(APIC_IRR);
+         tries++) {
+        /* clang-format off */
+        asm volatile("sti; nop; cli" ::: "memory");
+        /* clang-format on */
+        taken += apic_ack_in_service();
+    }
+    idt_load();
+    return taken;
+}
+
 /* Periodic, unmasked, a period of about 2 s (divide by 128): long enough
  * never to fire between this and apic_quiesce() a few instructions on. */
 void apic_test_arm_timer(void)
@@ -279,4 +324,7 @@ void apic_test_arm_timer(void)
     apic_write(APIC_TIMER_DIVIDE, 0xa);
     apic_write(APIC_LVT_TIMER, APIC_LVT_PERIODIC | VECTOR_KEXEC_TEST_TIMER);
     apic_write(APIC_TIMER_INITIAL, 0x10000);
+    /* Interrupts are off: the IPI waits in the IRR, as one that came
+     * during a panic does. */
+    apic_send_ipi(apic_id(), VECTOR_KEXEC_TEST_PENDING);
 }

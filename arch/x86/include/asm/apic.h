@@ -24,7 +24,11 @@ void apic_eoi(void);
 /* Mask the local interrupt sources before a kexec handoff: timer
  * (stopped too), LINT0, LINT1, performance counter, error. */
 void apic_quiesce(void);
-/* Test hook (kexec_test_arm_timers): arm this CPU's LAPIC timer. */
+/* Then take what is still pending in this CPU's IRR, no handler run;
+ * returns how many. */
+unsigned int apic_take_pending(void);
+/* Test hook (kexec_test_arm_timers): arm this CPU's LAPIC timer and leave
+ * a self-IPI pending in its IRR. */
 void apic_test_arm_timer(void);
 
 /*

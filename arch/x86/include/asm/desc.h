@@ -41,6 +41,9 @@ struct __packed desc_ptr {
 
 void load_gdt_and_tss(unsigned int cpu);
 void idt_load(void);
+/* The drain IDT: exceptions as usual, every interrupt vector taken and
+ * returned from at once, its handler not run (apic_take_pending()). */
+void idt_load_drain(void);
 void traps_init(void);
 void traps_init_cpu(unsigned int cpu);
 #endif

@@ -18,9 +18,10 @@
 #define VECTOR_IPI_INJECT 0xf3 /* crash injection on another CPU */
 #define VECTOR_IPI_FLUSH  0xf4 /* flush this CPU's TLB */
 /* kexec_test_arm_timers: vectors that only the next kernel could see. */
-#define VECTOR_KEXEC_TEST_TIMER  0x40
-#define VECTOR_KEXEC_TEST_IOAPIC 0x41
-#define VECTOR_SPURIOUS          0xff
+#define VECTOR_KEXEC_TEST_TIMER   0x40
+#define VECTOR_KEXEC_TEST_IOAPIC  0x41
+#define VECTOR_KEXEC_TEST_PENDING 0x42
+#define VECTOR_SPURIOUS           0xff
 
 void do_trap(struct cpu_user_regs *regs);
 /* Xen-style register dump and stack trace of a hypervisor context. */
