@@ -33,3 +33,22 @@ def test_load_with_cpu2_starved(boot):
     if int(done.group(1)) < 100:
         r.fail("flushed before the first waiting line")
     assert r.res.hook and r.res.hook >= 2.9
+
+
+def test_boot_ipi_check_with_cpu2_starved(boot):
+    """CPU 2 not run for 3 s from the moment it came online: the boot's
+    IPI check (a 100 ms wait) reports it and goes on; the check's NMI,
+    taken when CPU 2 runs again seconds later, is its late answer, not a
+    fatal unexpected NMI; the crash load waits for CPU 2's flush, and the
+    crash stops all three others and runs the image whole."""
+    r = boot_paused(boot, r"^\(HV\) CPU 2: APIC ID 2 online", 3.0,
+                    "test=kexec-crash via=inject:panic")
+    r.expect(STATUS_IMAGE_PASS,
+             [r"^\(HV\) IPI check: 2/3 CPUs answered fixed and NMI IPIs; "
+              r"not: CPU 2 \(neither\)$",
+              r"^\(HV\) SMP: TLB shootdown: waiting for CPU 2 to flush",
+              r"^\(HV\) SMP: 3/3 other CPUs stopped$"]
+             + image_ran("check64", 1, "crash", CRASH_BASE),
+             [p for p in BAD if "Panic" not in p]
+             + [r"Unexpected NMI", r"FATAL TRAP"])
+    assert r.res.hook and r.res.hook >= 2.9

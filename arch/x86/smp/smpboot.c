@@ -379,12 +379,6 @@ static volatile uint64_t nmi_counts[NR_CPUS];
 /* The check's NMI sent to a CPU and not taken yet; late ones counted. */
 static bool nmi_check_outstanding[NR_CPUS];
 static unsigned int nmi_check_late;
-/*
- * Past this long after the check, an NMI is not taken for its late answer:
- * a check NMI that was lost must not hide a real unexpected NMI for good.
- */
-#define NMI_CHECK_GRACE_MS (10 * IPI_CHECK_TIMEOUT_MS)
-static uint64_t nmi_check_sent_tsc;
 
 static void nmi_count_handler(struct cpu_user_regs *regs)
 {
@@ -396,17 +390,18 @@ static void nmi_count_handler(struct cpu_user_regs *regs)
 
 /*
  * An NMI with no handler waiting: is it the IPI check's, arriving after
- * the check stopped waiting (a slow or starved CPU)?  Then it is counted
- * and ignored: a check that only diagnoses must not kill the machine.
+ * the check stopped waiting (a slow CPU, or one the host did not run for
+ * seconds)?  Then it is counted and ignored: a check that only diagnoses
+ * must not kill the machine.  With no time limit: an APIC does not drop
+ * an NMI it accepted, so the answer comes whenever the CPU runs again, and
+ * at most one NMI per CPU is taken for it.
  */
 bool smp_nmi_is_late_check(void)
 {
     unsigned int cpu = smp_processor_id();
 
-    if (cpu >= NR_CPUS ||
-        rdtsc() - nmi_check_sent_tsc > us_to_tsc(NMI_CHECK_GRACE_MS * 1000) ||
-        !__atomic_exchange_n(&nmi_check_outstanding[cpu], false,
-                             __ATOMIC_ACQ_REL))
+    if (cpu >= NR_CPUS || !__atomic_exchange_n(&nmi_check_outstanding[cpu],
+                                               false, __ATOMIC_ACQ_REL))
         return false;
     __atomic_fetch_add(&nmi_check_late, 1, __ATOMIC_RELEASE);
     return true;
@@ -467,7 +462,6 @@ static void ipi_self_check(void)
     bool late_test = ipi_check_hold_late_cpu();
 
     nmi_callback = nmi_count_handler;
-    nmi_check_sent_tsc = rdtsc();
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned int i = 0; i < nr_cpus; i++) {
         struct cpu_info *ci = cpu_infos[i];
