@@ -3,8 +3,8 @@
  * The fuzzers' printk(), for those that do not link common/ whole (those
  * get common/'s own), and the input reader.  Weak, like
  * tests/unit/harness.c's, which cannot be linked here: it needs a Check
- * runner.  panic(), format_symbol() and strlcpy() are
- * tests/unit/host-shims.c's, shared with the unit tests.
+ * runner.  panic() and format_symbol() are tests/unit/host-shims.c's,
+ * strlcpy() common/lib/strlcpy.c's, as in the unit tests.
  */
 #include <stdarg.h>
 #include <stdint.h>

@@ -2,9 +2,9 @@
 /*
  * The unit tests' printk(), which keeps what the hypervisor sources
  * printed, and the Check runner.  printk() is weak: the tests that link
- * common/ whole (fake-arch.h) get the hypervisor's own.  panic(),
- * format_symbol() and strlcpy() are host-shims.c's, shared with the
- * fuzzers.
+ * common/ whole (fake-arch.h) get the hypervisor's own.  panic() and
+ * format_symbol() are host-shims.c's, shared with the fuzzers; strlcpy()
+ * is common/lib/strlcpy.c's.
  */
 #include "harness.h"
 

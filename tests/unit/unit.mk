@@ -42,13 +42,19 @@ endif
 
 UNIT_TEST_BINS := $(patsubst %,$(UNIT_DIR)/test-%,$(UNIT_MODULES))
 
-UNIT_HV_SRCS := $(sort $(foreach m,$(UNIT_MODULES),$(UNIT_SRCS_$(m))))
+# common/lib/strlcpy.c goes into every binary (UNIT_HARNESS): glibc
+# before 2.38 has no strlcpy.  Not string.c: its memcpy and the rest
+# would replace the C library's.
+UNIT_HV_SRCS := $(sort $(foreach m,$(UNIT_MODULES),$(UNIT_SRCS_$(m))) \
+	common/lib/strlcpy.c)
 UNIT_HV_OBJS := $(patsubst %.c,$(UNIT_DIR)/hv/%.o,$(UNIT_HV_SRCS))
-# Every test binary links the harness and the host shims (host-shims.c:
-# panic, format_symbol, strlcpy; shared with tests/fuzz/fuzz.mk).
-UNIT_HARNESS := $(UNIT_DIR)/harness.o $(UNIT_DIR)/host-shims.o
+# Every test binary links the harness, the host shims (host-shims.c:
+# panic, format_symbol; shared with tests/fuzz/fuzz.mk) and strlcpy.
+UNIT_HARNESS := $(UNIT_DIR)/harness.o $(UNIT_DIR)/host-shims.o \
+	$(UNIT_DIR)/hv/common/lib/strlcpy.o
 UNIT_T_OBJS  := $(patsubst %,$(UNIT_DIR)/test-%.o,$(UNIT_MODULES)) \
-	$(UNIT_HARNESS) $(UNIT_DIR)/fake-loader-env.o
+	$(UNIT_DIR)/harness.o $(UNIT_DIR)/host-shims.o \
+	$(UNIT_DIR)/fake-loader-env.o
 
 # Quiet unless V=1, as the top-level Makefile ($(Q) is its "@" or empty).
 $(UNIT_HV_OBJS): $(UNIT_DIR)/hv/%.o: %.c
@@ -266,8 +272,9 @@ bench-host-bin: $(BENCH_HOST_BINS)
 .PHONY: bench-host-bin
 
 # ---- common/ whole, against the fake arch (tests/unit/fake-arch.h) ----------
-# Every file of common/ but its string functions (the host's C library
-# has them), built with the fake arch's <asm/arch-inline.h> and no x86
+# Every file of common/ and, of its string functions, strlcpy only (the
+# host's C library has the rest, and has no strlcpy before glibc 2.38),
+# built with the fake arch's <asm/arch-inline.h> and no x86
 # header on the include path: a common/ file that reaches past
 # include/hv/arch.h does not build here.  The formatter keeps the
 # hypervisor's own behaviour under its host name (hv_vsnprintf).
@@ -278,7 +285,7 @@ UNIT_FAKE_BASE   := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 UNIT_FAKE_CFLAGS := $(UNIT_FAKE_BASE) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter \
 	-Dvsnprintf=hv_vsnprintf -Dsnprintf=hv_snprintf
-UNIT_FAKE_SRCS   := $(sort $(wildcard common/*.c))
+UNIT_FAKE_SRCS   := $(sort $(wildcard common/*.c)) common/lib/strlcpy.c
 UNIT_FAKE_HV_OBJS := $(patsubst %.c,$(UNIT_FAKE_DIR)/%.o,$(UNIT_FAKE_SRCS))
 UNIT_FAKE_MODULES := kexec-op panic
 UNIT_FAKE_BINS   := $(patsubst %,$(UNIT_DIR)/test-%,$(UNIT_FAKE_MODULES))
