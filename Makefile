@@ -82,7 +82,8 @@ HV_SRCS := \
 	arch/x86/kexec/machine-kexec.c \
 	arch/x86/kexec/kexec-tramp.S \
 	common/symbols.c \
-	common/lib/string.c
+	common/lib/string.c \
+	common/lib/strlcpy.c
 
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
 

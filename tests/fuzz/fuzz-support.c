@@ -1,29 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What the hypervisor and loader sources expect from their surroundings,
- * for the fuzzers that do not link common/ whole (those get common/'s
- * own panic() and printk()).  Weak, like tests/unit/harness.c's, which
- * cannot be linked here: it needs a Check runner.
+ * The fuzzers' printk(), for those that do not link common/ whole (those
+ * get common/'s own), and the input reader.  Weak, like
+ * tests/unit/harness.c's, which cannot be linked here: it needs a Check
+ * runner.  panic() and format_symbol() are tests/unit/host-shims.c's,
+ * strlcpy() common/lib/strlcpy.c's, as in the unit tests.
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "fuzz.h"
-
-__attribute__((weak)) void panic(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("panic: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    abort();
-}
 
 /* Formatted (so that the formatter sees every argument), then dropped. */
 __attribute__((weak)) void printk(const char *fmt, ...)
@@ -34,25 +22,6 @@ __attribute__((weak)) void printk(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-}
-
-__attribute__((weak)) int format_symbol(char *buf, size_t size, uint64_t addr)
-{
-    return snprintf(buf, size, "sym@%lx", (unsigned long)addr);
-}
-
-/* glibc before 2.38 has no strlcpy; common/param.c uses it. */
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t len = strlen(src);
-
-    if (size) {
-        size_t n = len < size - 1 ? len : size - 1;
-
-        memcpy(dst, src, n);
-        dst[n] = '\0';
-    }
-    return len;
 }
 
 /* ---- reading the fuzzer's bytes ----------------------------------------- */

@@ -48,11 +48,17 @@ FUZZ_PLAIN   := kimage elf-load linux-load multiboot-load elfcore cmdline
 FUZZ_TARGETS_ALL := $(FUZZ_PLAIN) kexec-op
 FUZZ_BINS    := $(patsubst %,$(FUZZ_DIR)/fuzz-%,$(FUZZ_TARGETS_ALL))
 
+# Every fuzzer links fuzz-support.c, the unit tests' host shims
+# (tests/unit/host-shims.c: panic, format_symbol) and strlcpy, which
+# kexec-op has from $(UNIT_FAKE_SRCS).
+FUZZ_SUPPORT := tests/fuzz/fuzz-support.c tests/unit/host-shims.c
+FUZZ_SUPPORT_OBJS := $(patsubst %.c,$(FUZZ_DIR)/t/%.o,$(FUZZ_SUPPORT))
+FUZZ_STRLCPY_OBJ := $(FUZZ_DIR)/hv/common/lib/strlcpy.o
 FUZZ_HV_OBJS := $(patsubst %.c,$(FUZZ_DIR)/hv/%.o,$(sort \
-	$(foreach t,$(FUZZ_PLAIN),$(FUZZ_SRCS_$(t)))))
+	$(foreach t,$(FUZZ_PLAIN),$(FUZZ_SRCS_$(t))) common/lib/strlcpy.c))
 FUZZ_T_OBJS  := $(patsubst %.c,$(FUZZ_DIR)/t/%.o,$(sort \
 	$(foreach t,$(FUZZ_PLAIN),tests/fuzz/fuzz-$(t).c $(FUZZ_TSRCS_$(t))) \
-	tests/fuzz/fuzz-support.c))
+	$(FUZZ_SUPPORT)))
 FUZZ_FAKE_OBJS := $(patsubst %.c,$(FUZZ_DIR)/fake/%.o,$(UNIT_FAKE_SRCS))
 FUZZ_TF_OBJS := $(FUZZ_DIR)/tf/tests/fuzz/fuzz-kexec-op.o \
 	$(FUZZ_DIR)/tf/tests/unit/fake-arch.o
@@ -79,12 +85,12 @@ $(FUZZ_TF_OBJS): $(FUZZ_DIR)/tf/%.o: %.c
 	$(Q)$(FUZZ_CC) $(FUZZ_TF_CFLAGS) -MMD -MP -c $< -o $@
 
 $(foreach t,$(FUZZ_PLAIN),$(eval $(FUZZ_DIR)/fuzz-$(t): \
-	$(FUZZ_DIR)/t/tests/fuzz/fuzz-$(t).o $(FUZZ_DIR)/t/tests/fuzz/fuzz-support.o \
+	$(FUZZ_DIR)/t/tests/fuzz/fuzz-$(t).o $(FUZZ_SUPPORT_OBJS) $(FUZZ_STRLCPY_OBJ) \
 	$(patsubst %.c,$(FUZZ_DIR)/t/%.o,$(FUZZ_TSRCS_$(t))) \
 	$(patsubst %.c,$(FUZZ_DIR)/hv/%.o,$(FUZZ_SRCS_$(t)))))
-# fuzz-support.o after common/: its panic() and printk() are weak.
+# The support objects after common/: their panic() and printk() are weak.
 $(FUZZ_DIR)/fuzz-kexec-op: $(FUZZ_TF_OBJS) $(FUZZ_FAKE_OBJS) \
-	$(FUZZ_DIR)/t/tests/fuzz/fuzz-support.o
+	$(FUZZ_SUPPORT_OBJS)
 
 $(FUZZ_BINS):
 	@$(if $(Q),echo "  FUZZLD  $@")

@@ -323,7 +323,7 @@ START_TEST(test_symbol)
 {
     char buf[64];
 
-    /* %pS goes through format_symbol(); the harness prints "sym@<hex>". */
+    /* %pS goes through format_symbol(); host-shims.c prints "sym@<hex>". */
     ck_assert_int_eq(hv_snprintf(buf, sizeof(buf), "%pS", (void *)0x1234), 8);
     ck_assert_str_eq(buf, "sym@1234");
     hv_snprintf(buf, sizeof(buf), "[%12pS]", (void *)0x1234);

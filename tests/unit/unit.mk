@@ -42,10 +42,19 @@ endif
 
 UNIT_TEST_BINS := $(patsubst %,$(UNIT_DIR)/test-%,$(UNIT_MODULES))
 
-UNIT_HV_SRCS := $(sort $(foreach m,$(UNIT_MODULES),$(UNIT_SRCS_$(m))))
+# common/lib/strlcpy.c goes into every binary (UNIT_HARNESS): glibc
+# before 2.38 has no strlcpy.  Not string.c: its memcpy and the rest
+# would replace the C library's.
+UNIT_HV_SRCS := $(sort $(foreach m,$(UNIT_MODULES),$(UNIT_SRCS_$(m))) \
+	common/lib/strlcpy.c)
 UNIT_HV_OBJS := $(patsubst %.c,$(UNIT_DIR)/hv/%.o,$(UNIT_HV_SRCS))
+# Every test binary links the harness, the host shims (host-shims.c:
+# panic, format_symbol; shared with tests/fuzz/fuzz.mk) and strlcpy.
+UNIT_HARNESS := $(UNIT_DIR)/harness.o $(UNIT_DIR)/host-shims.o \
+	$(UNIT_DIR)/hv/common/lib/strlcpy.o
 UNIT_T_OBJS  := $(patsubst %,$(UNIT_DIR)/test-%.o,$(UNIT_MODULES)) \
-	$(UNIT_DIR)/harness.o $(UNIT_DIR)/fake-loader-env.o
+	$(UNIT_DIR)/harness.o $(UNIT_DIR)/host-shims.o \
+	$(UNIT_DIR)/fake-loader-env.o
 
 # Quiet unless V=1, as the top-level Makefile ($(Q) is its "@" or empty).
 $(UNIT_HV_OBJS): $(UNIT_DIR)/hv/%.o: %.c
@@ -61,7 +70,7 @@ $(UNIT_T_OBJS): $(UNIT_DIR)/%.o: tests/unit/%.c
 
 # test-<m> links its test, the harness and the objects of its sources.
 $(foreach m,$(UNIT_MODULES),$(eval $(UNIT_DIR)/test-$(m): \
-	$(UNIT_DIR)/test-$(m).o $(UNIT_DIR)/harness.o \
+	$(UNIT_DIR)/test-$(m).o $(UNIT_HARNESS) \
 	$(patsubst %.c,$(UNIT_DIR)/hv/%.o,$(UNIT_SRCS_$(m)))))
 
 $(UNIT_TEST_BINS):
@@ -111,7 +120,7 @@ $(UNIT_KEXEC_T_OBJS): $(UNIT_DIR)/%.o: tests/unit/%.c
 	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 $(foreach m,$(UNIT_KEXEC_MODULES),$(eval $(UNIT_DIR)/test-$(m): \
-	$(UNIT_DIR)/test-$(m).o $(UNIT_DIR)/harness.o \
+	$(UNIT_DIR)/test-$(m).o $(UNIT_HARNESS) \
 	$(patsubst %.c,$(UNIT_DIR)/hv/%.o,$(UNIT_SRCS_$(m)))))
 
 # The loaders' fake machine (fake-loader-env.h).
@@ -155,7 +164,7 @@ $(UNIT_DIR)/test-relocate.o: tests/unit/test-relocate.c
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
-$(UNIT_RELOCATE_BIN): $(UNIT_DIR)/test-relocate.o $(UNIT_DIR)/harness.o \
+$(UNIT_RELOCATE_BIN): $(UNIT_DIR)/test-relocate.o $(UNIT_HARNESS) \
 		$(UNIT_RELOCATE_OBJS)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^ $(UNIT_CHECK_LIBS)
@@ -188,7 +197,7 @@ $(UNIT_DIR)/test-sha256.o: tests/unit/test-sha256.c
 	@$(if $(Q),echo "  HOSTCC  $<")
 	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) $(UNIT_CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
-$(UNIT_SHA256_BIN): $(UNIT_DIR)/test-sha256.o $(UNIT_DIR)/harness.o \
+$(UNIT_SHA256_BIN): $(UNIT_DIR)/test-sha256.o $(UNIT_HARNESS) \
 		$(UNIT_SHA256_HV_OBJS)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^ $(UNIT_CHECK_LIBS)
@@ -219,7 +228,7 @@ $(UNIT_DIR)/test-purgatory-load.o: tests/unit/test-purgatory-load.c
 		-DPURGATORY_ELF_PATH='"$(abspath $(BUILD))/purgatory/purgatory.elf"' \
 		-MMD -MP -c $< -o $@
 
-$(UNIT_PURGLOAD_BIN): $(UNIT_DIR)/test-purgatory-load.o $(UNIT_DIR)/harness.o \
+$(UNIT_PURGLOAD_BIN): $(UNIT_DIR)/test-purgatory-load.o $(UNIT_HARNESS) \
 		$(UNIT_PURGLOAD_HV_OBJS) $(BUILD)/purgatory/purgatory.elf
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(filter %.o,$^) $(UNIT_CHECK_LIBS)
@@ -263,8 +272,9 @@ bench-host-bin: $(BENCH_HOST_BINS)
 .PHONY: bench-host-bin
 
 # ---- common/ whole, against the fake arch (tests/unit/fake-arch.h) ----------
-# Every file of common/ but its string functions (the host's C library
-# has them), built with the fake arch's <asm/arch-inline.h> and no x86
+# Every file of common/ and, of its string functions, strlcpy only (the
+# host's C library has the rest, and has no strlcpy before glibc 2.38),
+# built with the fake arch's <asm/arch-inline.h> and no x86
 # header on the include path: a common/ file that reaches past
 # include/hv/arch.h does not build here.  The formatter keeps the
 # hypervisor's own behaviour under its host name (hv_vsnprintf).
@@ -275,12 +285,13 @@ UNIT_FAKE_BASE   := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 UNIT_FAKE_CFLAGS := $(UNIT_FAKE_BASE) -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-unused-parameter \
 	-Dvsnprintf=hv_vsnprintf -Dsnprintf=hv_snprintf
-UNIT_FAKE_SRCS   := $(sort $(wildcard common/*.c))
+UNIT_FAKE_SRCS   := $(sort $(wildcard common/*.c)) common/lib/strlcpy.c
 UNIT_FAKE_HV_OBJS := $(patsubst %.c,$(UNIT_FAKE_DIR)/%.o,$(UNIT_FAKE_SRCS))
 UNIT_FAKE_MODULES := kexec-op panic
 UNIT_FAKE_BINS   := $(patsubst %,$(UNIT_DIR)/test-%,$(UNIT_FAKE_MODULES))
+UNIT_FAKE_HARNESS := $(UNIT_FAKE_DIR)/harness.o $(UNIT_FAKE_DIR)/host-shims.o
 UNIT_FAKE_T_OBJS := $(patsubst %,$(UNIT_FAKE_DIR)/test-%.o,$(UNIT_FAKE_MODULES)) \
-	$(UNIT_FAKE_DIR)/fake-arch.o $(UNIT_FAKE_DIR)/harness.o
+	$(UNIT_FAKE_DIR)/fake-arch.o $(UNIT_FAKE_HARNESS)
 
 $(UNIT_FAKE_HV_OBJS): $(UNIT_FAKE_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -294,7 +305,7 @@ $(UNIT_FAKE_T_OBJS): $(UNIT_FAKE_DIR)/%.o: tests/unit/%.c
 
 $(foreach m,$(UNIT_FAKE_MODULES),$(eval $(UNIT_DIR)/test-$(m): \
 	$(UNIT_FAKE_DIR)/test-$(m).o $(UNIT_FAKE_DIR)/fake-arch.o \
-	$(UNIT_FAKE_DIR)/harness.o $(UNIT_FAKE_HV_OBJS)))
+	$(UNIT_FAKE_HARNESS) $(UNIT_FAKE_HV_OBJS)))
 
 $(UNIT_FAKE_BINS):
 	@$(if $(Q),echo "  HOSTLD  $@")
