@@ -35,20 +35,35 @@ def ran_whole(r, image_id):
         [rf"^check64: image id {other}$"]
 
 
-@pytest.mark.parametrize("keep", ["a", "b"])
-@pytest.mark.parametrize("firmware,smp", [("bios", 1), ("bios", 4),
-                                          ("uefi", 1)])
-def test_alloc_fail(boot, firmware, smp, keep):
-    r = run(boot, firmware, smp, f"test=kexec-alloc-fail keep={keep}",
-            [CHECK64])
-    must = guest_passed("kexec-alloc-fail", "load crash image A (image id 1)")
-    must.append(d0(r"PASS: kexec-alloc-fail: walked \d+ allocation points"))
+# Crash reloads under both firmwares, 1 and 4 CPUs; DEFAULT reloads, whose
+# image is run by KEXEC_CMD_kexec.
+ALLOC_FAIL = [(f, n, "crash", k) for f, n in [("bios", 1), ("bios", 4),
+                                               ("uefi", 1)]
+              for k in "ab"] + [("uefi", 4, "crash", "b"),
+                                ("bios", 1, "default", "a"),
+                                ("bios", 4, "default", "b"),
+                                ("uefi", 4, "default", "a")]
+
+
+@pytest.mark.parametrize("firmware,smp,type_,keep", ALLOC_FAIL)
+def test_alloc_fail(boot, firmware, smp, type_, keep):
+    r = run(boot, firmware, smp,
+            f"test=kexec-alloc-fail type={type_} keep={keep}", [CHECK64])
+    must = guest_passed("kexec-alloc-fail",
+                        f"load {type_} image A (image id 1)")
+    must.append(d0(rf"PASS: kexec-alloc-fail: walked \d+ allocation points "
+                   rf"of a {type_} reload"))
     image_id = 1 if keep == "a" else 2
-    ok, bad = ran_whole(r, image_id)
+    if type_ == "crash":
+        ok, bad = ran_whole(r, image_id)
+    else:
+        base = 0x4000000 + (0 if keep == "a" else 0x100000)
+        ok = image_ran("check64", image_id, "default", base)
+        bad = [rf"^check64: image id {3 - image_id}$"]
     r.expect(STATUS_IMAGE_PASS, must + ok,
              BAD + bad + [d0(r"Test result:"), r"free_frames\("])
     n = int(r.res.search(d0(r"PASS: kexec-alloc-fail: walked (\d+)")).group(1))
-    print(f"allocation points walked per reload: {n}")
+    print(f"allocation points walked per {type_} reload: {n}")
 
 
 @pytest.mark.parametrize("firmware,smp,point",

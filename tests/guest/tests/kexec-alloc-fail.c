@@ -17,6 +17,9 @@
  *   keep=a            the walk above, then A reloaded over B (id 1 again),
  *                     then N = 1 .. K again over it, each failing; crash:
  *                     the previous image, A, must run whole.
+ *   type=default      the same walks over DEFAULT images (A at 64 MiB, B
+ *                     1 MiB above), ended by KEXEC_CMD_kexec instead of a
+ *                     crash: the image kept must run.
  */
 #include "kexec-guest.h"
 
@@ -60,31 +63,66 @@ static int attempt(const struct kx_opts *o, uint64_t n)
         return 2;
     }
     if (rc != -HV_ENOMEM || after != before ||
-        kx_status(KEXEC_TYPE_CRASH) != KEXEC_STATUS_LOADED) {
+        kx_status(o->type) != KEXEC_STATUS_LOADED) {
         fail("allocation %lu of %ld failing: load %ld (want -ENOMEM), free "
              "frames %ld -> %ld, status %ld",
-             n, count, rc, before, after, kx_status(KEXEC_TYPE_CRASH));
+             n, count, rc, before, after, kx_status(o->type));
         return -1;
     }
     return 1;
 }
 
+/* DEFAULT images A and B: check64 at 64 MiB and 1 MiB above. */
+static struct kx_opts default_opts(uint64_t base, uint64_t id)
+{
+    return (struct kx_opts){
+        .module = 0,
+        .type = KEXEC_TYPE_DEFAULT,
+        .base = base,
+        .image_id = id,
+        .map = true,
+        .zero_pages = 1,
+    };
+}
+
+/* The end: the image kept runs (crash, or kexec of the default one). */
+static void run_kept(const struct kx_opts *o)
+{
+    long rc;
+
+    if (o->type == KEXEC_TYPE_CRASH) {
+        kx_crash_dom0();
+        return;
+    }
+    info("executing the default image: the next lines are the image's");
+    rc = kx_exec(KEXEC_TYPE_DEFAULT);
+    fail("KEXEC_CMD_kexec returned %ld", rc);
+}
+
 DEFINE_KX_TEST(kexec_alloc_fail, "kexec-alloc-fail",
-               "a crash reload failing at each allocation: -ENOMEM, no leak")
+               "a reload failing at each allocation: -ENOMEM, no leak")
 {
     uint64_t start, size, n;
     size_t len;
     const char *keep = cmdline_find("keep", &len);
     bool keep_a = keep && len == 1 && keep[0] == 'a';
+    const char *type = cmdline_find("type", &len);
+    bool dflt = type && len == 7 && !strncmp(type, "default", 7);
     struct kx_opts a, b;
     int r = 1;
     uint64_t absorbed = 0;
 
-    if (!kx_crash_region(&start, &size))
-        return;
-    a = kx_crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
-    b = kx_crash_opts(0, start, size, KX_CRASH_OFFSET + 4 * PAGE_SIZE, 2);
-    if (kx_load_image(&a, "crash image A (image id 1)"))
+    if (dflt) {
+        a = default_opts(KX_DEFAULT_BASE, 1);
+        b = default_opts(KX_DEFAULT_BASE + 0x100000, 2);
+    } else {
+        if (!kx_crash_region(&start, &size))
+            return;
+        a = kx_crash_opts(0, start, size, KX_CRASH_OFFSET, 1);
+        b = kx_crash_opts(0, start, size, KX_CRASH_OFFSET + 4 * PAGE_SIZE, 2);
+    }
+    if (kx_load_image(&a, dflt ? "default image A (image id 1)"
+                               : "crash image A (image id 1)"))
         return;
     for (n = 1; r > 0; n++) {
         r = attempt(&b, n);
@@ -94,16 +132,16 @@ DEFINE_KX_TEST(kexec_alloc_fail, "kexec-alloc-fail",
         return;
     n -= 2; /* the last N reached */
     check_true(n > absorbed,
-               "walked %lu allocation points of a crash reload "
+               "walked %lu allocation points of a %s reload "
                "(%lu absorbed by a fallback), each other -ENOMEM, every frame "
                "given back, the old image loaded",
-               n, absorbed);
+               n, dflt ? "default" : "crash", absorbed);
     if (keep_a) {
-        if (kx_load_image(&a, "crash image A (image id 1) over B"))
+        if (kx_load_image(&a, "image A (image id 1) over B"))
             return;
         for (uint64_t i = 1; i <= n; i++) {
             r = attempt(&b, i);
-            if (r == 2 && kx_load_image(&a, "crash image A again"))
+            if (r == 2 && kx_load_image(&a, "image A again"))
                 return;
             if (r <= 0) {
                 fail("allocation %lu of %lu: the load did not reach it", i, n);
@@ -114,5 +152,5 @@ DEFINE_KX_TEST(kexec_alloc_fail, "kexec-alloc-fail",
             return;
         pass("%lu failing reloads over A, the last -ENOMEM", n);
     }
-    kx_crash_dom0();
+    run_kept(keep_a ? &a : &b);
 }
