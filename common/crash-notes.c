@@ -34,6 +34,11 @@ static uint8_t *info_page; /* hypervisor note, then VMCOREINFO */
 static maddr_t info_ma;
 static struct hv_crash_info *crash_info;
 static size_t vmcoreinfo_size;
+/* Each CPU's note: who may write it (crash_save_cpu_regs() below). */
+enum { NOTE_FREE, NOTE_SAVING, NOTE_SAVED, NOTE_ABANDONED };
+static uint32_t note_state[NR_CPUS];
+/* Abandoned CPUs whose stop came after all (crash_notes_wait_late()). */
+static uint32_t cpus_stopped_late;
 
 /*
  * The descriptor of a CPU's note: after the 12-byte header and "CORE\0"
@@ -65,6 +70,8 @@ void crash_notes_init(void)
     info_page = maddr_to_virt(info_ma);
     memset(notes_page, 0, PAGE_SIZE);
     memset(info_page, 0, PAGE_SIZE);
+    memset(note_state, 0, sizeof(note_state));
+    cpus_stopped_late = 0;
     for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
         crash_notes_clear_cpu(cpu);
     off = elfnote_write(info_page, PAGE_SIZE, "HV", HV_ELFNOTE_CRASH_INFO, NULL,
@@ -107,34 +114,45 @@ const void *crash_vmcoreinfo(size_t *size)
     return info_page + HVINFO_NOTE_SIZE;
 }
 
-/*
- * A CPU's note is written once: the first save claims it, so that a stop
- * NMI landing while the CPU writes its own note (a CPU that lost the panic
- * race) neither overwrites it nor stops the CPU half way
- * (crash_cpu_saving()).
- */
-static uint32_t cpus_claimed;
+/* A CPU caught writing its note when the notes close: microseconds. */
+#define NOTE_SAVING_WAIT_US 10000
 
+/*
+ * A CPU's note is written once: the first save claims it (FREE -> SAVING,
+ * compare-and-swap), so that a stop NMI landing while the CPU writes its
+ * own note (a CPU that lost the panic race) neither overwrites it nor
+ * stops the CPU half way (crash_cpu_saving()).  The crashing CPU closes
+ * the notes once the shootdown is over (crash_notes_close()): a note still
+ * FREE becomes ABANDONED, so that a CPU the shootdown gave up on, whose
+ * stop NMI lands later, stops without writing into memory the crash
+ * kernel may be reading by then.
+ */
 void crash_save_cpu_regs(const struct cpu_user_regs *regs)
 {
     unsigned int cpu = arch_cpu_id();
+    uint32_t expect = NOTE_FREE;
     struct hv_elf_prstatus pr;
 
     if (!notes_page || cpu >= NR_CPUS ||
-        (__atomic_fetch_or(&cpus_claimed, 1u << cpu, __ATOMIC_ACQ_REL) &
-         (1u << cpu)))
+        !__atomic_compare_exchange_n(&note_state[cpu], &expect, NOTE_SAVING,
+                                     false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return;
     memcpy(&pr, cpu_prstatus(cpu), sizeof(pr));
     arch_crash_fill_prstatus(&pr, cpu, regs);
     memcpy(cpu_prstatus(cpu), &pr, sizeof(pr));
     __atomic_fetch_or(&crash_info->cpus_saved, 1u << cpu, __ATOMIC_RELEASE);
+    __atomic_store_n(&note_state[cpu], NOTE_SAVED, __ATOMIC_RELEASE);
+}
+
+static uint32_t note_state_of(unsigned int cpu)
+{
+    return cpu < NR_CPUS ? __atomic_load_n(&note_state[cpu], __ATOMIC_ACQUIRE)
+                         : NOTE_ABANDONED;
 }
 
 bool crash_cpu_saving(unsigned int cpu)
 {
-    return cpu < 32 &&
-           (__atomic_load_n(&cpus_claimed, __ATOMIC_ACQUIRE) & (1u << cpu)) &&
-           !crash_cpu_saved(cpu);
+    return note_state_of(cpu) == NOTE_SAVING;
 }
 
 bool crash_cpu_saved(unsigned int cpu)
@@ -144,12 +162,18 @@ bool crash_cpu_saved(unsigned int cpu)
             (1u << cpu));
 }
 
+bool crash_cpu_abandoned(unsigned int cpu)
+{
+    return note_state_of(cpu) == NOTE_ABANDONED;
+}
+
 /*
  * What each CPU the crash shootdown stops does first: save the registers
  * its stop interrupt found into its own note, unless the note holds them
  * already (a CPU that lost a panic race saved where it entered panic; a
- * CPU stopped twice keeps the first registers).  A CPU that is writing its
- * own note right now is not stopped: it stops itself once done (vpanic()).
+ * CPU stopped twice keeps the first registers), or the crashing CPU gave
+ * up on it (its note stays empty).  A CPU that is writing its own note
+ * right now is not stopped: it stops itself once done (vpanic()).
  */
 bool crash_on_stop(const struct cpu_user_regs *regs)
 {
@@ -157,9 +181,89 @@ bool crash_on_stop(const struct cpu_user_regs *regs)
 
     if (crash_cpu_saving(cpu))
         return false;
-    if (!crash_cpu_saved(cpu))
-        crash_save_cpu_regs(regs);
+    crash_save_cpu_regs(regs); /* does nothing unless the note is FREE */
+    if (crash_cpu_abandoned(cpu) && cpu < 32)
+        __atomic_fetch_or(&cpus_stopped_late, 1u << cpu, __ATOMIC_RELEASE);
     return true;
+}
+
+/*
+ * After the shootdown, on the crashing CPU: every note not written yet is
+ * abandoned (whoever swaps first wins: the late CPU saving, or this one
+ * abandoning).  A CPU caught saving is waited for a short bounded time.
+ * Returns the number of notes abandoned.
+ */
+unsigned int crash_notes_close(void)
+{
+    unsigned int me = arch_cpu_id(), abandoned = 0;
+
+    for (unsigned int cpu = 0; cpu < arch_nr_cpus() && cpu < NR_CPUS; cpu++) {
+        uint32_t expect = NOTE_FREE;
+        uint64_t start;
+
+        if (cpu == me)
+            continue;
+        if (__atomic_compare_exchange_n(&note_state[cpu], &expect,
+                                        NOTE_ABANDONED, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+            abandoned++;
+            continue;
+        }
+        start = arch_timestamp();
+        while (crash_cpu_saving(cpu) &&
+               arch_timestamp() - start < arch_us_to_ticks(NOTE_SAVING_WAIT_US))
+            arch_cpu_relax();
+        if (crash_cpu_saving(cpu))
+            printk(HVLOG_ERR "Crash notes: CPU %u still writing its note "
+                             "after %u ms; going on\n",
+                   cpu, NOTE_SAVING_WAIT_US / 1000);
+    }
+    if (abandoned)
+        printk(HVLOG_ERR "Crash notes: %u CPU note%s left empty\n", abandoned,
+               abandoned == 1 ? "" : "s");
+    return abandoned;
+}
+
+static bool note_empty(unsigned int cpu)
+{
+    const uint8_t *p = cpu_prstatus(cpu);
+
+    for (size_t i = 0; i < sizeof(struct hv_elf_prstatus); i++)
+        if (p[i])
+            return false;
+    return !crash_cpu_saved(cpu);
+}
+
+/*
+ * crash_test_late_wait_ms (common/panic.c): the crashing CPU waits up to
+ * ms for the CPUs it gave up on to take their stop after all, and says
+ * for each whether its note stayed empty, so that a test can see it.
+ */
+void crash_notes_wait_late(uint64_t ms)
+{
+    uint32_t want = 0;
+    uint64_t start = arch_timestamp();
+
+    for (unsigned int cpu = 0; cpu < arch_nr_cpus() && cpu < 32; cpu++)
+        if (crash_cpu_abandoned(cpu) && cpu != arch_cpu_id())
+            want |= 1u << cpu;
+    while ((__atomic_load_n(&cpus_stopped_late, __ATOMIC_ACQUIRE) & want) !=
+               want &&
+           arch_timestamp() - start < arch_us_to_ticks(ms * 1000))
+        arch_cpu_relax();
+    for (unsigned int cpu = 0; cpu < 32; cpu++) {
+        if (!(want & (1u << cpu)))
+            continue;
+        if (__atomic_load_n(&cpus_stopped_late, __ATOMIC_ACQUIRE) & (1u << cpu))
+            printk("Crash notes: CPU %u stopped late; its note %s\n", cpu,
+                   note_empty(cpu) ? "left empty" : "WRITTEN");
+        else
+            printk("Crash notes: CPU %u did not stop in %lu ms more\n", cpu,
+                   (unsigned long)ms);
+    }
+    printk("Crash notes: waited %lu ms for late CPUs\n",
+           (unsigned long)((arch_timestamp() - start) /
+                           (arch_ticks_per_ms() ? arch_ticks_per_ms() : 1)));
 }
 
 void crash_info_panic(unsigned int cpu, uint64_t tsc, const char *reason)

@@ -7,8 +7,9 @@
  *   - the first CPU to arrive wins (cmpxchg on panicking_cpu), takes the
  *     console lock over, saves its registers into its crash note, stops
  *     the other CPUs by NMI with a bounded wait (crash_nmi_timeout_ms;
- *     each saves the registers its NMI interrupted), and runs the crash
- *     image if one is loaded, else ends the run;
+ *     each saves the registers its NMI interrupted; one that answers
+ *     too late leaves its note empty), and runs the crash image if one is
+ *     loaded, else ends the run;
  *   - a second CPU that panics meanwhile saves the registers where it
  *     entered panic into its own note (as the winner does), leaves any
  *     NMI context and halts; the winner's NMI then parks it for good and
@@ -30,6 +31,9 @@
 
 static uint64_t opt_crash_nmi_timeout_ms = 1000;
 integer_param("crash_nmi_timeout_ms", opt_crash_nmi_timeout_ms);
+/* Test hook: how long to wait for the CPUs given up on to stop late. */
+static uint64_t opt_late_wait_ms;
+test_integer_param("crash_test_late_wait_ms", opt_late_wait_ms);
 
 static volatile int panicking_cpu = -1;
 static unsigned int reentries;
@@ -60,6 +64,18 @@ static void crash_test_hook(void)
         panic("crash test: panic inside the crash path (%u more to come)",
               crash_test_panics_inside);
     }
+}
+
+/*
+ * Stop the others, then close the notes: a CPU the shootdown gave up on
+ * may still take its stop NMI later, when the crash kernel reads the
+ * notes (or runs over them); it must then stop without writing.
+ */
+static void stop_the_others(void)
+{
+    arch_crash_shootdown(opt_crash_nmi_timeout_ms, crash_on_stop);
+    if (crash_notes_close() && opt_late_wait_ms)
+        crash_notes_wait_late(opt_late_wait_ms);
 }
 
 static __noreturn void go_on_to_the_crash_image(void)
@@ -105,7 +121,7 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, const char *fmt,
         printk(HVLOG_ERR "Panic re-entered on CPU %d (%s); going straight on\n",
                me, reason);
         if (!crash_path_started)
-            arch_crash_shootdown(opt_crash_nmi_timeout_ms, crash_on_stop);
+            stop_the_others();
         crash_path_started = true;
         go_on_to_the_crash_image();
     }
@@ -122,7 +138,7 @@ static __noreturn void vpanic(const struct cpu_user_regs *regs, const char *fmt,
     crash_save_cpu_regs(regs);
     if (crash_test_racers)
         wait_for_racers();
-    arch_crash_shootdown(opt_crash_nmi_timeout_ms, crash_on_stop);
+    stop_the_others();
     if (racers_parked)
         printk(HVLOG_ERR "Panic: %u other CPU%s panicked at the same time; "
                          "%s own registers kept\n",

@@ -22,6 +22,15 @@ void crash_save_cpu_regs(const struct cpu_user_regs *regs);
 bool crash_cpu_saved(unsigned int cpu);
 /* This CPU's note is being written by the CPU itself (claimed, not done). */
 bool crash_cpu_saving(unsigned int cpu);
+/* The crashing CPU gave up on this CPU: its note stays empty for good. */
+bool crash_cpu_abandoned(unsigned int cpu);
+/*
+ * After the crash shootdown: no note may be written from now on; a CPU
+ * writing its note is waited for (bounded).  Returns the notes abandoned.
+ */
+unsigned int crash_notes_close(void);
+/* Test hook: wait (bounded) for the CPUs given up on; report their notes. */
+void crash_notes_wait_late(uint64_t ms);
 void crash_info_panic(unsigned int cpu, uint64_t tsc, const char *reason);
 /* The handoff's timestamp, just before the jump to a crash image. */
 void crash_info_handoff(void);

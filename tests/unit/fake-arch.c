@@ -35,7 +35,7 @@ struct fake_exit fake_exit;
 jmp_buf *fake_exit_jmp;
 long fake_ret;
 unsigned int fake_nr_cpus = 4;
-unsigned int fake_shootdowns, fake_cpus_stopped, fake_racer_cpu;
+unsigned int fake_shootdowns, fake_cpus_stopped, fake_racer_cpu, fake_late_cpu;
 long fake_build_allocs_left = -1;
 bool fake_region_protected;
 unsigned int fake_images_live;
@@ -366,7 +366,7 @@ void arch_crash_shootdown(uint64_t timeout_ms, arch_on_stop_fn on_stop)
     for (unsigned int cpu = 0; cpu < fake_nr_cpus; cpu++) {
         struct cpu_user_regs r = { fake_cpu_rip(cpu), 0x7000 + cpu, 0 };
 
-        if (cpu == me)
+        if (cpu == me || (fake_late_cpu && cpu == fake_late_cpu))
             continue;
         fake_cpu = cpu;
         if (fake_racer_cpu && cpu == fake_racer_cpu && !cpu_stopped[cpu])

@@ -97,6 +97,8 @@ extern unsigned int fake_cpus_stopped; /* CPUs it stopped */
  * crashed at the same moment as the CPU that won, then takes the stop.
  */
 extern unsigned int fake_racer_cpu;
+/* In the next shootdowns, this CPU (0: none) does not answer in time. */
+extern unsigned int fake_late_cpu;
 /* The registers each fake CPU "was running" when a shootdown stopped it. */
 uint64_t fake_cpu_rip(unsigned int cpu);
 

@@ -165,6 +165,66 @@ START_TEST(a_racing_cpu_keeps_its_own_registers)
 }
 END_TEST
 
+/*
+ * A CPU the shootdown gave up on takes its stop NMI (or panics) after the
+ * crash image started: it must stop without writing its note.
+ */
+START_TEST(a_cpu_given_up_on_leaves_its_note_empty)
+{
+    struct cpu_user_regs late = { .rip = 0x1a7e, .rsp = 0x1a7e0 };
+
+    fake_machine_boot(NULL);
+    load_crash_image();
+    fake_late_cpu = 2;
+    fake_console_clear();
+    ck_assert_int_eq(FAKE_RUN(panic_now("one CPU late")), FAKE_KEXECED);
+    ck_assert_uint_eq(fake_cpus_stopped, 2);
+    ck_assert_uint_eq(crash_info_now().cpus_saved, 0xb);
+    ck_assert_uint_eq(fake_console_count("Crash notes: 1 CPU note left empty"),
+                      1);
+    ck_assert(crash_cpu_abandoned(2));
+    ck_assert(!crash_cpu_abandoned(1) && !crash_cpu_abandoned(0));
+
+    fake_cpu = 2; /* its NMI, late: it stops (true), and writes nothing */
+    ck_assert(crash_on_stop(&late));
+    crash_save_cpu_regs(&late); /* nor a late panic of its own */
+    ck_assert_int_eq(note_of(2).pr_pid, 0);
+    ck_assert_uint_eq(note_of(2).pr_reg[PR_RIP], 0);
+    ck_assert_uint_eq(crash_info_now().cpus_saved, 0xb);
+    ck_assert_int_eq(note_of(1).pr_pid, 2); /* the others keep theirs */
+    ck_assert_uint_eq(note_of(1).pr_reg[PR_RIP], fake_cpu_rip(1));
+}
+END_TEST
+
+START_TEST(the_late_wait_hook_reports_a_cpu_still_late)
+{
+    fake_machine_boot("crashkernel=16M@32M debug-inject "
+                      "crash_test_late_wait_ms=5");
+    load_crash_image();
+    fake_late_cpu = 3;
+    fake_console_clear();
+    ck_assert_int_eq(FAKE_RUN(panic_now("one CPU late")), FAKE_KEXECED);
+    ck_assert_uint_eq(fake_console_count("Crash notes: CPU 3 did not stop in "
+                                         "5 ms more"),
+                      1);
+    ck_assert_uint_eq(fake_console_count("Crash notes: waited "), 1);
+    ck_assert_uint_eq(fake_console_count("stopped late"), 0);
+}
+END_TEST
+
+START_TEST(every_cpu_answering_abandons_no_note)
+{
+    fake_machine_boot(NULL);
+    load_crash_image();
+    fake_console_clear();
+    ck_assert_int_eq(FAKE_RUN(panic_now("all answer")), FAKE_KEXECED);
+    ck_assert_uint_eq(crash_info_now().cpus_saved, 0xf);
+    ck_assert_uint_eq(fake_console_count("Crash notes:"), 0);
+    for (unsigned int cpu = 0; cpu < 4; cpu++)
+        ck_assert(!crash_cpu_abandoned(cpu));
+}
+END_TEST
+
 START_TEST(reentry_goes_straight_on_once)
 {
     fake_machine_boot(NULL);
@@ -236,6 +296,9 @@ int main(void)
     tcase_add_test(tc, panic_regs_saves_the_frame_given);
     tcase_add_test(tc, panic_runs_the_crash_image);
     tcase_add_test(tc, a_racing_cpu_keeps_its_own_registers);
+    tcase_add_test(tc, a_cpu_given_up_on_leaves_its_note_empty);
+    tcase_add_test(tc, every_cpu_answering_abandons_no_note);
+    tcase_add_test(tc, the_late_wait_hook_reports_a_cpu_still_late);
     tcase_add_test(tc, reentry_goes_straight_on_once);
     tcase_add_test(tc, second_reentry_ends_the_run);
     tcase_add_test(tc, vmcoreinfo_has_the_common_and_the_arch_lines);

@@ -122,7 +122,8 @@ bool kx_check_status(uint32_t type, long want, const char *when);
  * shutdown SHUTDOWN_crash; `via=fault`: ud2 in the guest; `via=inject:KIND`:
  * debug_op DEBUGOP_inject of that crash kind; `via=exec`:
  * KEXEC_CMD_kexec of the crash image (the hypervisor panics on request).
- * Returns only if the crash did not happen (after a FAIL line).
+ * `pause_ms=N` first prints "pausing N ms before the crash (pause_ms)" and
+ * busy-waits N ms (a gap for a host-side trigger).  Returns only if the crash did not happen (after a FAIL line).
  */
 void kx_crash_dom0(void);
 

@@ -306,10 +306,44 @@ uint64_t kx_copy_source(uint64_t n, uint64_t dest)
 
 /* ---- crashing -------------------------------------------------------------- */
 
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    /* clang-format off */
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    /* clang-format on */
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * pause_ms=N: a gap between the load and the crash that a host-side
+ * trigger on the printed line can hit (test_starved_vcpu.py starves a
+ * vCPU there).  Busy-waits on the TSC at start_info's frequency.
+ */
+static void kx_pause_before_crash(void)
+{
+    uint64_t ms, start;
+
+    if (!cmdline_u64("pause_ms", &ms))
+        return;
+    if (!si->tsc_khz) {
+        error("pause_ms=%lu: start_info gives no TSC frequency",
+              (unsigned long)ms);
+        return;
+    }
+    info("pausing %lu ms before the crash (pause_ms)", (unsigned long)ms);
+    start = rdtsc();
+    while (rdtsc() - start < ms * si->tsc_khz)
+        __asm__ volatile("pause");
+}
+
 void kx_crash_dom0(void)
 {
     size_t len;
     const char *via = cmdline_find("via", &len);
+
+    kx_pause_before_crash();
 
     if (via && len == 5 && !strncmp(via, "fault", 5)) {
         info("crashing dom0: ud2 (via=fault)");
