@@ -218,9 +218,11 @@ unsigned int crash_notes_close(void)
                              "after %u ms; going on\n",
                    cpu, NOTE_SAVING_WAIT_US / 1000);
     }
+    /* The shootdown named the CPUs that did not stop; these notes also
+       count the CPUs never started (nosmp). */
     if (abandoned)
-        printk(HVLOG_ERR "Crash notes: %u CPU note%s left empty\n", abandoned,
-               abandoned == 1 ? "" : "s");
+        printk("Crash notes: %u CPU note%s left empty (CPUs not stopped)\n",
+               abandoned, abandoned == 1 ? "" : "s");
     return abandoned;
 }
 

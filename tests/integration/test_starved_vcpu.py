@@ -52,7 +52,7 @@ def gave_up_on_cpu2(r):
             r"^\(HV\) SMP: CPU 2 did not stop within 1000 ms; going on "
             r"without it$",
             r"^\(HV\) SMP: 2/3 other CPUs stopped$",
-            r"^\(HV\) Crash notes: 1 CPU note left empty$"]
+            r"^\(HV\) Crash notes: 1 CPU note left empty \(CPUs not stopped\)$"]
 
 
 def test_crash_with_cpu2_starved(boot):
