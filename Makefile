@@ -9,6 +9,7 @@
 #   make debug      boot halted, waiting for gdb (see docs/debugging.md)
 #   make linux      the Linux crash kernel's parts (tools/linux.mk)
 #   make fuzz-host  the host fuzzers, FUZZ_TIME s each (tests/fuzz/fuzz.mk)
+#   make fuzz-coverage  the source coverage they reach (tests/fuzz/fuzz.mk)
 #   make format     apply .clang-format (make test checks it)
 #
 # `make run` and `make test` install what they lack (tools/install-deps).
@@ -206,7 +207,8 @@ DEMO_MODULES := --module "$(GUEST_ELF) test=kexec-crash via=inject:panic" \
 # again for the work itself: the Makefiles read the toolchain and Check
 # ($(shell gcc ...), pkg-config) when they are parsed, which on a fresh
 # machine is before anything is installed.
-ENTRY_POINTS := run run-efi debug test bench fuzz fuzz-host run-linux run-linux-kexec \
+ENTRY_POINTS := run run-efi debug test bench fuzz fuzz-host fuzz-coverage \
+	run-linux run-linux-kexec \
 	$(LINUX_ENTRY_POINTS)
 $(ENTRY_POINTS): deps
 	$(Q)$(MAKE) --no-print-directory $@-installed

@@ -27,9 +27,11 @@ TARGETS = ["kimage", "elf-load", "linux-load", "multiboot-load", "elfcore",
 EXECS = re.compile(r"^stat::number_of_executed_units: (\d+)", re.M)
 
 
-def run_one(build, target, seconds, fresh=False, work=None):
-    """Returns (ok, executions, output)."""
-    fuzz_dir = os.path.join(build, "fuzz")
+def run_one(build, target, seconds, fresh=False, work=None, fuzz_dir=None,
+            env=None, runs=None):
+    """Returns (ok, executions, output).  fuzz_dir: where the binary is
+    and crashes go (default BUILD/fuzz); runs: replay the corpus only."""
+    fuzz_dir = fuzz_dir or os.path.join(build, "fuzz")
     binary = os.path.join(fuzz_dir, "fuzz-" + target)
     corpus = os.path.join(work or os.path.join(fuzz_dir, "corpus"), target)
     seeds = os.path.join(ROOT, "tests", "fuzz", "corpus", target)
@@ -37,17 +39,28 @@ def run_one(build, target, seconds, fresh=False, work=None):
         shutil.rmtree(corpus, ignore_errors=True)
     os.makedirs(corpus, exist_ok=True)
     cmd = [binary, "-max_total_time=%d" % seconds, "-print_final_stats=1",
-           "-timeout=10", "-artifact_prefix=" + fuzz_dir + os.sep, corpus,
-           seeds]
+           "-timeout=10", "-artifact_prefix=" + fuzz_dir + os.sep]
+    if runs is not None:
+        cmd.append("-runs=%d" % runs)
+    cmd += [corpus, seeds]
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True,
-                           errors="replace", timeout=seconds + 120)
+                           errors="replace", timeout=seconds + 120, env=env)
     except (OSError, subprocess.TimeoutExpired) as e:
         return False, 0, "%s: %s\n" % (binary, e)
     m = EXECS.findall(p.stdout)
     execs = int(m[-1]) if m else 0
     return p.returncode == 0 and execs > 0, execs, p.stdout
+
+
+def failure_report(out):
+    """What libFuzzer printed from the failure on."""
+    lines = out.splitlines()
+    start = next((i for i, l in enumerate(lines)
+                  if "ERROR" in l or "oracle" in l or
+                  "runtime error" in l), max(0, len(lines) - 40))
+    return "\n".join(lines[start:start + 60]) + "\n"
 
 
 def main(argv):
@@ -65,12 +78,7 @@ def main(argv):
         ok, execs, out = run_one(args.build, target, args.time, args.fresh,
                                  args.work)
         if not ok:
-            # the report: what libFuzzer printed from the failure on
-            lines = out.splitlines()
-            start = next((i for i, l in enumerate(lines)
-                          if "ERROR" in l or "oracle" in l or
-                          "runtime error" in l), max(0, len(lines) - 40))
-            sys.stdout.write("\n".join(lines[start:start + 60]) + "\n")
+            sys.stdout.write(failure_report(out))
             failed += 1
         print("fuzz-%s: %d executions in %d s: %s"
               % (target, execs, args.time, "ok" if ok else "FAILED"),

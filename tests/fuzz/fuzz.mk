@@ -11,6 +11,9 @@
 #                               run each for FUZZ_TIME seconds; new inputs
 #                               go to $(BUILD)/fuzz/corpus/<target>/
 #
+#   make fuzz-coverage [FUZZ_TIME=30] [FUZZ_TARGETS=...] [FUZZ_JOBS=2]
+#                               the source coverage they reach, below
+#
 # make test runs each for a few seconds on its seeds
 # (tests/integration/test_fuzz_host.py).
 
@@ -108,7 +111,35 @@ fuzz-host-installed: fuzz-host-bin
 	$(PYTHON) tools/run_fuzz.py --time $(FUZZ_TIME) --build $(BUILD) \
 		$(FUZZ_TARGETS)
 
+# ---- coverage (make fuzz-coverage; a measurement, not in make test) ----
+# The same fuzzers built again by a sub-make into $(FUZZ_COV_DIR)/bin/
+# with clang's source coverage and without the sanitizers (only the
+# fuzzer's own feedback, which it needs to make progress); each runs
+# FUZZ_TIME seconds (30 unless given) from its seeds, and
+# tools/fuzz_coverage.py reports the profile over the files it tests:
+# its FUZZ_SRCS_<target>, and all of common/ for kexec-op.
+FUZZ_COV_DIR   := $(BUILD)/fuzz-cov
+FUZZ_COV_FLAGS := -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_FILES_kexec-op := $(UNIT_FAKE_SRCS)
+$(foreach t,$(FUZZ_PLAIN),$(eval FUZZ_COV_FILES_$(t) := $(FUZZ_SRCS_$(t))))
+FUZZ_JOBS ?= 2
+fuzz_comma := ,
+fuzz_empty :=
+fuzz_space := $(fuzz_empty) $(fuzz_empty)
+fuzz_cov_spec = $(1)=$(subst $(fuzz_space),$(fuzz_comma),$(strip \
+	$(FUZZ_COV_FILES_$(1))))
+
+fuzz-coverage-installed:
+	$(Q)$(MAKE) --no-print-directory fuzz-host-bin \
+		FUZZ_DIR=$(FUZZ_COV_DIR)/bin \
+		FUZZ_SAN="-fsanitize=fuzzer-no-link $(FUZZ_COV_FLAGS)" \
+		FUZZ_LINK_SAN="-fsanitize=fuzzer $(FUZZ_COV_FLAGS)"
+	$(PYTHON) tools/fuzz_coverage.py \
+		--time $(if $(filter command line environment,$(origin FUZZ_TIME)),$(FUZZ_TIME),30) \
+		--jobs $(FUZZ_JOBS) --out $(FUZZ_COV_DIR) \
+		$(foreach t,$(FUZZ_TARGETS),$(call fuzz_cov_spec,$(t)))
+
 -include $(FUZZ_HV_OBJS:.o=.d) $(FUZZ_T_OBJS:.o=.d) $(FUZZ_FAKE_OBJS:.o=.d) \
 	$(FUZZ_TF_OBJS:.o=.d)
 
-.PHONY: fuzz-host-bin
+.PHONY: fuzz-host-bin fuzz-coverage-installed
