@@ -394,8 +394,15 @@ static uint64_t exec_arg(struct fz *f, uint32_t *type, bool *sound)
     }
     *type = ex.type;
     if (c & 0x80) {
+        uint64_t raw = (c & 0x10) ? hole_gva : fz_take(f, 8);
+
         *sound = false;
-        return (c & 0x10) ? hole_gva : fz_take(f, 8);
+        /* A raw address inside the fake guest's memory may hold a sound
+           argument (the argument page does): the hole instead, which the
+           oracle knows to be unreadable. */
+        if (raw >= FAKE_GUEST_VA && raw - FAKE_GUEST_VA < FAKE_GUEST_SIZE)
+            raw = hole_gva;
+        return raw;
     }
     memcpy(fake_guest_ptr(arg_gva), &ex, sizeof(ex));
     return arg_gva;
