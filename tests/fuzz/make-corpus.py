@@ -229,6 +229,9 @@ REGRESSIONS = {
         "YGAxMk1gYGBHOjY0TSwyRy06MTI4TTwzCgAoZW0zMj0xTQ==",
     # a load refused as unsafe left bad_entry unwritten (kexec.c)
     ("kexec-op", "regress-unsafe-bad-entry"): "AC4BCQApAQD///8uNAAAAAAAAAAAAAAAAwE=",
+    # a raw argument address on the harness's argument page (the harness)
+    ("kexec-op", "regress-raw-arg-in-guest"):
+        "AAAFAQkAAAMJAAAAEATCGgIAAAAJABAAAAAAAAA=",
 }
 
 
