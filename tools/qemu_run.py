@@ -140,11 +140,14 @@ def qemu_command(firmware, smp, cmdline, modules, workdir, log_path,
     return cmd + list(extra)
 
 
-def type_when(sock_path, pattern, data, deadline):
-    """Be COM1's socket client: read everything QEMU sends (QEMU's log file
-    gets its own copy) and, once what was read matches pattern, type data.
-    Reading blocks, so the socket is always drained; the thread ends when
-    QEMU closes the socket."""
+def type_when(sock_path, pattern, data, deadline, received):
+    """Be COM1's socket client: read everything QEMU sends into received
+    and, once what was read matches pattern, type data.  Reading blocks,
+    so the socket is always drained; the thread ends when QEMU closes the
+    socket.  received is the log run() returns: QEMU's log file can hold a
+    character twice (seen under load: a write to the socket that would
+    block is logged, and the UART sends the character again), the socket
+    has each once."""
     conn = None
     while conn is None and time.monotonic() < deadline:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -165,6 +168,7 @@ def type_when(sock_path, pattern, data, deadline):
                 return
             if not chunk:
                 return
+            received.append(chunk)
             if not sent:
                 seen += chunk
                 if re.search(pattern.encode(), seen, re.M):
@@ -212,6 +216,7 @@ def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
         timed_out = False
         typist = None
         hook_out = []
+        received = []
         if on_serial:
             threading.Thread(target=watch_log, daemon=True,
                              args=(log, on_serial[0], on_serial[1], proc.pid,
@@ -220,7 +225,7 @@ def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
             typist = threading.Thread(
                 target=type_when, daemon=True,
                 args=(sock, serial_input[0], serial_input[1],
-                      time.monotonic() + timeout))
+                      time.monotonic() + timeout, received))
             typist.start()
         try:
             _, err = proc.communicate(timeout=None if gdb else timeout)
@@ -229,8 +234,14 @@ def run(firmware="bios", smp=1, cmdline="", modules=(), timeout=60,
             _, err = proc.communicate()
             timed_out = True
         seconds = time.monotonic() - start
-        with open(log, errors="replace") as f:
-            text = f.read().replace("\r\n", "\n")
+        if typist:
+            typist.join(timeout=10)  # QEMU has closed the socket
+        if received:
+            text = b"".join(received).decode(errors="replace")
+        else:
+            with open(log, errors="replace") as f:
+                text = f.read()
+        text = text.replace("\r\n", "\n")
         # QEMU's notice that it waits for the socket client is not an error.
         err = "\n".join(l for l in err.decode(errors="replace").splitlines()
                         if "info: QEMU waiting for connection" not in l)
