@@ -72,19 +72,6 @@ static int attempt(const struct kx_opts *o, uint64_t n)
     return 1;
 }
 
-/* DEFAULT images A and B: check64 at 64 MiB and 1 MiB above. */
-static struct kx_opts default_opts(uint64_t base, uint64_t id)
-{
-    return (struct kx_opts){
-        .module = 0,
-        .type = KEXEC_TYPE_DEFAULT,
-        .base = base,
-        .image_id = id,
-        .map = true,
-        .zero_pages = 1,
-    };
-}
-
 /* The end: the image kept runs (crash, or kexec of the default one). */
 static void run_kept(const struct kx_opts *o)
 {
@@ -113,8 +100,8 @@ DEFINE_KX_TEST(kexec_alloc_fail, "kexec-alloc-fail",
     uint64_t absorbed = 0;
 
     if (dflt) {
-        a = default_opts(KX_DEFAULT_BASE, 1);
-        b = default_opts(KX_DEFAULT_BASE + 0x100000, 2);
+        a = kx_default_opts(KX_DEFAULT_BASE, 1);
+        b = kx_default_opts(KX_DEFAULT_BASE + 0x100000, 2);
     } else {
         if (!kx_crash_region(&start, &size))
             return;

@@ -76,14 +76,7 @@ static void exec_default(const struct kx_opts *o, uint8_t want_arch,
 DEFINE_KX_TEST(kexec_exec64, "kexec-exec64",
                "load check64 (modules[0]) at 64 MiB and kexec it")
 {
-    struct kx_opts o = {
-        .module = 0,
-        .type = KEXEC_TYPE_DEFAULT,
-        .base = KX_DEFAULT_BASE,
-        .image_id = 1,
-        .map = true,
-        .zero_pages = 1,
-    };
+    struct kx_opts o = kx_default_opts(KX_DEFAULT_BASE, 1);
 
     exec_default(&o, KEXEC_ARCH_64, "check64");
 }
@@ -105,14 +98,7 @@ DEFINE_KX_TEST(kexec_exec32, "kexec-exec32",
 DEFINE_KX_TEST(kexec_handoff_fault, "kexec-handoff-fault",
                "kexec check64 with kexec_test_handoff_fault: caught fault")
 {
-    struct kx_opts o = {
-        .module = 0,
-        .type = KEXEC_TYPE_DEFAULT,
-        .base = KX_DEFAULT_BASE,
-        .image_id = 1,
-        .map = true,
-        .zero_pages = 1,
-    };
+    struct kx_opts o = kx_default_opts(KX_DEFAULT_BASE, 1);
 
     exec_default(&o, KEXEC_ARCH_64, "check64");
 }

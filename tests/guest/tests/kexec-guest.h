@@ -114,6 +114,10 @@ bool kx_crash_region(uint64_t *start, uint64_t *size);
 struct kx_opts kx_crash_opts(unsigned int module, uint64_t start, uint64_t size,
                              uint64_t offset, uint64_t id);
 
+/* A default image (modules[0]) at base, with image id, a MAP and one zero
+ * page (a dom0 frame kx_build() fills first). */
+struct kx_opts kx_default_opts(uint64_t base, uint64_t id);
+
 /* check_eq on kx_status(type), naming the expectation. */
 bool kx_check_status(uint32_t type, long want, const char *when);
 

@@ -79,6 +79,18 @@ struct kx_opts kx_crash_opts(unsigned int module, uint64_t start, uint64_t size,
     };
 }
 
+struct kx_opts kx_default_opts(uint64_t base, uint64_t id)
+{
+    return (struct kx_opts){
+        .module = 0,
+        .type = KEXEC_TYPE_DEFAULT,
+        .base = base,
+        .image_id = id,
+        .map = true,
+        .zero_pages = 1,
+    };
+}
+
 bool kx_crash_region(uint64_t *start, uint64_t *size)
 {
     long rc = kx_get_range(KEXEC_RANGE_MA_CRASH, start, size);
